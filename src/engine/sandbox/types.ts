@@ -1,0 +1,70 @@
+// The one interface every sandbox backend implements (chroot, namespace, command, none). The
+// builder and the scanner only see this; which backend runs is a configuration choice.
+import type { Writable } from 'node:stream';
+
+export type BackendName = 'chroot' | 'namespace' | 'command' | 'none';
+
+export interface SandboxSpec {
+  /** Directory that becomes the sandbox root. Must lie under the sandbox base directory. */
+  root: string;
+  /** Host directories bind-mounted read-only at the same path inside (missing ones skipped). */
+  roDirs: string[];
+  /** Host directories bind-mounted read-write at the same path inside (pkgsrc, bulklog, packages, distfiles). */
+  rwDirs: string[];
+  /** Host directories copied in (a snapshot, e.g. /etc). */
+  copyDirs: string[];
+  /** Directories created inside, with their mode (tmp 1777, var dirs, prefix, pkgdb). */
+  createDirs: { path: string; mode: number }[];
+  /** Mount /dev (rw bind on Linux, as mksandbox does) and /proc. */
+  dev: boolean;
+  proc: boolean;
+  /** Bootstrap kit (a .tar.gz or a directory) unpacked at sandbox creation, if set. */
+  bootstrapKit?: string;
+}
+
+export interface ExecLimits {
+  /** ulimit -t: CPU seconds. */
+  cpuSeconds?: number;
+  /** ulimit -v: virtual memory in KiB. */
+  virtualMemoryKiB?: number;
+  /** Wall-clock timeout in ms; the process group is killed when it expires. */
+  timeoutMs?: number;
+}
+
+export interface ExecOptions {
+  env: Record<string, string>;
+  cwd: string;
+  /** Run as this user (name) instead of the engine's user; used for unprivileged_user steps. */
+  user?: string;
+  limits?: ExecLimits;
+  /** Text written to the child's stdin (pkg-build gets its record this way). */
+  input?: string;
+  /** Where stdout and stderr go, interleaved as written (a phase log). Ignored when capture is set. */
+  output?: Writable;
+  /** Capture stdout (and stderr separately) instead of streaming. */
+  capture?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  stdout?: string;
+  stderr?: string;
+}
+
+export interface Sandbox extends AsyncDisposable {
+  readonly backend: BackendName;
+  readonly root: string;
+  exec(argv: string[], options: ExecOptions): Promise<ExecResult>;
+  /** Unmounts in reverse, kills what still runs inside, verifies nothing is mounted, then deletes. */
+  destroy(): Promise<void>;
+}
+
+export interface SandboxBackend {
+  readonly name: BackendName;
+  /** How many sandboxes of this backend may run builds at once (none: 1). */
+  readonly maxSlots: number;
+  create(spec: SandboxSpec): Promise<Sandbox>;
+}
