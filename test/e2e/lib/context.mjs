@@ -1,0 +1,16 @@
+// State shared by the runner and the UI test files: filled in by run.mjs before mocha loads them.
+export const ctx = {
+  /** @type {import('playwright-core').Browser | undefined} */
+  browser: undefined,
+  /** The running server: { origin, authority, port, layout, stop }. */
+  server: undefined,
+  /** The generated workspace: { root, pkgsrc, pbulkConf, limitedList, packages, categories }. */
+  workspace: undefined,
+  /** Pages the current test opened, screenshot by the runner when the test fails. */
+  pages: new Set(),
+  resultsDir: '',
+  docsImages: false,
+  docsImagesDir: '',
+  /** @type {(line: string) => void} */
+  log: (line) => console.log(line),
+};

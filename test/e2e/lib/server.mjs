@@ -1,0 +1,152 @@
+// A headless VS Code (code-server) on a free loopback port with its own state directory, so a run
+// never sees the user's settings, extensions or another run's windows.
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { codeServerDir } from './paths.mjs';
+
+const quietSettings = {
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.startupEditor': 'none',
+  'workbench.enableExperiments': false,
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': false,
+  'git.enabled': false,
+  'chat.commandCenter.enabled': false,
+  'window.commandCenter': false,
+};
+
+/** Directories of one isolated server state. */
+export function stateLayout(state) {
+  return {
+    state,
+    userData: join(state, 'user-data'),
+    extensions: join(state, 'extensions'),
+    home: join(state, 'home'),
+    tmp: join(state, 'tmp'),
+    config: join(state, 'config.yaml'),
+    log: join(state, 'server.log'),
+  };
+}
+
+function prepareState(state, settings) {
+  const s = stateLayout(state);
+  for (const d of [join(s.userData, 'User'), s.extensions, s.home, s.tmp]) mkdirSync(d, { recursive: true });
+  writeFileSync(s.config, '');
+  writeFileSync(join(s.userData, 'User/settings.json'), JSON.stringify({ ...quietSettings, ...settings }, null, 2));
+  return s;
+}
+
+/** Keeps code-server's config, logs and sockets inside the state directory, not in $HOME or /tmp. */
+function serverEnv(s) {
+  return {
+    ...process.env,
+    HOME: s.home,
+    XDG_CONFIG_HOME: join(s.home, '.config'),
+    XDG_DATA_HOME: join(s.home, '.local/share'),
+    XDG_CACHE_HOME: join(s.home, '.cache'),
+    TMPDIR: s.tmp,
+  };
+}
+
+function baseArgs(s) {
+  return ['--config', s.config, '--user-data-dir', s.userData, '--extensions-dir', s.extensions];
+}
+
+const entry = () => join(codeServerDir(), 'out/node/entry.js');
+
+/** Installs a .vsix into the state's extensions directory (before the server starts). */
+export async function installVsix(state, vsix) {
+  const s = prepareState(state, {});
+  const r = await execa(process.execPath, [entry(), ...baseArgs(s), '--install-extension', vsix, '--force'], {
+    env: serverEnv(s),
+    all: true,
+    reject: false,
+    timeout: 120_000,
+  });
+  if (r.exitCode !== 0 || !/successfully installed/i.test(r.all ?? '')) {
+    throw new Error(`installing ${vsix} into code-server failed (exit ${r.exitCode}):\n${r.all}`);
+  }
+}
+
+/**
+ * Starts code-server on 127.0.0.1 with an OS-chosen port (read back from its log, so two runs
+ * never race for a port). Resolves once it listens; `stop()` ends its whole process group.
+ */
+export async function startServer({ state, settings = {}, timeoutMs = 60_000 }) {
+  const s = prepareState(state, settings);
+  const log = createWriteStream(s.log);
+  const child = execa(
+    process.execPath,
+    [
+      entry(),
+      ...baseArgs(s),
+      '--bind-addr', '127.0.0.1:0',
+      '--auth', 'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+    ],
+    // Its own process group, so stop() also ends the extension hosts and terminals it started.
+    { env: serverEnv(s), all: true, buffer: false, reject: false, detached: true, stdin: 'ignore' },
+  );
+  child.all.pipe(log);
+
+  const port = await new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => done(new Error(`code-server did not listen within ${timeoutMs} ms; log: ${s.log}`)), timeoutMs);
+    const onData = (chunk) => {
+      seen += chunk.toString();
+      const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(seen);
+      if (m) done(null, Number(m[1]));
+    };
+    const onExit = () => done(new Error(`code-server exited before listening (exit ${child.exitCode ?? child.signalCode}); log: ${s.log}\n${seen}`));
+    function done(err, value) {
+      clearTimeout(timer);
+      child.all.off('data', onData);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(value);
+    }
+    child.all.on('data', onData);
+    child.once('exit', onExit);
+  }).catch(async (e) => {
+    await killGroup(child);
+    throw e;
+  });
+
+  return {
+    port,
+    origin: `http://127.0.0.1:${port}`,
+    authority: `127.0.0.1:${port}`,
+    layout: s,
+    pid: child.pid,
+    stop: () => killGroup(child),
+  };
+}
+
+/** SIGTERM to the server's process group, SIGKILL if it has not exited after 5 s. */
+async function killGroup(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const signal = (sig) => {
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+  // Children of the group that outlived the server (an extension host busy in a build).
+  signal('SIGKILL');
+}

@@ -1,0 +1,113 @@
+// Playwright helpers for the VS Code workbench. Every wait is on a condition with a timeout and
+// says what it waited for; the runner takes the screenshot when a test fails.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { viewport } from './browser.mjs';
+import { ctx } from './context.mjs';
+
+/** Workbench URL for a folder, with an optional payload (extension development, tests). */
+export function workbenchUrl(server, { folder, payload = [] }) {
+  const all = [['skipWelcome', 'true'], ...payload];
+  return `${server.origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(all))}`;
+}
+
+/** Waits for a locator (default: visible); on timeout the error names what was awaited. */
+export async function waitFor(locator, what, { timeout = 30_000, state = 'visible' } = {}) {
+  try {
+    await locator.waitFor({ state, timeout });
+  } catch (e) {
+    throw new Error(`timed out after ${timeout} ms waiting for ${what} to be ${state}`, { cause: e });
+  }
+  return locator;
+}
+
+/** Polls a condition (a DOM count, a file) until it holds; for what no locator expresses. */
+export async function until(what, fn, { timeout = 30_000, interval = 100 } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${String(last)})`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+export async function newPage(browser) {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (e) => ctx.log?.(`[pageerror] ${e.message}`));
+  return page;
+}
+
+/** Opens the workbench on a folder and waits until the extension's container is in the activity bar. */
+export async function openWorkbench(page, server, opts) {
+  await page.goto(workbenchUrl(server, opts));
+  await waitFor(page.locator('.monaco-workbench'), 'the workbench', { timeout: 60_000 });
+}
+
+/** The activity-bar entry of a view container, by its title. */
+export function activityItem(page, title) {
+  return page.locator(`.part.activitybar .action-item a[aria-label^="${title}"]`);
+}
+
+/** Shows a view container in the sidebar (clicking its icon only when it is not already shown). */
+export async function showContainer(page, title) {
+  const item = await waitFor(activityItem(page, title), `the "${title}" activity-bar item`, { timeout: 60_000 });
+  const checked = await item.locator('xpath=..').getAttribute('aria-selected').catch(() => null);
+  const sidebarTitle = page.locator('.part.sidebar .composite.title h2', { hasText: title });
+  if (checked !== 'true' || !(await sidebarTitle.isVisible())) await item.click();
+  await waitFor(sidebarTitle, `the "${title}" sidebar`);
+}
+
+/** A view's pane in the sidebar, by its name. */
+export function viewPane(page, name) {
+  return page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: name }) });
+}
+
+/** Rows of a tree view pane. */
+export function treeRows(pane) {
+  return pane.locator('.monaco-list-row');
+}
+
+/** Runs a command from the command palette by its exact title ("Category: Title"). */
+export async function runCommand(page, title) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = await waitFor(page.locator('.quick-input-widget input.input'), 'the command palette');
+  await input.fill('>' + title);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await waitFor(row, `the command "${title}" in the palette`);
+  await row.click();
+  await waitFor(page.locator('.quick-input-widget'), 'the command palette to close', { state: 'hidden' });
+}
+
+/** The tab of an open editor, by its label. */
+export function editorTab(page, label) {
+  return page.locator('.part.editor .tabs-container .tab', { hasText: label });
+}
+
+/** Active editor's text as the user sees it (the visible lines). */
+export async function visibleEditorText(page) {
+  const lines = page.locator('.part.editor .editor-instance .view-lines .view-line');
+  return (await lines.allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Screenshot into test-results/e2e/shots; with `--docs-images` also into docs/images for the
+ * README. `clip` keeps the committed images small: a region of the page, not the whole window.
+ */
+export async function screenshot(page, name, { clip } = {}) {
+  const dir = join(ctx.resultsDir, 'shots');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.png`);
+  await page.screenshot({ path: file, clip });
+  if (ctx.docsImages) {
+    mkdirSync(ctx.docsImagesDir, { recursive: true });
+    copyFileSync(file, join(ctx.docsImagesDir, `${name}.png`));
+  }
+  return file;
+}

@@ -1,0 +1,154 @@
+// The end-to-end suite in a real VS Code (code-server 4.100.3 = VS Code 1.100): packages the
+// extension as a .vsix, installs it into an isolated server on a free loopback port, opens a
+// generated pkgsrc workspace, runs the UI tests (test/e2e/ui/*.mjs, playwright) and the
+// extension-host tests (test/e2e/suite/*.test.ts, mocha inside the extension host), and stops the
+// server. Exit code 0 when everything passed. Screenshots go to test-results/e2e/shots; on a
+// failure the server and extension-host logs are copied to test-results/e2e/logs.
+//
+//   node test/e2e/run.mjs [--grep TEXT] [--ui | --api] [--no-package] [--docs-images]
+//     --grep TEXT     only tests whose full title contains TEXT (both kinds)
+//     --ui, --api     only the UI tests, only the extension-host tests
+//     --no-package    reuse dist/pkgsrc-bulk.vsix from an earlier run instead of packaging
+//     --docs-images   also write the README screenshots into docs/images
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execa } from 'execa';
+import Mocha from 'mocha';
+import { launchBrowser } from './lib/browser.mjs';
+import { ctx } from './lib/context.mjs';
+import { runExtensionTests } from './lib/ext-tests.mjs';
+import { bundleSuite } from './lib/bundle-suite.mjs';
+import { install } from './install.mjs';
+import { e2eHome, repoRoot, resultsDir } from './lib/paths.mjs';
+import { installVsix, startServer } from './lib/server.mjs';
+import { createWorkspace } from './lib/workspace.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    grep: { type: 'string' },
+    ui: { type: 'boolean', default: false },
+    api: { type: 'boolean', default: false },
+    'no-package': { type: 'boolean', default: false },
+    'docs-images': { type: 'boolean', default: false },
+  },
+});
+const runUi = opts.ui || !opts.api;
+const runApi = opts.api || !opts.ui;
+const vsix = join(repoRoot, 'dist/pkgsrc-bulk.vsix');
+const t0 = Date.now();
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+const step = (msg) => console.log(`# e2e [${elapsed()}] ${msg}`);
+
+async function packageExtension() {
+  if (opts['no-package'] && existsSync(vsix)) return;
+  step('packaging the extension (npm run package)');
+  await execa('npm', ['run', '--silent', 'package'], { cwd: repoRoot, stdin: 'ignore', stdout: 'ignore', stderr: 'inherit' });
+}
+
+/** The installed extension's directory: the extension host tests load that same copy. */
+function installedExtensionDir(extensionsDir) {
+  const name = readdirSync(extensionsDir).find((n) => n.startsWith('pkgsrc-bulk.pkgsrc-bulk-'));
+  if (!name) throw new Error(`the .vsix did not install into ${extensionsDir}`);
+  return join(extensionsDir, name);
+}
+
+async function runUiTests() {
+  const dir = join(repoRoot, 'test/e2e/ui');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort();
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 120_000, color: process.stdout.isTTY });
+  if (opts.grep) mocha.grep(opts.grep);
+  mocha.rootHooks({
+    // What the page looked like when a test failed, for every page the test had open.
+    async afterEach() {
+      if (this.currentTest?.state !== 'failed') return;
+      const base = this.currentTest.fullTitle().replace(/[^\w.-]+/g, '_').slice(0, 100);
+      let i = 0;
+      for (const page of ctx.pages) {
+        const file = join(resultsDir, `ui-${base}-failure${i++ || ''}.png`);
+        await page.screenshot({ path: file }).catch(() => {});
+        console.log(`  screenshot: ${file}`);
+      }
+    },
+  });
+  for (const f of files) mocha.addFile(join(dir, f));
+  await mocha.loadFilesAsync();
+  const failures = await new Promise((resolve) => mocha.run(resolve));
+  mocha.dispose();
+  return failures === 0;
+}
+
+function keepLogs(server) {
+  const logs = join(resultsDir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  cpSync(server.layout.log, join(logs, 'server.log'));
+  const vscodeLogs = join(server.layout.userData, 'logs');
+  if (existsSync(vscodeLogs)) cpSync(vscodeLogs, join(logs, 'vscode'), { recursive: true });
+  console.log(`# e2e logs kept in ${logs}`);
+}
+
+async function main() {
+  rmSync(resultsDir, { recursive: true, force: true });
+  mkdirSync(resultsDir, { recursive: true });
+  install({ quiet: true });
+  await packageExtension();
+
+  const runDir = mkdtempSync(join(e2eHome(), 'run-'));
+  ctx.resultsDir = resultsDir;
+  ctx.docsImages = opts['docs-images'];
+  ctx.docsImagesDir = join(repoRoot, 'docs/images');
+  let server;
+  let closeBrowser = async () => {};
+  let ok = true;
+  try {
+    const [workspace, suite] = await Promise.all([
+      createWorkspace(join(runDir, 'workspace')),
+      runApi ? bundleSuite(join(runDir, 'suite'), { grep: opts.grep }) : undefined,
+    ]);
+    ctx.workspace = workspace;
+    const state = join(runDir, 'state');
+    await installVsix(state, vsix);
+    server = await startServer({ state });
+    ctx.server = server;
+    step(`code-server on ${server.origin} (state ${state})`);
+    const b = await launchBrowser();
+    ctx.browser = b.browser;
+    closeBrowser = b.close;
+
+    if (runUi) {
+      step('UI tests (playwright)');
+      ok = (await runUiTests()) && ok;
+    }
+    if (runApi) {
+      step('extension-host tests (mocha in the extension host)');
+      const code = await runExtensionTests({
+        server,
+        folder: workspace.root,
+        devPath: installedExtensionDir(server.layout.extensions),
+        testsPath: suite.index,
+        name: 'suite',
+      });
+      ok = code === 0 && ok;
+    }
+  } catch (e) {
+    ok = false;
+    console.error(`# e2e error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  } finally {
+    await closeBrowser();
+    if (server) {
+      await server.stop();
+      if (!ok) keepLogs(server);
+    }
+    rmSync(runDir, { recursive: true, force: true });
+  }
+  step(ok ? 'passed' : 'FAILED');
+  return ok;
+}
+
+main().then(
+  (ok) => process.exit(ok ? 0 : 1),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,25 @@
+// Loaded by the extension host as extensionTestsPath: runs the bundled *.test.js files next to
+// it with mocha and settles when they finish; the workbench turns that into the exit code.
+import * as fs from 'fs';
+import * as path from 'path';
+import Mocha from 'mocha';
+
+/** Written by test/e2e/run.mjs beside the bundle. */
+interface SuiteOptions {
+  files: string[];
+  grep?: string;
+}
+
+export function run(): Promise<void> {
+  const options = JSON.parse(fs.readFileSync(path.join(__dirname, 'options.json'), 'utf8')) as SuiteOptions;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  if (options.grep) mocha.grep(options.grep);
+  for (const f of options.files) mocha.addFile(path.join(__dirname, f));
+  return new Promise((resolve, reject) => {
+    try {
+      mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve()));
+    } catch (e) {
+      reject(e);
+    }
+  });
+}
