@@ -13,7 +13,6 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { execa } from 'execa';
 import Mocha from 'mocha';
 import { launchBrowser } from './lib/browser.mjs';
 import { ctx } from './lib/context.mjs';
@@ -21,6 +20,7 @@ import { runExtensionTests } from './lib/ext-tests.mjs';
 import { bundleSuite } from './lib/bundle-suite.mjs';
 import { install } from './install.mjs';
 import { e2eHome, repoRoot, resultsDir } from './lib/paths.mjs';
+import { packageExtension, vsixPath } from './lib/package.mjs';
 import { installVsix, startServer } from './lib/server.mjs';
 import { createWorkspace } from './lib/workspace.mjs';
 
@@ -35,15 +35,14 @@ const { values: opts } = parseArgs({
 });
 const runUi = opts.ui || !opts.api;
 const runApi = opts.api || !opts.ui;
-const vsix = join(repoRoot, 'dist/pkgsrc-bulk.vsix');
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 const step = (msg) => console.log(`# e2e [${elapsed()}] ${msg}`);
 
-async function packageExtension() {
-  if (opts['no-package'] && existsSync(vsix)) return;
+async function buildVsix() {
+  if (opts['no-package'] && existsSync(vsixPath)) return vsixPath;
   step('packaging the extension (npm run package)');
-  await execa('npm', ['run', '--silent', 'package'], { cwd: repoRoot, stdin: 'ignore', stdout: 'ignore', stderr: 'inherit' });
+  return packageExtension();
 }
 
 /** The installed extension's directory: the extension host tests load that same copy. */
@@ -91,7 +90,7 @@ async function main() {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
   install({ quiet: true });
-  await packageExtension();
+  const vsix = await buildVsix();
 
   const runDir = mkdtempSync(join(e2eHome(), 'run-'));
   ctx.resultsDir = resultsDir;

@@ -75,10 +75,11 @@ export async function installVsix(state, vsix) {
 }
 
 /**
- * Starts code-server on 127.0.0.1 with an OS-chosen port (read back from its log, so two runs
- * never race for a port). Resolves once it listens; `stop()` ends its whole process group.
+ * Starts code-server on 127.0.0.1, by default on a port the OS chooses (read back from its log,
+ * so two runs never race for a port). Resolves once it listens; `stop()` ends its whole process
+ * group; `exited` settles when the server ends by itself.
  */
-export async function startServer({ state, settings = {}, timeoutMs = 60_000 }) {
+export async function startServer({ state, settings = {}, port = 0, timeoutMs = 60_000 }) {
   const s = prepareState(state, settings);
   const log = createWriteStream(s.log);
   const child = execa(
@@ -86,7 +87,7 @@ export async function startServer({ state, settings = {}, timeoutMs = 60_000 }) 
     [
       entry(),
       ...baseArgs(s),
-      '--bind-addr', '127.0.0.1:0',
+      '--bind-addr', `127.0.0.1:${port}`,
       '--auth', 'none',
       '--disable-telemetry',
       '--disable-update-check',
@@ -99,7 +100,7 @@ export async function startServer({ state, settings = {}, timeoutMs = 60_000 }) 
   );
   child.all.pipe(log);
 
-  const port = await new Promise((resolve, reject) => {
+  const listening = await new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => done(new Error(`code-server did not listen within ${timeoutMs} ms; log: ${s.log}`)), timeoutMs);
     const onData = (chunk) => {
@@ -123,11 +124,12 @@ export async function startServer({ state, settings = {}, timeoutMs = 60_000 }) 
   });
 
   return {
-    port,
-    origin: `http://127.0.0.1:${port}`,
-    authority: `127.0.0.1:${port}`,
+    port: listening,
+    origin: `http://127.0.0.1:${listening}`,
+    authority: `127.0.0.1:${listening}`,
     layout: s,
     pid: child.pid,
+    exited: child.then(() => undefined),
     stop: () => killGroup(child),
   };
 }

@@ -1,0 +1,154 @@
+// `npm run demo`: the main job on a generated sample tree. Writes a pkgsrc tree with a pbulk.conf
+// and a limited_list into a demo directory, then either
+//   - starts a real VS Code (code-server, bound to 127.0.0.1) with the packaged extension
+//     installed and the tree opened, prints the URL and runs until Ctrl-C, or
+//   - with --headless, runs the sandboxed limited build through the `pkgsrc-bulk` CLI and prints
+//     its progress and the report summary.
+//
+//   node scripts/demo.mjs [--headless] [--dir DIR] [--port N] [--packages N]
+//     --dir       demo directory (default /var/tmp/pkgsrc-bulk-demo); rewritten on every run
+//     --port      port of the editor on 127.0.0.1 (default: a free one)
+//     --packages  size of the sample tree (default 300)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const MARKER = '.pkgsrc-bulk-demo';
+
+function fail(msg) {
+  console.error(`demo: ${msg}`);
+  process.exit(2);
+}
+
+let opts;
+try {
+  opts = parseArgs({
+    options: {
+      headless: { type: 'boolean', default: false },
+      dir: { type: 'string', default: '/var/tmp/pkgsrc-bulk-demo' },
+      port: { type: 'string', default: '0' },
+      packages: { type: 'string', default: '300' },
+    },
+  }).values;
+} catch (e) {
+  fail(`${e.message}\nusage: node scripts/demo.mjs [--headless] [--dir DIR] [--port N] [--packages N]`);
+}
+const port = Number(opts.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port ${opts.port}: not a port number`);
+const packages = Number(opts.packages);
+if (!Number.isInteger(packages) || packages < 10 || packages > 12000) fail(`--packages ${opts.packages}: must be 10 to 12000`);
+
+/** The demo directory, emptied; refuses a non-empty directory the demo did not make. */
+function freshDemoDir(dir) {
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    if (!existsSync(join(dir, MARKER))) fail(`${dir} is not empty and was not made by the demo; choose another --dir`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, MARKER), 'Made by `npm run demo`; rewritten on every run.\n');
+}
+
+function runNode(args, what) {
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) fail(`${what} failed (exit ${r.status ?? r.signal})`);
+}
+
+/** The commands the built engine offers, read from `pkgsrc-bulk --help`. */
+function engineCommands(engine) {
+  const r = spawnSync(process.execPath, [engine, '--help'], { encoding: 'utf8' });
+  const lines = (r.stdout ?? '').split('\n');
+  const start = lines.indexOf('commands:');
+  if (start < 0) return new Set();
+  const names = [];
+  for (const line of lines.slice(start + 1)) {
+    const m = /^ {2}(\S+)\s/.exec(line);
+    if (!m) break;
+    names.push(m[1]);
+  }
+  return new Set(names);
+}
+
+function headless(ws) {
+  const engine = join(root, 'dist/engine.js');
+  const commands = engineCommands(engine);
+  const cli = (args) => {
+    console.log(`\n$ pkgsrc-bulk ${args.join(' ')}`);
+    return spawnSync(process.execPath, [engine, ...args], { cwd: ws.root, stdio: 'inherit' }).status;
+  };
+  if (commands.has('build')) {
+    const status = cli(['build', '--config', ws.pbulkConf]);
+    if (commands.has('report')) cli(['report', '--config', ws.pbulkConf]);
+    console.log(`\nThe limited build fails ${ws.build.fails} (${ws.build.failPhase} phase) and prefails ${ws.build.broken} on purpose.`);
+    console.log(`bulklog: ${ws.bulklog}`);
+    // Exit 1 means "some packages failed", which this sample build is made to show.
+    return status === 0 || status === 1 ? 0 : 1;
+  }
+  if (commands.has('tree')) {
+    const status = cli(['tree', '--pkgsrc', ws.root]);
+    if (status !== 0) return 1;
+  } else {
+    console.log(`\nSample tree ${ws.root}:`);
+    for (const c of ws.categories) console.log(`  ${c.name.padEnd(12)} ${String(c.packages.length).padStart(5)}  ${c.comment}`);
+  }
+  console.log('\nBuilds are not available in this version of the engine yet (`pkgsrc-bulk build` is missing);');
+  console.log(`the sample pbulk.conf and limited_list are ready: ${ws.pbulkConf}`);
+  return 0;
+}
+
+async function editor(ws, dir) {
+  // Loaded here: they need the npm packages that setup installs.
+  const { packageExtension } = await import('../test/e2e/lib/package.mjs');
+  const { installVsix, startServer } = await import('../test/e2e/lib/server.mjs');
+  console.log('demo: packaging the extension');
+  const vsix = await packageExtension();
+  const state = join(dir, 'vscode');
+  await installVsix(state, vsix);
+  const server = await startServer({ state, port });
+  const url = `${server.origin}/?folder=${encodeURIComponent(ws.root).replace(/%2F/g, '/')}`;
+  console.log(`
+pkgsrc-bulk demo: VS Code (code-server) with the extension, on the sample tree ${ws.root}
+
+  Open  ${url}
+
+  It listens on 127.0.0.1 only; from another machine: ssh -L ${server.port}:127.0.0.1:${server.port} <this host>
+  The sample pbulk.conf and limited_list are at the top of the tree; the server log is ${server.layout.log}.
+  Press Ctrl-C to stop.
+`);
+  let stopping = false;
+  const stop = async (sig) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\ndemo: ${sig}, stopping VS Code`);
+    await server.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  await server.exited;
+  if (!stopping) fail(`VS Code stopped by itself; see ${server.layout.log}`);
+}
+
+async function main() {
+  // The editor needs code-server on top of what `npm run setup` installs; quick when it is there.
+  if (!opts.headless) runNode([join(root, 'scripts/setup.mjs'), '--e2e'], 'setup --e2e');
+  if (!existsSync(join(root, 'dist/engine.js'))) runNode([join(root, 'esbuild.mjs')], 'the build');
+
+  const dir = opts.dir;
+  freshDemoDir(dir);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/e2e/fixtures/workspace.ts'), dir, String(packages)], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) fail('could not write the sample tree');
+  const ws = JSON.parse(r.stdout);
+  console.log(`demo: sample tree of ${ws.packages.length} packages in ${ws.categories.length} categories at ${ws.root}`);
+
+  if (opts.headless) process.exit(headless(ws));
+  await editor(ws, dir);
+}
+
+main().catch((e) => fail(e instanceof Error ? e.message : String(e)));
