@@ -1,0 +1,61 @@
+// Reading and writing scan files so that bytes survive: pbulk works on bytes, and presolve
+// must come out byte-identical even when a MAINTAINER or a reason holds Latin-1. Valid UTF-8
+// is decoded as such (for display); anything else is decoded as Latin-1, one character per
+// byte, and written back the same way. gzip-compressed files are read transparently.
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+
+export type ScanEncoding = 'utf8' | 'latin1';
+
+export interface ScanText {
+  text: string;
+  encoding: ScanEncoding;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isGzip(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+function isAscii(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) return false;
+  return true;
+}
+
+/**
+ * Decodes scan bytes. `latin1: true` always decodes one character per byte (fastest, and
+ * exact for strcmp-style ordering); otherwise UTF-8 when valid. Throws only for a corrupt
+ * gzip stream, with zlib's message.
+ */
+export function decodeScanBytes(bytes: Uint8Array, opts: { latin1?: boolean } = {}): ScanText {
+  const raw = isGzip(bytes) ? gunzipSync(bytes) : bytes;
+  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  if (opts.latin1 || isAscii(buf)) return { text: buf.toString('latin1'), encoding: 'latin1' };
+  try {
+    return { text: utf8.decode(buf), encoding: 'utf8' };
+  } catch {
+    return { text: buf.toString('latin1'), encoding: 'latin1' };
+  }
+}
+
+export function encodeScanText(text: string, encoding: ScanEncoding): Buffer {
+  return Buffer.from(text, encoding);
+}
+
+export type ReadScanResult = ({ ok: true } & ScanText) | { ok: false; message: string };
+
+/** Reads a scan file (plain or .gz); failures come back as a message naming the file. */
+export async function readScanFile(path: string, opts: { latin1?: boolean } = {}): Promise<ReadScanResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    return { ok: false, message: `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` };
+  }
+  try {
+    return { ok: true, ...decodeScanBytes(bytes, opts) };
+  } catch (e) {
+    return { ok: false, message: `${path}: not a valid gzip file (${(e as Error).message})` };
+  }
+}
