@@ -102,13 +102,15 @@ async function main() {
   try {
     const [workspace, suite] = await Promise.all([
       createWorkspace(join(runDir, 'workspace')),
-      runApi ? bundleSuite(join(runDir, 'suite'), { grep: opts.grep }) : undefined,
+      bundleSuite(join(runDir, 'suite'), { grep: opts.grep }),
     ]);
     ctx.workspace = workspace;
+    ctx.suite = suite;
     const state = join(runDir, 'state');
     await installVsix(state, vsix);
     server = await startServer({ state });
     ctx.server = server;
+    ctx.extensionDir = installedExtensionDir(server.layout.extensions);
     step(`code-server on ${server.origin} (state ${state})`);
     const b = await launchBrowser();
     ctx.browser = b.browser;
@@ -120,13 +122,7 @@ async function main() {
     }
     if (runApi) {
       step('extension-host tests (mocha in the extension host)');
-      const code = await runExtensionTests({
-        server,
-        folder: workspace.root,
-        devPath: installedExtensionDir(server.layout.extensions),
-        testsPath: suite.index,
-        name: 'suite',
-      });
+      const code = await runExtensionTests({ name: 'suite' });
       ok = code === 0 && ok;
     }
   } catch (e) {

@@ -37,6 +37,24 @@ export async function bundleSuite(outDir, { grep, files = suiteFiles() } = {}) {
     ],
   });
   const bundled = files.map((f) => basename(f, '.ts') + '.js');
-  writeFileSync(join(outDir, 'options.json'), JSON.stringify({ files: bundled, grep }));
-  return { index: join(outDir, 'index.js'), files: bundled };
+  // `*.step.test.ts` files check a state a UI test has set up; only that UI test runs them.
+  writeFileSync(join(outDir, 'options.json'), JSON.stringify({ files: bundled.filter((f) => !f.endsWith('.step.test.js')), grep }));
+  return { dir: outDir, index: join(outDir, 'index.js'), files: bundled };
+}
+
+/**
+ * An entry module running only some of the bundled files (`tree.test.ts`) and/or only the tests
+ * whose title contains `grep`: for UI tests that check a state through the extension host.
+ */
+export function suiteEntry(suite, name, { files, grep } = {}) {
+  const options = {
+    files: files ? files.map((f) => basename(f, '.ts') + '.js') : suite.files,
+    grep,
+  };
+  for (const f of options.files) {
+    if (!suite.files.includes(f)) throw new Error(`suite file ${f} is not in the bundle (${suite.files.join(', ')})`);
+  }
+  const entry = join(suite.dir, `run-${name.replace(/[^\w.-]+/g, '_')}.js`);
+  writeFileSync(entry, `module.exports = { run: () => require('./index.js').runWith(${JSON.stringify(options)}) };\n`);
+  return entry;
 }

@@ -6,6 +6,10 @@ export const ctx = {
   server: undefined,
   /** The generated workspace: { root, pkgsrc, pbulkConf, limitedList, packages, categories }. */
   workspace: undefined,
+  /** The installed extension's directory (the extension host tests load it as the development extension). */
+  extensionDir: '',
+  /** The bundled extension-host suite: { dir, index, files }. */
+  suite: undefined,
   /** Pages the current test opened, screenshot by the runner when the test fails. */
   pages: new Set(),
   resultsDir: '',

@@ -4,17 +4,29 @@
 // calls window.codeAutomationExit(code), which the page exposes back to us.
 import { format } from 'node:util';
 import { join } from 'node:path';
+import { suiteEntry } from './bundle-suite.mjs';
 import { ctx } from './context.mjs';
 import { newPage, openWorkbench } from './workbench.mjs';
 
 // Workbench chatter that says nothing about the tests.
-const NOISE = /connection token|Long running operations during shutdown|Creating a socket|grace-time|Service Worker|open-vsx|builtin extensions cache|Canceled: Canceled|ChatSessionStore|AgentHost/;
+const NOISE = /connection token|Creation of workbench contribution|Long running operations during shutdown|Creating a socket|grace-time|Service Worker|open-vsx|builtin extensions cache|Canceled: Canceled|ChatSessionStore|AgentHost/;
 
 /**
- * Loads `testsPath` in a fresh window on `folder` and returns mocha's verdict: 0 when every test
- * passed. The extension host's console (mocha's reporter) is printed as it arrives.
+ * Runs the bundled extension-host suite (or only `files` / tests matching `grep`) in a fresh
+ * window on `folder` and returns 0 when every test passed, 1 otherwise. The extension host's
+ * console (mocha's reporter) is printed as it arrives. Defaults come from the run's context.
  */
-export async function runExtensionTests({ server, folder, devPath, testsPath, name, timeout = 240_000 }) {
+export async function runExtensionTests({
+  name,
+  files,
+  grep,
+  folder = ctx.workspace.root,
+  server = ctx.server,
+  devPath = ctx.extensionDir,
+  suite = ctx.suite,
+  timeout = 240_000,
+}) {
+  const testsPath = files || grep ? suiteEntry(suite, name, { files, grep }) : suite.index;
   const remote = (p) => `vscode-remote://${server.authority}${p}`;
   const page = await newPage(ctx.browser);
   ctx.pages.add(page);
@@ -25,7 +37,7 @@ export async function runExtensionTests({ server, folder, devPath, testsPath, na
     const level = args[0].replace('%c', '').trim();
     const line = format(...args.slice(2));
     if (!process.env.PKGSRC_BULK_E2E_VERBOSE && NOISE.test(line)) return;
-    ctx.log(level === 'INFO' ? line : `[ext-host ${level}] ${line}`);
+    ctx.log(level === 'INFO' ? line : `[vscode ${level}] ${line}`);
   });
   let exit;
   const exited = new Promise((resolve) => {

@@ -1,17 +1,21 @@
-// Loaded by the extension host as extensionTestsPath: runs the bundled *.test.js files next to
-// it with mocha and settles when they finish; the workbench turns that into the exit code.
+// Loaded by the extension host as extensionTestsPath: runs bundled *.test.js files next to it
+// with mocha and settles when they finish; the workbench turns that into the exit code.
 import * as fs from 'fs';
 import * as path from 'path';
 import Mocha from 'mocha';
 
-/** Written by test/e2e/run.mjs beside the bundle. */
-interface SuiteOptions {
+/** Written by test/e2e/lib/bundle-suite.mjs beside the bundle. */
+export interface SuiteOptions {
+  /** Bundled test files, relative to this directory. */
   files: string[];
   grep?: string;
 }
 
 export function run(): Promise<void> {
-  const options = JSON.parse(fs.readFileSync(path.join(__dirname, 'options.json'), 'utf8')) as SuiteOptions;
+  return runWith(JSON.parse(fs.readFileSync(path.join(__dirname, 'options.json'), 'utf8')) as SuiteOptions);
+}
+
+export function runWith(options: SuiteOptions): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   if (options.grep) mocha.grep(options.grep);
   for (const f of options.files) mocha.addFile(path.join(__dirname, f));
