@@ -1,5 +1,6 @@
 // Extension entry point: wires each feature; the features live in their own files.
 import * as vscode from 'vscode';
+import { startLanguageClient } from './languageClient';
 
 export interface PkgsrcBulkApi {
   /** Exposed for the extension-host tests. */
@@ -9,6 +10,7 @@ export interface PkgsrcBulkApi {
 export async function activate(context: vscode.ExtensionContext): Promise<PkgsrcBulkApi> {
   const output = vscode.window.createOutputChannel('pkgsrc bulk', { log: true });
   context.subscriptions.push(output);
+  context.subscriptions.push(startLanguageClient(context, output));
   return { version: String(context.extension.packageJSON.version) };
 }
 
