@@ -106,7 +106,7 @@ export async function readBulklog(dir: string, opts: ReadBulklogOptions = {}): P
   for (const [src, f] of [['presolve', presolveF], ['report', reportF], ['pscan', pscanF]] as const) {
     if (!f!.exists) continue;
     recordFile = meta(src);
-    const parsed = parseRecords(f!.text, recordFile);
+    const parsed = parseRecords(f!.text, recordFile, src === 'pscan' ? 'pscan' : 'presolve');
     problems.push(...parsed.problems);
     records = parsed.records;
     recordSource = src;
@@ -255,6 +255,8 @@ function applyComputedStates(
   }));
   const c = computeStates(inputs, success.names, error.names);
   for (const issue of c.issues) {
+    // The record parser already reports records without reason lines and duplicate names.
+    if (issue.kind === 'invalid-record' || issue.kind === 'duplicate-package') continue;
     const r = records[issue.record]!;
     let line = r.line;
     let text = r.lines[0] ?? '';

@@ -1,9 +1,8 @@
-// Records of meta/presolve, meta/pscan and meta/report as pbulk reads them: `KEY=value` lines,
-// a new record at every line that starts with `PKGNAME=`, no separators. Kept minimal on
-// purpose: the bulklog only needs names, dependencies, reasons and the raw lines (to write
-// meta/report back unchanged).
+// Records of meta/presolve, meta/pscan and meta/report, read with the scan record parser
+// (src/pkgsrc/scan) and reduced to what the bulklog needs: names, values by key and the raw
+// lines (to write meta/report back unchanged).
 import type { Problem } from '../problem';
-import { fileLines, lineProblem } from './located';
+import { parseScan, type ScanFormat } from '../scan';
 
 export interface BulkRecord {
   pkgname: string;
@@ -20,48 +19,19 @@ export interface RecordFile {
   problems: Problem[];
 }
 
-const KEY = /^([A-Za-z_][A-Za-z0-9_]*)=/;
-
-export function parseRecords(text: string, file: string): RecordFile {
-  const problems: Problem[] = [];
+/** Parses a record file; `format` selects the checks (meta/report is read as presolve). */
+export function parseRecords(text: string, file: string, format: ScanFormat = 'presolve'): RecordFile {
+  const parsed = parseScan(text, { file, format });
   const records: BulkRecord[] = [];
-  const { lines, tornLast } = fileLines(text);
-  let cur: BulkRecord | undefined;
-  let skipping = false;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l.startsWith('PKGNAME=')) {
-      const name = l.slice(8);
-      if (name === '' || /\s/.test(name)) {
-        problems.push(lineProblem(file, i, 'error', 'bad-pkgname', `invalid PKGNAME '${name}': record skipped`, l));
-        cur = undefined;
-        skipping = true;
-        continue;
-      }
-      cur = { pkgname: name, line: i, lines: [l], values: new Map([['PKGNAME', name]]) };
-      records.push(cur);
-      skipping = false;
-      continue;
-    }
-    if (!cur) {
-      if (!skipping && l !== '') {
-        problems.push(lineProblem(file, i, 'warning', 'text-before-record', 'line before the first PKGNAME= line ignored', l));
-        skipping = true;
-      }
-      continue;
-    }
-    cur.lines.push(l);
-    const m = KEY.exec(l);
-    if (!m) {
-      problems.push(lineProblem(file, i, 'warning', 'bad-record-line', `not a KEY=value line in the record of ${cur.pkgname}`, l));
-      continue;
-    }
-    if (!cur.values.has(m[1]!)) cur.values.set(m[1]!, l.slice(m[0].length));
+  for (const r of parsed.records) {
+    if (r.pkgname === '' || /\s/.test(r.pkgname)) continue;
+    const values = new Map<string, string>();
+    for (const f of r.fields) if (!values.has(f.key)) values.set(f.key, f.value);
+    const lines = r.text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    records.push({ pkgname: r.pkgname, line: r.line, lines: lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)), values });
   }
-  if (tornLast && lines.length > 0) {
-    problems.push(lineProblem(file, lines.length - 1, 'warning', 'torn-line', 'last line has no newline (interrupted write?)', lines[lines.length - 1]));
-  }
-  return { records, problems };
+  return { records, problems: parsed.problems };
 }
 
 /** DEPENDS= names (resolved PKGNAMEs), or undefined when the record has no DEPENDS= line. */

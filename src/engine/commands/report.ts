@@ -1,0 +1,87 @@
+// `pkgsrc-bulk report --bulklog DIR`: regenerates pbulk's report files from a bulklog's meta/
+// (meta/report, report.bz2, report.txt, report.html, report.dot) and prints a summary.
+import { rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BulklogError, readBulklog } from '../../pkgsrc/bulklog';
+import { formatProblem } from '../../pkgsrc/problem';
+import { buildSummary, formatSummaryText, writeReports } from '../../pkgsrc/report';
+import { loadExeca } from '../execa';
+import { UsageError, type Command } from './types';
+
+const usage = `usage: pkgsrc-bulk report --bulklog DIR [--meta DIR] [--json] [--no-write] [--bzip2 CMD]
+
+Reads a bulklog (finished, live or copied from another machine), rewrites the report files
+in its meta directory as pbulk's report phase does, and prints a summary.
+
+  --bulklog DIR   the bulklog directory (pbulk.conf's bulklog)
+  --meta DIR      the meta directory (pbulk.conf's loc); default DIR/meta
+  --json          print the structured summary as JSON instead of text
+  --no-write      only read and summarise; write nothing
+  --bzip2 CMD     bzip2 command for meta/report.bz2 (default bzip2; "" to skip)
+  --quiet         do not list the problems found while reading
+
+Exit status: 0 no failed package, 1 some packages failed, 2 bad usage or unreadable bulklog.`;
+
+async function compress(bzip2: string, src: string, dest: string): Promise<string | undefined> {
+  const { execa } = await loadExeca();
+  const tmp = `${dest}.${process.pid}.tmp`;
+  try {
+    await execa(bzip2, ['-zc'], { inputFile: src, stdout: { file: tmp }, stderr: 'pipe' });
+    await rename(tmp, dest);
+    return undefined;
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    return (e as { shortMessage?: string }).shortMessage ?? (e as Error).message;
+  }
+}
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'regenerate report.txt/.html/.dot from a bulklog and print a summary',
+  usage,
+  async run(argv) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: argv,
+        options: {
+          bulklog: { type: 'string' },
+          meta: { type: 'string' },
+          json: { type: 'boolean', default: false },
+          'no-write': { type: 'boolean', default: false },
+          bzip2: { type: 'string', default: 'bzip2' },
+          quiet: { type: 'boolean', default: false },
+        },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (!values.bulklog) throw new UsageError('--bulklog DIR is required');
+    let b;
+    try {
+      b = await readBulklog(values.bulklog, values.meta ? { metaDir: values.meta } : {});
+    } catch (e) {
+      if (e instanceof BulklogError) throw new UsageError(e.message);
+      throw e;
+    }
+    if (!values.quiet) for (const p of b.problems) console.error(formatProblem(p));
+    if (b.packages.length === 0) console.error(`pkgsrc-bulk report: ${b.metaDir}: no packages found (no presolve, pbuild, report, success or error)`);
+    if (!values['no-write'] && b.packages.length > 0) {
+      try {
+        const written = await writeReports(b);
+        if (written.report && values.bzip2) {
+          const err = await compress(values.bzip2, written.report, join(b.metaDir, 'report.bz2'));
+          if (err) console.error(`pkgsrc-bulk report: report.bz2 not written: ${err}`);
+        }
+      } catch (e) {
+        throw new UsageError(`cannot write the reports in ${b.metaDir}: ${(e as Error).message}`);
+      }
+    }
+    const summary = buildSummary(b);
+    process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummaryText(summary));
+    return b.totals.failed > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,567 @@
+// THE table of log matchers. Every signature we turn into a problem or a log section is here,
+// tested against recorded log text (test/unit/problems*.test.ts). Order matters: the first
+// matcher whose regex matches a line wins, so specific signatures come before generic ones.
+// The file is long on purpose: one table, read top to bottom, is the point.
+//
+// Sources: pkgsrc's mk/ messages (ERROR_MSG/WARNING_MSG lines, PHASE_MSG banners, STEP_MSG
+// `=> ` lines, depends.mk, checksum, can-be-built-here.mk), make, gcc/clang/ld, configure,
+// pkg_install, and pbulk's C tools and scripts (pbulk-reference §4.6).
+import type { Severity } from '../problem';
+import type { LogProblem, ProblemData } from './types';
+
+export interface MatchContext {
+  /** Values earlier lines left for later matchers (e.g. the pattern of a `NOT found` line). */
+  memory: Map<string, string>;
+}
+
+export interface Built {
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  data?: ProblemData;
+  /** Overrides the matcher's severity (e.g. gcc's `warning:` vs `error:`). */
+  severity?: Severity;
+}
+
+export interface LogMatcher {
+  code: string;
+  /** `section` lines delimit log sections; `problem` lines become problems; `context` lines only feed memory. */
+  kind: 'problem' | 'section' | 'context';
+  severity: Severity;
+  /** Where the text comes from: package phase logs, or pbulk's own tools and scripts. */
+  source: 'log' | 'pbulk';
+  /** Substrings one of which every matching line contains: a cheap filter before the regex. */
+  hints: string[];
+  re: RegExp;
+  build(m: RegExpExecArray, ctx: MatchContext): Built;
+  /** Lines right after a match that continue its message (the captured group 1 is appended). */
+  continuation?: RegExp;
+  /**
+   * Merge a match into the previous problem of the same code when it follows within `within`
+   * lines (nested makes repeating one failure, consecutive ERROR: lines); `join` appends the
+   * message, otherwise the first message stays.
+   */
+  cascade?: { within: number; join: boolean };
+  /** Merge all matches with the same key into the first one, counting them. */
+  dedupeKey?: (p: Pick<LogProblem, 'message' | 'data'>) => string;
+  /** A consequence of an earlier error (make's exit), not a cause: not used for firstErrorLine if a cause exists. */
+  consequence?: boolean;
+  /** One line for documentation and tests. */
+  summary: string;
+}
+
+const pbulkPrefix = String.raw`^(?:pbulk-[a-z]+: )?`;
+const stripDots = (p: string) => p.replace(/^(?:\.\.\/\.\.\/)/, '');
+const int = (s: string | undefined) => (s === undefined ? undefined : Number(s) - 1);
+
+export const LOG_MATCHERS: LogMatcher[] = [
+  // --- sections -------------------------------------------------------------------------
+  {
+    code: 'phase-banner',
+    kind: 'section',
+    severity: 'hint',
+    source: 'log',
+    hints: ['===> '],
+    re: /^===> (.*?)(?: for (\S+))?\s*$/,
+    build: (m) => ({ message: m[1]!, ...(m[2] ? { data: { pkgname: m[2] } } : {}) }),
+    summary: 'pkgsrc phase banner `===> Configuring for foo-1.0`: starts a log section',
+  },
+
+  // --- missing dependencies (DEPENDS_TARGET=/nonexistent in pbulk builds) ------------------
+  {
+    code: 'dependency-not-found',
+    kind: 'context',
+    severity: 'information',
+    source: 'log',
+    hints: [': NOT found'],
+    re: /^=> (?:Bootstrap|Tool|Build|Full|Test|Run) dependency (.+): NOT found$/,
+    build: (m, ctx) => {
+      ctx.memory.set('pattern', m[1]!);
+      return { message: `dependency ${m[1]} not found`, data: { pattern: m[1]! } };
+    },
+    summary: '`=> Build dependency foo>=1: NOT found` (first line of the missing-dependency trio)',
+  },
+  {
+    code: 'dependency-verifying',
+    kind: 'context',
+    severity: 'information',
+    source: 'log',
+    hints: ['=> Verifying '],
+    re: /^=> Verifying (\S+) for (\S+)$/,
+    build: (m, ctx) => {
+      ctx.memory.set('pkgpath', stripDots(m[2]!));
+      return { message: `verifying ${m[1]} for ${m[2]}`, data: { pkgpath: stripDots(m[2]!), target: m[1]! } };
+    },
+    summary: '`=> Verifying /nonexistent for ../../cat/pkg` (second line of the trio)',
+  },
+  {
+    code: 'missing-dependency',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['[depends.mk] A package matching'],
+    re: /^ERROR: \[depends\.mk\] A package matching ``(.+?)'' should(.*)$/,
+    continuation: /^ERROR:\s{2,}(.*)$/,
+    build: (m, ctx) => {
+      const pattern = m[1]!;
+      const pkgpath = ctx.memory.get('pattern') === pattern ? ctx.memory.get('pkgpath') : undefined;
+      return {
+        message: `missing dependency: no installed package matches ${pattern}${pkgpath ? ` (${pkgpath})` : ''}`,
+        data: { pattern, ...(pkgpath ? { pkgpath } : {}) },
+      };
+    },
+    summary: "`ERROR: [depends.mk] A package matching ``foo>=1'' should be installed, but one cannot be found`",
+  },
+  {
+    code: 'missing-dependency-dir',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['[depends.mk] The directory'],
+    re: /^ERROR: \[depends\.mk\] The directory ``(.+?)'' does not exist\.?$/,
+    build: (m) => ({ message: `dependency directory ${m[1]} does not exist`, data: { pkgpath: stripDots(m[1]!) } }),
+    summary: "`ERROR: [depends.mk] The directory ``../../x/y'' does not exist.`",
+  },
+
+  // --- checksum and fetch ------------------------------------------------------------------
+  {
+    code: 'checksum-mismatch',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['mismatch for'],
+    re: /^(?:ERROR: |checksum: |=> )?Checksum (\S+) mismatch for (.+?)\.?$/,
+    build: (m) => ({ message: `checksum ${m[1]} mismatch for ${m[2]}`, data: { algorithm: m[1]!, distfile: m[2]! } }),
+    summary: '`checksum: Checksum SHA512 mismatch for foo.tar.gz` (also the older `ERROR: Checksum ... mismatch for`)',
+  },
+  {
+    code: 'checksum-missing',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['checksum recorded for'],
+    re: /^(?:ERROR: |checksum: |=> )?No (?:(\S+) )?checksum recorded for (.+?)\.?$/,
+    build: (m) => ({
+      message: `no ${m[1] ? `${m[1]} ` : ''}checksum recorded for ${m[2]}`,
+      data: { distfile: m[2]!, ...(m[1] ? { algorithm: m[1] } : {}) },
+    }),
+    summary: '`No SHA512 checksum recorded for foo.tar.gz`',
+  },
+  {
+    code: 'fetch-failed',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['Unable to fetch'],
+    re: /^fetch: Unable to fetch expected file (.+)$/,
+    build: (m) => ({ message: `unable to fetch distfile ${m[1]}`, data: { distfile: m[1]! } }),
+    dedupeKey: (p) => `fetch ${p.data?.distfile}`,
+    summary: '`fetch: Unable to fetch expected file foo.tar.gz` (one problem per distfile, mirrors counted)',
+  },
+
+  // --- can-be-built-here.mk: reasons found when the build starts ----------------------------
+  {
+    code: 'pkg-fail-reason',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['This package has set PKG_'],
+    re: /^(?:ERROR: )?This package has set PKG_(FAIL|SKIP)_REASON:\s*(.*)$/,
+    continuation: /^ERROR: (.*)$/,
+    build: (m) => ({ message: `PKG_${m[1]}_REASON: ${m[2]}`.trimEnd() }),
+    summary: '`ERROR: This package has set PKG_FAIL_REASON:` followed by one ERROR: line per reason',
+  },
+  {
+    code: 'platform-restriction',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['available for these platforms'],
+    re: /^(?:ERROR: )?This package is ((?:not|only) available for these platforms: .*)$/,
+    build: (m) => ({ message: `this package is ${m[1]}` }),
+    summary: '`ERROR: This package is not available for these platforms: ...` (ONLY_/NOT_FOR_PLATFORM)',
+  },
+  {
+    code: 'compiler-restriction',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['available for these compilers'],
+    re: /^(?:ERROR: )?This package is ((?:not|only) available for these compilers: .*)$/,
+    build: (m) => ({ message: `this package is ${m[1]}` }),
+    summary: '`ERROR: This package is only available for these compilers: ...` (ONLY_/NOT_FOR_COMPILER)',
+  },
+  {
+    code: 'unprivileged-restriction',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['in unprivileged mode'],
+    re: /^(?:ERROR: )?This package is not available in unprivileged mode\.?$/,
+    build: () => ({ message: 'this package is not available in unprivileged mode' }),
+    summary: '`ERROR: This package is not available in unprivileged mode.`',
+  },
+  {
+    code: 'vulnerable',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['vulnerability, see'],
+    re: /^(?:ERROR: )?Package (\S+) has an? (.+?) vulnerability, see (\S+)$/,
+    build: (m) => ({ message: `${m[1]} has a ${m[2]} vulnerability, see ${m[3]}`, data: { pkgname: m[1]! } }),
+    summary: '`Package foo-1.0 has a remote-code-execution vulnerability, see URL` (check-vulnerable)',
+  },
+
+  // --- compilers, linkers, configure ---------------------------------------------------------
+  {
+    code: 'compiler-diagnostic',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['error: ', 'warning: '],
+    re: /^([^\s:"'`][^:"'`]*?):(\d+):(?:(\d+):)? (fatal error|error|warning): (.*)$/,
+    build: (m) => ({
+      message: m[5]!,
+      file: m[1]!,
+      line: int(m[2])!,
+      ...(m[3] ? { column: int(m[3])! } : {}),
+      severity: m[4] === 'warning' ? 'warning' : 'error',
+    }),
+    summary: '`file.c:12:5: error: message` and `warning:` from gcc and clang (paths relative to WRKSRC)',
+  },
+  {
+    code: 'linker-error',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['undefined reference', 'cannot find ', 'multiple definition'],
+    re: /^(?:\S*\bld(?:\.\w+)?: )?(?:([^\s:]+):\([^)]*\): )?((?:undefined reference to|multiple definition of|cannot find) .*)$/,
+    build: (m) => ({ message: m[2]!, ...(m[1] ? { file: m[1] } : {}) }),
+    dedupeKey: (p) => `ld ${p.message}`,
+    summary: "ld's `foo.c:(.text+0x1a): undefined reference to `bar'` and `ld: cannot find -lfoo`",
+  },
+  {
+    code: 'linker-failed',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['ld returned', 'linker command failed'],
+    re: /^(?:collect2: (?:fatal )?error: (ld returned \d+ exit status)|\S*: error: (linker command failed.*))$/,
+    build: (m) => ({ message: m[1] ?? m[2]! }),
+    consequence: true,
+    summary: '`collect2: error: ld returned 1 exit status` (clang: `linker command failed`)',
+  },
+  {
+    code: 'configure-error',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['configure: error:'],
+    re: /^configure: error: (.*)$/,
+    continuation: /^configure: error: (.*)$/,
+    build: (m) => ({ message: `configure: ${m[1]}` }),
+    summary: '`configure: error: ...` from GNU configure scripts',
+  },
+  {
+    code: 'configure-warning',
+    kind: 'problem',
+    severity: 'warning',
+    source: 'log',
+    hints: ['configure: WARNING:'],
+    re: /^configure: WARNING: (.*)$/,
+    build: (m) => ({ message: `configure: ${m[1]}` }),
+    summary: '`configure: WARNING: ...`',
+  },
+  {
+    code: 'tool-error',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['error: '],
+    re: /^([A-Za-z0-9_.+-]+): (?:fatal )?error: (.*)$/,
+    build: (m) => ({ message: `${m[1]}: ${m[2]}` }),
+    summary: '`gcc: error: ...`, `cc1: fatal error: ...`: a compiler driver error without a source position',
+  },
+  {
+    code: 'cmake-error',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['CMake Error'],
+    re: /^CMake Error(?: at (.+?):(\d+) \((.*)\))?:\s*(.*)$/,
+    continuation: /^ {2}(\S.*)$/,
+    build: (m) => ({ message: `CMake: ${m[4] || m[3] || 'error'}`, ...(m[1] ? { file: m[1], line: int(m[2])! } : {}) }),
+    summary: '`CMake Error at CMakeLists.txt:12 (find_package):`',
+  },
+
+  // --- make ------------------------------------------------------------------------------------
+  {
+    code: 'make-error',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['*** '],
+    re: /^(?:[gb]?make(?:\[\d+\])?: )?\*\*\* (?:\[(.+?)\] )?Error(?: code)? (\d+)(?: \(ignored\))?$/,
+    build: (m) => ({
+      message: `make: ${m[1] ? `target ${m[1]} ` : ''}failed with exit code ${m[2]}`,
+      data: { exitCode: Number(m[2]), ...(m[1] ? { target: m[1] } : {}) },
+    }),
+    cascade: { within: 4, join: false },
+    consequence: true,
+    summary: "`*** Error code 1` (bmake), `make: *** [all] Error 2` (GNU make): one problem per cascade of nested makes",
+  },
+  {
+    code: 'make-stopped',
+    kind: 'context',
+    severity: 'information',
+    source: 'log',
+    hints: [': stopped in '],
+    re: /^[gb]?make(?:\[\d+\])?: stopped in (.+)$/,
+    build: (m) => ({ message: `make stopped in ${m[1]}`, data: { dir: m[1]! } }),
+    summary: '`bmake: stopped in /usr/pkgsrc/devel/foo`',
+  },
+  {
+    code: 'make-no-target',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ["don't know how to make", 'No rule to make target'],
+    re: /^(?:[gb]?make(?:\[\d+\])?: )?(?:don't know how to make (\S+?)\.?(?: Stop\.?)?|\*\*\* No rule to make target '([^']+)'.*)$/,
+    build: (m) => ({ message: `make: no rule to make ${m[1] ?? m[2]}`, data: { target: (m[1] ?? m[2])! } }),
+    summary: "`bmake: don't know how to make foo. Stop` and GNU make's `No rule to make target`",
+  },
+
+  // --- pkg_install (depends.log, package.log, deinstall.log) ------------------------------------
+  {
+    code: 'pkg-tool-warning',
+    kind: 'problem',
+    severity: 'warning',
+    source: 'log',
+    hints: ['pkg_'],
+    re: /^(pkg_(?:add|delete|admin|create|info)): [Ww]arning:? (.*)$/,
+    build: (m) => ({ message: `${m[1]}: ${m[2]}` }),
+    summary: '`pkg_add: Warning: ...`',
+  },
+  {
+    code: 'pkg-tool-error',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['pkg_'],
+    re: /^(pkg_(?:add|delete|admin|create|info)): (.*)$/,
+    build: (m) => ({ message: `${m[1]}: ${m[2]}` }),
+    cascade: { within: 1, join: true },
+    summary: '`pkg_add: no pkg found for ...`, `pkg_delete: ...`',
+  },
+
+  // --- pbulk's own messages (presolve-err.log, pscan.stderr, bulkbuild output) ----------------
+  {
+    code: 'unresolved-dependency',
+    kind: 'problem',
+    severity: 'error',
+    source: 'pbulk',
+    hints: ['No match found for dependency'],
+    re: new RegExp(`${pbulkPrefix}No match found for dependency (\\S+) of package (\\S+)$`),
+    build: (m) => ({ message: `no package matches dependency ${m[1]} of ${m[2]}`, data: { pattern: m[1]!, pkgname: m[2]! } }),
+    summary: '`No match found for dependency P of package N` (meta/presolve-err.log)',
+  },
+  {
+    code: 'resolve-failed',
+    kind: 'problem',
+    severity: 'error',
+    source: 'pbulk',
+    hints: ['Global dependency resolution failed'],
+    re: /^Global dependency resolution failed(.*)$/,
+    build: (m) => ({ message: `global dependency resolution failed${m[1]}` }),
+    summary: '`Global dependency resolution failed, check .../presolve-err.log for details`',
+  },
+  {
+    code: 'unresolvable-dependencies',
+    kind: 'problem',
+    severity: 'error',
+    source: 'pbulk',
+    hints: ['Unresolvable dependencies found'],
+    re: /^Unresolvable dependencies found, exiting:\s*(.*)$/,
+    continuation: /^\s*([A-Za-z0-9][^\s/]*\/\S+)\s*$/,
+    build: (m) => ({ message: `unresolvable dependencies:${m[1] ? ` ${m[1]}` : ''}` }),
+    summary: '`Unresolvable dependencies found, exiting:` followed by the locations (limited builds)',
+  },
+  {
+    code: 'cyclic-dependency',
+    kind: 'problem',
+    severity: 'error',
+    source: 'pbulk',
+    hints: ['Cyclic dependency for package'],
+    re: new RegExp(`${pbulkPrefix}Cyclic dependency for package:?\\s*(\\S*)(.*)$`),
+    build: (m) => ({ message: `cyclic dependency${m[1] ? ` for package ${m[1]}${m[2]}` : m[2]}`, ...(m[1] ? { data: { pkgname: m[1].replace(/:$/, '') } } : {}) }),
+    summary: '`Cyclic dependency for package foo-1.0` (pbulk-build)',
+  },
+  {
+    code: 'scan-failed',
+    kind: 'problem',
+    severity: 'error',
+    source: 'pbulk',
+    hints: ['Scan failed for'],
+    re: new RegExp(`${pbulkPrefix}Scan failed for (\\S+)$`),
+    build: (m) => ({ message: `scan failed for ${m[1]}`, data: { pkgpath: m[1]! } }),
+    summary: '`Scan failed for cat/pkg` (pbulk-scan: bmake pbulk-index failed or printed NUL bytes)',
+  },
+  {
+    code: 'scan-output-unrecognized',
+    kind: 'problem',
+    severity: 'error',
+    source: 'pbulk',
+    hints: ['pbulk-index output not recognized'],
+    re: new RegExp(`${pbulkPrefix}pbulk-index output not recognized for (\\S+)$`),
+    build: (m) => ({ message: `pbulk-index output not recognized for ${m[1]}`, data: { pkgpath: m[1]! } }),
+    summary: '`pbulk-index output not recognized for cat/pkg`',
+  },
+  {
+    code: 'scan-not-processed',
+    kind: 'problem',
+    severity: 'warning',
+    source: 'pbulk',
+    hints: [' was not processed'],
+    re: new RegExp(`${pbulkPrefix}([A-Za-z0-9][^\\s/]*/[^\\s/]+) was not processed$`),
+    build: (m) => ({ message: `${m[1]} was not processed`, data: { pkgpath: m[1]! } }),
+    summary: '`cat/pkg was not processed` (pbulk-scan)',
+  },
+  {
+    code: 'duplicate-package',
+    kind: 'problem',
+    severity: 'warning',
+    source: 'pbulk',
+    hints: ['Duplicate package: '],
+    re: new RegExp(`${pbulkPrefix}Duplicate package: (\\S+)$`),
+    build: (m) => ({ message: `duplicate package ${m[1]} (the first record wins)`, data: { pkgname: m[1]! } }),
+    summary: '`pbulk-scan: Duplicate package: foo-1.0`',
+  },
+  {
+    code: 'best-match-differs',
+    kind: 'problem',
+    severity: 'information',
+    source: 'pbulk',
+    hints: ['Best matching '],
+    re: new RegExp(`${pbulkPrefix}Best matching (\\S+) differs from location (\\S+) for dependency (\\S+) of package (\\S+)$`),
+    build: (m) => ({
+      message: `best match ${m[1]} for dependency ${m[3]} of ${m[4]} is not from ${m[2]}`,
+      data: { pkgname: m[4]!, pattern: m[3]!, pkgpath: m[2]! },
+    }),
+    summary: '`pbulk-resolve: Best matching X differs from location L for dependency P of package N`',
+  },
+  {
+    code: 'multiple-matches',
+    kind: 'problem',
+    severity: 'hint',
+    source: 'pbulk',
+    hints: ['Multiple matches for dependency'],
+    re: new RegExp(`${pbulkPrefix}Multiple matches for dependency (\\S+) of package (\\S+): (.*)$`),
+    build: (m) => ({ message: `multiple matches for dependency ${m[1]} of ${m[2]}: ${m[3]}`, data: { pattern: m[1]!, pkgname: m[2]! } }),
+    summary: '`Multiple matches for dependency P of package N: X` (pbulk-resolve -vv)',
+  },
+  {
+    code: 'incorrect-dependency',
+    kind: 'problem',
+    severity: 'error',
+    source: 'pbulk',
+    hints: ['Incorrect dependency for'],
+    re: new RegExp(`${pbulkPrefix}Incorrect dependency for (\\S+), skipping$`),
+    build: (m) => ({ message: `incorrect dependency in ALL_DEPENDS of ${m[1]}`, data: { pkgname: m[1]! } }),
+    summary: '`Incorrect dependency for foo-1.0, skipping` (an ALL_DEPENDS entry without `:../../`)',
+  },
+  {
+    code: 'subdir-extract-failed',
+    kind: 'problem',
+    severity: 'warning',
+    source: 'pbulk',
+    hints: ['Cannot extract subdirectories'],
+    re: new RegExp(`${pbulkPrefix}Cannot extract subdirectories for (\\S+)$`),
+    build: (m) => ({ message: `cannot list the packages of category ${m[1]}` }),
+    summary: '`Cannot extract subdirectories for cat` (full scan)',
+  },
+  {
+    code: 'unknown-logged-package',
+    kind: 'problem',
+    severity: 'error',
+    source: 'pbulk',
+    hints: ["build log doesn't exist"],
+    re: new RegExp(`${pbulkPrefix}Package from (\\w+) build log doesn't exist: (\\S+)$`),
+    build: (m) => ({ message: `package ${m[2]} from the ${m[1]} build log is not in presolve`, data: { pkgname: m[2]! } }),
+    summary: "`Package from successful build log doesn't exist: foo-1.0` (pbulk-build resume)",
+  },
+  {
+    code: 'missing-dependency-record',
+    kind: 'problem',
+    severity: 'error',
+    source: 'pbulk',
+    hints: ["doesn't exist"],
+    re: new RegExp(`${pbulkPrefix}Dependency (?:\`(\\S+)' )?doesn't exist$`),
+    build: (m) => ({ message: `dependency ${m[1] ?? ''} is not in presolve`.replace('  ', ' '), ...(m[1] ? { data: { pkgname: m[1] } } : {}) }),
+    summary: "`Dependency `foo-1.0' doesn't exist` (pbulk-build)",
+  },
+  {
+    code: 'invalid-input',
+    kind: 'problem',
+    severity: 'error',
+    source: 'pbulk',
+    hints: ['Invalid ', 'Incomplete or too long input line'],
+    re: new RegExp(`${pbulkPrefix}(Invalid scan output|Invalid input|Invalid path from master|Incomplete or too long input line)$`),
+    build: (m) => ({ message: m[1]! }),
+    summary: '`Invalid scan output`, `Invalid input`, `Invalid path from master`, `Incomplete or too long input line`',
+  },
+  {
+    code: 'master-setup',
+    kind: 'problem',
+    severity: 'error',
+    source: 'pbulk',
+    hints: ['Could not parse addr/port', 'Start script failed'],
+    re: new RegExp(`${pbulkPrefix}(Could not parse addr/port|Start script failed)$`),
+    build: (m) => ({ message: m[1]! }),
+    summary: '`Could not parse addr/port`, `Start script failed` (master mode)',
+  },
+  {
+    code: 'config-version',
+    kind: 'problem',
+    severity: 'error',
+    source: 'pbulk',
+    hints: ['Your configuration has version'],
+    re: /^Your configuration has version (\S+)\.\s*This version of pbulk expects version (\S+?)\.?$/,
+    build: (m) => ({ message: `pbulk.conf has config_version ${m[1]}, pbulk expects ${m[2]}` }),
+    summary: '`Your configuration has version X. This version of pbulk expects version Y.`',
+  },
+  {
+    code: 'build-failed',
+    kind: 'problem',
+    severity: 'error',
+    source: 'pbulk',
+    hints: ['Failed to build'],
+    re: /^(?:\d{4}-\d\d-\d\d \d\d:\d\d )?\[\d+\/\d+\] Failed to build +(\S+)$/,
+    build: (m) => ({ message: `failed to build ${m[1]}`, data: { pkgname: m[1]! } }),
+    summary: '`[9/63] Failed to build    foo-1.0` (pbulk-build -v progress)',
+  },
+
+  // --- generic pkgsrc messages: last, so that the specific ERROR: forms above win ----------------
+  {
+    code: 'pkgsrc-error',
+    kind: 'problem',
+    severity: 'error',
+    source: 'log',
+    hints: ['ERROR:'],
+    re: /^ERROR:\s*(.*)$/,
+    build: (m) => ({ message: m[1]! }),
+    cascade: { within: 1, join: true },
+    summary: '`ERROR: ...` (pkgsrc ERROR_MSG; consecutive lines form one problem)',
+  },
+  {
+    code: 'pkgsrc-warning',
+    kind: 'problem',
+    severity: 'warning',
+    source: 'log',
+    hints: ['WARNING:'],
+    re: /^WARNING:\s*(.*)$/,
+    build: (m) => ({ message: m[1]! }),
+    cascade: { within: 1, join: true },
+    summary: '`WARNING: ...` (pkgsrc WARNING_MSG)',
+  },
+];
