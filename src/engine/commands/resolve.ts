@@ -1,0 +1,109 @@
+// `pkgsrc-bulk resolve`: pbulk-resolve on the command line, so its output can be diffed with
+// pbulk's: meta/presolve on stdout, pbulk-resolve's messages (with its `pbulk-resolve:`
+// prefix) on stderr, exit 1 and no output when dependencies cannot be resolved.
+import { writeFile } from 'node:fs/promises';
+import { formatProblem, type Problem } from '../../pkgsrc/problem';
+import { messageLine, messageProblem, resolveFiles } from '../../pkgsrc/resolve';
+import { parseScan, readScanFile, type ScanRecord } from '../../pkgsrc/scan';
+import { UsageError, type Command } from './types';
+
+const usage = `usage: pkgsrc-bulk resolve [-p] [-v | -vv] [-i MISSING] PSCAN [CANDIDATES ...]
+
+Resolves the dependencies of scan records (meta/pscan) exactly as pbulk-resolve does and
+prints meta/presolve on standard output, byte for byte what pbulk-resolve writes. Its messages
+go to standard error in its words, so both can be compared with pbulk's files. Inputs may be
+gzip-compressed.
+
+  -v          report dependencies whose best match is not at the location they name
+  -vv         also report every dependency that more than one package matches
+  -p          partial: packages with unresolvable dependencies are written without DEPENDS
+              instead of failing the whole run (ignore_missing_dependencies=yes)
+  -i MISSING  incremental, as for limited builds: PSCAN is the active set (the first scan or
+              the previous presolve), CANDIDATES are records scanned since; the locations of
+              unresolvable dependencies are written to MISSING, one per line
+
+Exit status: 0 resolved; 1 unresolvable dependencies (nothing printed); 2 bad usage or input
+that cannot be read as scan records.`;
+
+interface Args {
+  partial: boolean;
+  verbose: number;
+  missing?: string;
+  files: string[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { partial: false, verbose: 0, files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      a.files.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      a.files.push(arg);
+      continue;
+    }
+    // getopt style: -pv, -vv, -i FILE, -iFILE
+    for (let k = 1; k < arg.length; k++) {
+      const c = arg[k];
+      if (c === 'p') a.partial = true;
+      else if (c === 'v') a.verbose++;
+      else if (c === 'i') {
+        const rest = arg.slice(k + 1);
+        const value = rest !== '' ? rest : argv[++i];
+        if (value === undefined || value === '') throw new UsageError('-i needs a file name');
+        a.missing = value;
+        break;
+      } else throw new UsageError(`unknown option -${c}\n\n${usage}`);
+    }
+  }
+  if (a.files.length === 0) throw new UsageError(`no scan file given\n\n${usage}`);
+  if (a.missing === undefined && a.files.length > 1) throw new UsageError('several inputs need -i (incremental mode)');
+  if (a.missing !== undefined && a.partial) throw new UsageError('-p and -i cannot be combined (as with pbulk-resolve)');
+  return a;
+}
+
+// What pbulk-resolve refuses outright ("Invalid input"); other problems are only reported.
+const FATAL_PARSE = new Set(['nul-byte', 'no-final-newline', 'no-record']);
+
+export const resolveCommand: Command = {
+  name: 'resolve',
+  summary: 'resolve dependencies of a pscan file like pbulk-resolve (prints presolve)',
+  usage,
+  async run(argv: string[]): Promise<number> {
+    const args = parseArgs(argv);
+    const inputs: ScanRecord[][] = [];
+    const fileOf = new Map<ScanRecord, string>();
+    let unusable = false;
+    for (const file of args.files) {
+      const read = await readScanFile(file, { latin1: true });
+      if (!read.ok) {
+        console.error(`pkgsrc-bulk resolve: ${read.message}`);
+        return 2;
+      }
+      const parsed = parseScan(read.text, { file, format: 'pscan' });
+      const shown: Problem[] = parsed.problems.filter((p) => p.severity === 'error' || p.code === 'more-problems');
+      for (const p of shown.slice(0, 50)) console.error(formatProblem(p));
+      if (shown.length > 50) console.error(`pkgsrc-bulk resolve: ${file}: ${shown.length - 50} more problems`);
+      if (parsed.problems.some((p) => FATAL_PARSE.has(p.code))) unusable = true;
+      for (const r of parsed.records) fileOf.set(r, file);
+      inputs.push(parsed.records);
+    }
+    if (unusable) {
+      console.error('pkgsrc-bulk resolve: input is not scan output that pbulk-resolve accepts (see above)');
+      return 2;
+    }
+    const result = resolveFiles(inputs, { incremental: args.missing !== undefined, partial: args.partial, verbose: args.verbose });
+    for (const m of result.messages) {
+      console.error(messageLine(m));
+      if (m.fatal && m.record) console.error(formatProblem(messageProblem(m, fileOf.get(m.record) ?? args.files[0]!)));
+    }
+    if (args.missing !== undefined) await writeFile(args.missing, result.missing.map((l) => `${l}\n`).join(''));
+    if (!result.ok) return result.messages.some((m) => m.code === 'invalid-input') ? 2 : 1;
+    await new Promise<void>((resolve, reject) =>
+      process.stdout.write(Buffer.from(result.text, 'latin1'), (e) => (e ? reject(e) : resolve())),
+    );
+    return 0;
+  },
+};
