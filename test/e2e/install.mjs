@@ -5,7 +5,7 @@
 // Plain Node, no dependencies.
 //   node test/e2e/install.mjs     env PKGSRC_BULK_E2E_HOME (default /var/tmp/pkgsrc-bulk-e2e)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CODE_SERVER_VERSION, codeServerDir, e2eHome, installMarker } from './lib/paths.mjs';
@@ -62,6 +62,10 @@ export function install({ quiet = false } = {}) {
   mkdirSync(tmp, { recursive: true });
   seedRipgrepCache(tmp);
 
+  // Staging directories of installs that were interrupted (a running one is younger than this).
+  for (const name of readdirSync(home).filter((n) => n.startsWith('cs-stage-'))) {
+    if (Date.now() - statSync(join(home, name)).mtimeMs > 30 * 60_000) rmSync(join(home, name), { recursive: true, force: true });
+  }
   // Install into a fresh staging directory and rename it into place at the end, so an
   // interrupted install never looks like a finished one.
   const stage = mkdtempSync(join(home, 'cs-stage-'));
@@ -94,6 +98,11 @@ export function install({ quiet = false } = {}) {
     if (!existsSync(join(pkg, f))) throw new Error(`code-server install is incomplete: ${join(pkg, f)} is missing`);
   }
   const dest = join(home, 'cs');
+  if (isInstalled()) {
+    // Another run (the demo, a second test run) finished the same install meanwhile.
+    rmSync(stage, { recursive: true, force: true });
+    return;
+  }
   rmSync(dest, { recursive: true, force: true });
   renameSync(stage, dest);
   writeFileSync(installMarker(), `${CODE_SERVER_VERSION}\n`);

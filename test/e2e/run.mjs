@@ -10,7 +10,7 @@
 //     --ui, --api     only the UI tests, only the extension-host tests
 //     --no-package    reuse dist/pkgsrc-bulk.vsix from an earlier run instead of packaging
 //     --docs-images   also write the README screenshots into docs/images
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Mocha from 'mocha';
@@ -19,7 +19,8 @@ import { ctx } from './lib/context.mjs';
 import { runExtensionTests } from './lib/ext-tests.mjs';
 import { bundleSuite } from './lib/bundle-suite.mjs';
 import { install } from './install.mjs';
-import { e2eHome, repoRoot, resultsDir } from './lib/paths.mjs';
+import { repoRoot, resultsDir } from './lib/paths.mjs';
+import { createRunDir, recordServer, removeStaleRuns } from './lib/run-dir.mjs';
 import { packageExtension, vsixPath } from './lib/package.mjs';
 import { installVsix, startServer } from './lib/server.mjs';
 import { createWorkspace } from './lib/workspace.mjs';
@@ -86,19 +87,34 @@ function keepLogs(server) {
   console.log(`# e2e logs kept in ${logs}`);
 }
 
+let interrupted = false;
+
 async function main() {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
   install({ quiet: true });
+  removeStaleRuns();
   const vsix = await buildVsix();
 
-  const runDir = mkdtempSync(join(e2eHome(), 'run-'));
+  const runDir = createRunDir();
   ctx.resultsDir = resultsDir;
   ctx.docsImages = opts['docs-images'];
   ctx.docsImagesDir = join(repoRoot, 'docs/images');
   let server;
   let closeBrowser = async () => {};
   let ok = true;
+  // Ctrl-C: stop the server and the browser before leaving, with the usual exit code.
+  const onSignal = (sig) => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`# e2e: ${sig}, cleaning up`);
+    Promise.allSettled([closeBrowser(), server?.stop()]).finally(() => {
+      rmSync(runDir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const [workspace, suite] = await Promise.all([
       createWorkspace(join(runDir, 'workspace')),
@@ -109,6 +125,7 @@ async function main() {
     const state = join(runDir, 'state');
     await installVsix(state, vsix);
     server = await startServer({ state });
+    recordServer(runDir, server.pid);
     ctx.server = server;
     ctx.extensionDir = installedExtensionDir(server.layout.extensions);
     step(`code-server on ${server.origin} (state ${state})`);
@@ -127,21 +144,22 @@ async function main() {
     }
   } catch (e) {
     ok = false;
-    console.error(`# e2e error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    if (!interrupted) console.error(`# e2e error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } finally {
     await closeBrowser();
     if (server) {
       await server.stop();
-      if (!ok) keepLogs(server);
+      if (!ok && !interrupted) keepLogs(server);
     }
     rmSync(runDir, { recursive: true, force: true });
   }
-  step(ok ? 'passed' : 'FAILED');
+  if (!interrupted) step(ok ? 'passed' : 'FAILED');
   return ok;
 }
 
 main().then(
-  (ok) => process.exit(ok ? 0 : 1),
+  // After a signal, the signal handler exits once it has cleaned up.
+  (ok) => interrupted || process.exit(ok ? 0 : 1),
   (e) => {
     console.error(e);
     process.exit(1);
