@@ -1,0 +1,59 @@
+// `pkgsrc-bulk report` as a real process on a copy of the real bulklog.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, cp, mkdtemp, readdir, readFile, rm, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+const REAL = resolve(ROOT, '../shared/data/bulklog-2013q1-limited');
+
+async function cli(args: string[]) {
+  const { execa } = await import('execa');
+  return execa(process.execPath, ['--import', 'tsx', join(ROOT, 'src/engine/main.ts'), 'report', ...args], { reject: false, cwd: ROOT });
+}
+
+async function copyReal(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'pkgsrc-bulk-report-'));
+  await cp(REAL, dir, { recursive: true });
+  const fix = async (d: string): Promise<void> => {
+    await chmod(d, 0o755);
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      if (e.isDirectory()) await fix(join(d, e.name));
+      else await chmod(join(d, e.name), 0o644);
+    }
+  };
+  await fix(dir);
+  return dir;
+}
+
+test('report regenerates pbulk\'s files from meta/ and prints the JSON summary; failures exit 1', async () => {
+  const dir = await copyReal();
+  try {
+    for (const f of ['report', 'report.txt', 'report.html', 'report.dot', 'report.bz2']) await unlink(join(dir, 'meta', f));
+    const r = await cli(['--bulklog', dir, '--json']);
+    assert.equal(r.exitCode, 1, r.stderr);
+    assert.equal(r.stderr, '');
+    const s = JSON.parse(r.stdout);
+    assert.equal(s.totals.failed, 17);
+    assert.equal(s.failed[0].log, join(dir, 'pax-20080110nb2/build.log'));
+    assert.equal(await readFile(join(dir, 'meta/report.txt'), 'utf8'), await readFile(join(REAL, 'meta/report.txt'), 'utf8'));
+    for (const f of ['report', 'report.html', 'report.dot', 'report.bz2']) assert.ok((await readFile(join(dir, 'meta', f))).length > 0, f);
+    const text = await cli(['--bulklog', dir, '--no-write']);
+    assert.match(text.stdout, /archivers\/pax\s+pax-20080110nb2 \(build, breaks 15\)/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('report: a missing bulklog or a bad option exits 2 with a message naming it', async () => {
+  const r = await cli(['--bulklog', '/nonexistent/bulklog']);
+  assert.equal(r.exitCode, 2);
+  assert.match(r.stderr, /\/nonexistent\/bulklog/);
+  const u = await cli(['--frobnicate']);
+  assert.equal(u.exitCode, 2);
+  assert.match(u.stderr, /frobnicate/);
+  const n = await cli([]);
+  assert.equal(n.exitCode, 2);
+  assert.match(n.stderr, /--bulklog/);
+});
