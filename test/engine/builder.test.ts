@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PackageBuild, removeLogDir, type BuildOutcome } from '../../src/engine/builder/builder';
+import type { BuildJob } from '../../src/engine/builder/job';
+import { hostBackend } from '../../src/engine/host-sandbox';
+import type { EngineConfig } from '../../src/engine/config/types';
+import { makeWorkspace, workspaceConfig } from './harness';
+import { packageMakefile, type SmallPackage } from './tree';
+
+const pkgs: SmallPackage[] = [
+  { path: 'devel/libfoo', distname: 'libfoo-1.0' },
+  { path: 'devel/app', distname: 'app-2.0', revision: 1, depends: ['devel/libfoo'] },
+  { path: 'devel/bad', distname: 'bad-1.0', failPhase: 'build' },
+  { path: 'devel/keep', distname: 'keep-1.0', failPhase: 'install' },
+];
+
+function job(pkgname: string, location: string, depends: string[] = []): BuildJob {
+  return { pkgname, location, depends, makeFlags: [], useDestdir: 'user-destdir', bootstrapPkg: false, usergroupPhase: '', text: '' };
+}
+
+async function build(cfg: EngineConfig, j: BuildJob, phases: string[] = []): Promise<BuildOutcome> {
+  const sandbox = await hostBackend.create({ root: '/', roDirs: [], rwDirs: [], copyDirs: [], createDirs: [], dev: false, proc: false });
+  return new PackageBuild(cfg, { sandbox, index: 0 }, j, { phase: (p) => phases.push(p) }).run();
+}
+
+test('pkg-build sequence: build, up to date, failure with kept logs, archives', async (t) => {
+  const ws = makeWorkspace('builder', pkgs);
+  t.after(() => ws.remove());
+  const cfg = workspaceConfig(ws);
+
+  const phases: string[] = [];
+  assert.deepEqual(await build(cfg, job('libfoo-1.0', 'devel/libfoo'), phases), { kind: 'built', phase: 'deinstall' });
+  assert.deepEqual(phases, ['pre-clean', 'checksum', 'configure', 'build', 'install', 'package', 'clean', 'deinstall']);
+  assert.ok(existsSync(join(ws.packages, 'All/libfoo-1.0.tgz')));
+  // Logs stay until the caller has recorded the outcome; then retention removes them.
+  assert.ok(existsSync(join(ws.bulklog, 'libfoo-1.0/build.log')));
+  removeLogDir(cfg, 'libfoo-1.0');
+
+  const appPhases: string[] = [];
+  assert.equal((await build(cfg, job('app-2.0nb1', 'devel/app', ['libfoo-1.0']), appPhases)).kind, 'built');
+  assert.ok(appPhases.includes('depends'));
+  assert.match(readFileSync(join(ws.bulklog, 'app-2.0nb1/depends.log'), 'utf8'), /installed libfoo-1.0/);
+  assert.match(readFileSync(join(ws.bulklog, 'app-2.0nb1/configure.log'), 'utf8'), /Build dependency libfoo-\[0-9\]\*: found/);
+  removeLogDir(cfg, 'app-2.0nb1');
+
+  // Second time: both current, no logs.
+  assert.deepEqual(await build(cfg, job('libfoo-1.0', 'devel/libfoo')), { kind: 'up-to-date' });
+  assert.deepEqual(await build(cfg, job('app-2.0nb1', 'devel/app', ['libfoo-1.0'])), { kind: 'up-to-date' });
+  assert.ok(!existsSync(join(ws.bulklog, 'app-2.0nb1')));
+
+  // A changed RCS ID in the tree makes the package stale; a newer dependency does too.
+  writeFileSync(join(ws.pkgsrc, 'devel/app/Makefile'), packageMakefile({ ...pkgs[1]!, rcsRevision: 2 }));
+  assert.equal((await build(cfg, job('app-2.0nb1', 'devel/app', ['libfoo-1.0']))).kind, 'built');
+  removeLogDir(cfg, 'app-2.0nb1');
+  assert.equal((await build(cfg, job('libfoo-1.0', 'devel/libfoo', []), [])).kind, 'up-to-date');
+  assert.equal((await build(cfg, { ...job('libfoo-1.0', 'devel/libfoo'), force: true })).kind, 'built');
+  removeLogDir(cfg, 'libfoo-1.0');
+  assert.equal((await build(cfg, job('app-2.0nb1', 'devel/app', ['libfoo-1.0']))).kind, 'built');
+  removeLogDir(cfg, 'app-2.0nb1');
+  // A dependency that is no longer in DEPENDS makes it stale as well; built without it,
+  // the dependency check of configure stops it (DEPENDS_TARGET=/nonexistent).
+  const noDep = await build(cfg, job('app-2.0nb1', 'devel/app', []));
+  assert.equal(noDep.kind === 'failed' && noDep.phase, 'configure');
+
+  const bad = await build(cfg, job('bad-1.0', 'devel/bad'));
+  assert.deepEqual(bad, { kind: 'failed', phase: 'build', logPath: join(ws.bulklog, 'bad-1.0/build.log') });
+  assert.deepEqual(readdirSync(join(ws.bulklog, 'bad-1.0')).sort(), ['build.log', 'checksum.log', 'configure.log', 'pre-clean.log', 'work.log']);
+  assert.match(readFileSync(bad.kind === 'failed' ? bad.logPath : '', 'utf8'), /bad\.c:12:5: error: 'undeclared_symbol' undeclared/);
+  assert.ok(!existsSync(join(ws.pkgsrc, 'devel/bad/work')), 'cleanup ran make clean');
+
+  const keep = workspaceConfig(ws, { keepWrkdir: true, keepPrefix: true });
+  assert.equal((await build(keep, job('keep-1.0', 'devel/keep'))).kind, 'failed');
+  const kept = readdirSync(join(ws.bulklog, 'keep-1.0'));
+  assert.ok(kept.includes('wrkdir.tar.gz') && kept.includes('prefix.tar.gz'), kept.join(' '));
+});
+
+test('cancel stops the running phase and reports cancelled', async (t) => {
+  const ws = makeWorkspace('builder-cancel', [{ path: 'devel/slow', distname: 'slow-1.0', buildSeconds: 30 }]);
+  t.after(() => ws.remove());
+  const cfg = workspaceConfig(ws);
+  const sandbox = await hostBackend.create({ root: '/', roDirs: [], rwDirs: [], copyDirs: [], createDirs: [], dev: false, proc: false });
+  const ac = new AbortController();
+  const t0 = Date.now();
+  const run = new PackageBuild(cfg, { sandbox, index: 0 }, job('slow-1.0', 'devel/slow'), {
+    phase: (p) => {
+      if (p === 'build') setTimeout(() => ac.abort(), 200);
+    },
+  }, ac.signal).run();
+  assert.deepEqual(await run, { kind: 'cancelled' });
+  assert.ok(Date.now() - t0 < 10_000);
+});

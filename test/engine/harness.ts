@@ -1,0 +1,97 @@
+// A build workspace for engine tests: a pkgsrc tree, bulklog, packages, prefix and pkgdb under
+// /var/tmp/pkgsrc-bulk-*, a real pbulk.conf naming them (and the pkg_* stand-ins), and the
+// tree's mk.conf agreeing with it, as a bootstrap kit's mk.conf agrees with pbulk.conf.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pkgTools, writeMkConf } from '../fixtures/mk';
+import type { EngineConfig } from '../../src/engine/config/types';
+import { defaultSettings, type EngineSettings } from '../../src/engine/config/settings';
+import { writeSmallTree, type SmallPackage } from './tree';
+
+export interface Workspace {
+  dir: string;
+  pkgsrc: string;
+  bulklog: string;
+  packages: string;
+  prefix: string;
+  pkgdb: string;
+  conf: string;
+  remove(): void;
+}
+
+export function makeWorkspace(name: string, packages: SmallPackage[] | ((pkgsrc: string) => void), confExtra: Record<string, string> = {}): Workspace {
+  const dir = mkdtempSync(`/var/tmp/pkgsrc-bulk-${name}-`);
+  const ws: Workspace = {
+    dir,
+    pkgsrc: join(dir, 'pkgsrc'),
+    bulklog: join(dir, 'bulklog'),
+    packages: join(dir, 'packages'),
+    prefix: join(dir, 'pkg'),
+    pkgdb: join(dir, 'pkg/pkgdb'),
+    conf: join(dir, 'pbulk.conf'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+  if (typeof packages === 'function') packages(ws.pkgsrc);
+  else writeSmallTree(ws.pkgsrc, packages);
+  mkdirSync(ws.bulklog, { recursive: true });
+  writeMkConf(ws.pkgsrc, { localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages });
+  writePbulkConf(ws, confExtra);
+  return ws;
+}
+
+export function writePbulkConf(ws: Workspace, extra: Record<string, string> = {}): void {
+  const vars: Record<string, string> = {
+    config_version: '0.51',
+    master_mode: 'no',
+    bulklog: ws.bulklog,
+    packages: ws.packages,
+    prefix: ws.prefix,
+    pkgsrc: ws.pkgsrc,
+    pkgdb: ws.pkgdb,
+    varbase: join(ws.dir, 'var'),
+    pkg_info: pkgTools.pkg_info,
+    pkg_add: pkgTools.pkg_add,
+    pkg_delete: pkgTools.pkg_delete,
+    make: '"/usr/bin/bmake -m ${pkgsrc}/mk/sysmk"',
+    tar: '/bin/tar',
+    loc: '${bulklog}/meta',
+    keep_wrkdir: 'no',
+    keep_prefix: 'no',
+    skip_age_check: 'no',
+    base_url: 'file:///reports',
+    ...extra,
+  };
+  const lines = ['# pbulk.conf of an engine test workspace'];
+  for (const [k, v] of Object.entries(vars)) lines.push(`${k}=${v}`);
+  writeFileSync(ws.conf, lines.join('\n') + '\n');
+}
+
+/** The EngineConfig a workspace's pbulk.conf stands for (for unit tests of engine parts). */
+export function workspaceConfig(ws: Workspace, over: Partial<EngineConfig> = {}, settings: Partial<EngineSettings> = {}): EngineConfig {
+  return {
+    configFile: ws.conf,
+    pkgsrc: ws.pkgsrc,
+    bulklog: ws.bulklog,
+    metaDir: join(ws.bulklog, 'meta'),
+    packages: ws.packages,
+    prefix: ws.prefix,
+    pkgdb: ws.pkgdb,
+    varbase: join(ws.dir, 'var'),
+    make: ['/usr/bin/bmake', '-m', join(ws.pkgsrc, 'mk/sysmk')],
+    pkgAdd: [pkgTools.pkg_add],
+    pkgDelete: [pkgTools.pkg_delete],
+    pkgInfo: [pkgTools.pkg_info],
+    tar: ['/bin/tar'],
+    keepWrkdir: false,
+    keepPrefix: false,
+    skipAgeCheck: false,
+    useUnprivilegedChecksum: false,
+    ignoreMissingDependencies: false,
+    pkgSufx: '.tgz',
+    baseUrl: 'file:///reports',
+    reportGraphScriptLimit: 512,
+    limits: {},
+    settings: { ...defaultSettings(), ...settings },
+    ...over,
+  };
+}
