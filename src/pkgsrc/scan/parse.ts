@@ -36,9 +36,10 @@ export function parseScan(text: string, opts: ParseScanOptions = {}): ScanParse 
   const sink = problemSink(
     file,
     (l) => {
-      const s = starts[l] ?? text.length;
-      const e = l + 1 < starts.length ? starts[l + 1]! - 1 : text.length;
-      return Math.max(0, e - s);
+      const s = starts[l];
+      if (s === undefined) return 0;
+      const e = text.indexOf('\n', s);
+      return (e < 0 ? text.length : e) - s;
     },
     opts.maxProblems ?? 1000,
   );
