@@ -53,7 +53,8 @@ export interface LogMatcher {
 
 const pbulkPrefix = String.raw`^(?:pbulk-[a-z]+: )?`;
 const stripDots = (p: string) => p.replace(/^(?:\.\.\/\.\.\/)/, '');
-const int = (s: string | undefined) => (s === undefined ? undefined : Number(s) - 1);
+/** A 1-based number as printed, made 0-based (a printed 0 stays 0). */
+const int = (s: string | undefined) => (s === undefined ? undefined : Math.max(0, Number(s) - 1));
 
 export const LOG_MATCHERS: LogMatcher[] = [
   // --- sections -------------------------------------------------------------------------
