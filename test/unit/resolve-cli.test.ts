@@ -1,0 +1,95 @@
+// `pkgsrc-bulk resolve` as a real process (the engine entry point loaded through tsx).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { resolveCommand } from '../../src/engine/commands/resolve';
+import { UsageError } from '../../src/engine/commands/types';
+import { parseScan } from '../../src/pkgsrc/scan/parse';
+import { formatScan } from '../../src/pkgsrc/scan/format';
+import { dependsOf, makeRecord } from '../../src/pkgsrc/scan/record';
+
+const root = path.resolve(__dirname, '../..');
+const limited = path.resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited/meta');
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { execa } = await import('execa');
+  const r = await execa(process.execPath, ['--import', 'tsx', path.join(root, 'src/engine/main.ts'), 'resolve', ...args], {
+    cwd: root,
+    reject: false,
+    encoding: 'latin1',
+    stripFinalNewline: false,
+  });
+  return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function withTmp(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pkgsrc-bulk-resolve-cli-'));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+test(
+  'incremental round of the real limited build: presolve on stdout, identical to pbulk\'s; gzip input',
+  withTmp(async (dir) => {
+    const presolve = readFileSync(path.join(limited, 'presolve'), 'latin1');
+    const pscanText = readFileSync(path.join(limited, 'pscan'), 'latin1');
+    const added = new Set(parseScan(pscanText).records.map((r) => r.pkgname));
+    const before = parseScan(presolve, { format: 'presolve' })
+      .records.filter((r) => !added.has(r.pkgname))
+      .map((r) => ((dependsOf(r) ?? []).some((d) => added.has(d)) ? makeRecord(r.fields.filter((f) => f.key !== 'DEPENDS').map((f) => [f.key, f.value] as const)) : r));
+    writeFileSync(path.join(dir, 'presolve'), formatScan(before), 'latin1');
+    writeFileSync(path.join(dir, 'pscan.gz'), gzipSync(Buffer.from(pscanText, 'latin1')));
+    writeFileSync(path.join(dir, 'missing'), 'stale\n');
+    const r = await cli(['-i', path.join(dir, 'missing'), '-v', path.join(dir, 'presolve'), path.join(dir, 'pscan.gz')]);
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    assert.ok(r.stdout === presolve, 'stdout is meta/presolve');
+    assert.equal(readFileSync(path.join(dir, 'missing'), 'latin1'), '');
+  }),
+);
+
+test(
+  'unresolvable dependencies: exit 1, nothing on stdout, pbulk\'s message on stderr; -p still writes',
+  withTmp(async (dir) => {
+    const pscan = path.join(dir, 'pscan');
+    writeFileSync(
+      pscan,
+      'PKGNAME=foo-1.0\nPKG_LOCATION=a/foo\nALL_DEPENDS=bar>=2:../../b/bar\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\n' +
+        'PKGNAME=bar-1.0\nPKG_LOCATION=b/bar\nALL_DEPENDS=\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\n',
+    );
+    const r = await cli([pscan]);
+    assert.deepEqual(r, { code: 1, stdout: '', stderr: 'pbulk-resolve: No match found for dependency bar>=2 of package foo-1.0\n' });
+    const p = await cli(['-pv', pscan]);
+    assert.equal(p.code, 0);
+    assert.equal(p.stdout, readFileSync(pscan, 'latin1'));
+  }),
+);
+
+test(
+  'input pbulk-resolve refuses: exit 2 with file:line:column',
+  withTmp(async (dir) => {
+    const bad = path.join(dir, 'pscan');
+    writeFileSync(bad, 'PKGNAME=foo-1.0\nPKG_LOCATION=a/foo\nALL_DEPENDS=\0\n');
+    const r = await cli([bad]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3:13: error: NUL byte in scan output \\[nul-byte\\]$`, 'm'));
+    const gone = await cli([path.join(dir, 'nope')]);
+    assert.equal(gone.code, 2);
+    assert.match(gone.stderr, /nope: no such file/);
+  }),
+);
+
+test('argument errors are usage errors (exit 2), as pbulk-resolve\'s getopt rules say', async () => {
+  for (const argv of [[], ['a', 'b'], ['-p', '-i', 'm', 'a'], ['-x', 'a'], ['-i']]) {
+    await assert.rejects(resolveCommand.run(argv), UsageError, JSON.stringify(argv));
+  }
+});
