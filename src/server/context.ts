@@ -5,6 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from './analysis';
 import type { LimitedListLinks } from './limitedLists';
 import type { PackagePaths } from './packagePaths';
+import type { PbulkVersion } from '../pkgsrc/conf/version';
 import type { ServerSettings } from './protocol';
 
 export interface ServerContext {
@@ -12,6 +13,10 @@ export interface ServerContext {
   readonly documents: TextDocuments<TextDocument>;
   /** The current settings (defaults until the client answered). */
   settings(): ServerSettings;
+  /** What the client can do, from its initialize request. */
+  readonly client: { snippets: boolean };
+  /** The pbulk version configs are checked against (setting, detected, or the current one). */
+  pbulkVersion(): PbulkVersion;
   /** File system paths of the workspace folders. */
   workspaceFolders(): string[];
   /** Parsed state of an open document at its current version; undefined when it is not open. */

@@ -11,6 +11,8 @@ import { diagnose } from './diagnose';
 import type { Handler } from './handler';
 import { LimitedListLinks } from './limitedLists';
 import { PackagePaths } from './packagePaths';
+import { PbulkVersionSource } from './pbulkVersion';
+import type { PbulkVersion } from '../pkgsrc/conf/version';
 import { ConfigurationSection, LanguageIds, ServerNotification, type LimitedListLinkParams, type ServerSettings } from './protocol';
 import { defaultSettings, parseSettings } from './settings';
 
@@ -24,6 +26,8 @@ export class LanguageServer implements ServerContext {
   private configurationPull = false;
   private reportedSettingErrors = '';
   private readonly opened = new Set<string>();
+  private readonly versions = new PbulkVersionSource();
+  readonly client = { snippets: false };
 
   constructor(
     readonly connection: Connection,
@@ -53,6 +57,10 @@ export class LanguageServer implements ServerContext {
     return this.current;
   }
 
+  pbulkVersion(): PbulkVersion {
+    return this.versions.get(this.current.pbulkVersion);
+  }
+
   workspaceFolders(): string[] {
     return this.folders;
   }
@@ -72,6 +80,7 @@ export class LanguageServer implements ServerContext {
 
   private initialize(p: InitializeParams): InitializeResult {
     this.configurationPull = p.capabilities.workspace?.configuration === true;
+    this.client.snippets = p.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
     this.folders = (p.workspaceFolders ?? []).map((f) => uriToFile(f.uri)).filter((f) => f.startsWith('/'));
     if (this.folders.length === 0 && p.rootUri) this.folders = [uriToFile(p.rootUri)];
     if (p.initializationOptions) this.applySettings(p.initializationOptions);
@@ -92,6 +101,7 @@ export class LanguageServer implements ServerContext {
     if (this.configurationPull) await this.pullSettings();
     else if (pushed && typeof pushed === 'object' && ConfigurationSection in pushed) this.applySettings((pushed as Record<string, unknown>)[ConfigurationSection]);
     this.packagePaths.clear();
+    this.versions.reset();
     for (const d of this.documents.all()) this.revalidate(d.uri, 0);
   }
 
