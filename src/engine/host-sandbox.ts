@@ -26,6 +26,7 @@ class HostSandbox implements Sandbox {
       all: !o.capture,
       buffer: o.capture === true,
       reject: false,
+      stripFinalNewline: false,
       encoding: 'buffer',
       detached: true,
       maxBuffer: 256 * 1024 * 1024,

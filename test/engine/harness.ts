@@ -1,7 +1,7 @@
 // A build workspace for engine tests: a pkgsrc tree, bulklog, packages, prefix and pkgdb under
 // /var/tmp/pkgsrc-bulk-*, a real pbulk.conf naming them (and the pkg_* stand-ins), and the
 // tree's mk.conf agreeing with it, as a bootstrap kit's mk.conf agrees with pbulk.conf.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pkgTools, writeMkConf } from '../fixtures/mk';
 import type { EngineConfig } from '../../src/engine/config/types';
@@ -94,4 +94,17 @@ export function workspaceConfig(ws: Workspace, over: Partial<EngineConfig> = {},
     settings: { ...defaultSettings(), ...settings },
     ...over,
   };
+}
+
+/** Sets every file and directory under dir back in time, so a scan right after counts them as old. */
+export function backdate(dir: string, seconds = 120): void {
+  const t = new Date(Date.now() - seconds * 1000);
+  const walk = (p: string): void => {
+    for (const e of readdirSync(p, { withFileTypes: true })) {
+      const q = join(p, e.name);
+      if (e.isDirectory()) walk(q);
+      utimesSync(q, t, t);
+    }
+  };
+  walk(dir);
 }

@@ -1,0 +1,110 @@
+// Runs `make pbulk-index` over locations, N at a time, in the scan sandbox: argument arrays
+// only, a timeout per run, NUL bytes or a non-zero exit discard the output (pbulk-scan's
+// rules). Locations whose scan cache entry is still current are not run at all. Results come
+// back in location order, ready for assemblePscan.
+import { join } from 'node:path';
+import { splitIndexOutput, type ScanJobResult } from '../../pkgsrc/scan/pscan';
+import type { ScanCache } from '../../pkgsrc/scan/cache';
+import type { EngineConfig } from '../config/types';
+import type { Sandbox } from '../sandbox/types';
+import { mapPool } from '../pool';
+
+export const LOCATION = /^[A-Za-z0-9][^/\s]*\/[^/\s]+$/;
+
+export interface ScanProgressInfo {
+  round: number;
+  done: number;
+  total: number;
+  cached: number;
+  failed: number;
+  location: string;
+}
+
+export interface ScanFailure {
+  location: string;
+  message: string;
+}
+
+export interface ScanRound {
+  jobs: ScanJobResult[];
+  /** make's stderr of every run, in completion order (pbulk-scan lets it through). */
+  stderr: string[];
+  cached: number;
+  failures: ScanFailure[];
+}
+
+export interface ScanRunnerOptions {
+  concurrency: number;
+  env: Record<string, string>;
+  cache?: ScanCache | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: (p: ScanProgressInfo) => void;
+}
+
+function tail(s: string, lines = 5): string {
+  return s.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export class ScanRunner {
+  constructor(
+    private readonly cfg: EngineConfig,
+    private readonly box: Sandbox,
+    private readonly opts: ScanRunnerOptions,
+  ) {}
+
+  async scan(locations: readonly string[], round = 1): Promise<ScanRound> {
+    const { cache, signal } = this.opts;
+    const fresh = cache ? cache.freshness(locations.filter((l) => LOCATION.test(l))) : new Map();
+    const stderr: string[] = [];
+    const failures: ScanFailure[] = [];
+    let done = 0;
+    let cached = 0;
+    const progress = (location: string) => {
+      done++;
+      this.opts.onProgress?.({ round, done, total: locations.length, cached, failed: failures.length, location });
+    };
+    const one = async (location: string): Promise<ScanJobResult> => {
+      const fail = (message: string): ScanJobResult => {
+        failures.push({ location, message });
+        progress(location);
+        return { location, failed: true };
+      };
+      if (!LOCATION.test(location)) return fail(`Scan failed for ${location}: not a category/package location`);
+      const f = fresh.get(location);
+      if (f?.current) {
+        cached++;
+        progress(location);
+        return { location, output: f.entry.output };
+      }
+      const started = Date.now() / 1000;
+      let r;
+      try {
+        r = await this.box.exec([...this.cfg.make, 'pbulk-index'], {
+          env: this.opts.env,
+          cwd: join(this.cfg.pkgsrc, location),
+          capture: true,
+          limits: { timeoutMs: this.cfg.settings.scanTimeoutMs },
+          signal,
+        });
+      } catch (e) {
+        return fail(`Scan failed for ${location}: ${(e as Error).message}`);
+      }
+      if (r.stderr) stderr.push(r.stderr);
+      if (signal?.aborted) return { location, notProcessed: true };
+      if (r.timedOut) return fail(`Scan failed for ${location}: make pbulk-index timed out after ${this.cfg.settings.scanTimeoutMs} ms`);
+      if (r.exitCode !== 0) {
+        const why = r.exitCode === null ? `could not run make (${r.signal ?? 'no exit status'})` : `make pbulk-index exited ${r.exitCode}`;
+        return fail(`Scan failed for ${location}: ${why}${r.stderr ? `\n${tail(r.stderr)}` : ''}`);
+      }
+      const out = r.stdout ?? '';
+      if (out.includes('\0')) return fail(`Scan failed for ${location}: output holds NUL bytes`);
+      // Only clean output is worth keeping; anything else is scanned again next time.
+      if (cache && splitIndexOutput(out, location).message === undefined) cache.store(location, out, started);
+      progress(location);
+      return { location, output: out };
+    };
+    const results = await mapPool(locations, this.opts.concurrency, one, signal);
+    const jobs = results.map((r, i) => r ?? { location: locations[i]!, notProcessed: true as const });
+    return { jobs, stderr, cached, failures };
+  }
+}

@@ -1,0 +1,135 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ScanCache } from '../../src/pkgsrc/scan/cache';
+import { parseScan } from '../../src/pkgsrc/scan/parse';
+import { hostBackend } from '../../src/engine/host-sandbox';
+import { ScanRunner } from '../../src/engine/scan/runner';
+import { listLocations } from '../../src/engine/scan/subdirs';
+import { fullScan, limitedScan } from '../../src/engine/scan/phase';
+import { parseLimitedList } from '../../src/engine/scan/limited-list';
+import type { EngineConfig } from '../../src/engine/config/types';
+import { backdate, makeWorkspace, workspaceConfig } from './harness';
+import { packageMakefile, type SmallPackage } from './tree';
+
+const tree: SmallPackage[] = [
+  { path: 'lang/python27', distname: 'python27-2.7.3' },
+  { path: 'lang/python26', distname: 'python26-2.6.8' },
+  { path: 'devel/libfoo', distname: 'libfoo-1.0', revision: 2 },
+  { path: 'devel/py-bar', distname: 'bar-2.0', pkgname: '${PYPKGPREFIX}-${DISTNAME}', pythonVersions: ['27', '26'], buildDepends: ['devel/libfoo'] },
+  { path: 'devel/broken', distname: 'broken-1.0', broken: "doesn't build" },
+  { path: 'misc/app', distname: 'app-3.1', depends: ['py27-bar>=2.0:../../devel/py-bar', 'devel/libfoo'] },
+  { path: 'misc/unlisted', distname: 'unlisted-1.0' },
+];
+
+const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
+
+async function setup(name: string, packages = tree) {
+  const ws = makeWorkspace(name, packages);
+  const cfg = workspaceConfig(ws);
+  mkdirSync(cfg.metaDir, { recursive: true });
+  const box = await hostBackend.create({ root: '/', roDirs: [], rwDirs: [], copyDirs: [], createDirs: [], dev: false, proc: false });
+  return { ws, cfg, box };
+}
+
+function meta(cfg: EngineConfig, f: string): string {
+  return readFileSync(join(cfg.metaDir, f), 'latin1');
+}
+
+test('full scan: locations from show-subdir-var, pscan with variants, presolve, prefailed', async (t) => {
+  const { ws, cfg, box } = await setup('scan-full');
+  t.after(() => ws.remove());
+  const listing = await listLocations(cfg, box, env, 2);
+  assert.deepEqual(listing.locations.sort(), tree.map((p) => p.path).sort());
+  const runner = new ScanRunner(cfg, box, { concurrency: 2, env });
+  const out = await fullScan(cfg, runner, listing.locations, listing.warnings);
+  assert.equal(out.ok, true, out.error);
+  const pscan = parseScan(meta(cfg, 'pscan'), { format: 'pscan' });
+  assert.equal(pscan.errors, 0);
+  const names = pscan.records.map((r) => r.pkgname).sort();
+  assert.deepEqual(names, ['app-3.1', 'broken-1.0', 'libfoo-1.0nb2', 'py26-bar-2.0', 'py27-bar-2.0', 'python26-2.6.8', 'python27-2.7.3', 'unlisted-1.0']);
+  const py26 = out.records.find((r) => r.pkgname === 'py26-bar-2.0')!;
+  assert.equal(py26.location, 'devel/py-bar');
+  assert.match(py26.text, /^MULTI_VERSION= PYTHON_VERSION_REQD=26$/m);
+  assert.deepEqual(py26.depends, ['libfoo-1.0nb2', 'python26-2.6.8']);
+  assert.deepEqual(out.records.find((r) => r.pkgname === 'app-3.1')!.depends, ['py27-bar-2.0', 'libfoo-1.0nb2']);
+  assert.match(meta(cfg, 'presolve'), /PKG_FAIL_REASON="broken-1.0 is marked as broken:" doesn\\'t\\ build/);
+});
+
+test('limited scan adds the dependency closure round by round; meta/pscan holds the last round', async (t) => {
+  const { ws, cfg, box } = await setup('scan-limited');
+  t.after(() => ws.remove());
+  const runner = new ScanRunner(cfg, box, { concurrency: 2, env });
+  const out = await limitedScan(cfg, runner, ['misc/app']);
+  assert.equal(out.ok, true, out.error);
+  assert.deepEqual(out.records.map((r) => r.pkgname).sort(), ['app-3.1', 'libfoo-1.0nb2', 'py27-bar-2.0', 'python27-2.7.3']);
+  assert.ok(out.rounds >= 3);
+  assert.equal(meta(cfg, 'missing'), '');
+  assert.ok(!meta(cfg, 'pscan').includes('PKGNAME=app-3.1'), 'the last round does not rescan app');
+});
+
+test('missing dependencies: limited scan is fatal with the list, full scan fails resolve or goes partial', async (t) => {
+  const pk: SmallPackage[] = [
+    { path: 'devel/a', distname: 'a-1.0', depends: ['nothere>=1:../../devel/nothere'] },
+    { path: 'devel/b', distname: 'b-1.0' },
+  ];
+  const { ws, cfg, box } = await setup('scan-missing', pk);
+  t.after(() => ws.remove());
+  const runner = new ScanRunner(cfg, box, { concurrency: 2, env });
+  const lim = await limitedScan(cfg, runner, ['devel/a']);
+  assert.equal(lim.ok, false);
+  assert.match(lim.error!, /^Unresolvable dependencies found, exiting:\ndevel\/nothere$/);
+  assert.ok(lim.failures.some((f) => f.location === 'devel/nothere'));
+  const full = await fullScan(cfg, runner, ['devel/a', 'devel/b'], []);
+  assert.equal(full.ok, false);
+  assert.match(full.error!, /Global dependency resolution failed/);
+  assert.match(meta(cfg, 'presolve-err.log'), /No match found for dependency nothere>=1 of package a-1.0/);
+  const partial = await fullScan({ ...cfg, ignoreMissingDependencies: true }, runner, ['devel/a', 'devel/b'], []);
+  assert.equal(partial.ok, true);
+  assert.equal(partial.records.find((r) => r.pkgname === 'a-1.0')!.depends, undefined);
+});
+
+test('scan failures are reported and the rest carries on', async (t) => {
+  const pk: SmallPackage[] = [
+    { path: 'devel/ok', distname: 'ok-1.0' },
+    { path: 'devel/err', distname: 'err-1.0', extra: ['FIXTURE_SCAN_FAIL=yes'] },
+  ];
+  const { ws, cfg, box } = await setup('scan-fail', pk);
+  t.after(() => ws.remove());
+  const runner = new ScanRunner(cfg, box, { concurrency: 2, env });
+  const out = await fullScan(cfg, runner, ['devel/ok', 'devel/err', 'devel/nodir', 'bad entry'], []);
+  assert.equal(out.ok, true);
+  assert.deepEqual(out.failures.map((f) => f.location).sort(), ['bad entry', 'devel/err', 'devel/nodir']);
+  assert.match(out.failures.find((f) => f.location === 'devel/err')!.message, /FIXTURE_SCAN_FAIL/);
+  const stderr = meta(cfg, 'pscan.stderr');
+  assert.match(stderr, /^pbulk-scan: Scan failed for devel\/err$/m);
+  assert.match(stderr, /^pbulk-scan: Scan failed for devel\/nodir$/m);
+  assert.deepEqual(out.records.map((r) => r.pkgname), ['ok-1.0']);
+});
+
+test('incremental rescan reuses every unchanged location and rescans an edited one', async (t) => {
+  const { ws, cfg, box } = await setup('scan-incr');
+  t.after(() => ws.remove());
+  backdate(ws.pkgsrc);
+  const cache = new ScanCache(cfg.pkgsrc);
+  const runner = new ScanRunner(cfg, box, { concurrency: 2, env, cache });
+  const locs = tree.map((p) => p.path);
+  const cold = await fullScan(cfg, runner, locs, []);
+  assert.equal(cold.cached, 0);
+  const cold1 = meta(cfg, 'presolve');
+  const warm = await fullScan(cfg, runner, locs, []);
+  assert.equal(warm.cached, locs.length);
+  assert.equal(meta(cfg, 'presolve'), cold1, 'same presolve from the cache');
+  writeFileSync(join(ws.pkgsrc, 'devel/libfoo/Makefile'), packageMakefile({ ...tree[2]!, revision: 3 }));
+  const edited = await fullScan(cfg, runner, locs, []);
+  assert.equal(edited.cached, locs.length - 1);
+  assert.match(meta(cfg, 'presolve'), /^DEPENDS=libfoo-1.0nb3 python27-2.7.3$/m);
+});
+
+test('limited_list parsing: comments, blanks, duplicates, bad entries with their line', () => {
+  const l = parseLimitedList('# base\nlang/perl5\n\nx11/gtk2  # toolkit\nlang/perl5\nwip/foo/bar\n', '/l');
+  assert.deepEqual(l.locations, ['lang/perl5', 'x11/gtk2']);
+  assert.equal(l.problems.length, 1);
+  assert.equal(l.problems[0]!.range.start.line, 5);
+});
