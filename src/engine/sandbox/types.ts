@@ -7,6 +7,8 @@ export type BackendName = 'chroot' | 'namespace' | 'command' | 'none';
 export interface SandboxSpec {
   /** Directory that becomes the sandbox root. Must lie under the sandbox base directory. */
   root: string;
+  /** The sandbox base directory (holds the roots and their state files); default: the parent of root. */
+  base?: string;
   /** Host directories bind-mounted read-only at the same path inside (missing ones skipped). */
   roDirs: string[];
   /** Host directories bind-mounted read-write at the same path inside (pkgsrc, bulklog, packages, distfiles). */

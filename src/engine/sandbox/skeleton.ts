@@ -1,0 +1,18 @@
+// Filling a fresh sandbox root before anything is mounted: the directories the spec asks for
+// (with their modes), a mount point for every mount not already shown by an outer one, and the
+// host's symlinks on configured paths. Done while nothing is mounted, so no write can reach the
+// host; each component is created or checked with lstat, never followed.
+import type { Layout, PlannedMount } from './layout';
+import { coveringMount } from './layout';
+import { copySymlinkInside, mkdirInside } from './paths';
+
+export async function buildSkeleton(root: string, layout: Layout, mounts: PlannedMount[]): Promise<void> {
+  for (const d of layout.dirs) await mkdirInside(root, d.path, d.mode);
+  for (let i = 0; i < mounts.length; i++) {
+    const m = mounts[i]!;
+    // A target inside an earlier mount already exists in that mount's source (same host path).
+    if (coveringMount(mounts.slice(0, i), m.target)) continue;
+    await mkdirInside(root, m.target, 0o755);
+  }
+  for (const l of layout.symlinks) await copySymlinkInside(root, l);
+}
