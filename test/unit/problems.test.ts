@@ -3,9 +3,19 @@
 // messages for the signatures the real run did not produce. Every matcher has an example.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { firstErrorLine, LOG_MATCHERS, logProblemToProblem, matchLog, segmentLog, type LogProblem } from '../../src/pkgsrc/problems';
+import {
+  analyzeFailureLog,
+  firstErrorLine,
+  LOG_MATCHERS,
+  logProblemToProblem,
+  matchLog,
+  metaLogProblems,
+  segmentLog,
+  type LogProblem,
+} from '../../src/pkgsrc/problems';
 
 const DATA = resolve(__dirname, '../../../shared/data');
 const LOGS = join(DATA, 'bulklog-2013q1-limited');
@@ -194,4 +204,27 @@ test('logProblemToProblem locates the problem on the log file', () => {
   assert.deepEqual(p.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 22 } });
   assert.equal(p.message, 'bad [foo.c:3:7]');
   assert.equal(p.file, '/b/foo-1/build.log');
+});
+
+test('analyzeFailureLog: the causes of a failure and where to open its log; metaLogProblems: pbulk logs as located problems', async () => {
+  const a = await analyzeFailureLog(join(LOGS, 'mtscan-20050129nb1/build.log'));
+  assert.deepEqual(a.errors.map((e) => e.code), ['linker-error', 'linker-error']);
+  assert.equal(a.firstErrorLine, 31);
+  assert.equal(a.truncated, false);
+  assert.equal(a.sections.at(-1)!.title, 'Building for mtscan-20050129nb1');
+  const pd = await analyzeFailureLog(join(LOGS, 'pdksh-5.2.14nb5/build.log'));
+  assert.deepEqual(pd.errors.map((e) => e.code), ['make-error']);
+  const dir = await mkdtemp(join(tmpdir(), 'pkgsrc-bulk-meta-'));
+  try {
+    await copyFile(join(DATA, 'scan-2013q1-full/pscan.stderr'), join(dir, 'pscan.stderr'));
+    await writeFile(join(dir, 'presolve-err.log'), 'pbulk-resolve: No match found for dependency foo>=1 of package bar-1.0\n');
+    const ps = await metaLogProblems(dir);
+    const nomatch = ps.find((p) => p.code === 'unresolved-dependency')!;
+    assert.equal(nomatch.file, join(dir, 'presolve-err.log'));
+    assert.equal(nomatch.severity, 'error');
+    assert.equal(ps.filter((p) => p.code === 'duplicate-package').length, 658);
+    assert.deepEqual(await metaLogProblems(join(dir, 'nonexistent')), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

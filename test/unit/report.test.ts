@@ -15,6 +15,7 @@ import {
   formatSummaryText,
   renderFailReason,
   reportInput,
+  withFirstErrors,
   type ReportInput,
   type ReportPackage,
 } from '../../src/pkgsrc/report';
@@ -137,6 +138,10 @@ test('the summary lists failures with their failing phase and log, culprits and 
   assert.equal(s.indirectPrefailed[0]!.pkgname, 'egtk-0.3.4nb7');
   assert.deepEqual(JSON.parse(JSON.stringify(s)), s);
   assert.match(formatSummaryText(s), /63 packages: 12 done, 17 failed, 29 indirect-failed, 4 prefailed, 1 indirect-prefailed/);
+  await withFirstErrors(s);
+  assert.deepEqual(pax.firstError, { line: 101, message: "undefined reference to `minor'", code: 'linker-error' });
+  assert.equal(s.failed.find((f) => f.pkgname === 'f2c-20100903')!.firstError!.code, 'fetch-failed');
+  assert.match(formatSummaryText(s), /build\.log:102: undefined reference to `minor'/);
 });
 
 const packageArb = fc.record({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BulklogError, readBulklog } from '../../pkgsrc/bulklog';
 import { formatProblem } from '../../pkgsrc/problem';
-import { buildSummary, formatSummaryText, writeReports } from '../../pkgsrc/report';
+import { buildSummary, formatSummaryText, withFirstErrors, writeReports } from '../../pkgsrc/report';
 import { loadExeca } from '../execa';
 import { UsageError, type Command } from './types';
 
@@ -80,7 +80,7 @@ export const reportCommand: Command = {
         throw new UsageError(`cannot write the reports in ${b.metaDir}: ${(e as Error).message}`);
       }
     }
-    const summary = buildSummary(b);
+    const summary = await withFirstErrors(buildSummary(b));
     process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummaryText(summary));
     return b.totals.failed > 0 ? 1 : 0;
   },

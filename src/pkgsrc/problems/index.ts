@@ -3,3 +3,4 @@ export * from './types';
 export * from './matchers';
 export * from './scan';
 export * from './read';
+export * from './failure';

@@ -2,6 +2,7 @@
 // totals, the failed packages breaking the most, and every unsuccessful package with what a
 // user needs to act on it (log path, failing phase, culprits, reasons). Plain JSON data.
 import { FINAL_STATES, type Bulklog, type BuildState, type Phase } from '../bulklog';
+import { analyzeFailureLog } from '../problems';
 import { byteCompare } from './model';
 
 export interface SummaryPackage {
@@ -18,6 +19,8 @@ export interface SummaryFailure extends SummaryPackage {
   log?: string;
   /** Every log file of the package, absolute paths. */
   logs: string[];
+  /** The first error the failing log shows (0-based line), once withFirstErrors ran. */
+  firstError?: { line: number; message: string; code: string };
 }
 
 export interface ReportSummary {
@@ -84,6 +87,29 @@ export function buildSummary(b: Bulklog, topCount = 10): ReportSummary {
   };
 }
 
+/**
+ * Fills `firstError` of every failure from its failing log, reading at most `maxBytes` of
+ * each (default 1 MiB: the tail, where builds fail) and `concurrency` logs at a time.
+ */
+export async function withFirstErrors(s: ReportSummary, opts: { maxBytes?: number; concurrency?: number } = {}): Promise<ReportSummary> {
+  const todo = s.failed.filter((f) => f.log !== undefined);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length) {
+      const f = todo[next++]!;
+      try {
+        const a = await analyzeFailureLog(f.log!, { maxBytes: opts.maxBytes ?? 1024 * 1024, maxErrors: 1 });
+        const e = a.errors[0];
+        if (e) f.firstError = { line: e.logLine, message: e.message, code: e.code };
+      } catch {
+        // The log vanished or is unreadable: the failure is still listed, without its error.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
+  return s;
+}
+
 /** A few lines for a terminal: totals and the failures with their failing phase. */
 export function formatSummaryText(s: ReportSummary): string {
   const lines = [
@@ -97,6 +123,10 @@ export function formatSummaryText(s: ReportSummary): string {
     for (const f of s.failed) {
       const breaks = f.breaks > 0 ? `, breaks ${f.breaks}` : '';
       lines.push(`  ${(f.location ?? f.pkgname).padEnd(w)}  ${f.pkgname} (${f.phase ?? 'no log'}${breaks})${f.log ? `  ${f.log}` : ''}`);
+      if (f.firstError) {
+        const msg = f.firstError.message.length > 120 ? `${f.firstError.message.slice(0, 117)}...` : f.firstError.message;
+        lines.push(`  ${''.padEnd(w)}    ${f.log ? `${f.log.slice(f.log.lastIndexOf('/') + 1)}:${f.firstError.line + 1}: ` : ''}${msg}`);
+      }
     }
   }
   return `${lines.join('\n')}\n`;
