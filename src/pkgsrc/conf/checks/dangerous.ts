@@ -1,0 +1,135 @@
+// Paths that make pbulk delete the wrong thing: pre-build runs `rm -rf ${bulklog}/*`, and
+// client-clean runs `rm -rf ${prefix} ${pkgdb} ${varbase}/qmail` before every package (with
+// cross_compile, beneath ${target_destdir}). Anything worth keeping must live elsewhere.
+import { allVariables } from '../schema/index';
+import { isUnder, normalizePath, programOf } from './paths-util';
+import type { CheckRun } from './run';
+
+/** Directories that must never be a prefix, pkgdb or bulklog. */
+export const SYSTEM_DIRS = new Set([
+  '/',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/home',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/opt',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/srv',
+  '/sys',
+  '/tmp',
+  '/usr',
+  '/usr/bin',
+  '/usr/include',
+  '/usr/lib',
+  '/usr/libexec',
+  '/usr/local',
+  '/usr/sbin',
+  '/usr/share',
+  '/usr/src',
+  '/var',
+  '/var/db',
+  '/var/tmp',
+  '/Applications',
+  '/Library',
+  '/System',
+  '/Users',
+  '/private',
+  '/Volumes',
+]);
+
+interface Wiped {
+  name: string;
+  dir: string;
+  how: string;
+}
+
+const WIPE_MESSAGE: Record<string, string> = {
+  bulklog: 'pre-build runs rm -rf ${bulklog}/*',
+  prefix: 'client-clean runs rm -rf ${prefix} before every package',
+  pkgdb: 'client-clean runs rm -rf ${pkgdb} before every package',
+  target_destdir: 'cross builds clean ${target_destdir} like the prefix',
+};
+
+export function checkDangerousPaths(run: CheckRun): void {
+  const cross = run.boolean('cross_compile') === 'on';
+  const wiped: Wiped[] = [];
+  for (const name of ['bulklog', 'prefix', 'pkgdb', 'target_destdir']) {
+    if (name === 'target_destdir' && !cross) continue;
+    const state = run.state(name);
+    if (state?.dynamic) continue;
+    const value = state?.set ? state.value! : undefined;
+    const how = WIPE_MESSAGE[name]!;
+    if (value === undefined || value.trim() === '') {
+      if (value === undefined && run.opaque) continue;
+      const what = value === undefined ? 'is not set' : 'is empty';
+      const effect = name === 'bulklog' ? 'rm -rf /* : it deletes the whole system' : name === 'target_destdir' ? 'cross builds work on / itself' : 'rm -rf with an empty path, leaving the bootstrap kit unpacked over /';
+      run.report(run.anchor(name), 'error', 'dangerous-path', `${name} ${what}: ${how}, which becomes ${effect}`);
+      continue;
+    }
+    const norm = normalizePath(value);
+    if (!norm.startsWith('/')) {
+      run.report(run.anchor(name), 'error', 'relative-path', `${name}='${value}' is relative: ${how}, relative to whatever directory the script runs in. Use an absolute path`);
+      continue;
+    }
+    if (norm === '/' || (name !== 'target_destdir' && SYSTEM_DIRS.has(norm))) {
+      run.report(run.anchor(name), 'error', 'dangerous-path', `${name}=${value}: ${how}, which deletes ${norm === '/' ? 'the whole system' : `the system directory ${norm}`}`);
+      continue;
+    }
+    if (name !== 'target_destdir') {
+      const dir = cross && name !== 'bulklog' && run.value('target_destdir') ? normalizePath(`${run.value('target_destdir')}/${norm}`) : norm;
+      wiped.push({ name, dir, how });
+    }
+  }
+  checkRelative(run);
+  checkInsideWiped(run, wiped);
+}
+
+/** Every other absolute path setting: relative values resolve against a changing directory. */
+function checkRelative(run: CheckRun): void {
+  for (const spec of allVariables()) {
+    if (!spec.path?.absolute || ['bulklog', 'prefix', 'pkgdb', 'target_destdir'].includes(spec.name)) continue;
+    const value = run.value(spec.name);
+    if (value === undefined || value.trim() === '') continue;
+    const path = spec.type === 'command' ? programOf(value) : value.trim();
+    // Commands may be bare program names looked up in PATH, and `:` is the shell no-op.
+    if (spec.type === 'command' && (!path.includes('/') || path === ':')) continue;
+    // Unsubstituted @TOKEN@s have their own error.
+    if (path.startsWith('/') || path.startsWith('$') || /@[A-Z_]+@/.test(path)) continue;
+    const severity = spec.name === 'loc' ? 'error' : 'warning';
+    run.report(run.anchor(spec.name), severity, 'relative-path', `${spec.name}='${value}' is relative: pbulk's scripts run in different directories, so it resolves differently in each. Use an absolute path`);
+  }
+}
+
+function checkInsideWiped(run: CheckRun, wiped: Wiped[]): void {
+  if (wiped.length === 0) return;
+  const keep: { name: string; path: string }[] = [];
+  for (const spec of allVariables()) {
+    if (!spec.path?.keepOutsideWiped) continue;
+    const value = run.value(spec.name);
+    if (value === undefined || value.trim() === '') continue;
+    const path = spec.type === 'command' || spec.type === 'executable' ? programOf(value) : value.trim();
+    if (path.startsWith('/')) keep.push({ name: spec.name, path });
+  }
+  if (run.version.source === 'detected' && run.version.prefix) keep.push({ name: '(installed pbulk)', path: run.version.prefix });
+  for (const k of keep) {
+    for (const w of wiped) {
+      // bulklog/meta is meant to be inside the bulklog.
+      if (w.name === 'bulklog' && k.name === 'loc') continue;
+      if (!isUnder(k.path, w.dir)) continue;
+      const a = run.finalAssignment(w.name);
+      const related = a ? [run.related(a, `${w.name} is set here`)] : [];
+      if (k.name === '(installed pbulk)') {
+        run.report(run.anchor(w.name), 'error', 'wiped-path', `pbulk itself is installed in ${k.path}, inside ${w.name}=${w.dir}: ${w.how}, deleting pbulk. Install pbulk into its own prefix such as /usr/pkg_bulk`);
+      } else {
+        run.report(run.anchor(k.name), 'error', 'wiped-path', `${k.name}=${k.path} is inside ${w.name} (${w.dir}): ${w.how}, deleting it${k.name.startsWith('pkg_') ? '. The example config says: "The following programs must NOT be inside ${prefix}"' : ''}`, { related });
+      }
+    }
+  }
+}
