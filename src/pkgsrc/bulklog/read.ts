@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Problem } from '../problem';
 import { computeStates, failedCulprits } from './compute';
-import { buildGraph } from './graph';
+import { buildGraph, type DependencyGraph } from './graph';
 import { readTextFile } from './files';
 import { fileProblem, lineProblem } from './located';
 import { listLogDirs, readPackageLogs, type LogFile } from './logs';
@@ -130,9 +130,10 @@ export async function readBulklog(dir: string, opts: ReadBulklogOptions = {}): P
   for (const r of records) add(packageFromRecord(r, recordFile));
 
   let stateSource: StateSource;
+  let graph: DependencyGraph | undefined;
   if (recordSource === 'presolve') {
     stateSource = 'computed';
-    applyComputedStates(packages, records, recordFile, success, error, problems, meta);
+    graph = applyComputedStates(packages, records, recordFile, success, error, problems, meta);
   } else if (pbuild) {
     stateSource = 'pbuild';
     for (const e of pbuild.entries) {
@@ -204,7 +205,7 @@ export async function readBulklog(dir: string, opts: ReadBulklogOptions = {}): P
     });
   }
 
-  addCulprits(packages, records);
+  addCulprits(packages, records, graph);
   for (const p of packages) if (p.depth !== undefined) p.breaks = Math.max(0, p.depth - 1);
   const totals = emptyTotals();
   for (const p of packages) totals[p.state]++;
@@ -246,7 +247,7 @@ function applyComputedStates(
   error: PkgList,
   problems: Problem[],
   meta: (n: string) => string,
-): void {
+): DependencyGraph {
   const inputs = records.map((r) => ({
     pkgname: r.pkgname,
     depends: recordDepends(r),
@@ -283,13 +284,14 @@ function applyComputedStates(
     p.state = c.states[i]!;
     p.depth = c.graph.depth[i]!;
   }
+  return c.graph;
 }
 
 /** The failed packages behind each indirect-failed one, whatever source gave the states. */
-function addCulprits(packages: BulklogPackage[], records: BulkRecord[]): void {
+function addCulprits(packages: BulklogPackage[], records: BulkRecord[], known?: DependencyGraph): void {
   if (!packages.some((p) => p.state === 'indirect-failed')) return;
   const byName = new Map(packages.map((p) => [p.pkgname, p]));
-  const { graph } = buildGraph(records.map((r) => ({ pkgname: r.pkgname, depends: recordDepends(r) })));
+  const graph = known ?? buildGraph(records.map((r) => ({ pkgname: r.pkgname, depends: recordDepends(r) }))).graph;
   const states = graph.names.map((n) => byName.get(n)?.state ?? 'open');
   for (const [i, names] of failedCulprits(graph, states)) byName.get(graph.names[i]!)!.culprits = names;
 }

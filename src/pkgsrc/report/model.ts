@@ -50,9 +50,13 @@ export function breaksOf(p: { depth?: number | undefined }): number {
   return p.depth === undefined ? 0 : Math.max(0, p.depth - 1);
 }
 
+const ASTRAL_OR_HIGH = /[\uD800-\uFFFF]/;
+
 /** Byte-wise comparison of the UTF-8 forms, as sort(1) compares in the C locale. */
 export function byteCompare(a: string, b: string): number {
   if (a === b) return 0;
+  // UTF-16 code unit order equals UTF-8 byte order below U+D800, the common case.
+  if (!ASTRAL_OR_HIGH.test(a) && !ASTRAL_OR_HIGH.test(b)) return a < b ? -1 : 1;
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
