@@ -99,11 +99,25 @@ export const resolveCommand: Command = {
       console.error(messageLine(m));
       if (m.fatal && m.record) console.error(formatProblem(messageProblem(m, fileOf.get(m.record) ?? args.files[0]!)));
     }
-    if (args.missing !== undefined) await writeFile(args.missing, result.missing.map((l) => `${l}\n`).join(''));
+    if (args.missing !== undefined) {
+      try {
+        await writeFile(args.missing, result.missing.map((l) => `${l}\n`).join(''));
+      } catch (e) {
+        console.error(`pkgsrc-bulk resolve: cannot write ${args.missing}: ${(e as Error).message}`);
+        return 2;
+      }
+    }
     if (!result.ok) return result.messages.some((m) => m.code === 'invalid-input') ? 2 : 1;
-    await new Promise<void>((resolve, reject) =>
-      process.stdout.write(Buffer.from(result.text, 'latin1'), (e) => (e ? reject(e) : resolve())),
-    );
+    const err = await new Promise<NodeJS.ErrnoException | null | undefined>((done) => {
+      // The stream reports a failed write twice: to the callback and as an 'error' event.
+      process.stdout.once('error', done);
+      process.stdout.write(Buffer.from(result.text, 'latin1'), done);
+    });
+    // A reader that stops early (| head) is not an error of ours.
+    if (err && err.code !== 'EPIPE') {
+      console.error(`pkgsrc-bulk resolve: cannot write the output: ${err.message}`);
+      return 2;
+    }
     return 0;
   },
 };

@@ -21,7 +21,21 @@ function isBlank(c: string | undefined): boolean {
   return c === ' ' || c === '\t';
 }
 
+// Validation and resolution both read every ALL_DEPENDS; the second read is a lookup. The
+// returned lists are shared: callers must not modify them.
+const memo = new Map<string, DependList>();
+
 export function parseAllDepends(value: string): DependList {
+  let d = memo.get(value);
+  if (!d) {
+    if (memo.size >= 50_000) memo.clear();
+    d = parse(value);
+    memo.set(value, d);
+  }
+  return d;
+}
+
+function parse(value: string): DependList {
   const items: DependItem[] = [];
   let i = 0;
   const n = value.length;

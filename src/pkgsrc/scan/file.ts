@@ -25,17 +25,28 @@ function isAscii(b: Uint8Array): boolean {
 
 /**
  * Decodes scan bytes. `latin1: true` always decodes one character per byte (fastest, and
- * exact for strcmp-style ordering); otherwise UTF-8 when valid. Throws only for a corrupt
- * gzip stream, with zlib's message.
+ * exact for strcmp-style ordering); otherwise UTF-8 when valid. Throws, with a message fit
+ * for the user, only for a corrupt gzip stream or text too large for one string.
  */
 export function decodeScanBytes(bytes: Uint8Array, opts: { latin1?: boolean } = {}): ScanText {
-  const raw = isGzip(bytes) ? gunzipSync(bytes) : bytes;
+  let raw: Uint8Array = bytes;
+  if (isGzip(bytes)) {
+    try {
+      raw = gunzipSync(bytes);
+    } catch (e) {
+      throw new Error(`not a valid gzip file (${(e as Error).message})`);
+    }
+  }
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  if (opts.latin1 || isAscii(buf)) return { text: buf.toString('latin1'), encoding: 'latin1' };
   try {
-    return { text: utf8.decode(buf), encoding: 'utf8' };
-  } catch {
-    return { text: buf.toString('latin1'), encoding: 'latin1' };
+    if (opts.latin1 || isAscii(buf)) return { text: buf.toString('latin1'), encoding: 'latin1' };
+    try {
+      return { text: utf8.decode(buf), encoding: 'utf8' };
+    } catch {
+      return { text: buf.toString('latin1'), encoding: 'latin1' };
+    }
+  } catch (e) {
+    throw new Error(`too large to read as text (${buf.byteLength} bytes: ${(e as Error).message})`);
   }
 }
 
@@ -56,6 +67,6 @@ export async function readScanFile(path: string, opts: { latin1?: boolean } = {}
   try {
     return { ok: true, ...decodeScanBytes(bytes, opts) };
   } catch (e) {
-    return { ok: false, message: `${path}: not a valid gzip file (${(e as Error).message})` };
+    return { ok: false, message: `${path}: ${(e as Error).message}` };
   }
 }
