@@ -57,7 +57,9 @@ export async function readConfText(file: string, maxBytes = MAX_CONF_BYTES): Pro
     return { text: decoded.text, problems };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    return { text: '', problems: [{ file, range: at0, severity: 'error', code: 'unreadable-file', message: `cannot read ${file}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ').trim() }] };
+    // "ENOENT: no such file or directory, open '/x'" -> "no such file or directory (ENOENT)"
+    const reason = err.code ? `${err.message.replace(`${err.code}: `, '').replace(/, \w+ '.*'$/, '')} (${err.code})` : err.message;
+    return { text: '', problems: [{ file, range: at0, severity: 'error', code: 'unreadable-file', message: `cannot read ${file}: ${reason}` }] };
   } finally {
     await handle?.close();
   }

@@ -1,14 +1,27 @@
 // Existence on this machine, as warnings: a path may be valid only on the clients or inside a
-// chroot, but a missing pkgsrc or bootstrap kit on the master is usually a typo.
+// chroot, but a missing pkgsrc or bootstrap kit on the master is usually a typo. When several
+// settings point below one directory that is missing altogether (pbulk not installed here, a
+// /content tree that exists only on the build host), they are reported once, at the first.
 import { dirname } from 'node:path';
+import type { Range } from '../../problem';
 import { allVariables } from '../schema/index';
 import { isUnder, programOf } from './paths-util';
 import type { CheckRun } from './run';
+
+interface Missing {
+  name: string;
+  path: string;
+  range: Range;
+  message: string;
+  /** The highest missing directory above the path. */
+  root: string;
+}
 
 export function checkExistence(run: CheckRun): void {
   if (!run.existence) return;
   const prefix = run.value('prefix');
   const cross = run.boolean('cross_compile') === 'on';
+  const missing: Missing[] = [];
   for (const spec of allVariables()) {
     const want = spec.path?.exists;
     if (!want) continue;
@@ -19,31 +32,54 @@ export function checkExistence(run: CheckRun): void {
     if (!path.startsWith('/') || /@[A-Z_]+@/.test(path)) continue;
     // Tools inside the prefix are restored from the bootstrap kit before they are used.
     if (prefix && prefix.startsWith('/') && isUnder(path, prefix) && spec.name !== 'bootstrapkit') continue;
-    const range = run.anchor(spec.name);
     if (want === 'parent') path = dirname(path);
     const st = run.probe.stat(path);
-    const missing = (what: string, extra = ''): void => run.report(range, 'warning', 'path-missing', `${spec.name}: ${what}${extra} (checked on this machine; ignore if it exists only on the clients or in a chroot)`);
+    let problem: string | undefined;
     switch (want) {
       case 'directory':
-        if (st?.kind !== 'directory') missing(st ? `${path} is not a directory` : `${path} does not exist`);
+        if (st?.kind !== 'directory') problem = st ? `${path} is not a directory` : `${path} does not exist`;
         break;
       case 'parent':
-        if (st?.kind !== 'directory') missing(`the parent directory ${path} does not exist`);
+        if (st?.kind !== 'directory') problem = `the parent directory ${path} does not exist`;
         break;
       case 'file':
-        if (st?.kind !== 'file') missing(st ? `${path} is not a file` : `${path} does not exist`, spec.name === 'limited_list' ? ': the scan phase fails' : '');
+        if (st?.kind !== 'file') problem = (st ? `${path} is not a file` : `${path} does not exist`) + (spec.name === 'limited_list' ? ': the scan phase fails' : '');
         break;
       case 'executable':
-        if (!st) missing(`${path} does not exist`);
-        else if (st.kind !== 'file' || !st.executable) missing(`${path} is not an executable file`);
+        if (!st) problem = `${path} does not exist`;
+        else if (st.kind !== 'file' || !st.executable) problem = `${path} is not an executable file`;
         break;
       case 'file-or-directory':
-        if (!st) missing(`${path} does not exist`, ': client-clean silently skips a missing bootstrap kit and leaves ${prefix} empty');
+        if (!st) problem = `${path} does not exist: client-clean silently skips a missing bootstrap kit and leaves \${prefix} empty`;
         break;
       case 'pkgsrc':
-        if (st?.kind !== 'directory') missing(`${path} does not exist`);
-        else if (run.probe.stat(`${path}/mk`)?.kind !== 'directory' || run.probe.stat(`${path}/Makefile`)?.kind !== 'file') missing(`${path} is not a pkgsrc tree (no Makefile and mk/ directory)`);
+        if (st?.kind !== 'directory') problem = `${path} does not exist`;
+        else if (run.probe.stat(`${path}/mk`)?.kind !== 'directory' || run.probe.stat(`${path}/Makefile`)?.kind !== 'file') problem = `${path} is not a pkgsrc tree (no Makefile and mk/ directory)`;
         break;
     }
+    if (problem !== undefined) missing.push({ name: spec.name, path, range: run.anchor(spec.name), message: problem, root: st ? path : missingRoot(run, path) });
   }
+  missing.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const byRoot = new Map<string, Missing[]>();
+  for (const m of missing) byRoot.set(m.root, [...(byRoot.get(m.root) ?? []), m]);
+  const note = '(checked on this machine; ignore if it exists only on the clients or in a chroot)';
+  for (const m of missing) {
+    const group = byRoot.get(m.root)!;
+    if (group.length >= 3) {
+      if (group[0] !== m) continue;
+      const names = group.map((g) => g.name);
+      run.report(m.range, 'warning', 'path-missing', `${m.root} does not exist, and ${group.length} settings point below it: ${names.join(', ')} ${note}`, {
+        related: group.slice(1).map((g) => ({ file: run.file, range: g.range, message: `${g.name}: ${g.path}` })),
+      });
+      continue;
+    }
+    run.report(m.range, 'warning', 'path-missing', `${m.name}: ${m.message} ${note}`);
+  }
+}
+
+/** The highest ancestor of a missing path that is itself missing: /usr/pbulk for /usr/pbulk/bin/x. */
+function missingRoot(run: CheckRun, path: string): string {
+  let root = path;
+  for (let d = dirname(path); d !== '/' && d !== '.' && run.probe.stat(d) === undefined; d = dirname(d)) root = d;
+  return root;
 }

@@ -1,0 +1,146 @@
+// `pkgsrc-bulk lint FILE...`: the editor's pbulk.conf and limited_list checks on the command
+// line. Detects which kind each file is, follows limited_list from a pbulk.conf, and prints
+// compiler-style lines (or JSON). Exit 0: no errors; 1: errors found; 2: bad usage or a file
+// that cannot be read.
+import { resolve } from 'node:path';
+import { formatProblem } from '../../pkgsrc/problem';
+import {
+  checkConf,
+  checkLimitedList,
+  createConfContext,
+  detectFileKind,
+  evaluateConf,
+  parseConf,
+  readConfText,
+  staticValue,
+  type ConfDiagnostic,
+  type ConfFileKind,
+  type PbulkVersion,
+} from '../../pkgsrc/conf/index';
+import { booleanMeaning } from '../../pkgsrc/conf/checks/run';
+import type { Command } from './types';
+import { UsageError } from './types';
+
+const usage = `usage: pkgsrc-bulk lint [options] FILE...
+
+Checks pbulk.conf files and limited_list files (the kind is detected from the name and the
+content). A pbulk.conf's limited_list is checked too.
+
+options:
+  --json                 print one JSON document instead of file:line:col lines
+  --pbulk-version V      check against pbulk config version V (default: the installed pbulk's,
+                         found from its share/examples/pbulk/pbulk.conf, else the current one)
+  --pkgsrc DIR           pkgsrc tree for limited_list entries given directly (default: the
+                         pkgsrc setting of the pbulk.conf that names the list)
+  --no-existence         do not look for the configured paths on this machine
+
+exit status: 0 no errors, 1 errors found, 2 bad usage or an unreadable file`;
+
+interface FileReport {
+  file: string;
+  kind: ConfFileKind;
+  pbulkVersion?: PbulkVersion;
+  /** For a limited_list reached through a pbulk.conf. */
+  via?: string;
+  problems: ConfDiagnostic[];
+}
+
+interface Options {
+  json: boolean;
+  pbulkVersion?: string;
+  pkgsrc?: string;
+  existence: boolean;
+  files: string[];
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { json: false, existence: true, files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--json') o.json = true;
+    else if (a === '--no-existence') o.existence = false;
+    else if (a === '--pbulk-version') o.pbulkVersion = value();
+    else if (a.startsWith('--pbulk-version=')) o.pbulkVersion = a.slice('--pbulk-version='.length);
+    else if (a === '--pkgsrc') o.pkgsrc = value();
+    else if (a.startsWith('--pkgsrc=')) o.pkgsrc = a.slice('--pkgsrc='.length);
+    else if (a === '--') o.files.push(...argv.slice(i + 1)), (i = argv.length);
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}\n\n${usage}`);
+    else o.files.push(a);
+  }
+  if (o.pbulkVersion !== undefined && !/^[0-9]+(\.[0-9]+)*$/.test(o.pbulkVersion)) throw new UsageError(`--pbulk-version: '${o.pbulkVersion}' is not a version such as 0.68`);
+  if (o.files.length === 0) throw new UsageError(`no files given\n\n${usage}`);
+  return o;
+}
+
+export async function lintFiles(o: Options): Promise<{ reports: FileReport[]; unreadable: boolean }> {
+  const reports: FileReport[] = [];
+  const done = new Set<string>();
+  let unreadable = false;
+  const contextOptions = { ...(o.pbulkVersion ? { pbulkVersion: o.pbulkVersion } : {}), checkExistence: o.existence };
+
+  for (const arg of o.files) {
+    const file = resolve(arg);
+    if (done.has(file)) continue;
+    done.add(file);
+    const { text, problems: readProblems } = await readConfText(file);
+    if (readProblems.some((p) => p.severity === 'error')) {
+      unreadable = true;
+      reports.push({ file, kind: detectFileKind(file, ''), problems: readProblems });
+      continue;
+    }
+    const kind = detectFileKind(file, text);
+    if (kind === 'limited-list') {
+      const ctx = createConfContext(contextOptions);
+      if (o.pkgsrc) ctx.pkgsrc = resolve(o.pkgsrc);
+      reports.push({ file, kind, pbulkVersion: ctx.pbulkVersion!, problems: [...readProblems, ...checkLimitedList(text, file, ctx)] });
+      continue;
+    }
+    const doc = parseConf(text, file);
+    const ev = evaluateConf(doc);
+    const ctx = createConfContext(contextOptions, ev);
+    reports.push({ file, kind, pbulkVersion: ctx.pbulkVersion!, problems: [...readProblems, ...checkConf(doc, ev, ctx)] });
+
+    // Follow the limited_list the config names; a missing one is already a path-missing warning.
+    const list = staticValue(ev, 'limited_list')?.trim();
+    if (!list) continue;
+    const listFile = resolve(file, '..', list);
+    if (done.has(listFile)) continue;
+    const listText = await readConfText(listFile);
+    if (listText.problems.some((p) => p.severity === 'error')) continue;
+    done.add(listFile);
+    const pkgsrc = staticValue(ev, 'pkgsrc');
+    const master = staticValue(ev, 'master_mode');
+    const listCtx = { ...ctx };
+    if (o.pkgsrc) listCtx.pkgsrc = resolve(o.pkgsrc);
+    else if (pkgsrc?.startsWith('/')) listCtx.pkgsrc = pkgsrc;
+    if (master !== undefined) listCtx.masterMode = booleanMeaning('yes-or-no-strict', master) === 'on';
+    reports.push({ file: listFile, kind: 'limited-list', pbulkVersion: ctx.pbulkVersion!, via: file, problems: [...listText.problems, ...checkLimitedList(listText.text, listFile, listCtx)] });
+  }
+  return { reports, unreadable };
+}
+
+export const lintCommand: Command = {
+  name: 'lint',
+  summary: 'check pbulk.conf and limited_list files',
+  usage,
+  async run(argv) {
+    const o = parseArgs(argv);
+    const { reports, unreadable } = await lintFiles(o);
+    const all = reports.flatMap((r) => r.problems);
+    const count = (s: string): number => all.filter((p) => p.severity === s).length;
+    if (o.json) {
+      console.log(JSON.stringify({ files: reports, errors: count('error'), warnings: count('warning') }, null, 2));
+    } else {
+      for (const p of all) (p.code === 'unreadable-file' || p.code === 'file-too-large' ? console.error : console.log)(formatProblem(p));
+      const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
+      console.error(`${n(reports.length, 'file')}: ${n(count('error'), 'error')}, ${n(count('warning'), 'warning')}, ${n(count('information') + count('hint'), 'note')}`);
+    }
+    if (unreadable) return 2;
+    return count('error') > 0 ? 1 : 0;
+  },
+};
