@@ -2,6 +2,7 @@
 export * from './phases';
 export * from './states';
 export * from './records';
+export * from './meta-report';
 export * from './status';
 export * from './pkglist';
 export * from './pbuild';

@@ -20,7 +20,8 @@ import type { Phase } from './phases';
 import { parsePkgList, type PkgList } from './pkglist';
 import { splitReasons } from './reasons';
 import { parseRecords, recordDepends, type BulkRecord } from './records';
-import { emptyTotals, isBuildState, type BuildState } from './states';
+import { parseMetaReport, type MetaReportEntry } from './meta-report';
+import { emptyTotals, type BuildState } from './states';
 import { parseStatus, type BulklogStatus } from './status';
 
 export interface BulklogPackage {
@@ -102,13 +103,21 @@ export async function readBulklog(dir: string, opts: ReadBulklogOptions = {}): P
   // Records.
   let recordSource: RecordSource = 'none';
   let records: BulkRecord[] = [];
+  let reportEntries: MetaReportEntry[] = [];
   let recordFile = '';
   for (const [src, f] of [['presolve', presolveF], ['report', reportF], ['pscan', pscanF]] as const) {
     if (!f!.exists) continue;
     recordFile = meta(src);
-    const parsed = parseRecords(f!.text, recordFile, src === 'pscan' ? 'pscan' : 'presolve');
-    problems.push(...parsed.problems);
-    records = parsed.records;
+    if (src === 'report') {
+      const parsed = parseMetaReport(f!.text, recordFile);
+      problems.push(...parsed.problems);
+      reportEntries = parsed.entries;
+      records = parsed.entries.map((e) => e.record);
+    } else {
+      const parsed = parseRecords(f!.text, recordFile, src);
+      problems.push(...parsed.problems);
+      records = parsed.records;
+    }
     recordSource = src;
     break;
   }
@@ -147,13 +156,11 @@ export async function readBulklog(dir: string, opts: ReadBulklogOptions = {}): P
     }
   } else if (recordSource === 'report') {
     stateSource = 'report';
-    for (const r of records) {
-      const p = byName.get(r.pkgname)!;
-      const s = r.values.get('BUILD_STATUS');
-      if (s !== undefined && isBuildState(s)) p.state = s;
-      else problems.push(lineProblem(recordFile, r.line, 'warning', 'bad-state', `record of ${r.pkgname} has no valid BUILD_STATUS= line`, r.lines[0]));
-      const d = r.values.get('PKG_DEPTH');
-      if (d !== undefined && /^\d+$/.test(d)) p.depth = Number(d);
+    for (const e of reportEntries) {
+      const p = byName.get(e.record.pkgname);
+      if (!p) continue;
+      if (e.state) p.state = e.state;
+      if (e.depth !== undefined) p.depth = e.depth;
     }
   } else {
     stateSource = 'lists';
