@@ -9,6 +9,7 @@ import {
   failedCulprits,
   parsePbuild,
   parsePkgList,
+  parseMetaReport,
   parseRecords,
   parseStatus,
   PbulkStates,
@@ -95,6 +96,14 @@ test('splitReasons splits the shell-quoted PKG_FAIL_REASON list', () => {
   assert.deepEqual(splitReasons(''), []);
 });
 
+test('parseMetaReport reads PKG_DEPTH and BUILD_STATUS and locates records that lack them', () => {
+  const text = 'PKGNAME=a-1.0\nPKG_LOCATION=c/a\nPKG_DEPTH=3\nBUILD_STATUS=failed\nPKGNAME=b-1.0\nPKG_LOCATION=c/b\nBUILD_STATUS=sideways\n';
+  const r = parseMetaReport(text, 'report');
+  assert.deepEqual(r.entries.map((e) => [e.record.pkgname, e.depth, e.state]), [['a-1.0', 3, 'failed'], ['b-1.0', undefined, undefined]]);
+  const mine = r.problems.filter((p) => p.code === 'bad-depth' || p.code === 'bad-state');
+  assert.deepEqual(mine.map((p) => [p.code, p.range.start.line]), [['bad-depth', 4], ['bad-state', 4]]);
+});
+
 // --- properties ---------------------------------------------------------------------------
 
 /** Random DAGs: package i may depend only on packages with a smaller index. */
@@ -168,6 +177,7 @@ test('property: the meta file parsers never throw and every problem lies inside 
       assertInside(parsePkgList(text, 'f').problems, text);
       assertInside(parsePbuild(text, 'f').problems, text);
       parseRecords(text, 'f');
+      assertInside(parseMetaReport(text, 'f').problems, text);
       splitReasons(text);
     }),
     { numRuns: 500 },
