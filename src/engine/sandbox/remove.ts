@@ -136,7 +136,13 @@ class Walker {
         } finally {
           closeSync(child);
         }
-        this.retryWritable(fd, () => rmdirSync(p));
+        try {
+          this.retryWritable(fd, () => rmdirSync(p));
+        } catch (e) {
+          // Something got mounted on it while we emptied the directory below.
+          if (errnoCode(e) === 'EBUSY') throw new SandboxError('busy', `refusing to go on deleting ${label}: ${entry} became a mount point`);
+          throw e;
+        }
       } else {
         this.retryWritable(fd, () => unlinkSync(p));
       }

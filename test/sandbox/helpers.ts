@@ -1,0 +1,70 @@
+// Shared by the sandbox tests. Everything a test mounts read-write is a directory it made under
+// /var/tmp/pkgsrc-bulk-sbx-*, with a canary file; scratch dirs are only ever removed after
+// mountinfo shows nothing mounted below them, and through the sandbox layer's own checked remover.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, lstatSync, writeFileSync, readlinkSync } from 'node:fs';
+import { posix } from 'node:path';
+import { mountsUnder, readMountinfoSync } from '../../src/engine/sandbox/mountinfo';
+import { removeTree } from '../../src/engine/sandbox/remove';
+import type { SandboxSpec } from '../../src/engine/sandbox/types';
+import { defaultSpec } from '../../src/engine/sandbox/plan';
+
+export const REPO = posix.resolve(__dirname, '../..');
+export const SCRATCH_PARENT = '/var/tmp';
+
+export function requireRoot(): void {
+  assert.equal(process.getuid?.(), 0, 'this test mounts file systems and needs root (CI runs the suite as root)');
+}
+
+/** A fresh /var/tmp/pkgsrc-bulk-sbx-<tag>-XXXXXX. */
+export function scratch(tag: string): string {
+  return mkdtempSync(`${SCRATCH_PARENT}/pkgsrc-bulk-sbx-${tag}-`);
+}
+
+/** Removes a scratch dir, but only if nothing is mounted below it (else the test fails, deleting nothing). */
+export async function dropScratch(dir: string): Promise<void> {
+  assert.ok(dir.startsWith(`${SCRATCH_PARENT}/pkgsrc-bulk-sbx-`), `not a scratch dir: ${dir}`);
+  assert.deepEqual(mountsUnder(readMountinfoSync(), dir).map((m) => m.mountPoint), [], `mounts left below ${dir}`);
+  await removeTree(dir, SCRATCH_PARENT);
+}
+
+export function mountPointsUnder(dir: string): string[] {
+  return mountsUnder(readMountinfoSync(), dir).map((m) => m.mountPoint);
+}
+
+/** A host directory standing in for pkgsrc/packages: some files and a CANARY. */
+export function hostTree(dir: string, files = 20): string {
+  mkdirSync(`${dir}/sub/deeper`, { recursive: true });
+  writeFileSync(`${dir}/CANARY`, 'do not delete\n');
+  for (let i = 0; i < files; i++) writeFileSync(`${dir}/${i % 2 ? 'sub/deeper' : 'sub'}/f${i}`, `content ${i}\n`);
+  return dir;
+}
+
+/** Content hash of a tree (names, types, file bytes, link texts), to prove it was not touched. */
+export function treeHash(dir: string, skip: (rel: string) => boolean = () => false): string {
+  const h = createHash('sha256');
+  const walk = (d: string, rel: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const r = `${rel}/${n}`;
+      if (skip(r)) continue;
+      const p = `${d}/${n}`;
+      const st = lstatSync(p);
+      if (st.isDirectory()) {
+        h.update(`d ${r}\n`);
+        walk(p, r);
+      } else if (st.isSymbolicLink()) h.update(`l ${r} ${readlinkSync(p)}\n`);
+      else h.update(`f ${r} ${createHash('sha256').update(readFileSync(p)).digest('hex')}\n`);
+    }
+  };
+  walk(dir, '');
+  return h.digest('hex');
+}
+
+/** The default (mksandbox-like) spec with a host tree read-write. */
+export function specFor(root: string, rw: string[], extra: Partial<SandboxSpec> = {}): SandboxSpec {
+  const base = defaultSpec(root, { prefix: '/usr/pkg', pkgdb: '/usr/pkg/pkgdb', extraRw: rw });
+  return { ...base, ...extra };
+}
+
+export const ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
