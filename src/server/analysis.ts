@@ -2,9 +2,7 @@
 // handlers (hover, completion, symbols ...). Parsing never executes the file.
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { evaluateConf, type ConfEvaluation } from '../pkgsrc/conf/evaluate';
-import { parseConf } from '../pkgsrc/conf/parser';
-import type { ConfDocument } from '../pkgsrc/conf/types';
+import { type ConfDocument, type ConfEvaluation, evaluateConf, parseConf } from '../pkgsrc/conf';
 import { LanguageIds } from './protocol';
 
 /** Larger documents are not analysed: a pbulk.conf is a few KB, a whole-tree limited_list ~400 KB. */

@@ -3,8 +3,7 @@
 // booleans, the documented values, pbulk's example, paths on this machine), or a name after `$`
 // / `${` (the variables assigned in the file, those above the cursor first).
 import { CompletionItemKind, CompletionItemTag, InsertTextFormat, MarkupKind, type CompletionItem, type Position, type Range } from 'vscode-languageserver';
-import { allVariables, booleanText, knownIn, variableInfo, variableMarkdown, type VariableSpec } from '../pkgsrc/conf/schema';
-import type { Assignment } from '../pkgsrc/conf/types';
+import { allVariables, type Assignment, booleanText, knownIn, variableInfo, variableMarkdown, type VariableSpec } from '../pkgsrc/conf';
 import type { ConfAnalysis } from './analysis';
 import { pathItems } from './pathCompletion';
 

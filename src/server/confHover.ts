@@ -2,9 +2,7 @@
 // and at the end of the file, and the assignments that value was built from
 // (make=${prefix}/bin/bmake <- prefix=/usr/pkg).
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import { valueChain, type ReferenceUse, type ValueOrigin } from '../pkgsrc/conf/evaluate';
-import { rangeContains } from '../pkgsrc/conf/positions';
-import { variableInfo, variableMarkdown } from '../pkgsrc/conf/schema';
+import { rangeContains, type ReferenceUse, valueChain, type ValueOrigin, variableInfo, variableMarkdown } from '../pkgsrc/conf';
 import type { ConfAnalysis } from './analysis';
 import { nameAt } from './confNames';
 

@@ -2,8 +2,7 @@
 // file is sourced top to bottom, so a reference at top level sees the last assignment above it;
 // one inside a function body runs later and may see any of them.
 import type { Position, Range } from '../pkgsrc/problem';
-import { rangeContains } from '../pkgsrc/conf/positions';
-import type { Assignment, ConfDocument, Reference } from '../pkgsrc/conf/types';
+import { type Assignment, type ConfDocument, rangeContains, type Reference } from '../pkgsrc/conf';
 
 export type NameAt =
   | { kind: 'reference'; name: string; range: Range; reference: Reference }

@@ -3,7 +3,7 @@
 // followed by settings becomes a section holding them.
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import type { Range } from '../pkgsrc/problem';
-import type { ConfDocument, Statement } from '../pkgsrc/conf/types';
+import type { ConfDocument, Statement } from '../pkgsrc/conf';
 
 interface Header {
   name: string;

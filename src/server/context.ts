@@ -5,7 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from './analysis';
 import type { LimitedListLinks } from './limitedLists';
 import type { PackagePaths } from './packagePaths';
-import type { PbulkVersion } from '../pkgsrc/conf/version';
+import type { ConfEvaluation, FileProbe, PbulkVersion } from '../pkgsrc/conf';
 import type { ServerSettings } from './protocol';
 
 export interface ServerContext {
@@ -15,8 +15,13 @@ export interface ServerContext {
   settings(): ServerSettings;
   /** What the client can do, from its initialize request. */
   readonly client: { snippets: boolean };
-  /** The pbulk version configs are checked against (setting, detected, or the current one). */
-  pbulkVersion(): PbulkVersion;
+  /**
+   * The pbulk version a config is checked against: the setting, else the pbulk installed where
+   * the config's own paths (or a common prefix) point, else the current version.
+   */
+  pbulkVersion(evaluation?: ConfEvaluation): PbulkVersion;
+  /** File system questions, cached for a moment so typing does not stat the same paths again. */
+  readonly probe: FileProbe;
   /** File system paths of the workspace folders. */
   workspaceFolders(): string[];
   /** Parsed state of an open document at its current version; undefined when it is not open. */

@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
 import type { Severity } from '../pkgsrc/problem';
-import type { ConfDiagnostic, ConfFix } from '../pkgsrc/conf/types';
+import type { ConfDiagnostic, ConfFix } from '../pkgsrc/conf';
 
 export const diagnosticSource = 'pkgsrc-bulk';
 

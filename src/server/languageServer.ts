@@ -11,8 +11,7 @@ import { diagnose } from './diagnose';
 import type { Handler } from './handler';
 import { LimitedListLinks } from './limitedLists';
 import { PackagePaths } from './packagePaths';
-import { PbulkVersionSource } from './pbulkVersion';
-import type { PbulkVersion } from '../pkgsrc/conf/version';
+import { cachedProbe, realProbe, resolvePbulkVersion, type ConfEvaluation, type FileProbe, type PbulkVersion } from '../pkgsrc/conf';
 import { ConfigurationSection, LanguageIds, ServerNotification, type LimitedListLinkParams, type ServerSettings } from './protocol';
 import { defaultSettings, parseSettings } from './settings';
 
@@ -26,7 +25,7 @@ export class LanguageServer implements ServerContext {
   private configurationPull = false;
   private reportedSettingErrors = '';
   private readonly opened = new Set<string>();
-  private readonly versions = new PbulkVersionSource();
+  readonly probe: FileProbe = cachedProbe(realProbe, 2000);
   readonly client = { snippets: false };
 
   constructor(
@@ -57,8 +56,8 @@ export class LanguageServer implements ServerContext {
     return this.current;
   }
 
-  pbulkVersion(): PbulkVersion {
-    return this.versions.get(this.current.pbulkVersion);
+  pbulkVersion(evaluation?: ConfEvaluation): PbulkVersion {
+    return resolvePbulkVersion({ pbulkVersion: this.current.pbulkVersion, probe: this.probe }, evaluation);
   }
 
   workspaceFolders(): string[] {
@@ -101,7 +100,6 @@ export class LanguageServer implements ServerContext {
     if (this.configurationPull) await this.pullSettings();
     else if (pushed && typeof pushed === 'object' && ConfigurationSection in pushed) this.applySettings((pushed as Record<string, unknown>)[ConfigurationSection]);
     this.packagePaths.clear();
-    this.versions.reset();
     for (const d of this.documents.all()) this.revalidate(d.uri, 0);
   }
 

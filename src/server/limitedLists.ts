@@ -3,8 +3,7 @@
 // pkgsrc tree entries are checked against and whether the build runs in master mode.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { evaluateConf, staticValue, type ConfEvaluation } from '../pkgsrc/conf/evaluate';
-import { parseConf } from '../pkgsrc/conf/parser';
+import { type ConfEvaluation, evaluateConf, parseConf, staticValue } from '../pkgsrc/conf';
 import { decodeBytes } from '../pkgsrc/text';
 
 export interface GoverningConf {

@@ -1,7 +1,7 @@
 // The entries of a limited_list as the editor sees them: one `category/dir` token per line,
 // comments (lines starting with #) and blank lines skipped. Checks come from the library; this
 // is only for completion, hover and links.
-import { LineIndex } from '../pkgsrc/conf/positions';
+import { LineIndex } from '../pkgsrc/conf';
 import type { Range } from '../pkgsrc/problem';
 import type { ServerContext } from './context';
 import type { ListAnalysis } from './analysis';

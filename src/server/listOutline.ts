@@ -1,8 +1,7 @@
 // Outline of a limited_list: its package locations, grouped under the comment line above them
 // ("# base set"), as people organise long lists.
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
-import { parseLimitedList } from '../pkgsrc/conf/limited-list';
-import { LineIndex } from '../pkgsrc/conf/positions';
+import { LineIndex, parseLimitedList } from '../pkgsrc/conf';
 
 export function listOutline(text: string, pbulkVersion: string): DocumentSymbol[] {
   const idx = new LineIndex(text);

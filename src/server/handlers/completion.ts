@@ -12,7 +12,7 @@ export const completion: Handler = {
       const a = ctx.analysisOf(params.textDocument.uri);
       if (!a || a.tooLarge) return null;
       if (a.kind === 'conf') {
-        const items = confCompletion(a, params.position, { pbulkVersion: ctx.pbulkVersion().version, snippets: ctx.client.snippets });
+        const items = confCompletion(a, params.position, { pbulkVersion: ctx.pbulkVersion(a.evaluation).version, snippets: ctx.client.snippets });
         return { isIncomplete: false, items };
       }
       return listCompletion(ctx, a, params.position);

@@ -3,8 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DocumentLink } from 'vscode-languageserver';
-import { cachedProbe, realProbe } from '../../pkgsrc/conf/probe';
-import { variableInfo } from '../../pkgsrc/conf/schema';
+import { variableInfo, type FileProbe } from '../../pkgsrc/conf';
 import type { ConfAnalysis, ListAnalysis } from '../analysis';
 import type { ServerContext } from '../context';
 import { fileToUri } from '../convert';
@@ -12,9 +11,8 @@ import type { Handler } from '../handler';
 import { listEntries, pkgsrcOf } from '../listEntries';
 
 const linkTypes = new Set(['file', 'executable', 'command', 'bootstrapkit']);
-const probe = cachedProbe(realProbe, 5000);
 
-function confLinks(a: ConfAnalysis): DocumentLink[] {
+function confLinks(a: ConfAnalysis, probe: FileProbe): DocumentLink[] {
   const out: DocumentLink[] = [];
   for (const s of a.doc.statements) {
     if (s.kind !== 'assignment') continue;
@@ -53,7 +51,7 @@ export const documentLinks: Handler = {
     ctx.connection.onDocumentLinks((params): DocumentLink[] | null => {
       const a = ctx.analysisOf(params.textDocument.uri);
       if (!a || a.tooLarge) return null;
-      return a.kind === 'conf' ? confLinks(a) : listLinks(ctx, a);
+      return a.kind === 'conf' ? confLinks(a, ctx.probe) : listLinks(ctx, a);
     });
   },
 };
