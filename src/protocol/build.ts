@@ -66,6 +66,7 @@ export const rebuildParams = z
     jobs: z.number().int().positive().optional(),
   })
   .refine((p) => (p.packages?.length ?? 0) > 0 || p.failed === true, 'name packages or set failed');
+export type RebuildParams = z.infer<typeof rebuildParams>;
 export const rebuildResult = z.object({
   runId: z.string(),
   /** The packages that will be built again (the named ones and their dependents). */

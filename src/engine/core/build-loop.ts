@@ -1,0 +1,160 @@
+// The build phase: pbulk-build's job loop over N sandbox slots. Packages start by priority as
+// slots free up; each outcome is appended (and flushed) to meta/success or meta/error before
+// anything else happens, then the log directory of a success is removed, and dependents
+// become ready or indirect-failed. Every step is an event.
+import { join } from 'node:path';
+import { AppendLog } from '../../pkgsrc/bulklog/write';
+import type { Phase } from '../../pkgsrc/bulklog/phases';
+import type { PresolveRecord } from '../../pkgsrc/resolve';
+import { weightOf } from '../../pkgsrc/scan/record';
+import { PackageBuild, removeLogDir, type BuildOutcome } from '../builder/builder';
+import { jobFromRecord } from '../builder/job';
+import type { EngineConfig } from '../config/types';
+import type { Sandbox } from '../sandbox/types';
+import { Scheduler } from '../scheduler';
+import type { EventHub } from './events';
+import { cleanInterrupted, readFinished } from './resume';
+
+export interface RunningInfo {
+  pkgname: string;
+  location: string;
+  slot: number;
+  phase?: Phase;
+  startedAt: number;
+}
+
+export interface BuildLoopInput {
+  cfg: EngineConfig;
+  hub: EventHub;
+  runId: string;
+  records: PresolveRecord[];
+  slots: Sandbox[];
+  /** Packages to build even when up to date (explicit rebuilds). */
+  force: ReadonlySet<string>;
+  /** Packages whose log chunks are sent as events. */
+  followed: ReadonlySet<string>;
+  signal: AbortSignal;
+  /** Live view for status requests. */
+  running: Map<string, RunningInfo>;
+  onScheduler?: (s: Scheduler) => void;
+}
+
+export type BuildLoopResult = { ok: true; scheduler: Scheduler; cancelled: boolean } | { ok: false; error: string };
+
+export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult> {
+  const { cfg, hub, runId, records, signal } = inp;
+  const sched = new Scheduler(
+    records.map((r) => ({
+      pkgname: r.pkgname,
+      depends: r.depends,
+      skipReason: r.record.fields.find((f) => f.key === 'PKG_SKIP_REASON')?.value,
+      failReason: r.record.fields.find((f) => f.key === 'PKG_FAIL_REASON')?.value,
+      location: r.location,
+      weight: weightOf(r.record),
+    })),
+    { priority: cfg.settings.priority },
+  );
+  // pbulk-build refuses these outright.
+  const fatal = sched.issues.filter((i) => i.kind !== 'duplicate-package');
+  if (fatal.length > 0) return { ok: false, error: fatal.map((i) => i.message).join('\n') };
+
+  const finishedLists = await readFinished(cfg);
+  for (const p of finishedLists.problems) hub.emit('error', { severity: p.severity === 'error' ? 'error' : 'warning', message: p.message, code: p.code, location: { file: p.file, line: p.range.start.line, character: p.range.start.character }, time: Date.now() });
+  const unknown = sched.replay(finishedLists.success, finishedLists.error);
+  for (const n of unknown) hub.emit('error', { severity: 'warning', message: `${n} is listed as finished but is not in meta/presolve; ignored`, code: 'unknown-finished', time: Date.now() });
+  sched.start();
+  inp.onScheduler?.(sched);
+  const all = records.map((_, i) => i);
+  const unfinished = all.filter((i) => sched.state(i) === 'open').map((i) => sched.name(i));
+  const done = all.filter((i) => sched.state(i) === 'done').map((i) => sched.name(i));
+  await cleanInterrupted(cfg, unfinished, done);
+
+  const total = records.length;
+  const finishedCount = () => {
+    const c = sched.counts();
+    return total - c.open - c.in_processing;
+  };
+  for (const i of all) hub.emit('queued', { runId, pkgname: sched.name(i), location: records[i]!.location, depth: sched.depth(i), state: sched.state(i) });
+  for (const i of all) {
+    const s = sched.state(i);
+    if (s === 'prefailed' || s === 'indirect-prefailed') {
+      hub.emit('finished', { runId, pkgname: sched.name(i), location: records[i]!.location, state: s, time: Date.now(), finished: finishedCount(), total });
+    }
+  }
+
+  const success = await AppendLog.open(join(cfg.metaDir, 'success'));
+  const error = await AppendLog.open(join(cfg.metaDir, 'error'));
+  const free = inp.slots.map((_, k) => k);
+  const running = new Map<number, Promise<void>>();
+
+  const finish = async (i: number, slot: number, startedAt: number, out: BuildOutcome): Promise<void> => {
+    const pkgname = sched.name(i);
+    const location = records[i]!.location;
+    inp.running.delete(pkgname);
+    if (out.kind === 'cancelled') {
+      sched.abandon(i);
+      return;
+    }
+    const ok = out.kind !== 'failed';
+    await (ok ? success : error).append(pkgname);
+    if (ok) removeLogDir(cfg, pkgname);
+    const { indirect } = sched.complete(i, ok);
+    const base = { runId, location, time: Date.now(), durationMs: Date.now() - startedAt, slot };
+    if (out.kind === 'failed') {
+      hub.emit('finished', { ...base, pkgname, state: 'failed', phase: out.phase, logPath: out.logPath, finished: finishedCount(), total });
+    } else {
+      hub.emit('finished', { ...base, pkgname, state: 'done', ...(out.kind === 'built' ? { phase: out.phase } : { upToDate: true }), finished: finishedCount(), total });
+    }
+    for (const d of indirect) {
+      hub.emit('finished', { runId, pkgname: sched.name(d), location: records[d]!.location, state: 'indirect-failed', causes: [pkgname], time: Date.now(), finished: finishedCount(), total });
+    }
+  };
+
+  const launch = (i: number, slot: number): Promise<void> => {
+    const rec = records[i]!;
+    const pkgname = rec.pkgname;
+    const startedAt = Date.now();
+    const info: RunningInfo = { pkgname, location: rec.location, slot, startedAt };
+    inp.running.set(pkgname, info);
+    hub.emit('started', { runId, pkgname, location: rec.location, slot, time: startedAt, finished: finishedCount(), total });
+    // The record as presolve has it: resolved DEPENDS and the text pkg-build would read.
+    const job = { ...jobFromRecord(rec.record, inp.force.has(pkgname)), depends: rec.depends ?? [], text: rec.text };
+    const build = new PackageBuild(cfg, { sandbox: inp.slots[slot]!, index: slot }, job, {
+      phase: (phase, logPath) => {
+        info.phase = phase;
+        hub.emit('phase', { runId, pkgname, phase, slot, time: Date.now(), logPath });
+      },
+      chunk: (phase, offset, text) => {
+        if (inp.followed.has(pkgname)) hub.emit('chunk', { pkgname, phase, offset, text });
+      },
+    }, signal);
+    return build
+      .run()
+      .catch((e: unknown): BuildOutcome => {
+        hub.emit('error', { severity: 'error', message: `${pkgname}: ${(e as Error).message}`, code: 'build-error', time: Date.now() });
+        return { kind: 'failed', phase: info.phase ?? 'pre-clean', logPath: join(cfg.bulklog, pkgname, `${info.phase ?? 'pre-clean'}.log`) };
+      })
+      .then((out) => finish(i, slot, startedAt, out))
+      .finally(() => {
+        running.delete(i);
+        free.push(slot);
+      });
+  };
+
+  try {
+    for (;;) {
+      while (free.length > 0 && !signal.aborted) {
+        const i = sched.next();
+        if (i === undefined) break;
+        const slot = free.shift()!;
+        running.set(i, launch(i, slot));
+      }
+      if (running.size === 0) break;
+      await Promise.race(running.values());
+    }
+  } finally {
+    await success.close();
+    await error.close();
+  }
+  return { ok: true, scheduler: sched, cancelled: signal.aborted };
+}
