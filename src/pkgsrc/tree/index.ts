@@ -1,0 +1,11 @@
+// The pkgsrc tree model (no vscode import): used by the tree view, the CLI and the engine.
+export { PkgsrcTree, uniqueProblems } from './tree';
+export type { TreeOptions } from './tree';
+export { checkPkgsrcRoot, findPkgsrcRoot, isPkgsrcRoot } from './root';
+export type { RootCheck } from './root';
+export { displayName } from './package';
+export { parseMakefile, hasExpression, spanRange } from './makefile';
+export type { AssignOp, Span, MkAssignment, MkInclude, MkStatement, MkWord, ParsedMakefile, ParseOptions } from './makefile';
+export { readSubdirs } from './category';
+export { evaluate } from './values';
+export * from './types';

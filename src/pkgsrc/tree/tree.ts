@@ -1,0 +1,372 @@
+// The pkgsrc tree model: categories first, packages on demand, everything cached until
+// invalidate() says a file changed. Loads are batched (one read pass for many Makefiles, then
+// one for the Makefile.common files they include) and shared between concurrent callers. Only
+// the files pbulk itself reads are opened: the top Makefile, category Makefiles, package
+// Makefiles and the Makefile.common files they include; work/, distfiles/, packages/ and the
+// like are never entered.
+import { readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Problem, Range } from '../problem';
+import { readSubdirs } from './category';
+import { buildPackageInfo, commonTarget, parsePackageMakefile } from './package';
+import type { CommonFile } from './package';
+import type { ParsedMakefile } from './makefile';
+import { forEachTextFile, readTextFiles } from './read';
+import type { ReadOptions, TextFile } from './read';
+import { optionalFiles } from './types';
+import type { CategoryEntry, CategoryInfo, OptionalFile, PackageInfo, TopLevel, TreeChange, TreeIndex } from './types';
+
+export type TreeOptions = ReadOptions;
+
+const origin: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+const optionalSet: ReadonlySet<string> = new Set(optionalFiles);
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(v: T): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function problemKey(p: Problem): string {
+  return `${p.file}\0${p.range.start.line}\0${p.range.start.character}\0${p.code}\0${p.message}`;
+}
+
+export function uniqueProblems(list: Iterable<Problem>): Problem[] {
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const p of list) {
+    const k = problemKey(p);
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+export class PkgsrcTree {
+  readonly root: string;
+  private top?: Promise<TopLevel>;
+  private knownCategories = new Set<string>();
+  private readonly cats = new Map<string, Promise<CategoryInfo>>();
+  /** Loaded packages; `pending` holds the batch a package is being loaded in. */
+  private readonly pkgs = new Map<string, PackageInfo>();
+  private readonly pending = new Map<string, Promise<void>>();
+  /** Bumped by every invalidation, so a load that raced with one does not store stale data. */
+  private readonly epochs = new Map<string, number>();
+  private epoch = 0;
+  private readonly fileLists = new Map<string, Promise<OptionalFile[]>>();
+  private readonly commons = new Map<string, CommonFile>();
+  /** Makefile.common (absolute) -> the packages that include it. */
+  private readonly includers = new Map<string, Set<string>>();
+
+  constructor(
+    root: string,
+    private readonly options: TreeOptions = {},
+  ) {
+    this.root = resolve(root);
+  }
+
+  topLevel(): Promise<TopLevel> {
+    this.top ??= this.loadTop();
+    return this.top;
+  }
+
+  async categories(): Promise<CategoryEntry[]> {
+    return (await this.topLevel()).categories;
+  }
+
+  async category(name: string): Promise<CategoryInfo> {
+    return (await this.loadCategories([name]))[0]!;
+  }
+
+  async package(path: string): Promise<PackageInfo> {
+    return (await this.packages([path]))[0]!;
+  }
+
+  /** The optional files present in a package directory (for the context menu). */
+  packageFiles(path: string): Promise<OptionalFile[]> {
+    let p = this.fileLists.get(path);
+    if (!p) {
+      p = readdir(join(this.root, path)).then(
+        (names) => optionalFiles.filter((f) => names.includes(f)),
+        () => [],
+      );
+      this.fileLists.set(path, p);
+    }
+    return p;
+  }
+
+  /** Every category and every package's metadata. */
+  async index(): Promise<TreeIndex> {
+    const top = await this.topLevel();
+    const categories = await this.loadCategories(top.categories.map((c) => c.name));
+    const packages = await this.packages(categories.flatMap((c) => c.packages.map((p) => p.path)));
+    const problems = uniqueProblems([...top.problems, ...categories.flatMap((c) => c.problems), ...packages.flatMap((p) => p.problems)]);
+    return {
+      root: this.root,
+      categories,
+      packages,
+      problems,
+      totals: {
+        categories: categories.length,
+        packages: packages.length,
+        disabledCategories: top.disabled.length,
+        disabledPackages: categories.reduce((a, c) => a + c.disabled.length, 0),
+      },
+    };
+  }
+
+  /**
+   * Forgets what a change to `absPath` (created, changed or deleted) makes stale, and says what
+   * a view should refresh. Paths outside the files the model reads change nothing.
+   */
+  invalidate(absPath: string): TreeChange {
+    const rel = relative(this.root, resolve(absPath));
+    if (rel === '') {
+      this.top = undefined;
+      this.cats.clear();
+      this.pkgs.clear();
+      this.pending.clear();
+      this.epoch++;
+      this.fileLists.clear();
+      this.commons.clear();
+      return { kind: 'root' };
+    }
+    if (rel.startsWith('..') || isAbsolute(rel)) return { kind: 'none' };
+    const parts = rel.split(sep);
+    const [cat, second, third] = parts as [string, string | undefined, string | undefined];
+    if (parts.length === 1) {
+      if (cat === 'Makefile') {
+        this.top = undefined;
+        return { kind: 'root' };
+      }
+      if (!this.knownCategories.has(cat) && !this.cats.has(cat)) return { kind: 'none' };
+      this.cats.delete(cat);
+      for (const k of [...this.pkgs.keys(), ...this.pending.keys()]) if (k.startsWith(`${cat}/`)) this.dropPackage(k);
+      return { kind: 'category', category: cat };
+    }
+    if (parts.length > 3) return { kind: 'none' };
+    const path = `${cat}/${second}`;
+    const relevant = this.knownCategories.has(cat) || this.cats.has(cat) || this.pkgs.has(path) || this.pending.has(path);
+    if (parts.length === 2) {
+      if (second === 'Makefile') {
+        if (!relevant) return { kind: 'none' };
+        this.cats.delete(cat);
+        return { kind: 'category', category: cat };
+      }
+      if (!relevant) return { kind: 'none' };
+      this.dropPackage(path);
+      return { kind: 'packages', paths: [path] };
+    }
+    if (third === 'Makefile.common') {
+      const abs = join(this.root, cat, second!, third);
+      this.commons.delete(abs);
+      const paths = new Set(this.includers.get(abs) ?? []);
+      if (relevant) paths.add(path);
+      for (const p of paths) this.dropPackage(p);
+      return paths.size > 0 ? { kind: 'packages', paths: [...paths] } : { kind: 'none' };
+    }
+    if (!relevant) return { kind: 'none' };
+    if (third === 'Makefile') {
+      this.dropPackage(path);
+      return { kind: 'packages', paths: [path] };
+    }
+    if (optionalSet.has(third!)) {
+      this.fileLists.delete(path);
+      return { kind: 'packages', paths: [path] };
+    }
+    return { kind: 'none' };
+  }
+
+  private dropPackage(path: string): void {
+    this.pkgs.delete(path);
+    this.pending.delete(path);
+    this.epochs.set(path, (this.epochs.get(path) ?? 0) + 1);
+    this.fileLists.delete(path);
+  }
+
+  private stamp(path: string): number {
+    return this.epoch * 1e9 + (this.epochs.get(path) ?? 0);
+  }
+
+  private async loadTop(): Promise<TopLevel> {
+    const makefile = join(this.root, 'Makefile');
+    const [f] = await readTextFiles([makefile], this.options);
+    const top: TopLevel = { root: this.root, makefile, categories: [], disabled: [], problems: [...f!.problems] };
+    if (f!.missing) {
+      top.problems.push({ file: makefile, range: origin, severity: 'error', message: 'The top-level Makefile is missing, so no categories can be listed.', code: 'missing-top-makefile' });
+    }
+    if (f!.text !== undefined) {
+      const s = readSubdirs(f!.text, makefile);
+      top.categories = s.entries;
+      top.disabled = s.disabled;
+      top.problems.push(...s.problems);
+    }
+    this.knownCategories = new Set(top.categories.map((c) => c.name));
+    return top;
+  }
+
+  private async loadCategories(names: readonly string[]): Promise<CategoryInfo[]> {
+    const todo: [string, Deferred<CategoryInfo>][] = [];
+    for (const n of names) {
+      if (!this.cats.has(n)) {
+        const d = deferred<CategoryInfo>();
+        this.cats.set(n, d.promise);
+        todo.push([n, d]);
+      }
+    }
+    if (todo.length > 0) {
+      const top = await this.topLevel();
+      const files = await readTextFiles(todo.map(([n]) => join(this.root, n, 'Makefile')), this.options);
+      await Promise.all(todo.map(async ([name, d], i) => d.resolve(await this.categoryInfo(name, files[i]!, top))));
+    }
+    return Promise.all(names.map((n) => this.cats.get(n)!));
+  }
+
+  private async categoryInfo(name: string, f: TextFile, top: TopLevel): Promise<CategoryInfo> {
+    const info: CategoryInfo = { name, makefile: f.file, packages: [], disabled: [], problems: [...f.problems] };
+    if (f.missing) {
+      const entry = top.categories.find((c) => c.name === name);
+      const where = entry ? { file: top.makefile, range: entry.range } : { file: f.file, range: origin };
+      const noDir = !(await isDir(join(this.root, name)));
+      info.problems.push({
+        ...where,
+        severity: 'error',
+        message: noDir ? `Category '${name}' is listed, but the directory ${name}/ does not exist.` : `Category '${name}' has no Makefile, so pbulk cannot list its packages.`,
+        code: noDir ? 'missing-category-dir' : 'missing-category-makefile',
+      });
+    }
+    if (f.text !== undefined) {
+      const s = readSubdirs(f.text, f.file);
+      info.packages = s.entries.map((e) => ({ path: `${name}/${e.name}`, category: name, dir: e.name, range: e.range }));
+      info.disabled = s.disabled;
+      if (s.comment) info.comment = s.comment;
+      info.problems.push(...s.problems);
+    }
+    return info;
+  }
+
+  /** Metadata of many packages in one pass; cached ones are not read again. */
+  async packages(paths: readonly string[]): Promise<PackageInfo[]> {
+    for (;;) {
+      const todo = paths.filter((p) => !this.pkgs.has(p) && !this.pending.has(p));
+      if (todo.length > 0) {
+        const batch: Promise<void> = this.loadPackages(todo).finally(() => {
+          for (const p of todo) if (this.pending.get(p) === batch) this.pending.delete(p);
+        });
+        for (const p of todo) this.pending.set(p, batch);
+      }
+      const waits = new Set<Promise<void>>();
+      for (const p of paths) {
+        const w = this.pending.get(p);
+        if (w) waits.add(w);
+      }
+      if (waits.size > 0) await Promise.all(waits);
+      const out: PackageInfo[] = [];
+      for (const p of paths) {
+        const info = this.pkgs.get(p);
+        if (info) out.push(info);
+      }
+      // A package invalidated while its batch was loading is loaded again.
+      if (out.length === paths.length) return out;
+    }
+  }
+
+  private async loadPackages(paths: string[]): Promise<void> {
+    const stamps = paths.map((p) => this.stamp(p));
+    const store = (i: number, info: PackageInfo) => {
+      if (this.stamp(paths[i]!) !== stamps[i]) return;
+      this.pkgs.set(paths[i]!, info);
+      for (const inc of info.includes) {
+        let s = this.includers.get(inc);
+        if (!s) this.includers.set(inc, (s = new Set()));
+        s.add(paths[i]!);
+      }
+    };
+    const build = (i: number, parsed: ParsedMakefile, f: TextFile) =>
+      store(i, buildPackageInfo({ path: paths[i]!, makefile: f.file, parsed, readProblems: f.problems, commons: (c) => this.commons.get(c) }));
+    // Each Makefile is parsed as soon as it is read and its text dropped; a package whose
+    // Makefile.common is not cached yet waits for the second pass.
+    const waiting: [number, ParsedMakefile, TextFile][] = [];
+    const unread: [number, TextFile][] = [];
+    const wanted = new Set<string>();
+    await forEachTextFile(
+      paths.map((p) => `${this.root}/${p}/Makefile`),
+      (i, f) => {
+        if (f.text === undefined) {
+          unread.push([i, f]);
+          return;
+        }
+        const parsed = parsePackageMakefile(f.text, f.file);
+        let ready = true;
+        for (const st of parsed.statements) {
+          if (st.kind !== 'include') continue;
+          const t = commonTarget(f.file, st);
+          if (t !== undefined && !this.commons.has(t)) {
+            wanted.add(t);
+            ready = false;
+          }
+        }
+        if (ready) build(i, parsed, f);
+        else waiting.push([i, parsed, { ...f, text: undefined }]);
+      },
+      this.options,
+    );
+    if (wanted.size > 0) {
+      await forEachTextFile(
+        [...wanted],
+        (_, c) => {
+          this.commons.set(c.file, { file: c.file, missing: c.missing, problems: c.problems, ...(c.text !== undefined ? { parsed: parsePackageMakefile(c.text, c.file) } : {}) });
+        },
+        this.options,
+      );
+    }
+    for (const [i, parsed, f] of waiting) build(i, parsed, f);
+    if (unread.length > 0) {
+      const entries = await this.entriesFor(unread.map(([i]) => paths[i]!));
+      for (const [i, f] of unread) store(i, await this.unreadablePackage(paths[i]!, f, entries.get(paths[i]!)));
+    }
+  }
+
+  /** Where each package is listed, for problems about missing directories and Makefiles. */
+  private async entriesFor(paths: string[]): Promise<Map<string, { file: string; range: Range }>> {
+    const out = new Map<string, { file: string; range: Range }>();
+    const cats = [...new Set(paths.map((p) => p.split('/')[0]!))].filter((c) => this.cats.has(c));
+    for (const info of await Promise.all(cats.map((c) => this.cats.get(c)!))) {
+      for (const e of info.packages) out.set(e.path, { file: info.makefile, range: e.range });
+    }
+    return out;
+  }
+
+  private async unreadablePackage(path: string, f: TextFile, listed: { file: string; range: Range } | undefined): Promise<PackageInfo> {
+    const [category = '', dir = ''] = path.split('/');
+    const problems = [...f.problems];
+    let state: PackageInfo['state'] = 'unreadable';
+    if (f.missing) {
+      const noDir = !(await isDir(join(this.root, path)));
+      state = noDir ? 'no-dir' : 'no-makefile';
+      problems.push({
+        ...(listed ?? { file: f.file, range: origin }),
+        severity: 'error',
+        message: noDir ? `'${dir}' is listed in SUBDIR, but ${path}/ does not exist; pbulk reports "Scan failed".` : `${path}/ has no Makefile; pbulk reports "Scan failed" for it.`,
+        code: noDir ? 'missing-package-dir' : 'missing-package-makefile',
+      });
+    }
+    const info: PackageInfo = { path, category, dir, makefile: f.file, state, vars: {}, includes: [], problems };
+    return info;
+  }
+}
