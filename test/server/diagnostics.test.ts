@@ -30,7 +30,7 @@ test('a pbulk.conf with mistakes gets each at its exact range, from the server i
   assert.equal(p.version, 1);
   const typo = byCode(p.diagnostics, 'unknown-variable')[0]!;
   assert.deepEqual(typo.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 7 } });
-  assert.match(typo.message, /Did you mean bulklog\?/);
+  assert.match(typo.message as string, /Did you mean bulklog\?/);
   assert.equal(typo.source, 'pkgsrc-bulk');
   const bool = byCode(p.diagnostics, 'boolean-value').find((d) => d.range.start.line === 2)!;
   assert.deepEqual(bool.range, { start: { line: 2, character: 12 }, end: { line: 2, character: 15 } });
@@ -39,7 +39,7 @@ test('a pbulk.conf with mistakes gets each at its exact range, from the server i
   assert.deepEqual(placeholder.range.start, { line: 3, character: 5 });
   const root = byCode(p.diagnostics, 'dangerous-path').find((d) => d.range.start.line === 4)!;
   assert.equal(root.severity, 1);
-  assert.match(root.message, /rm -rf/);
+  assert.match(root.message as string, /rm -rf/);
 });
 
 test('a quick fix renames the misspelt variable and the diagnostic goes away', async () => {

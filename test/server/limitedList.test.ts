@@ -75,7 +75,7 @@ test('a pbulk.conf on disk beside the list is used when none is open', async () 
   writeFileSync(path.join(sub, 'pbulk.conf'), `pkgsrc=${tree}\nlimited_list=${list}\n`);
   const p = await client.open(fileUri(list), 'lang/no-such-package\n', 'pkgsrc-limited-list');
   assert.deepEqual(codes(p.diagnostics), ['0:limited-list-missing']);
-  assert.match(p.diagnostics[0]!.message, new RegExp(tree.replace(/[/.]/g, '\\$&')));
+  assert.match(p.diagnostics[0]!.message as string, new RegExp(tree.replace(/[/.]/g, '\\$&')));
 });
 
 test('without any pbulk.conf or setting the list says its entries are not checked against a tree', async () => {
