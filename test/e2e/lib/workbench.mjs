@@ -104,10 +104,33 @@ export async function screenshot(page, name, { clip } = {}) {
   const dir = join(ctx.resultsDir, 'shots');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.png`);
+  // No hover tooltip in the picture: rest the mouse on the window title.
+  await page.mouse.move(viewport.width / 2, 10);
   await page.screenshot({ path: file, clip });
   if (ctx.docsImages) {
     mkdirSync(ctx.docsImagesDir, { recursive: true });
     copyFileSync(file, join(ctx.docsImagesDir, `${name}.png`));
   }
   return file;
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P) by its path relative to the folder. */
+export async function quickOpen(page, relPath) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = await waitFor(page.locator('.quick-input-widget input.input'), 'Quick Open');
+  await input.fill(relPath);
+  const base = relPath.split('/').pop();
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first();
+  await waitFor(row, `"${relPath}" in Quick Open`);
+  await page.keyboard.press('Enter');
+  await waitFor(page.locator('.quick-input-widget'), 'Quick Open to close', { state: 'hidden' });
+  await waitFor(editorTab(page, base).and(page.locator('.active')), `the editor tab of ${base}`);
+}
+
+/** Shows the Problems panel and returns its rows (files and their problems). */
+export async function showProblems(page) {
+  await runCommand(page, 'Problems: Focus on Problems View');
+  const panel = await waitFor(page.locator('.part.panel .markers-panel'), 'the Problems panel');
+  return panel.locator('.monaco-list-row');
 }
