@@ -169,6 +169,18 @@ test('problems are capped and the rest counted', () => {
   assert.equal(p.errors, 51);
 });
 
+test('a binary file and a huge garbage line are reported, not thrown', () => {
+  const bin = readFileSync(process.execPath).subarray(0, 2_000_000).toString('latin1');
+  const p = parseScan(bin, { file: 'node' });
+  assert.ok(p.errors > 0);
+  assert.ok(p.problems.length <= 1001);
+  assertInside(bin, p.problems);
+  const huge = 'x'.repeat(20_000_000);
+  const h = parseScan(huge);
+  assert.deepEqual(codes(h.problems), ['no-final-newline', 'no-record']);
+  assert.deepEqual(h.records, []);
+});
+
 test('property: random text never throws and every range lies inside the document', () => {
   const unit = fc.constantFrom('PKGNAME=', 'PKG_LOCATION=a/b', '\n', '=', ' ', 'ALL_DEPENDS=', 'x>=1:../../a/b', '{', '\0', '\r', 'é', 'a', '-1');
   fc.assert(

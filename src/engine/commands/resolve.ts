@@ -25,15 +25,16 @@ gzip-compressed.
 Exit status: 0 resolved; 1 unresolvable dependencies (nothing printed); 2 bad usage or input
 that cannot be read as scan records.`;
 
-interface Args {
+export interface ResolveArgs {
   partial: boolean;
   verbose: number;
   missing?: string;
   files: string[];
 }
 
-function parseArgs(argv: string[]): Args {
-  const a: Args = { partial: false, verbose: 0, files: [] };
+/** getopt-style arguments of pbulk-resolve: -pv, -vv, -i FILE, -iFILE, files. */
+export function parseResolveArgs(argv: string[]): ResolveArgs {
+  const a: ResolveArgs = { partial: false, verbose: 0, files: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
@@ -72,7 +73,7 @@ export const resolveCommand: Command = {
   summary: 'resolve dependencies of a pscan file like pbulk-resolve (prints presolve)',
   usage,
   async run(argv: string[]): Promise<number> {
-    const args = parseArgs(argv);
+    const args = parseResolveArgs(argv);
     const inputs: ScanRecord[][] = [];
     const fileOf = new Map<ScanRecord, string>();
     let unusable = false;
