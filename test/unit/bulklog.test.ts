@@ -223,3 +223,25 @@ test('log directories of packages no meta file names yet are builds under way', 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a bulklog with only meta/pscan (resolution not done yet) still shows prefailed packages', async () => {
+  const dir = await copyReal();
+  try {
+    for (const f of ['presolve', 'report', 'pbuild']) await unlink(join(dir, 'meta', f));
+    await writeFile(join(dir, 'meta/success'), '');
+    await writeFile(join(dir, 'meta/error'), '');
+    // The last limited-scan round holds two records; add a broken one.
+    const broken = ['PKGNAME=broken-1.0', 'PKG_LOCATION=misc/broken', 'ALL_DEPENDS=', 'PKG_SKIP_REASON=', 'PKG_FAIL_REASON="broken-1.0 is marked as broken:" "no"', ''];
+    await writeFile(join(dir, 'meta/pscan'), (await readFile(join(dir, 'meta/pscan'), 'utf8')) + broken.join('\n'));
+    const b = await readBulklog(dir, { skipLogs: true });
+    assert.deepEqual(b.sources, { records: 'pscan', states: 'computed' });
+    assert.deepEqual(b.packages.map((p) => [p.pkgname, p.state, p.depth]), [
+      ['libgpg-error-1.11', 'open', undefined],
+      ['expat-2.1.0', 'open', undefined],
+      ['broken-1.0', 'prefailed', undefined],
+    ]);
+    assert.deepEqual(b.byName.get('broken-1.0')!.reasons, ['broken-1.0 is marked as broken:', 'no']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -52,6 +52,9 @@ const EXAMPLES: [string, string, number][] = [
   ['cmake-error', 'CMake Error at CMakeLists.txt:42 (find_package):\n  Could not find a package configuration file provided by "Qt5"', 0],
   ['make-error', 'gmake[1]: *** [Makefile:123: all] Error 2', 0],
   ['make-stopped', 'bmake: stopped in /usr/pkgsrc/lang/f2c', 0],
+  ['makefile-diagnostic', 'bmake: "/usr/pkgsrc/devel/foo/Makefile" line 12: Unknown directive "iff"', 0],
+  ['gnu-makefile-error', 'Makefile:12: *** missing separator.  Stop.', 0],
+  ['make-fatal', 'bmake: "/usr/pkgsrc/devel/foo/Makefile" line 12: Unknown directive "iff"\nbmake: Fatal errors encountered -- cannot continue', 1],
   ['make-no-target', "make: *** No rule to make target 'install'.  Stop.", 0],
   ['pkg-tool-warning', "pkg_add: Warning: package `foo-1.0' was built for a platform:", 0],
   ['pkg-tool-error', "pkg_add: no pkg found for 'foo>=1', sorry.\npkg_add: 1 package addition failed", 0],
@@ -196,6 +199,16 @@ test("pbulk's own logs: presolve-err.log and pscan.stderr of the full scan, bulk
   const out = await readFile(join(DATA, 'bulklog-2013q1-limited-run/bulkbuild.out'), 'utf8');
   const failed = matchLog(out).problems.filter((p) => p.code === 'build-failed').map((p) => p.data!.pkgname!);
   assert.deepEqual(failed.sort(), lines(await log('meta/error')).filter(Boolean).sort());
+});
+
+test('bmake makefile diagnostics carry the makefile and line; the warnings in bulkbuild.out are warnings', async () => {
+  const m = matchLog('bmake: "/usr/pkgsrc/devel/foo/Makefile" line 12: Unknown directive "iff"\nbmake: Fatal errors encountered -- cannot continue\n');
+  assert.deepEqual([m.problems[0]!.file, m.problems[0]!.line, m.problems[0]!.severity], ['/usr/pkgsrc/devel/foo/Makefile', 11, 'error']);
+  assert.equal(firstErrorLine(m), 0);
+  const out = await readFile(join(DATA, 'bulklog-2013q1-limited-run/bulkbuild.out'), 'utf8');
+  const w = matchLog(out).problems.filter((p) => p.code === 'makefile-diagnostic');
+  assert.ok(w.length > 0);
+  assert.ok(w.every((p) => p.severity === 'warning' && p.file === '../../security/openssl/../../security/openssl/builtin.mk' && p.line === 59));
 });
 
 test('logProblemToProblem locates the problem on the log file', () => {

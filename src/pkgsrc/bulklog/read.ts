@@ -3,8 +3,8 @@
 //
 // Sources, best first:
 //  - records: meta/presolve, else the records of meta/report, else meta/pscan;
-//  - states: computed from presolve + success + error as pbulk-build does (a package still
-//    open with a log directory, or marked in_processing in meta/pbuild, is in_processing),
+//  - states: computed from presolve (or pscan) + success + error as pbulk-build does (a
+//    package still open with a log directory, or in_processing in meta/pbuild, is in_processing),
 //    else meta/pbuild, else BUILD_STATUS of meta/report, else success/error alone;
 //  - logs: the package directories.
 import { stat } from 'node:fs/promises';
@@ -140,9 +140,10 @@ export async function readBulklog(dir: string, opts: ReadBulklogOptions = {}): P
 
   let stateSource: StateSource;
   let graph: DependencyGraph | undefined;
-  if (recordSource === 'presolve') {
+  if (recordSource === 'presolve' || (recordSource === 'pscan' && !pbuild)) {
+    // pscan records have no DEPENDS: prefailed packages are still known, dependents and depths not.
     stateSource = 'computed';
-    graph = applyComputedStates(packages, records, recordFile, success, error, problems, meta);
+    graph = applyComputedStates(packages, records, recordFile, success, error, problems, meta, recordSource === 'presolve');
   } else if (pbuild) {
     stateSource = 'pbuild';
     for (const e of pbuild.entries) {
@@ -254,6 +255,7 @@ function applyComputedStates(
   error: PkgList,
   problems: Problem[],
   meta: (n: string) => string,
+  withDepth: boolean,
 ): DependencyGraph {
   const inputs = records.map((r) => ({
     pkgname: r.pkgname,
@@ -289,7 +291,7 @@ function applyComputedStates(
     const i = c.graph.index.get(p.pkgname);
     if (i === undefined) continue;
     p.state = c.states[i]!;
-    p.depth = c.graph.depth[i]!;
+    if (withDepth) p.depth = c.graph.depth[i]!;
   }
   return c.graph;
 }
