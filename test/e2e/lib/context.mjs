@@ -10,7 +10,9 @@ export const ctx = {
   extensionDir: '',
   /** The bundled extension-host suite: { dir, index, files }. */
   suite: undefined,
-  /** Pages the current test opened, screenshot by the runner when the test fails. */
+  /** The shared window of the UI tests (see mainPage() in workbench.mjs). */
+  page: undefined,
+  /** Open pages, screenshot by the runner when a test fails. */
   pages: new Set(),
   resultsDir: '',
   docsImages: false,

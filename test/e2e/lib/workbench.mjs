@@ -134,3 +134,23 @@ export async function showProblems(page) {
   const panel = await waitFor(page.locator('.part.panel .markers-panel'), 'the Problems panel');
   return panel.locator('.monaco-list-row');
 }
+
+/**
+ * The window most UI tests share, opened on the sample workspace at first use (a workbench takes
+ * seconds to load). Tests leave it as they found it where it matters: editors closed, no widget open.
+ */
+export async function mainPage() {
+  if (!ctx.page) {
+    const page = await newPage(ctx.browser);
+    ctx.pages.add(page);
+    await openWorkbench(page, ctx.server, { folder: ctx.workspace.root });
+    ctx.page = page;
+  }
+  return ctx.page;
+}
+
+/** Closes every editor and widget of the shared window. */
+export async function resetWindow(page) {
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'View: Close All Editors');
+}

@@ -5,7 +5,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import { ctx } from '../lib/context.mjs';
-import { newPage, openWorkbench, quickOpen, screenshot, showProblems, until, visibleEditorText, waitFor } from '../lib/workbench.mjs';
+import { mainPage, quickOpen, resetWindow, runCommand, screenshot, showProblems, until, visibleEditorText, waitFor } from '../lib/workbench.mjs';
 
 const FILE = 'mistakes-ui.pbulk.conf';
 
@@ -44,14 +44,13 @@ describe('scenario 2 (UI): editing a pbulk.conf with mistakes', () => {
 
   before(async () => {
     writeFileSync(file(), mistakesText(ctx.workspace.root));
-    page = await newPage(ctx.browser);
-    ctx.pages.add(page);
-    await openWorkbench(page, ctx.server, { folder: ctx.workspace.root });
+    page = await mainPage();
   });
 
   after(async () => {
-    ctx.pages.delete(page);
-    await page?.close();
+    // The completion test typed into the file: drop that, so closing asks nothing.
+    await runCommand(page, 'File: Revert File');
+    await resetWindow(page);
     rmSync(file(), { force: true });
   });
 
