@@ -55,8 +55,12 @@ class LanguageAssociations implements vscode.Disposable {
     this.subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.apply(d)),
       vscode.workspace.onDidCloseTextDocument((d) => {
-        // A closed document may be opened again later: it deserves the association again.
-        if (!vscode.workspace.textDocuments.some((o) => o.uri.toString() === d.uri.toString())) this.switched.delete(d.uri.toString());
+        // A language switch closes and reopens the document: only forget it when it stays closed,
+        // so that a file opened again later is associated again.
+        const key = d.uri.toString();
+        setTimeout(() => {
+          if (!vscode.workspace.textDocuments.some((o) => o.uri.toString() === key)) this.switched.delete(key);
+        }, 1000);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${ConfigurationSection}.limitedListGlobs`) || e.affectsConfiguration(`${ConfigurationSection}.conf.files`)) this.applyAll();
