@@ -124,6 +124,7 @@ test('fatal input: no ALL_DEPENDS, a short PKGNAME, no PKG_LOCATION, a malformed
 
   const short = resolveGlobal(records(rec('foo', 'a/foo')));
   assert.deepEqual([short.ok, msgs(short), short.messages[0]!.code], [false, ['Invalid input'], 'invalid-input']);
+  assert.equal(messageProblem(short.messages[0]!, 'pscan').message, "Invalid input: PKGNAME 'foo' is shorter than 4 characters or contains blanks");
   const noLoc = resolveGlobal(parseScan('PKGNAME=foo-1.0\nALL_DEPENDS=\n', { format: 'index' }).records);
   assert.deepEqual(msgs(noLoc), ['Invalid input']);
 

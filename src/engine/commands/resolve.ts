@@ -98,7 +98,7 @@ export const resolveCommand: Command = {
     const result = resolveFiles(inputs, { incremental: args.missing !== undefined, partial: args.partial, verbose: args.verbose });
     for (const m of result.messages) {
       console.error(messageLine(m));
-      if (m.fatal && m.record) console.error(formatProblem(messageProblem(m, fileOf.get(m.record) ?? args.files[0]!)));
+      if ((m.fatal || m.detail) && m.record) console.error(formatProblem(messageProblem(m, fileOf.get(m.record) ?? args.files[0]!)));
     }
     if (args.missing !== undefined) {
       try {

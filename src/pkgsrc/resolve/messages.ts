@@ -31,6 +31,8 @@ export interface ResolveMessage {
   pattern?: string;
   /** The location the dependency names (without ../../). */
   location?: string;
+  /** Our explanation where pbulk's words say little ("Invalid input"). */
+  detail?: string;
   /** The record concerned, and where in it (0-based line, columns), when known. */
   record?: ScanRecord;
   at?: { line: number; start: number; end: number };
@@ -44,5 +46,6 @@ export function messageLine(m: ResolveMessage): string {
 /** A message as a located problem in the file the records came from. */
 export function messageProblem(m: ResolveMessage, file: string): Problem {
   const r = m.at ? range(m.at.line, m.at.start, m.at.line, m.at.end) : range(m.record?.line ?? 0, 0);
-  return { file, range: r, severity: m.severity, message: m.message, code: m.code };
+  const message = m.detail ? `${m.message}: ${m.detail}` : m.message;
+  return { file, range: r, severity: m.severity, message, code: m.code };
 }

@@ -82,6 +82,18 @@ function hashed(p: string): boolean {
   return !p.includes('{');
 }
 
+type Where = ResolveMessage['at'];
+
+/** A message about the record of `e`; `extra` adds pattern, location, position, detail. */
+function about(e: Entry, code: ResolveMessage['code'], severity: ResolveMessage['severity'], message: string, extra: Partial<ResolveMessage> = {}): ResolveMessage {
+  return { code, severity, message, pkgname: e.name, record: e.rec, ...extra };
+}
+
+/** The PKGNAME= line of a record, as a position. */
+function nameLine(e: Entry): Where {
+  return { line: e.rec.line, start: 0, end: 8 + e.name.length };
+}
+
 class Resolver {
   readonly entries: Entry[];
   readonly messages: ResolveMessage[] = [];
@@ -106,12 +118,10 @@ class Resolver {
   /** pbulk's read_entries checks; a message for the first record it would reject. */
   checkInput(): ResolveMessage | undefined {
     for (const e of this.entries) {
-      let why: string | undefined;
-      if (e.name.length < 4 || /[ \t]/.test(e.name)) why = `PKGNAME '${e.name}' is shorter than 4 characters or contains blanks`;
-      else if (e.rec.location === undefined) why = `record of ${e.name} has no PKG_LOCATION line`;
-      if (why) {
-        return { code: 'invalid-input', severity: 'error', fatal: true, message: 'Invalid input', pkgname: e.name, record: e.rec, at: { line: e.rec.line, start: 0, end: 8 + e.name.length } };
-      }
+      let detail: string | undefined;
+      if (e.name.length < 4 || /[ \t]/.test(e.name)) detail = `PKGNAME '${e.name}' is shorter than 4 characters or contains blanks`;
+      else if (e.rec.location === undefined) detail = `record of ${e.name} has no PKG_LOCATION line`;
+      if (detail) return about(e, 'invalid-input', 'error', 'Invalid input', { fatal: true, at: nameLine(e), detail });
     }
     return undefined;
   }
@@ -137,18 +147,10 @@ class Resolver {
     return f;
   }
 
-  private bestDiffers(match: Entry, location: string, pattern: string, e: Entry, at: ResolveMessage['at']): void {
+  private bestDiffers(match: Entry, location: string, pattern: string, e: Entry, at: Where): void {
     if (this.verbose < 1 || this.incremental || match.location === location) return;
-    this.messages.push({
-      code: 'best-match-differs',
-      severity: 'information',
-      message: `Best matching ${match.name} differs from location ${location} for dependency ${pattern} of package ${e.name}`,
-      pkgname: e.name,
-      pattern,
-      location,
-      record: e.rec,
-      at,
-    });
+    const text = `Best matching ${match.name} differs from location ${location} for dependency ${pattern} of package ${e.name}`;
+    this.messages.push(about(e, 'best-match-differs', 'information', text, { pattern, location, at }));
   }
 
   /** resolve_entry: false when the run fails because of this record; throws Fatal to stop. */
@@ -157,47 +159,50 @@ class Resolver {
     if (fieldLine(e.rec, 'DEPENDS')) return true;
     const all = fieldLine(e.rec, 'ALL_DEPENDS');
     if (!all) {
-      throw new Fatal({ code: 'no-all-depends', severity: 'error', fatal: true, message: `No ALL_DEPENDS line for ${e.name}`, pkgname: e.name, record: e.rec, at: { line: e.rec.line, start: 0, end: 8 + e.name.length } });
+      throw new Fatal(about(e, 'no-all-depends', 'error', `No ALL_DEPENDS line for ${e.name}`, { fatal: true, at: nameLine(e) }));
     }
     const list = parseAllDepends(all.value);
     const off = all.key.length + 1;
-    const at = (start: number, end: number): ResolveMessage['at'] => ({ line: all.line, start: off + start, end: off + end });
+    const at = (start: number, end: number): Where => ({ line: all.line, start: off + start, end: off + end });
     const deps: number[] = [];
     let failed = false;
     for (const item of list.items) {
       const where = at(item.start, item.end);
-      const c = compilePattern(item.pattern);
+      const { pattern, location } = item;
+      const c = compilePattern(pattern);
       if (c.error) {
         // pkg_install exits as soon as it has to expand such a pattern against a name.
-        if (this.entries.some((x) => quickMatch(item.pattern, x.name))) {
-          throw new Fatal({ code: 'bad-pattern', severity: 'error', fatal: true, message: c.error, pkgname: e.name, pattern: item.pattern, record: e.rec, at: where });
+        if (this.entries.some((x) => quickMatch(pattern, x.name))) {
+          throw new Fatal(about(e, 'bad-pattern', 'error', c.error, { fatal: true, pattern, location, at: where }));
         }
       }
-      const f = this.find(item.pattern, c);
+      const f = this.find(pattern, c);
       const prev = deps.find((d) => f.all.has(d));
       if (prev !== undefined) {
-        this.bestDiffers(this.entries[prev]!, item.location, item.pattern, e, where);
+        this.bestDiffers(this.entries[prev]!, location, pattern, e, where);
         continue;
       }
       if (this.verbose >= 2) {
         for (const m of f.multi) {
-          this.messages.push({ code: 'multiple-matches', severity: 'information', message: `Multiple matches for dependency ${item.pattern} of package ${e.name}: ${m}`, pkgname: e.name, pattern: item.pattern, location: item.location, record: e.rec, at: where });
+          const text = `Multiple matches for dependency ${pattern} of package ${e.name}: ${m}`;
+          this.messages.push(about(e, 'multiple-matches', 'information', text, { pattern, location, at: where }));
         }
       }
       if (f.best === undefined) {
-        if (this.incremental) this.missing.push(item.location);
-        else this.messages.push({ code: 'no-match', severity: 'error', message: `No match found for dependency ${item.pattern} of package ${e.name}`, pkgname: e.name, pattern: item.pattern, location: item.location, record: e.rec, at: where });
+        if (this.incremental) this.missing.push(location);
+        else this.messages.push(about(e, 'no-match', 'error', `No match found for dependency ${pattern} of package ${e.name}`, { pattern, location, at: where }));
         failed = true;
         continue;
       }
       const best = this.entries[f.best]!;
-      this.bestDiffers(best, item.location, item.pattern, e, where);
+      this.bestDiffers(best, location, pattern, e, where);
       deps.push(f.best);
       best.active = true;
     }
     if (list.error) {
       // pbulk-resolve stops at the malformed item; what it activated so far stays active.
-      this.messages.push({ code: 'incorrect-dependency', severity: 'error', message: `Incorrect dependency for ${e.name}, skipping`, pkgname: e.name, record: e.rec, at: at(list.error.start, list.error.end) });
+      const where = at(list.error.start, list.error.end);
+      this.messages.push(about(e, 'incorrect-dependency', 'error', `Incorrect dependency for ${e.name}, skipping`, { at: where, detail: list.error.message }));
       return false;
     }
     if (failed) return this.incremental || this.partial;
