@@ -1,0 +1,84 @@
+// `pkgsrc-bulk tree`: the categories of a pkgsrc tree with their package counts, counted as
+// pbulk counts them, and every problem found on the way; `--json` prints the whole model.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatProblem } from '../../pkgsrc/problem';
+import { PkgsrcTree, checkPkgsrcRoot, findPkgsrcRoot } from '../../pkgsrc/tree';
+import type { OptionalFile, PackageInfo, TreeIndex } from '../../pkgsrc/tree';
+import { UsageError, type Command } from './types';
+
+const usage = `usage: pkgsrc-bulk tree [--pkgsrc DIR] [--json]
+
+Lists the categories of a pkgsrc tree (the active SUBDIR+= entries of its top Makefile) with
+their COMMENT and package count (the active SUBDIR+= entries of each category Makefile: the
+locations pbulk scans), then the totals. Problems found in the Makefiles go to standard error
+as file:line:col lines.
+
+  --pkgsrc DIR  the tree (default: the current directory or the first parent that has a
+                top-level Makefile and mk/)
+  --json        print the whole model as JSON: categories, every package's metadata (values
+                with \${...} are marked unresolved) and optional files, problems, totals
+
+Exit status: 0 listed; 1 listed, but some Makefiles have errors; 2 bad usage or DIR is not a
+pkgsrc tree.`;
+
+export interface TreeJson extends Omit<TreeIndex, 'packages'> {
+  packages: (PackageInfo & { files: OptionalFile[] })[];
+}
+
+function table(idx: TreeIndex): string {
+  const width = Math.max(8, ...idx.categories.map((c) => c.name.length));
+  const lines = [`${'CATEGORY'.padEnd(width)}  PACKAGES  COMMENT`];
+  for (const c of idx.categories) lines.push(`${c.name.padEnd(width)}  ${String(c.packages.length).padStart(8)}  ${c.comment?.value ?? ''}`);
+  const t = idx.totals;
+  const off: string[] = [];
+  if (t.disabledCategories > 0) off.push(`${t.disabledCategories} ${t.disabledCategories === 1 ? 'category' : 'categories'}`);
+  if (t.disabledPackages > 0) off.push(`${t.disabledPackages} ${t.disabledPackages === 1 ? 'entry' : 'entries'} in categories`);
+  lines.push('', `${t.categories} categories, ${t.packages} packages${off.length > 0 ? ` (commented out: ${off.join(', ')})` : ''}`);
+  return lines.join('\n');
+}
+
+async function rootFrom(dir: string | undefined, cwd: string): Promise<string> {
+  if (dir !== undefined) {
+    const check = await checkPkgsrcRoot(resolve(cwd, dir));
+    if (!check.ok) throw new UsageError(check.reason);
+    return check.root;
+  }
+  const found = await findPkgsrcRoot([cwd]);
+  if (found === undefined) throw new UsageError(`no pkgsrc tree (a directory with a top-level Makefile and mk/) at or above ${cwd}; name one with --pkgsrc DIR`);
+  return found;
+}
+
+export interface TreeIo {
+  out(text: string): void;
+  err(text: string): void;
+  cwd: string;
+}
+
+/** The command with its output streams and working directory passed in (for tests). */
+export async function runTree(argv: string[], io: TreeIo): Promise<number> {
+  let values: { pkgsrc?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { pkgsrc: { type: 'string' }, json: { type: 'boolean' } }, strict: true, allowPositionals: false }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${usage}`);
+  }
+  const tree = new PkgsrcTree(await rootFrom(values.pkgsrc, io.cwd));
+  const idx = await tree.index();
+  if (values.json) {
+    const files = await Promise.all(idx.packages.map((p) => tree.packageFiles(p.path)));
+    const out: TreeJson = { ...idx, packages: idx.packages.map((p, i) => ({ ...p, files: files[i]! })) };
+    io.out(`${JSON.stringify(out, null, 1)}\n`);
+  } else {
+    io.out(`${table(idx)}\n`);
+  }
+  for (const p of idx.problems) io.err(`${formatProblem(p)}\n`);
+  return idx.problems.some((p) => p.severity === 'error') ? 1 : 0;
+}
+
+export const treeCommand: Command = {
+  name: 'tree',
+  summary: 'list the categories and packages of a pkgsrc tree (--json: the whole model)',
+  usage,
+  run: (argv) => runTree(argv, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() }),
+};
