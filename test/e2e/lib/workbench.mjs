@@ -104,8 +104,10 @@ export async function screenshot(page, name, { clip } = {}) {
   const dir = join(ctx.resultsDir, 'shots');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.png`);
-  // No hover tooltip in the picture: rest the mouse on the window title.
+  // No hover tooltip in the picture: rest the mouse on the window title until hovers are gone.
   await page.mouse.move(viewport.width / 2, 10);
+  const hovers = page.locator('.workbench-hover-container .workbench-hover, .monaco-hover:not(.hidden)');
+  await until('hovers to close', async () => (await hovers.filter({ visible: true }).count()) === 0, { timeout: 5000 }).catch(() => {});
   await page.screenshot({ path: file, clip });
   if (ctx.docsImages) {
     mkdirSync(ctx.docsImagesDir, { recursive: true });
@@ -153,4 +155,19 @@ export async function mainPage() {
 export async function resetWindow(page) {
   await page.keyboard.press('Escape');
   await runCommand(page, 'View: Close All Editors');
+}
+
+/** The smallest rectangle around the given workbench parts (e.g. '.part.sidebar', '.part.editor'). */
+export async function regionOf(page, ...selectors) {
+  const boxes = [];
+  for (const sel of selectors) {
+    const box = await page.locator(sel).first().boundingBox();
+    if (box) boxes.push(box);
+  }
+  if (boxes.length === 0) return undefined;
+  const x = Math.min(...boxes.map((b) => b.x));
+  const y = Math.min(...boxes.map((b) => b.y));
+  const right = Math.max(...boxes.map((b) => b.x + b.width));
+  const bottom = Math.max(...boxes.map((b) => b.y + b.height));
+  return { x, y, width: right - x, height: bottom - y };
 }

@@ -5,7 +5,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import { ctx } from '../lib/context.mjs';
-import { mainPage, quickOpen, resetWindow, runCommand, screenshot, showProblems, until, visibleEditorText, waitFor } from '../lib/workbench.mjs';
+import { mainPage, quickOpen, regionOf, resetWindow, runCommand, screenshot, showProblems, until, visibleEditorText, waitFor } from '../lib/workbench.mjs';
 
 const FILE = 'mistakes-ui.pbulk.conf';
 
@@ -62,7 +62,7 @@ describe('scenario 2 (UI): editing a pbulk.conf with mistakes', () => {
     }
     const bulklog = await problemsOnLine(rows, LINES.bulklogRoot).allInnerTexts();
     assert.ok(bulklog.some((t) => /rm -rf/.test(t)), `line ${LINES.bulklogRoot}: ${bulklog.join(' | ')}`);
-    await screenshot(page, 'pbulk-conf-problems');
+    await screenshot(page, 'pbulk-conf-problems', { clip: await regionOf(page, '.part.editor', '.part.panel') });
   });
 
   it('the quick fix renames the misspelt variable', async () => {
@@ -94,7 +94,7 @@ describe('scenario 2 (UI): editing a pbulk.conf with mistakes', () => {
     if (!(await details.isVisible())) await page.keyboard.press('Control+Space');
     await waitFor(details, 'the documentation of the suggestion');
     assert.ok((await details.innerText()).length > 20, 'the documentation is empty');
-    await screenshot(page, 'pbulk-conf-completion');
+    await screenshot(page, 'pbulk-conf-completion', { clip: await regionOf(page, '.part.editor', '.part.panel') });
     await page.keyboard.press('Escape');
   });
 });
