@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Engine } from '../../src/engine/core/engine';
 import type { EventName, EventPayload } from '../../src/engine/core/events';
 import { parsePbuild } from '../../src/pkgsrc/bulklog';
-import { makeWorkspace, workspaceConfig } from './harness';
+import { loadWorkspaceConfig, makeWorkspace } from './harness';
 import { packageMakefile, type SmallPackage } from './tree';
 
 const tree: SmallPackage[] = [
@@ -63,7 +63,7 @@ function states(bulklog: string): Record<string, string> {
 test('full build: every failure class, multi-version, logs kept only for failures, reports', async (t) => {
   const ws = makeWorkspace('engine-full', tree);
   t.after(() => ws.remove());
-  const engine = new Engine(workspaceConfig(ws));
+  const engine = new Engine(await loadWorkspaceConfig(ws));
   const events = record(engine);
   const run = await engine.start();
   const res = await run.done;
@@ -103,7 +103,7 @@ test('a second build finds everything up to date; rebuild --failed after a fix b
   const small = tree.filter((p) => ['devel/libfoo', 'devel/libbad', 'devel/app', 'misc/chk'].includes(p.path));
   const ws = makeWorkspace('engine-rebuild', small);
   t.after(() => ws.remove());
-  const engine = new Engine(workspaceConfig(ws));
+  const engine = new Engine(await loadWorkspaceConfig(ws));
   await (await engine.start()).done;
   assert.deepEqual(states(ws.bulklog), { 'libfoo-1.0': 'done', 'libbad-1.0': 'failed', 'app-1.0': 'indirect-failed', 'chk-1.0': 'failed' });
 
@@ -135,7 +135,7 @@ test('cycles and unresolvable dependencies stop the run with pbulk\'s message', 
     { path: 'devel/c', distname: 'c-1.0', depends: ['gone>=1:../../devel/gone'] },
   ]);
   t.after(() => ws.remove());
-  const engine = new Engine(workspaceConfig(ws));
+  const engine = new Engine(await loadWorkspaceConfig(ws));
   const r1 = await (await engine.start({ locations: ['devel/a'] })).done;
   assert.match(r1.error ?? '', /^Cyclic dependency for package a-1.0: a-1.0 -> b-1.0 -> a-1.0/);
   const r2 = await (await engine.start({ locations: ['devel/c'], resume: false })).done;

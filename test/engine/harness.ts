@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { pkgTools, writeMkConf } from '../fixtures/mk';
 import type { EngineConfig } from '../../src/engine/config/types';
 import { defaultSettings, type EngineSettings } from '../../src/engine/config/settings';
+import { loadEngineConfig } from '../../src/engine/config/load';
+import { formatProblem } from '../../src/pkgsrc/problem';
 import { writeSmallTree, type SmallPackage } from './tree';
 
 export interface Workspace {
@@ -43,6 +45,8 @@ export function writePbulkConf(ws: Workspace, extra: Record<string, string> = {}
   const vars: Record<string, string> = {
     config_version: '0.51',
     master_mode: 'no',
+    cross_compile: 'no',
+    use_unprivileged_checksum: 'no',
     bulklog: ws.bulklog,
     packages: ws.packages,
     prefix: ws.prefix,
@@ -107,4 +111,11 @@ export function backdate(dir: string, seconds = 120): void {
     }
   };
   walk(dir);
+}
+
+/** The EngineConfig read from the workspace's real pbulk.conf, as the CLI would. */
+export async function loadWorkspaceConfig(ws: Workspace, settings: Partial<EngineSettings> = {}): Promise<EngineConfig> {
+  const r = await loadEngineConfig(ws.conf, { ...defaultSettings(), ...settings });
+  if (!r.config) throw new Error(r.problems.filter((p) => p.severity === 'error').map(formatProblem).join('\n'));
+  return r.config;
 }

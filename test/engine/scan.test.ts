@@ -8,7 +8,7 @@ import { hostBackend } from '../../src/engine/host-sandbox';
 import { ScanRunner } from '../../src/engine/scan/runner';
 import { listLocations } from '../../src/engine/scan/subdirs';
 import { fullScan, limitedScan } from '../../src/engine/scan/phase';
-import { parseLimitedList } from '../../src/engine/scan/limited-list';
+import { limitedLocations } from '../../src/engine/scan/limited-list';
 import type { EngineConfig } from '../../src/engine/config/types';
 import { backdate, makeWorkspace, workspaceConfig } from './harness';
 import { packageMakefile, type SmallPackage } from './tree';
@@ -127,9 +127,12 @@ test('incremental rescan reuses every unchanged location and rescans an edited o
   assert.match(meta(cfg, 'presolve'), /^DEPENDS=libfoo-1.0nb3 python27-2.7.3$/m);
 });
 
-test('limited_list parsing: comments, blanks, duplicates, bad entries with their line', () => {
-  const l = parseLimitedList('# base\nlang/perl5\n\nx11/gtk2  # toolkit\nlang/perl5\nwip/foo/bar\n', '/l');
-  assert.deepEqual(l.locations, ['lang/perl5', 'x11/gtk2']);
-  assert.equal(l.problems.length, 1);
-  assert.equal(l.problems[0]!.range.start.line, 5);
+test('limited_list as each pbulk version reads it: duplicates dropped, bad entries reported with their line', () => {
+  const text = '# base\nlang/perl5\n\nx11/gtk2  # toolkit\nlang/perl5\nwip/foo/bar\n';
+  const later = limitedLocations(text, '/l', '0.68');
+  assert.deepEqual(later.locations, ['lang/perl5', 'x11/gtk2']);
+  assert.deepEqual(later.problems.map((p) => p.range.start.line), [5]);
+  const old = limitedLocations(text, '/l', '0.51');
+  assert.deepEqual(old.locations, ['lang/perl5']);
+  assert.deepEqual(old.problems.map((p) => p.range.start.line), [3, 5]);
 });

@@ -41,5 +41,10 @@ export interface EngineConfig {
   /** scan_procs (or scan_chroots). */
   scanProcs?: number;
   chrootDir?: string;
+  /** chroot_create / chroot_delete: user scripts making and removing a sandbox. */
+  chrootCreate?: string;
+  chrootDelete?: string;
+  /** The pbulk version the config is for (decides how limited_list is read). */
+  pbulkVersion?: string;
   settings: EngineSettings;
 }

@@ -1,42 +1,35 @@
-// A limited_list file: one location per line. As pbulk's later scan script reads it, a `#`
-// starts a comment anywhere on a line and trailing blanks are dropped, so annotated lists
-// work; what is left must be `category/dir`, else it is reported with its line (pbulk would
-// hand it to make and fail later with a less helpful "Scan failed").
-import { readFile } from 'node:fs/promises';
-import { range, type Problem } from '../../pkgsrc/problem';
+// The locations of a limited build from a limited_list file, read the way the configured pbulk
+// version reads it (the conf library's parser: 0.51 drops only lines starting with #, later
+// versions strip inline comments and trailing blanks). What is left must be `category/dir`;
+// anything else is reported with its line instead of being handed to make.
+import { parseLimitedList } from '../../pkgsrc/conf';
+import { readConfText } from '../../pkgsrc/conf';
+import type { Problem } from '../../pkgsrc/problem';
 import { LOCATION } from './runner';
 
-export interface LimitedList {
+export interface LimitedLocations {
   locations: string[];
   problems: Problem[];
 }
 
-export function parseLimitedList(text: string, file: string): LimitedList {
+export function limitedLocations(text: string, file: string, pbulkVersion?: string): LimitedLocations {
   const locations: string[] = [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  text.split('\n').forEach((raw, line) => {
-    const l = raw.replace(/\r$/, '');
-    const hash = l.indexOf('#');
-    const entry = (hash < 0 ? l : l.slice(0, hash)).trim();
-    if (entry === '') return;
-    const col = l.indexOf(entry);
-    if (!LOCATION.test(entry)) {
-      problems.push({ file, range: range(line, col, line, col + entry.length), severity: 'error', code: 'bad-location', message: `'${entry}' is not a category/package location` });
-      return;
+  for (const e of parseLimitedList(text, pbulkVersion).entries) {
+    if (!LOCATION.test(e.location)) {
+      problems.push({ file, range: e.range, severity: 'error', code: 'bad-location', message: `'${e.location}' is not a category/package location` });
+      continue;
     }
-    if (!seen.has(entry)) locations.push(entry);
-    seen.add(entry);
-  });
+    if (!seen.has(e.location)) locations.push(e.location);
+    seen.add(e.location);
+  }
   return { locations, problems };
 }
 
-export async function readLimitedList(file: string): Promise<LimitedList> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    return { locations: [], problems: [{ file, range: range(0, 0), severity: 'error', code: 'limited-list', message: `cannot read limited_list: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] };
-  }
-  return parseLimitedList(text, file);
+export async function readLimitedList(file: string, pbulkVersion?: string): Promise<LimitedLocations> {
+  const { text, problems } = await readConfText(file);
+  if (problems.some((p) => p.severity === 'error')) return { locations: [], problems };
+  const r = limitedLocations(text, file, pbulkVersion);
+  return { locations: r.locations, problems: [...problems, ...r.problems] };
 }

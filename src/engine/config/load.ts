@@ -1,0 +1,171 @@
+// An EngineConfig from a real pbulk.conf (parsed and evaluated statically by the conf
+// library, never sourced) plus the engine settings. Values mean what they mean to pbulk:
+// booleans are read the way pbulk's scripts read each one, `make` and the pkg_* tools may
+// carry arguments, `ulimit -t`/`-v` lines become the build limits. Anything the engine cannot
+// use comes back as a problem with its file and line; errors make the config unusable.
+import { resolve as resolvePath, isAbsolute, join } from 'node:path';
+import { booleanMeaning, loadPbulkConf, variableInfo, type LoadedConf } from '../../pkgsrc/conf';
+import { range, type Problem } from '../../pkgsrc/problem';
+import type { ExecLimits } from '../sandbox/types';
+import type { EngineSettings } from './settings';
+import type { EngineConfig } from './types';
+
+export interface LoadedEngineConfig {
+  config?: EngineConfig;
+  problems: Problem[];
+}
+
+/**
+ * Conf library errors that stop pbulk's own scripts but not this engine, which does not run
+ * them (script paths, master mode, cross builds, version gate): reported as warnings. The
+ * paths the engine wipes are checked here instead.
+ */
+const PBULK_ONLY = new Set(['missing-variable', 'config-version', 'master-port', 'master-no-clients', 'cross-compile', 'chroot-settings', 'dangerous-path']);
+
+const REQUIRED_PATHS = ['pkgsrc', 'bulklog', 'packages', 'prefix', 'pkgdb'] as const;
+const SYSTEM = new Set(['/', '/usr', '/usr/local', '/opt', '/var', '/etc', '/bin', '/sbin', '/lib', '/home', '/root', '/tmp']);
+
+function words(v: string | undefined): string[] {
+  return (v ?? '').split(/[ \t\n]+/).filter((w) => w !== '');
+}
+
+/** ulimit argument arrays (`-t 3600`, `-v 2000000`, `-St 10`) as ExecLimits. */
+export function limitsFromUlimits(lines: string[][], file: string, report: (p: Problem) => void): ExecLimits {
+  const out: ExecLimits = {};
+  for (const args of lines) {
+    let flag: string | undefined;
+    for (const a of args) {
+      if (a.startsWith('-')) {
+        flag = a.replace(/[-SH]/g, '');
+        continue;
+      }
+      const n = a === 'unlimited' ? undefined : Number(a);
+      if (flag === 't' && n !== undefined && Number.isInteger(n) && n > 0) out.cpuSeconds = n;
+      else if (flag === 'v' && n !== undefined && Number.isInteger(n) && n > 0) out.virtualMemoryKiB = n;
+      else if (a !== 'unlimited') {
+        report({ file, range: range(0, 0), severity: 'warning', code: 'ulimit-ignored', message: `ulimit ${args.join(' ')}: only -t and -v with a number are applied to builds` });
+      }
+      flag = undefined;
+    }
+  }
+  return out;
+}
+
+export async function loadEngineConfig(confFile: string, settings: EngineSettings): Promise<LoadedEngineConfig> {
+  const file = resolvePath(confFile);
+  const conf = await loadPbulkConf(file);
+  const pbulkOnly = (p: Problem) => PBULK_ONLY.has(p.code) || (p.code === 'boolean-value' && p.message.startsWith('cross_compile '));
+  const problems: Problem[] = conf.problems.map((p) => (p.severity === 'error' && pbulkOnly(p) ? { ...p, severity: 'warning' as const } : p));
+  const at = (name: string) => {
+    const line = conf.values[name]?.line ?? 0;
+    return range(line, 0, line, conf.document.lines[line]?.length ?? 0);
+  };
+  const err = (name: string, message: string) => problems.push({ file, range: at(name), severity: 'error', code: 'engine-config', message });
+  const value = (name: string): string | undefined => {
+    const v = conf.values[name];
+    if (v?.dynamic) {
+      err(name, `${name} is only known when the file runs (command substitution or a conditional): the engine needs a static value`);
+      return undefined;
+    }
+    return conf.get(name);
+  };
+  const path = (name: string, required: boolean): string | undefined => {
+    if (conf.values[name]?.dynamic) return value(name);
+    const v = value(name)?.trim();
+    if (v === undefined || v === '') {
+      if (required) err(name, `${name} is not set: the engine needs it`);
+      return undefined;
+    }
+    if (!isAbsolute(v)) {
+      err(name, `${name}=${v} must be an absolute path`);
+      return undefined;
+    }
+    return v.length > 1 ? v.replace(/\/+$/, '') : v;
+  };
+  const bool = (name: string) => booleanMeaning(variableInfo(name)?.boolean ?? 'yes-exact', value(name) ?? '') === 'on';
+  const command = (name: string, fallback?: string) => {
+    const w = words(value(name) ?? fallback);
+    if (w.length === 0) err(name, `${name} is not set: the engine needs the command`);
+    return w;
+  };
+  const int = (...names: string[]) => {
+    for (const n of names) {
+      const v = value(n);
+      if (v === undefined || v.trim() === '') continue;
+      const x = Number(v);
+      if (Number.isInteger(x) && x >= 1) return x;
+      err(n, `${n}=${v} must be a whole number of at least 1`);
+    }
+    return undefined;
+  };
+
+  const paths = Object.fromEntries(REQUIRED_PATHS.map((n) => [n, path(n, true)])) as Record<(typeof REQUIRED_PATHS)[number], string | undefined>;
+  for (const n of ['prefix', 'pkgdb', 'bulklog'] as const) {
+    const v = paths[n];
+    // pbulk wipes these (rm -rf) before every package or every build.
+    if (v !== undefined && SYSTEM.has(v)) err(n, `${n}=${v} would be wiped by the build: use a directory of its own`);
+  }
+  const varbase = path('varbase', false) ?? '/var';
+  const metaDir = path('loc', false) ?? (paths.bulklog ? join(paths.bulklog, 'meta') : undefined);
+  const make = command('make', paths.prefix ? `${paths.prefix}/bin/bmake` : undefined);
+  const pkgAdd = command('pkg_add');
+  const pkgDelete = command('pkg_delete');
+  const pkgInfo = command('pkg_info');
+  const tar = words(value('tar')).length > 0 ? words(value('tar')) : ['tar'];
+  for (const [n, cmd] of [['pkg_add', pkgAdd], ['pkg_delete', pkgDelete], ['pkg_info', pkgInfo]] as const) {
+    if (paths.prefix && cmd[0]?.startsWith(paths.prefix + '/')) err(n, `${n}=${cmd[0]} lies inside prefix=${paths.prefix}, which is wiped before every package`);
+  }
+  const limits = limitsFromUlimits(conf.ulimits, file, (p) => problems.push(p));
+  const cross = conf.values.cross_compile;
+  if (cross !== undefined && !cross.dynamic && conf.get('cross_compile') !== 'no') {
+    err('cross_compile', `cross_compile=${conf.get('cross_compile')}: the engine builds natively only; set cross_compile=no`);
+  }
+
+  if (problems.some((p) => p.severity === 'error') || REQUIRED_PATHS.some((n) => paths[n] === undefined) || metaDir === undefined) {
+    return { problems };
+  }
+  const config: EngineConfig = {
+    configFile: file,
+    pkgsrc: paths.pkgsrc!,
+    bulklog: paths.bulklog!,
+    metaDir,
+    packages: paths.packages!,
+    prefix: paths.prefix!,
+    pkgdb: paths.pkgdb!,
+    varbase,
+    make,
+    pkgAdd,
+    pkgDelete,
+    pkgInfo,
+    tar,
+    keepWrkdir: bool('keep_wrkdir'),
+    keepPrefix: bool('keep_prefix'),
+    skipAgeCheck: bool('skip_age_check'),
+    useUnprivilegedChecksum: (value('unprivileged_user') ?? '') !== '' && bool('use_unprivileged_checksum'),
+    ignoreMissingDependencies: bool('ignore_missing_dependencies'),
+    pkgSufx: value('pkg_sufx') || '.tgz',
+    baseUrl: value('base_url') ?? '',
+    reportGraphScriptLimit: Number(value('report_graph_script_limit') ?? 512) || 512,
+    limits,
+    settings,
+  };
+  const kit = value('bootstrapkit')?.trim();
+  if (kit) config.bootstrapKit = kit;
+  if (conf.limitedList) config.limitedList = conf.limitedList;
+  config.pbulkVersion = conf.pbulkVersion.version;
+  const user = value('unprivileged_user')?.trim();
+  if (user) config.unprivilegedUser = user;
+  const bc = int('build_chroots');
+  if (bc !== undefined) config.buildChroots = bc;
+  const sp = int('scan_procs', 'scan_chroots');
+  if (sp !== undefined) config.scanProcs = sp;
+  const cd = path('chroot_dir', false);
+  if (cd) config.chrootDir = cd;
+  const cc = value('chroot_create')?.trim();
+  if (cc) config.chrootCreate = cc;
+  const cdel = value('chroot_delete')?.trim();
+  if (cdel) config.chrootDelete = cdel;
+  return { config, problems };
+}
+
+export type { LoadedConf };

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import path from 'node:path';
+import fc from 'fast-check';
+import { limitsFromUlimits, loadEngineConfig } from '../../src/engine/config/load';
+import { defaultSettings, parseSettings, SettingsError } from '../../src/engine/config/settings';
+import { formatProblem } from '../../src/pkgsrc/problem';
+import { makeWorkspace, workspaceConfig } from './harness';
+
+const confs = path.resolve(__dirname, '../../../shared/data/pbulk-conf');
+
+test('the real example configs load with pbulk\'s meanings; the unsubstituted source config does not', async () => {
+  const inst = await loadEngineConfig(join(confs, 'pbulk-0.51-installed.conf'), defaultSettings());
+  assert.ok(inst.config, inst.problems.map(formatProblem).join('\n'));
+  assert.deepEqual(inst.config.make, ['/usr/pkg/bin/bmake']);
+  assert.equal(inst.config.metaDir, '/bulklog/meta');
+  assert.equal(inst.config.keepWrkdir, false);
+  const seed = await loadEngineConfig(join(confs, 'seed-tutorial.conf'), defaultSettings());
+  assert.ok(seed.config);
+  assert.deepEqual(seed.config.limits, { cpuSeconds: 3600 });
+  assert.equal(seed.config.buildChroots, 4);
+  assert.equal(seed.config.limitedList, '/content/mk/pkglist');
+  const src = await loadEngineConfig(join(confs, 'pbulk-0.51-source.conf'), defaultSettings());
+  assert.equal(src.config, undefined);
+  assert.ok(src.problems.some((p) => p.severity === 'error' && p.code === 'placeholder' && p.range.start.line > 0));
+});
+
+test('a workspace pbulk.conf gives the config the tests assume', async (t) => {
+  const ws = makeWorkspace('config', [{ path: 'devel/a', distname: 'a-1.0' }]);
+  t.after(() => ws.remove());
+  const r = await loadEngineConfig(ws.conf, defaultSettings());
+  assert.ok(r.config, r.problems.map(formatProblem).join('\n'));
+  const { settings: _s, pbulkVersion: _v, ...got } = r.config;
+  const { settings: _s2, ...want } = workspaceConfig(ws);
+  assert.deepEqual(got, want);
+});
+
+test('unusable values are errors located on their line', async (t) => {
+  const ws = makeWorkspace('config-bad', [{ path: 'devel/a', distname: 'a-1.0' }]);
+  t.after(() => ws.remove());
+  writeFileSync(ws.conf, `config_version=0.51\nbulklog=relative/dir\nprefix=/usr\npkgdb=$(echo /x)\npkgsrc=${ws.pkgsrc}\npackages=${ws.packages}\nmake=/usr/bin/bmake\npkg_add=/usr/pkg/sbin/pkg_add\npkg_delete=/x\npkg_info=/x\n`);
+  const r = await loadEngineConfig(ws.conf, defaultSettings());
+  assert.equal(r.config, undefined);
+  const errs = r.problems.filter((p) => p.code === 'engine-config').map((p) => [p.range.start.line, p.message]);
+  assert.deepEqual(errs.map((e) => e[0]).sort(), [1, 2, 3, 7]);
+  assert.match(String(errs.find((e) => e[0] === 7)![1]), /inside prefix=\/usr/);
+});
+
+test('ulimit lines become limits; others are reported', () => {
+  const notes: string[] = [];
+  const l = limitsFromUlimits([['-t', '3600'], ['-Sv', '2000000'], ['-n', '64'], ['-t', 'unlimited']], '/c', (p) => notes.push(p.message));
+  assert.deepEqual(l, { cpuSeconds: 3600, virtualMemoryKiB: 2000000 });
+  assert.equal(notes.length, 1);
+});
+
+test('settings JSON: defaults, unknown keys and bad values refused with the field and position', () => {
+  assert.equal(parseSettings('{}', 's.json').priority, 'depth');
+  assert.equal(parseSettings('{"jobs": 4, "priority": "critical-path"}', 's.json').jobs, 4);
+  assert.throws(() => parseSettings('{"jbos": 4}', 's.json'), /s\.json: .*jbos/);
+  assert.throws(() => parseSettings('{"jobs": 0}', 's.json'), /s\.json: jobs:/);
+  assert.throws(() => parseSettings('{"jobs": 4,\n}', 's.json'), /s\.json:2:1: not valid JSON/);
+  fc.assert(
+    fc.property(fc.string(), (s) => {
+      try {
+        parseSettings(s, 'x');
+      } catch (e) {
+        assert.ok(e instanceof SettingsError);
+      }
+    }),
+  );
+});
