@@ -15,6 +15,14 @@ export interface ConfCompletionOptions {
 
 const nameChars = /^[A-Za-z0-9_]*/;
 
+// The schema is fixed for the life of the server: render each variable's documentation once.
+const markdown = new Map<VariableSpec, string>();
+function docOf(spec: VariableSpec): string {
+  let md = markdown.get(spec);
+  if (md === undefined) markdown.set(spec, (md = variableMarkdown(spec)));
+  return md;
+}
+
 function escapeSnippet(s: string): string {
   return s.replace(/[\\$}]/g, '\\$&');
 }
@@ -61,7 +69,7 @@ function referenceItems(a: ConfAnalysis, pos: Position, partial: string, braced:
       detail: seen ? `= ${seen.value.raw} (line ${seen.nameRange.start.line + 1})` : `assigned only below (line ${list[0]!.nameRange.start.line + 1}): empty here`,
       documentation: {
         kind: MarkupKind.Markdown,
-        value: [seen ? `Here it expands to ${shown(value)}.` : `Not assigned yet at this line: \`\${${name}}\` expands to the empty string here.`, ...(spec ? ['', variableMarkdown(spec)] : [])].join('\n'),
+        value: [seen ? `Here it expands to ${shown(value)}.` : `Not assigned yet at this line: \`\${${name}}\` expands to the empty string here.`, ...(spec ? ['', docOf(spec)] : [])].join('\n'),
       },
       sortText: `${seen ? '0' : '1'}${name}`,
       textEdit: { range, newText: name + close },
@@ -100,7 +108,7 @@ function valueItems(pos: Position, name: string, typed: string, line: string): C
       label: spec.example,
       kind: CompletionItemKind.Value,
       detail: "value in pbulk's example config",
-      documentation: { kind: MarkupKind.Markdown, value: variableMarkdown(spec) },
+      documentation: { kind: MarkupKind.Markdown, value: docOf(spec) },
       sortText: '1',
       textEdit: { range, newText: spec.example },
     });
@@ -143,7 +151,7 @@ function nameItem(spec: VariableSpec, range: Range, opts: ConfCompletionOptions,
     label: spec.name,
     kind: CompletionItemKind.Variable,
     detail: detailParts.join(' — '),
-    documentation: { kind: MarkupKind.Markdown, value: variableMarkdown(spec) },
+    documentation: { kind: MarkupKind.Markdown, value: docOf(spec) },
     sortText: `${sort}${spec.name}`,
     textEdit: { range, newText },
     insertTextFormat: format,
