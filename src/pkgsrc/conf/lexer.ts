@@ -222,10 +222,17 @@ export abstract class Lexer {
         parts.push(part);
         continue;
       }
-      const odd = ODD_SPACES[c];
-      if (odd !== undefined) this.reportOddSpace(this.pos, odd);
-      add(text[this.pos]!, this.pos);
-      this.pos++;
+      // A run of ordinary characters is taken in one slice.
+      let e = this.pos;
+      for (;;) {
+        const ch = text.charCodeAt(e);
+        if (Number.isNaN(ch) || (inBrace ? ch === 125 : isMeta(ch)) || ch === 92 || ch === 39 || ch === 34 || ch === 36 || ch === 96) break;
+        if (ch >= 0x0b && ODD_SPACES[ch] !== undefined) this.reportOddSpace(e, ODD_SPACES[ch]!);
+        e++;
+      }
+      if (e === this.pos) e++; // a newline inside ${...}
+      add(text.slice(this.pos, e), this.pos);
+      this.pos = e;
     }
     flush(this.pos);
     return parts;

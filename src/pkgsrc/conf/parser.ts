@@ -5,7 +5,7 @@
 // range, and the parser resynchronises at the next line.
 import type { Range } from '../problem';
 import { flatText, isNameChar, isNameStart, Lexer, type Token } from './lexer';
-import { comparePositions } from './positions';
+import { comparePositions, rememberLineIndex } from './positions';
 import type { Assignment, ConfDocument, DynamicKind, Statement, Word, WordPart } from './types';
 
 interface Name {
@@ -79,7 +79,7 @@ class Parser extends Lexer {
       }
       this.topLevel();
     }
-    return {
+    const doc: ConfDocument = {
       file: this.file,
       text: this.text,
       lines: this.idx.lines(),
@@ -89,6 +89,8 @@ class Parser extends Lexer {
       functions: this.functions,
       problems: this.problems,
     };
+    rememberLineIndex(doc, this.idx);
+    return doc;
   }
 
   private checkBytes(): void {

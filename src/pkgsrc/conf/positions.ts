@@ -68,3 +68,20 @@ export function comparePositions(a: Position, b: Position): number {
 export function rangeContains(r: Range, p: Position): boolean {
   return comparePositions(r.start, p) <= 0 && comparePositions(p, r.end) <= 0;
 }
+
+const indexes = new WeakMap<object, LineIndex>();
+
+/** The LineIndex of a document's text, built once per document object. */
+export function lineIndexFor(doc: { text: string }): LineIndex {
+  let idx = indexes.get(doc);
+  if (!idx) {
+    idx = new LineIndex(doc.text);
+    indexes.set(doc, idx);
+  }
+  return idx;
+}
+
+/** Records an index already built for the document (the parser has one). */
+export function rememberLineIndex(doc: object, idx: LineIndex): void {
+  indexes.set(doc, idx);
+}

@@ -119,6 +119,7 @@ function checkInsideWiped(run: CheckRun, wiped: Wiped[]): void {
   }
   if (run.version.source === 'detected' && run.version.prefix) keep.push({ name: '(installed pbulk)', path: run.version.prefix });
   for (const k of keep) {
+    k.path = normalizePath(k.path);
     for (const w of wiped) {
       // bulklog/meta is meant to be inside the bulklog.
       if (w.name === 'bulklog' && k.name === 'loc') continue;

@@ -1,7 +1,7 @@
 // Variable names: unknown (with did-you-mean), obsolete (with the replacement), internal to
 // pkg-build, older aliases, and names the checked pbulk version does not read.
 import { allVariables, knownIn, variableInfo } from '../schema/index';
-import { suggestName } from '../suggest';
+import { suggestNameCached } from '../suggest';
 import type { Assignment, ConfFix } from '../types';
 import type { CheckRun } from './run';
 
@@ -15,9 +15,10 @@ function renameFix(run: CheckRun, a: Assignment, to: string): ConfFix {
 export function checkNames(run: CheckRun): void {
   const version = run.version.version;
   const referenced = new Set(run.doc.references.map((r) => r.name));
-  const candidates = allVariables()
-    .filter((v) => knownIn(v, version) && !v.internal)
-    .map((v) => v.name);
+  const candidates = (): string[] =>
+    allVariables()
+      .filter((v) => knownIn(v, version) && !v.internal)
+      .map((v) => v.name);
   const functions = new Set(run.doc.functions.map((f) => f.name));
   for (const s of run.doc.statements) {
     if (s.kind !== 'assignment') continue;
@@ -29,7 +30,7 @@ export function checkNames(run: CheckRun): void {
     // A helper variable read elsewhere in the file (base=/data; bulklog=${base}/bulklog) is fine,
     // and so is anything exported for the commands pbulk runs.
     if (referenced.has(s.name) || functions.has(s.name) || s.exported || run.state(s.name)?.exported) continue;
-    const suggestion = suggestName(s.name, candidates);
+    const suggestion = suggestNameCached(s.name, version, candidates);
     if (/[A-Z]/.test(s.name) && suggestion?.toLowerCase() !== s.name.toLowerCase()) {
       run.report(s.nameRange, 'information', 'unknown-variable', `${s.name} is not a pbulk setting: pbulk never reads it, and it is not exported to the commands pbulk runs`);
       continue;

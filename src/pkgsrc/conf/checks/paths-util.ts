@@ -3,6 +3,8 @@ import { posix } from 'node:path';
 
 /** /usr//pkg/ -> /usr/pkg; keeps / as is. */
 export function normalizePath(p: string): string {
+  // Already normal (the common case): no allocation.
+  if (p.length > 1 && p.startsWith('/') && !p.endsWith('/') && !p.includes('//') && !p.includes('/.')) return p;
   const n = posix.normalize(p);
   return n.length > 1 ? n.replace(/\/+$/, '') : n;
 }

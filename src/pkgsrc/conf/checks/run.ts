@@ -2,7 +2,7 @@
 // and helpers to find where a variable's value is written and to report a diagnostic there.
 import type { Range, Severity } from '../../problem';
 import { staticValue, type ConfEvaluation, type VariableState } from '../evaluate';
-import { LineIndex } from '../positions';
+import { lineIndexFor, type LineIndex } from '../positions';
 import { realProbe, type FileProbe } from '../probe';
 import { variableInfo } from '../schema/index';
 import type { BooleanParsing } from '../schema/spec';
@@ -63,7 +63,7 @@ export class CheckRun {
   }
 
   get index(): LineIndex {
-    return (this.lineIndex ??= new LineIndex(this.doc.text));
+    return (this.lineIndex ??= lineIndexFor(this.doc));
   }
 
   report(range: Range, severity: Severity, code: string, message: string, extra: { fixes?: ConfFix[]; related?: RelatedInformation[] } = {}): void {
