@@ -24,7 +24,8 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: vscod
       { language: LanguageIds.limitedList, scheme: 'untitled' },
       { language: LanguageIds.limitedList, scheme: 'vscode-remote' },
     ],
-    synchronize: { configurationSection: ConfigurationSection },
+    // Settings: the server pulls the `pkgsrcBulk` section (workspace/configuration) and registers
+    // for change notifications itself.
   };
   const client = new LanguageClient('pkgsrcBulk.languageServer', 'pkgsrc bulk: pbulk.conf language server', serverOptions, clientOptions);
   const associations = new LanguageAssociations(log);
