@@ -4,6 +4,7 @@
 import type { Connection, Diagnostic, InitializeParams, InitializeResult, ServerCapabilities, TextDocuments } from 'vscode-languageserver';
 import { DidChangeConfigurationNotification, TextDocumentSyncKind } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { cachedProbe, realProbe, resolvePbulkVersion, staticValue, type ConfEvaluation, type FileProbe, type PbulkVersion } from '../pkgsrc/conf';
 import { AnalysisCache, uriToFile, type Analysis } from './analysis';
 import type { ServerContext } from './context';
 import { KeyedDebouncer } from './debounce';
@@ -11,7 +12,6 @@ import { diagnose } from './diagnose';
 import type { Handler } from './handler';
 import { LimitedListLinks } from './limitedLists';
 import { PackagePaths } from './packagePaths';
-import { cachedProbe, realProbe, resolvePbulkVersion, type ConfEvaluation, type FileProbe, type PbulkVersion } from '../pkgsrc/conf';
 import { ConfigurationSection, LanguageIds, ServerNotification, type LimitedListLinkParams, type ServerSettings } from './protocol';
 import { defaultSettings, parseSettings } from './settings';
 
@@ -25,6 +25,8 @@ export class LanguageServer implements ServerContext {
   private configurationPull = false;
   private reportedSettingErrors = '';
   private readonly opened = new Set<string>();
+  /** Per open conf: what its limited_list's checks depend on, as last seen. */
+  private readonly listInputs = new Map<string, string>();
   readonly probe: FileProbe = cachedProbe(realProbe, 2000);
   readonly client = { snippets: false };
 
@@ -128,6 +130,7 @@ export class LanguageServer implements ServerContext {
     this.opened.delete(uri);
     this.analyses.delete(uri);
     this.links.forget(uri);
+    this.listInputs.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -150,7 +153,11 @@ export class LanguageServer implements ServerContext {
       const params: LimitedListLinkParams = { conf: uri, limitedList: changed };
       void this.connection.sendNotification(ServerNotification.limitedListLink, params);
     }
-    // The list's checks depend on this conf's pkgsrc and master_mode, which may just have changed.
+    // The list's checks depend on the conf's pkgsrc, master_mode and config_version: re-check
+    // the list when one of them (or the link) changed, not on every keystroke in the conf.
+    const inputs = JSON.stringify([this.links.listOf(uri), ...['pkgsrc', 'master_mode', 'config_version'].map((n) => staticValue(analysis.evaluation, n))]);
+    if (this.listInputs.get(uri) === inputs) return;
+    this.listInputs.set(uri, inputs);
     for (const list of new Set([before, this.links.listOf(uri)])) {
       if (!list) continue;
       for (const d of this.documents.all()) if (d.languageId === LanguageIds.limitedList && uriToFile(d.uri) === list) this.revalidate(d.uri);
