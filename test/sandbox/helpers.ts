@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, lstatSync, writeFile
 import { posix } from 'node:path';
 import { mountsUnder, readMountinfoSync } from '../../src/engine/sandbox/mountinfo';
 import { removeTree } from '../../src/engine/sandbox/remove';
-import type { SandboxSpec } from '../../src/engine/sandbox/types';
+import type { Sandbox, SandboxSpec } from '../../src/engine/sandbox/types';
 import { defaultSpec } from '../../src/engine/sandbox/plan';
 
 export const REPO = posix.resolve(__dirname, '../..');
@@ -27,6 +27,33 @@ export async function dropScratch(dir: string): Promise<void> {
   assert.ok(dir.startsWith(`${SCRATCH_PARENT}/pkgsrc-bulk-sbx-`), `not a scratch dir: ${dir}`);
   assert.deepEqual(mountsUnder(readMountinfoSync(), dir).map((m) => m.mountPoint), [], `mounts left below ${dir}`);
   await removeTree(dir, SCRATCH_PARENT);
+}
+
+/**
+ * Runs body with a scratch dir; afterwards destroys every sandbox it registered with `keep`
+ * and drops the dir. A failure of the body is what gets reported, never one of the cleanup.
+ */
+export async function withScratch(tag: string, body: (dir: string, keep: <T extends Sandbox>(s: T) => T) => Promise<void>): Promise<void> {
+  const dir = scratch(tag);
+  const made: Sandbox[] = [];
+  let failed = false;
+  try {
+    await body(dir, (s) => {
+      made.push(s);
+      return s;
+    });
+  } catch (e) {
+    failed = true;
+    throw e;
+  } finally {
+    const cleanup = (await Promise.allSettled(made.map((s) => s.destroy()))).find((r) => r.status === 'rejected');
+    try {
+      await dropScratch(dir);
+    } catch (e) {
+      if (!failed) throw e;
+    }
+    if (cleanup && !failed) throw (cleanup as PromiseRejectedResult).reason;
+  }
 }
 
 export function mountPointsUnder(dir: string): string[] {

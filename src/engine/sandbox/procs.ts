@@ -115,6 +115,11 @@ export async function waitGone(pids: number[], ms: number): Promise<boolean> {
   }
 }
 
+/** Still running (not gone, not a zombie waiting for its parent to reap it). */
+export function isRunning(pid: number): boolean {
+  return processStartTime(pid) !== null && !isZombie(pid);
+}
+
 function isZombie(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
