@@ -5,19 +5,25 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { resolveLimited } from '../../src/pkgsrc/resolve/limited';
 import { messageLine } from '../../src/pkgsrc/resolve/messages';
 import { resolveGlobal, resolveIncremental } from '../../src/pkgsrc/resolve/resolve';
 import { parseScan } from '../../src/pkgsrc/scan/parse';
+import { assemblePscan } from '../../src/pkgsrc/scan/pscan';
 import { dependsOf, makeRecord, type ScanRecord } from '../../src/pkgsrc/scan/record';
 
 const data = path.resolve(__dirname, '../../../shared/data');
 const full = path.join(data, 'scan-2013q1-full');
 const limited = path.join(data, 'bulklog-2013q1-limited/meta');
+const limitedRun = path.join(data, 'bulklog-2013q1-limited-run');
+
+let fullRecords: ScanRecord[] | undefined;
 
 test('the full 2013Q1 pscan resolves to pbulk\'s presolve byte for byte, with its -v messages', () => {
   const t0 = performance.now();
   const pscan = gunzipSync(readFileSync(path.join(full, 'pscan.gz'))).toString('latin1');
   const parsed = parseScan(pscan, { format: 'pscan', file: 'pscan' });
+  fullRecords = parsed.records;
   assert.equal(parsed.records.length, 12111);
   assert.equal(parsed.errors, 0);
   const t1 = performance.now();
@@ -76,4 +82,49 @@ test('the last round of a limited build: previous presolve + last pscan gives pb
   // Resolving it once more changes nothing: every record has its DEPENDS.
   assert.equal(resolveIncremental(presolve, pscan).text, presolveText);
   assert.equal(resolveGlobal(presolve).text, presolveText);
+});
+
+test('the whole limited build, scanned from the full scan\'s records: pbulk\'s rounds and its presolve', async () => {
+  fullRecords ??= parseScan(gunzipSync(readFileSync(path.join(full, 'pscan.gz'))).toString('latin1')).records;
+  // What `bmake pbulk-index` printed for each location, as the full scan recorded it.
+  const outputs = new Map<string, string>();
+  for (const r of fullRecords) outputs.set(r.location!, (outputs.get(r.location!) ?? '') + r.text.replace(`PKG_LOCATION=${r.location}\n`, ''));
+  const list = readFileSync(path.join(limitedRun, 'limited_list'), 'latin1').split('\n');
+  const res = await resolveLimited(
+    list,
+    async (locations) => {
+      const jobs = locations.map((location) => {
+        const output = outputs.get(location);
+        return output === undefined ? { location, failed: true as const } : { location, output };
+      });
+      return parseScan(assemblePscan(jobs).text, { format: 'pscan' }).records;
+    },
+    { verbose: 1 },
+  );
+  assert.equal(res.ok, true, res.message);
+  assert.deepEqual(res.missing, []);
+  // bulkbuild's console shows pbulk-scan's progress, one `N/N` line end per round.
+  const console = readFileSync(path.join(limitedRun, 'bulkbuild.out'), 'latin1');
+  const scanned = [...console.matchAll(/ (\d+)\/\1$/gm)].map((m) => Number(m[1]));
+  assert.deepEqual(scanned, [14, 19, 9, 8, 7, 2, 2, 2]);
+  assert.deepEqual(res.rounds.map((r) => r.locations.length), scanned);
+  assert.deepEqual(res.rounds.at(-1)!.locations.map((l) => `${l}\n`).join(''), readFileSync(path.join(limited, 'missing.s'), 'latin1'));
+  assert.equal(res.presolve, readFileSync(path.join(limited, 'presolve'), 'latin1'));
+  assert.equal(res.records.length, 63);
+});
+
+test('a limited build with a location that cannot be scanned ends with pbulk\'s message', async () => {
+  const rec = (name: string, loc: string, deps: string): string => `PKGNAME=${name}\nPKG_LOCATION=${loc}\nALL_DEPENDS=${deps}\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\n`;
+  const tree: Record<string, string> = { 'a/app': rec('app-1.0', 'a/app', 'lib>=1:../../b/lib'), 'b/lib': rec('lib-1.0', 'b/lib', 'gone>=1:../../c/gone') };
+  const seen: string[][] = [];
+  const res = await resolveLimited(['# comment', 'a/app', ''], async (locations) => {
+    seen.push(locations);
+    return parseScan(locations.map((l) => tree[l] ?? '').join('')).records;
+  });
+  assert.deepEqual(seen, [['a/app'], ['b/lib'], ['c/gone']]);
+  assert.equal(res.ok, false);
+  assert.deepEqual(res.missing, ['c/gone']);
+  assert.equal(res.message, 'Unresolvable dependencies found, exiting:\nc/gone');
+  assert.equal(res.rounds.at(-1)!.unchanged, true);
+  assert.deepEqual(res.records.map((r) => r.pkgname), ['app-1.0', 'lib-1.0']);
 });

@@ -10,3 +10,4 @@ export {
 } from './resolve';
 export { messageLine, messageProblem, type ResolveCode, type ResolveMessage } from './messages';
 export { CandidateIndex } from './candidates';
+export { resolveLimited, type LimitedOptions, type LimitedResult, type LimitedRound } from './limited';
