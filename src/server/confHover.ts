@@ -74,6 +74,15 @@ function docFor(name: string): string {
 export function confHover(a: ConfAnalysis, pos: Position): Hover | null {
   const at = nameAt(a.doc, pos);
   if (!at) {
+    const assignment = a.doc.statements.find((s) => s.kind === 'assignment' && rangeContains(s.value.range, pos) && s.value.raw !== '');
+    if (assignment?.kind === 'assignment') {
+      const origin = a.evaluation.origins.get(assignment);
+      if (!origin) return null;
+      const parts = [`\`${assignment.name}\` = ${origin.value === undefined ? `a value known only when the file is sourced (${origin.dynamicReason ?? 'dynamic'})` : code(origin.value)}`];
+      const chain = chainText(origin);
+      if (chain) parts.push('', chain);
+      return { range: assignment.value.range, contents: { kind: MarkupKind.Markdown, value: parts.join('\n') } };
+    }
     const u = a.doc.statements.find((s) => s.kind === 'ulimit' && rangeContains(s.range, pos));
     if (!u) return null;
     return {

@@ -59,6 +59,13 @@ test('hover on ulimit explains that it limits every package build', async () => 
   assert.match(md, /every package build/);
 });
 
+test('hover on a value shows it expanded', async () => {
+  const make = lineOf('make=');
+  const md = await hoverText(make, 18);
+  assert.match(md, /^`make` = `\/usr\/pkg\/bin\/bmake`/);
+  assert.match(md, /Built from `prefix`/);
+});
+
 test('no hover on a comment', async () => {
   assert.equal(await client.hover(uri, 0, 3), null);
 });
