@@ -127,7 +127,11 @@ export async function runCommand(argv: string[], options: ExecOptions, run: RunO
   try {
     const r = await child;
     if (r.failed && r.exitCode === undefined && r.signal === undefined && !r.isTerminated) {
-      throw new SandboxError('missing-tool', `could not start ${file}: ${r.shortMessage}`);
+      // Could not even start it: answer as a shell would (127 not found, 126 not executable).
+      const code = (r as { code?: string }).code;
+      const text = `pkgsrc-bulk: cannot run ${file}: ${code ?? r.shortMessage}\n`;
+      output?.write(text);
+      return { exitCode: code === 'EACCES' ? 126 : 127, signal: null, timedOut, ...(capture ? { stdout: '', stderr: text } : {}) };
     }
     return {
       exitCode: r.exitCode ?? null,
