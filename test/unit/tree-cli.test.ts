@@ -2,13 +2,13 @@
 // engine entry point loaded through tsx) for the exit codes main.ts gives.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateTree } from '../fixtures/generate';
 import type { TreeManifest } from '../fixtures/generate';
 import { pathToFileURL } from 'node:url';
-import { runTree } from '../../src/engine/commands/tree';
+import { cacheFileFor, runTree } from '../../src/engine/commands/tree';
 import type { TreeJson } from '../../src/engine/commands/tree';
 import { UsageError } from '../../src/engine/commands/types';
 
@@ -20,7 +20,7 @@ const tsx = pathToFileURL(require.resolve('tsx')).href;
 
 async function cli(args: string[], cwd = repo): Promise<{ code: number; stdout: string; stderr: string }> {
   const { execa } = await import('execa');
-  const r = await execa(process.execPath, ['--import', tsx, path.join(repo, 'src/engine/main.ts'), 'tree', ...args], { cwd, reject: false });
+  const r = await execa(process.execPath, ['--import', tsx, path.join(repo, 'src/engine/main.ts'), 'tree', ...args], { cwd, reject: false, env: { XDG_CACHE_HOME: path.join(dir, 'cache') } });
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -28,7 +28,7 @@ async function cli(args: string[], cwd = repo): Promise<{ code: number; stdout: 
 async function run(args: string[], cwd = repo): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runTree(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd });
+  const code = await runTree(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd, cacheHome: path.join(dir, 'cache') });
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
@@ -62,6 +62,9 @@ test('--json prints the whole model; found from a directory inside the tree', as
   const got = j.packages.find((x) => x.path === p.path)!;
   assert.equal(got.vars.COMMENT?.value, p.comment);
   assert.ok(got.files.includes('DESCR'));
+  assert.ok(existsSync(cacheFileFor(m.root, path.join(dir, 'cache'))), 'the package index is kept');
+  const again = await run(['--json', '--no-cache'], m.root);
+  assert.deepEqual(JSON.parse(again.stdout), j, 'the same model with or without the on-disk index');
 });
 
 test('DIR that is not a pkgsrc tree, no tree found, bad options: usage errors', async () => {

@@ -213,3 +213,41 @@ test('broken trees: no top Makefile, unreadable and binary Makefiles, oversized 
   assert.deepEqual(codes, ['binary-file', 'file-too-large', 'invalid-utf8', 'missing-category-dir', 'missing-category-makefile', 'unreadable'].sort());
   assert.deepEqual(i.packages.map((p) => [p.dir, p.state]), [['dirmk', 'unreadable'], ['bin', 'ok'], ['big', 'unreadable']]);
 });
+
+test('on-disk index: unchanged packages come from it, changed ones are read again', async () => {
+  const t = join(dir, 'cached');
+  const mm = generateTree(t, { packages: 30, seed: 4 });
+  const cacheFile = join(dir, 'cache', 'index.json');
+  const first = new PkgsrcTree(t, { cacheFile });
+  const i1 = await first.index();
+  assert.equal(first.saveCache(), undefined);
+  const plain = mm.packages.filter((p) => p.scanned && !p.family);
+  const [kept, edited] = [plain[0]!, plain[1]!];
+  // Mark the entry of a package whose Makefile stays untouched: the mark must come back.
+  const data = JSON.parse(readFileSync(cacheFile, 'utf8')) as { packages: [string, string, unknown, [number, string][]][] };
+  const row = data.packages.find((r) => r[0] === kept.path)!;
+  row[3].find((v) => v[0] === 0)![1] = 'from the on-disk index';
+  writeFileSync(cacheFile, JSON.stringify(data));
+  appendFileSync(join(t, edited.path, 'Makefile'), 'COMMENT=\tEdited\n');
+  const owner = mm.packages.find((p) => p.style === 'owner' && p.scanned)!;
+  const member = mm.packages.find((p) => p.style === 'member' && p.family === owner.family && p.scanned);
+  appendFileSync(join(t, owner.path, 'Makefile.common'), 'HOMEPAGE=\thttps://new.example/\n');
+
+  const i2 = await new PkgsrcTree(t, { cacheFile }).index();
+  const got = byPath(i2);
+  assert.equal(got.get(kept.path)!.vars.COMMENT?.value, 'from the on-disk index');
+  assert.equal(got.get(edited.path)!.vars.COMMENT?.value, 'Edited');
+  assert.equal(got.get(owner.path)!.vars.HOMEPAGE?.value, 'https://new.example/');
+  if (member) assert.equal(got.get(member.path)!.vars.HOMEPAGE?.value, 'https://new.example/');
+  assert.equal(i2.totals.packages, i1.totals.packages);
+  assert.deepEqual(got.get(plain[2]!.path), byPath(i1).get(plain[2]!.path), 'an entry from the index equals the parsed one');
+
+  // Another tree, a broken file, a missing directory: the index is ignored or not written, never fatal.
+  const other = await new PkgsrcTree(join(dir, 'pkgsrc'), { cacheFile }).index();
+  assert.equal(other.totals.packages, 400);
+  writeFileSync(cacheFile, '{not json');
+  assert.equal((await new PkgsrcTree(t, { cacheFile }).index()).totals.packages, 30);
+  const blocked = new PkgsrcTree(t, { cacheFile: join(cacheFile, 'under-a-file', 'x.json') });
+  await blocked.index();
+  assert.ok(blocked.saveCache() instanceof Error);
+});

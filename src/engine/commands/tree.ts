@@ -1,13 +1,15 @@
 // `pkgsrc-bulk tree`: the categories of a pkgsrc tree with their package counts, counted as
 // pbulk counts them, and every problem found on the way; `--json` prints the whole model.
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatProblem } from '../../pkgsrc/problem';
 import { PkgsrcTree, checkPkgsrcRoot, findPkgsrcRoot } from '../../pkgsrc/tree';
 import type { OptionalFile, PackageInfo, TreeIndex } from '../../pkgsrc/tree';
 import { UsageError, type Command } from './types';
 
-const usage = `usage: pkgsrc-bulk tree [--pkgsrc DIR] [--json]
+const usage = `usage: pkgsrc-bulk tree [--pkgsrc DIR] [--json] [--no-cache]
 
 Lists the categories of a pkgsrc tree (the active SUBDIR+= entries of its top Makefile) with
 their COMMENT and package count (the active SUBDIR+= entries of each category Makefile: the
@@ -18,6 +20,9 @@ as file:line:col lines.
                 top-level Makefile and mk/)
   --json        print the whole model as JSON: categories, every package's metadata (values
                 with \${...} are marked unresolved) and optional files, problems, totals
+  --no-cache    neither use nor write the on-disk package index; by default it is kept in
+                \$XDG_CACHE_HOME/pkgsrc-bulk (~/.cache/pkgsrc-bulk), and a later run reads again
+                only the Makefiles whose size, time or inode changed
 
 Exit status: 0 listed; 1 listed, but some Makefiles have errors; 2 bad usage or DIR is not a
 pkgsrc tree.`;
@@ -53,18 +58,28 @@ export interface TreeIo {
   out(text: string): void;
   err(text: string): void;
   cwd: string;
+  /** Where caches go: $XDG_CACHE_HOME, else ~/.cache. */
+  cacheHome: string;
+}
+
+/** One index file per tree, named by a hash of its path. */
+export function cacheFileFor(root: string, cacheHome: string): string {
+  return join(cacheHome, 'pkgsrc-bulk', `tree-${createHash('sha256').update(root).digest('hex').slice(0, 16)}.json`);
 }
 
 /** The command with its output streams and working directory passed in (for tests). */
 export async function runTree(argv: string[], io: TreeIo): Promise<number> {
-  let values: { pkgsrc?: string; json?: boolean };
+  let values: { pkgsrc?: string; json?: boolean; 'no-cache'?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { pkgsrc: { type: 'string' }, json: { type: 'boolean' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args: argv, options: { pkgsrc: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } }, strict: true, allowPositionals: false }));
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n\n${usage}`);
   }
-  const tree = new PkgsrcTree(await rootFrom(values.pkgsrc, io.cwd));
+  const root = await rootFrom(values.pkgsrc, io.cwd);
+  const tree = new PkgsrcTree(root, values['no-cache'] ? {} : { cacheFile: cacheFileFor(root, io.cacheHome) });
   const idx = await tree.index();
+  const cacheError = tree.saveCache();
+  if (cacheError) io.err(`pkgsrc-bulk tree: warning: the package index could not be saved: ${cacheError.message}\n`);
   if (values.json) {
     const files = await Promise.all(idx.packages.map((p) => tree.packageFiles(p.path)));
     const out: TreeJson = { ...idx, packages: idx.packages.map((p, i) => ({ ...p, files: files[i]! })) };
@@ -80,5 +95,11 @@ export const treeCommand: Command = {
   name: 'tree',
   summary: 'list the categories and packages of a pkgsrc tree (--json: the whole model)',
   usage,
-  run: (argv) => runTree(argv, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() }),
+  run: (argv) =>
+    runTree(argv, {
+      out: (t) => process.stdout.write(t),
+      err: (t) => process.stderr.write(t),
+      cwd: process.cwd(),
+      cacheHome: process.env.XDG_CACHE_HOME || join(homedir(), '.cache'),
+    }),
 };

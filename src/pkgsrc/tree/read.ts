@@ -185,6 +185,19 @@ export async function forEachTextFile(files: readonly string[], visit: (index: n
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 16, files.length - next) }, worker));
 }
 
+/** Calls fn(0..count-1) synchronously in slices of a few milliseconds, yielding between them. */
+export async function sliced(count: number, fn: (i: number) => void): Promise<void> {
+  let i = 0;
+  while (i < count) {
+    const t0 = performance.now();
+    do {
+      const stop = Math.min(count, i + 64);
+      for (; i < stop; i++) fn(i);
+    } while (i < count && performance.now() - t0 < SLICE_MS);
+    if (i < count) await yieldToLoop();
+  }
+}
+
 /** Reads every file; results in the order of `files`. Never rejects. */
 export async function readTextFiles(files: readonly string[], opts: ReadOptions = {}): Promise<TextFile[]> {
   const out: TextFile[] = new Array(files.length);
