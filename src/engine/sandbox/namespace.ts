@@ -29,6 +29,8 @@ export interface NamespaceBackendOptions {
   persistent?: boolean;
   /** Force one tool; default: bwrap if installed, else unshare. */
   tool?: NamespaceTool;
+  /** How tools are found (tests stand in for a host that has neither). */
+  lookup?: (name: string) => string | null;
 }
 
 /**
@@ -128,8 +130,9 @@ export class NamespaceBackend implements SandboxBackend {
   /** Which tool runs the namespaces, by absolute path; the error names both when neither is there. */
   tool(): { tool: NamespaceTool; path: string } {
     const want = this.options.tool;
+    const lookup = this.options.lookup ?? findTool;
     for (const t of want ? [want] : (['bwrap', 'unshare'] as const)) {
-      const p = findTool(t);
+      const p = lookup(t);
       if (p) return { tool: t, path: p };
     }
     throw new SandboxError(

@@ -1,0 +1,83 @@
+// The rootless backend as a real unprivileged user: one is created for the test (and removed
+// after), and a driver runs as that user through setpriv. The mounts must never appear on the
+// host, even while a command runs.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chownSync, mkdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import { NamespaceBackend } from '../../src/engine/sandbox/namespace';
+import { REPO, dropScratch, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './helpers';
+
+const user = `pbsbx${randomBytes(3).toString('hex')}`;
+let uid = -1;
+let gid = -1;
+let dir = '';
+
+before(() => {
+  requireRoot();
+  const add = spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', '--user-group', user], { encoding: 'utf8' });
+  assert.equal(add.status, 0, `useradd: ${add.stderr}`);
+  const id = spawnSync('id', ['-u', user], { encoding: 'utf8' });
+  uid = Number(id.stdout.trim());
+  gid = Number(spawnSync('id', ['-g', user], { encoding: 'utf8' }).stdout.trim());
+  dir = scratch('ns');
+  chownSync(dir, uid, gid);
+});
+
+after(async () => {
+  spawnSync('userdel', [user]);
+  if (dir) await dropScratch(dir);
+});
+
+function runAsUser(tool: string, base: string, host: string): Record<string, any> {
+  const r = spawnSync('setpriv', [
+    `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--',
+    process.execPath, '--import', 'tsx', posix.join(REPO, 'test/sandbox/drivers/namespace-user.ts'), tool, base, host,
+  ], { cwd: REPO, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TMPDIR: dir }, timeout: 120_000 });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  assert.ok(line.startsWith('{'), `driver printed no result (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
+  const out = JSON.parse(line);
+  assert.equal(out.error, undefined, out.error);
+  return out;
+}
+
+for (const tool of ['bwrap', 'unshare']) {
+  test(`namespace backend with ${tool}, as a normal user: rw reaches the host, ro and /etc refuse, /proc is its own, no host mount ever`, () => {
+    const base = `${dir}/base-${tool}`;
+    const host = hostTree(`${dir}/host-${tool}`);
+    for (const d of [base, host, `${host}/sub`, `${host}/sub/deeper`]) {
+      mkdirSync(d, { recursive: true });
+      chownSync(d, uid, gid);
+    }
+    const before = treeHash(host, (rel) => rel === '/written');
+    const out = runAsUser(tool, base, host);
+    assert.equal(out.uid, uid);
+    assert.deepEqual(out.hostMountsDuringExec, [], 'mounts live only inside the namespace');
+    // bubblewrap keeps the user's uid; unshare alone can only map it to root inside.
+    assert.equal(out.checks.id, tool === 'bwrap' ? `${uid}\n` : '0\n');
+    assert.equal(out.checks.rw, 'ok\n');
+    assert.equal(out.written, `from-${tool}\n`);
+    assert.equal(statSync(`${host}/written`).uid, uid, 'files written inside belong to the user on the host');
+    assert.match(out.checks.ro, /Read-only file system\nrefused\n/);
+    assert.match(out.checks.etc, /Read-only file system\nrefused\n/);
+    const [pidLines, pids] = out.checks.proc.trim().split('\n').map(Number);
+    assert.equal(pidLines, 1);
+    assert.ok(pids < 10, `its own pid namespace shows only its processes, saw ${pids}`);
+    assert.equal(out.checks.cwd, '/tmp\n');
+    assert.equal(out.checks.readOnlyDirs, 'ok\n');
+    assert.match(out.userSwitch, /cannot switch to user 'root'/);
+    assert.deepEqual(out.after, { rootExists: false, stateExists: false, mounts: 0 });
+    assert.ok(out.warnings.some((w: string) => /unreadable to this user were left out/.test(w)), 'copying /etc as a user says what it left out');
+    assert.equal(treeHash(host, (rel) => rel === '/written'), before);
+    assert.deepEqual(mountPointsUnder(dir), []);
+  });
+}
+
+test('the namespace backend prefers bwrap, and names both tools when neither is there (mocked tool lookup)', () => {
+  assert.equal(new NamespaceBackend().tool().tool, 'bwrap');
+  assert.equal(new NamespaceBackend({ lookup: (n) => (n === 'unshare' ? '/usr/bin/unshare' : null) }).tool().tool, 'unshare');
+  assert.throws(() => new NamespaceBackend({ lookup: () => null }).tool(), /needs bubblewrap \(bwrap\) or unshare\(1\) from util-linux; neither is installed/);
+  assert.throws(() => new NamespaceBackend({ tool: 'unshare', lookup: () => null }).tool(), /asked to use unshare, which is not installed/);
+});
