@@ -10,7 +10,16 @@ import { pathItems } from './pathCompletion';
 export interface ConfCompletionOptions {
   /** Config version of the pbulk the file is checked against. */
   pbulkVersion: string;
+  /** Where pbulk is installed (its @PREFIX@), to fill in the example values of its tools and scripts. */
+  pbulkPrefix: string;
   snippets: boolean;
+}
+
+/** pbulk's example value with @PREFIX@ filled in; undefined when other placeholders remain. */
+function exampleOf(spec: VariableSpec, opts: ConfCompletionOptions): string | undefined {
+  if (spec.example === undefined || spec.example === '') return undefined;
+  const v = spec.example.split('@PREFIX@').join(opts.pbulkPrefix);
+  return /@[A-Z][A-Z0-9_]*@/.test(v) ? undefined : v;
 }
 
 const nameChars = /^[A-Za-z0-9_]*/;
@@ -85,7 +94,7 @@ function valueRangeEnd(line: string, from: number): number {
 }
 
 /** After `name=` (or `name="`): the values this variable takes. */
-function valueItems(pos: Position, name: string, typed: string, line: string): CompletionItem[] {
+function valueItems(pos: Position, name: string, typed: string, line: string, opts: ConfCompletionOptions): CompletionItem[] {
   const spec = variableInfo(name);
   if (!spec) return [];
   const start = pos.character - typed.length;
@@ -103,14 +112,15 @@ function valueItems(pos: Position, name: string, typed: string, line: string): C
       textEdit: { range, newText: v },
     });
   });
-  if (spec.example !== undefined && !values.includes(spec.example) && spec.example !== '') {
+  const example = exampleOf(spec, opts);
+  if (example !== undefined && !values.includes(example)) {
     out.push({
-      label: spec.example,
+      label: example,
       kind: CompletionItemKind.Value,
       detail: "value in pbulk's example config",
       documentation: { kind: MarkupKind.Markdown, value: docOf(spec) },
       sortText: '1',
-      textEdit: { range, newText: spec.example },
+      textEdit: { range, newText: example },
     });
   }
   const pathLike = spec.path !== undefined || ['directory', 'file', 'executable', 'command', 'bootstrapkit', 'path-prefix'].includes(spec.type);
@@ -140,10 +150,11 @@ function nameItem(spec: VariableSpec, range: Range, opts: ConfCompletionOptions,
     if (opts.snippets) {
       format = InsertTextFormat.Snippet;
       const choices = spec.values ?? [];
+      const example = exampleOf(spec, opts);
       if (choices.length > 0) {
-        const first = spec.example !== undefined && choices.includes(spec.example) ? [spec.example, ...choices.filter((c) => c !== spec.example)] : choices;
+        const first = example !== undefined && choices.includes(example) ? [example, ...choices.filter((c) => c !== example)] : choices;
         newText = `${spec.name}=\${1|${first.map(escapeChoice).join(',')}|}`;
-      } else if (spec.example !== undefined) newText = `${spec.name}=\${1:${escapeSnippet(spec.example)}}`;
+      } else if (example !== undefined) newText = `${spec.name}=\${1:${escapeSnippet(example)}}`;
       else newText = `${spec.name}=$0`;
     }
   }
@@ -214,7 +225,7 @@ export function confCompletion(a: ConfAnalysis, pos: Position, opts: ConfComplet
   const assign = /^\s*(?:(?:export|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(before);
   if (assign) {
     const v = typedValue(assign[2]!);
-    return v === undefined ? [] : valueItems(pos, assign[1]!, v, line);
+    return v === undefined ? [] : valueItems(pos, assign[1]!, v, line, opts);
   }
   const stmt = /^\s*(?:(?:export|readonly)\s+)?([A-Za-z_][A-Za-z0-9_]*)?$/.exec(before);
   if (stmt) return statementItems(a, pos, stmt[1] ?? '', line, opts);

@@ -105,6 +105,16 @@ test('path values complete from this machine, directories only where a directory
   assert.deepEqual(edit(notes).range, { start: { line: 0, character: quoted.length - 2 }, end: { line: 0, character: quoted.length } });
 });
 
+test("pbulk's example paths use the prefix pbulk is installed in, never a placeholder", async () => {
+  const uri = await openConf('pscan=/opt/pbulk/bin/pbulk-scan\npbuild_script=\n\n');
+  const values = items(await client.completion(uri, 1, 'pbuild_script='.length));
+  assert.ok(values.some((i) => i.label === '/opt/pbulk/libexec/pbulk/pkg-build'), values.map((i) => i.label).join(' '));
+  const names = items(await client.completion(uri, 2, 0));
+  const placeholder = /@[A-Z][A-Z0-9_]*@/;
+  assert.ok(names.every((i) => !placeholder.test(edit(i).newText)), names.map((i) => edit(i).newText).filter((t) => placeholder.test(t)).join(' '));
+  assert.equal(edit(names.find((i) => i.label === 'pkg_info')!).newText, 'pkg_info=${1:/opt/pbulk/sbin/pkg_info}');
+});
+
 test('nothing is offered inside a comment', async () => {
   const uri = await openConf('# bulk\n');
   assert.deepEqual(items(await client.completion(uri, 0, 6)), []);

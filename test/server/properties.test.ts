@@ -73,7 +73,7 @@ test('pbulk.conf features never throw and keep ranges inside the document', () =
           for (const d of definitionsFor(a.doc, at.name, statement, at.kind === 'reference' ? at.reference.context : 'top')) inside(idx, d.range, 'definition');
           for (const r of occurrencesOf(a.doc, at.name, true)) inside(idx, r, 'reference');
         }
-        const items: CompletionItem[] = confCompletion(a, pos, { pbulkVersion: '0.51', snippets: true });
+        const items: CompletionItem[] = confCompletion(a, pos, { pbulkVersion: '0.51', pbulkPrefix: '/usr/pkg_bulk', snippets: true });
         for (const i of items) inside(idx, (i.textEdit as TextEdit).range, `completion ${i.label}`);
         const h = confHover(a, pos);
         if (h?.range) inside(idx, h.range, 'hover');
