@@ -21,6 +21,8 @@ interface Sample {
   parse: number;
   resolve: number;
   total: number;
+  /** CPU time of the whole measured run (user + system), ms. */
+  cpu: number;
   records: number;
   outBytes: number;
   maxRssMB: number;
@@ -63,16 +65,19 @@ const bench: Benchmark = {
     const m = (xs: Sample[], k: keyof Sample): number => median(xs.map((x) => x[k]));
     const b = m(base, 'total');
     console.log(`${res[0]!.records} records resolved, ${(res[0]!.outBytes / 1e6).toFixed(1)} MB of presolve; median of ${runs} runs, each in a fresh process\n`);
+    const bc = m(base, 'cpu');
     table(
-      ['what', 'time', 'vs baseline', 'peak RSS', 'heap at end'],
+      ['what', 'time', 'vs baseline', 'CPU', 'CPU vs baseline', 'peak RSS', 'heap at end'],
       [
-        ['baseline: read + gunzip + split lines', fmtMs(b), '1.00', `${m(base, 'maxRssMB').toFixed(0)} MB`, `${m(base, 'heapMB').toFixed(0)} MB`],
-        ['read + gunzip (in the resolve run)', fmtMs(m(res, 'read')), (m(res, 'read') / b).toFixed(2), '', ''],
-        ['parseScan', fmtMs(m(res, 'parse')), (m(res, 'parse') / b).toFixed(2), '', ''],
-        ['resolveGlobal (-v), text included', fmtMs(m(res, 'resolve')), (m(res, 'resolve') / b).toFixed(2), '', ''],
-        ['read + parse + resolve', fmtMs(m(res, 'total')), (m(res, 'total') / b).toFixed(2), `${m(res, 'maxRssMB').toFixed(0)} MB`, `${m(res, 'heapMB').toFixed(0)} MB`],
+        ['baseline: read + gunzip + split lines', fmtMs(b), '1.00', fmtMs(bc), '1.00', `${m(base, 'maxRssMB').toFixed(0)} MB`, `${m(base, 'heapMB').toFixed(0)} MB`],
+        ['read + gunzip (in the resolve run)', fmtMs(m(res, 'read')), (m(res, 'read') / b).toFixed(2), '', '', '', ''],
+        ['parseScan', fmtMs(m(res, 'parse')), (m(res, 'parse') / b).toFixed(2), '', '', '', ''],
+        ['resolveGlobal (-v), text included', fmtMs(m(res, 'resolve')), (m(res, 'resolve') / b).toFixed(2), '', '', '', ''],
+        ['read + parse + resolve', fmtMs(m(res, 'total')), (m(res, 'total') / b).toFixed(2), fmtMs(m(res, 'cpu')), (m(res, 'cpu') / bc).toFixed(2), `${m(res, 'maxRssMB').toFixed(0)} MB`, `${m(res, 'heapMB').toFixed(0)} MB`],
       ],
     );
+    const load = (await import('node:os')).loadavg()[0]!;
+    console.log(`\nLoad average when done: ${load.toFixed(1)} (a busy machine inflates wall times more than CPU times).`);
     if (cli.length > 0) {
       const c = median(cli);
       console.log(`\nWhole CLI, process start to exit, presolve to /dev/null: ${fmtMs(c)}.`);
