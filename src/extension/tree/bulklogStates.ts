@@ -1,0 +1,82 @@
+// Build states from an existing bulklog (the `pkgsrcBulk.bulklog` setting), read with the
+// bulklog library: a finished pbulk run, one in progress, or one copied from another machine.
+// meta/ is watched, so a run that is still writing shows up as it goes.
+import * as vscode from 'vscode';
+import { BulklogError, readBulklog } from '../../pkgsrc/bulklog';
+import type { Bulklog } from '../../pkgsrc/bulklog';
+import { fromPbulkState, locationState } from './states';
+import type { BuildStateSource, LocationState, VariantState } from './states';
+
+export function statesOf(log: Bulklog): Map<string, LocationState> {
+  const byLocation = new Map<string, VariantState[]>();
+  for (const p of log.packages) {
+    if (!p.location) continue;
+    const detail = p.failingPhase ? `${p.failingPhase} phase` : p.culprits?.length ? `because of ${p.culprits.join(', ')}` : p.reasons?.[0];
+    const list = byLocation.get(p.location) ?? [];
+    list.push({ pkgname: p.pkgname, state: fromPbulkState(p.state), ...(detail ? { detail } : {}) });
+    byLocation.set(p.location, list);
+  }
+  return new Map([...byLocation].map(([loc, vs]) => [loc, locationState(vs)]));
+}
+
+export class BulklogStateSource implements BuildStateSource {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private map = new Map<string, LocationState>();
+  private summary: string | undefined;
+  private readonly watcher: vscode.FileSystemWatcher;
+  private timer?: NodeJS.Timeout;
+  private loading = Promise.resolve();
+
+  constructor(
+    readonly dir: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), 'meta/{success,error,pbuild,report,presolve,status}'));
+    const later = () => this.scheduleLoad();
+    this.watcher.onDidChange(later);
+    this.watcher.onDidCreate(later);
+    this.watcher.onDidDelete(later);
+    this.loading = this.load();
+  }
+
+  /** Resolves once the current read is done (for callers that need the states now). */
+  ready(): Promise<void> {
+    return this.loading;
+  }
+
+  private scheduleLoad(): void {
+    clearTimeout(this.timer);
+    // Lines are appended one by one during a build: read once things settle a little.
+    this.timer = setTimeout(() => (this.loading = this.load()), 300);
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const log = await readBulklog(this.dir, { skipLogs: false });
+      this.map = statesOf(log);
+      const t = log.totals;
+      this.summary = `Bulklog ${this.dir}: ${t.done} done, ${t.failed} failed, ${t['indirect-failed']} indirect-failed, ${t.prefailed} prefailed, ${t['indirect-prefailed']} indirect-prefailed${t.open + t.in_processing > 0 ? `, ${t.open + t.in_processing} not finished` : ''}`;
+      if (log.packages.some((p) => !p.location)) this.log.warn(`bulklog ${this.dir}: some packages have no PKG_LOCATION and cannot be placed in the tree`);
+    } catch (e) {
+      this.map = new Map();
+      this.summary = `Bulklog ${this.dir}: ${e instanceof BulklogError ? e.message : `cannot be read: ${(e as Error).message}`}`;
+      this.log.error(this.summary);
+    }
+    this.emitter.fire();
+  }
+
+  states(): ReadonlyMap<string, LocationState> {
+    return this.map;
+  }
+
+  describe(): string | undefined {
+    return this.summary;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.watcher.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,77 @@
+// What one row of the Packages view looks like: labels, descriptions, tooltips, icons and the
+// contextValue tokens the context menu's when-clauses test (package.json, `viewItem =~ ...`).
+import * as vscode from 'vscode';
+import { displayName } from '../../pkgsrc/tree';
+import type { CategoryInfo, OptionalFile, PackageInfo } from '../../pkgsrc/tree';
+import { STATE_TEXT, stateIcon } from './states';
+import type { LocationState } from './states';
+
+export type Node = { kind: 'category'; name: string } | { kind: 'package'; path: string; category: string };
+
+/** contextValue token per optional file, tested by the menus in package.json. */
+export const FILE_TOKENS: Record<OptionalFile, string> = {
+  DESCR: 'hasDescr',
+  PLIST: 'hasPlist',
+  distinfo: 'hasDistinfo',
+  'buildlink3.mk': 'hasBuildlink3',
+  'options.mk': 'hasOptions',
+  'Makefile.common': 'hasCommon',
+};
+
+function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, '\\$&');
+}
+
+export function categoryItem(info: CategoryInfo, states: ReadonlyMap<string, LocationState>): vscode.TreeItem {
+  const item = new vscode.TreeItem(info.name, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `category:${info.name}`;
+  const n = info.packages.length;
+  let failed = 0;
+  for (const p of info.packages) {
+    const s = states.get(p.path)?.state;
+    if (s === 'failed') failed++;
+  }
+  item.description = `${info.comment?.value ?? ''} (${n})${failed > 0 ? ` · ${failed} failed` : ''}`.trim();
+  const tip = new vscode.MarkdownString(`**${md(info.name)}** — ${md(info.comment?.value ?? 'no COMMENT')}\n\n${n} package${n === 1 ? '' : 's'} in SUBDIR`);
+  if (info.disabled.length > 0) tip.appendMarkdown(`\n\nCommented out: ${info.disabled.map((d) => `${md(d.name)}${d.reason ? ` (${md(d.reason)})` : ''}`).join(', ')}`);
+  for (const p of info.problems) tip.appendMarkdown(`\n\n$(warning) ${md(p.message)}`);
+  tip.supportThemeIcons = true;
+  item.tooltip = tip;
+  item.contextValue = 'pkgsrcCategory';
+  item.iconPath = new vscode.ThemeIcon(info.problems.some((p) => p.severity === 'error') ? 'warning' : 'folder-library');
+  item.resourceUri = vscode.Uri.file(info.makefile);
+  return item;
+}
+
+export function packageItem(info: PackageInfo, files: readonly OptionalFile[], state: LocationState | undefined): vscode.TreeItem {
+  const item = new vscode.TreeItem(info.dir, vscode.TreeItemCollapsibleState.None);
+  item.id = `package:${info.path}`;
+  const comment = info.vars.COMMENT?.value;
+  item.description = comment ?? '';
+  const name = displayName(info);
+  const tip = new vscode.MarkdownString();
+  tip.supportThemeIcons = true;
+  tip.appendMarkdown(name ? `**${md(name.name)}**${name.unresolved ? ' *(as written; bmake computes the real name)*' : ''}` : `**${md(info.path)}**`);
+  if (comment) tip.appendMarkdown(`\n\n${md(comment)}`);
+  const lines: string[] = [];
+  const maint = info.vars.MAINTAINER ?? info.vars.OWNER;
+  if (maint) lines.push(`${info.vars.OWNER ? 'Owner' : 'Maintainer'}: ${md(maint.value)}`);
+  const home = info.vars.HOMEPAGE?.value;
+  if (home) lines.push(`Homepage: ${/^https?:\/\/\S+$/.test(home) ? `[${md(home)}](${home})` : md(home)}`);
+  lines.push(`Path: ${md(info.path)}`);
+  tip.appendMarkdown(`\n\n${lines.join('  \n')}`);
+  if (state && state.state !== 'unknown') {
+    tip.appendMarkdown(`\n\n$(${stateIcon(state.state).id}) ${md(STATE_TEXT[state.state])}`);
+    for (const v of state.variants) tip.appendMarkdown(`  \n${md(v.pkgname)}: ${md(STATE_TEXT[v.state])}${v.detail ? ` (${md(v.detail)})` : ''}`);
+  }
+  for (const p of info.problems.filter((x) => x.severity === 'error' || x.severity === 'warning')) tip.appendMarkdown(`\n\n$(warning) ${md(p.message)}`);
+  item.tooltip = tip;
+  item.contextValue = ['pkgsrcPackage', ...files.map((f) => FILE_TOKENS[f]), ...(info.state === 'ok' ? ['hasMakefile'] : [])].join(' ');
+  const broken = info.state !== 'ok';
+  item.iconPath = state && state.state !== 'unknown' ? stateIcon(state.state) : broken ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : stateIcon('unknown');
+  if (!broken) {
+    item.command = { title: 'Open Makefile', command: 'pkgsrcBulk.openMakefile', arguments: [{ kind: 'package', path: info.path, category: info.category } satisfies Node] };
+  }
+  item.resourceUri = vscode.Uri.file(info.makefile);
+  return item;
+}
