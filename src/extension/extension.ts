@@ -1,17 +1,22 @@
 // Extension entry point: wires each feature; the features live in their own files.
 import * as vscode from 'vscode';
 import { startLanguageClient } from './languageClient';
+import { registerPackagesView } from './tree';
+import type { PackagesView } from './tree';
 
 export interface PkgsrcBulkApi {
   /** Exposed for the extension-host tests. */
   readonly version: string;
+  /** The Packages view: its model, provider, TreeView, and setStateSource() for build states. */
+  readonly packages: PackagesView;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<PkgsrcBulkApi> {
   const output = vscode.window.createOutputChannel('pkgsrc bulk', { log: true });
   context.subscriptions.push(output);
   context.subscriptions.push(startLanguageClient(context, output));
-  return { version: String(context.extension.packageJSON.version) };
+  const packages = registerPackagesView(context, output);
+  return { version: String(context.extension.packageJSON.version), packages };
 }
 
 export function deactivate(): void {
