@@ -119,6 +119,7 @@ test('optional files per package, for the context menu', async () => {
   for (const p of m.packages.filter((x) => x.scanned && !x.oddities.includes('no-dir')).slice(0, 80)) {
     const expected = [p.files.descr && 'DESCR', p.files.plist && 'PLIST', p.files.distinfo && 'distinfo', p.files.buildlink3 && 'buildlink3.mk', p.files.options && 'options.mk', p.files.makefileCommon && 'Makefile.common'].filter(Boolean);
     assert.deepEqual(await tree.packageFiles(p.path), expected, p.path);
+    assert.deepEqual((await new PkgsrcTree(m.root).packageFilesMany([p.path]))[0], expected, p.path);
   }
   assert.deepEqual(await tree.packageFiles('no/such'), []);
 });

@@ -4,6 +4,7 @@
 // the files pbulk itself reads are opened: the top Makefile, category Makefiles, package
 // Makefiles and the Makefile.common files they include; work/, distfiles/, packages/ and the
 // like are never entered.
+import { readdirSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Problem, Range } from '../problem';
@@ -122,6 +123,21 @@ export class PkgsrcTree {
       this.fileLists.set(path, p);
     }
     return p;
+  }
+
+  /** packageFiles for many packages at once (directory listings in time slices). */
+  async packageFilesMany(paths: readonly string[]): Promise<OptionalFile[][]> {
+    const todo = paths.filter((p) => !this.fileLists.has(p));
+    await sliced(todo.length, (i) => {
+      let names: string[];
+      try {
+        names = readdirSync(`${this.root}/${todo[i]}`);
+      } catch {
+        names = [];
+      }
+      this.fileLists.set(todo[i]!, Promise.resolve(optionalFiles.filter((f) => names.includes(f))));
+    });
+    return Promise.all(paths.map((p) => this.packageFiles(p)));
   }
 
   /** Every category and every package's metadata. */
