@@ -91,10 +91,8 @@ export async function readBulklog(dir: string, opts: ReadBulklogOptions = {}): P
   const meta = (name: string) => join(metaDir, name);
   const problems: Problem[] = [];
 
-  const [statusF, presolveF, reportF, pscanF, successF, errorF, pbuildF] = await Promise.all(
-    ['status', 'presolve', 'report', 'pscan', 'success', 'error', 'pbuild'].map((n) => readTextFile(meta(n))),
-  );
-  for (const f of [statusF, presolveF, reportF, pscanF, successF, errorF, pbuildF]) problems.push(...f!.problems);
+  const [statusF, successF, errorF, pbuildF] = await Promise.all(['status', 'success', 'error', 'pbuild'].map((n) => readTextFile(meta(n))));
+  for (const f of [statusF, successF, errorF, pbuildF]) problems.push(...f!.problems);
 
   const st = parseStatus(statusF!.text, meta('status'));
   problems.push(...st.problems);
@@ -105,16 +103,19 @@ export async function readBulklog(dir: string, opts: ReadBulklogOptions = {}): P
   let records: BulkRecord[] = [];
   let reportEntries: MetaReportEntry[] = [];
   let recordFile = '';
-  for (const [src, f] of [['presolve', presolveF], ['report', reportF], ['pscan', pscanF]] as const) {
-    if (!f!.exists) continue;
+  // Only the first of these that exists is read: each can be tens of megabytes.
+  for (const src of ['presolve', 'report', 'pscan'] as const) {
+    const f = await readTextFile(meta(src));
+    problems.push(...f.problems);
+    if (!f.exists) continue;
     recordFile = meta(src);
     if (src === 'report') {
-      const parsed = parseMetaReport(f!.text, recordFile);
+      const parsed = parseMetaReport(f.text, recordFile);
       problems.push(...parsed.problems);
       reportEntries = parsed.entries;
       records = parsed.entries.map((e) => e.record);
     } else {
-      const parsed = parseRecords(f!.text, recordFile, src);
+      const parsed = parseRecords(f.text, recordFile, src);
       problems.push(...parsed.problems);
       records = parsed.records;
     }
