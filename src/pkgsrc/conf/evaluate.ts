@@ -99,6 +99,7 @@ class Evaluator {
   /** Statement indexes that assign each name (assignments and dynamic regions), ascending. */
   private readonly assignedAt = new Map<string, { index: number; assignment?: Assignment }[]>();
   private opaque = false;
+  private byStatement = new Map<number, Reference[]>();
   /** Names a dynamic region being evaluated may have set already. */
   private regionNames: Set<string> | undefined;
 
@@ -122,10 +123,12 @@ class Evaluator {
       if (!l) byStatement.set(r.statement, (l = []));
       l.push(r);
     }
+    this.byStatement = byStatement;
     for (const s of this.doc.statements) {
       this.statement(s);
-      for (const r of byStatement.get(s.index) ?? []) if (!this.uses.has(r)) this.resolve(r, s.index);
+      for (const r of byStatement.get(s.index) ?? []) if (!this.uses.has(r) && r.context !== 'function') this.resolve(r, s.index);
     }
+    // Function bodies run after the whole file was sourced: they see the final values.
     for (const r of this.doc.references) if (!this.uses.has(r)) this.resolve(r, Number.MAX_SAFE_INTEGER);
     return {
       document: this.doc,
@@ -171,7 +174,7 @@ class Evaluator {
   private region(s: DynamicRegion): void {
     if (s.functionName) this.functions.add(s.functionName.name);
     this.regionNames = new Set(s.mayAssign.map((n) => n.name));
-    for (const r of this.doc.references) if (r.statement === s.index && !this.uses.has(r)) this.resolve(r, s.index);
+    for (const r of this.byStatement.get(s.index) ?? []) if (!this.uses.has(r) && r.context !== 'function') this.resolve(r, s.index);
     this.regionNames = undefined;
     for (const n of s.mayAssign) this.env.set(n.name, { kind: 'dynamic', region: s });
     if (s.setsAny) this.opaque = true;

@@ -51,7 +51,20 @@ function reserved(tok: Token): string | undefined {
 
 /** The literal text of a word without quoting or expansions, or undefined when it has any. */
 export function plainText(w: Word): string | undefined {
-  return w.parts.every((p) => p.kind === 'literal' || p.kind === 'single') ? w.parts.map((p) => (p as { text: string }).text).join('') : undefined;
+  return partsText(w.parts);
+}
+
+function partsText(parts: WordPart[]): string | undefined {
+  let s = '';
+  for (const p of parts) {
+    if (p.kind === 'literal' || p.kind === 'single') s += p.text;
+    else if (p.kind === 'double') {
+      const inner = partsText(p.parts);
+      if (inner === undefined) return undefined;
+      s += inner;
+    } else return undefined;
+  }
+  return s;
 }
 
 class Parser extends Lexer {
@@ -78,7 +91,10 @@ class Parser extends Lexer {
         continue;
       }
       this.topLevel();
+      if (this.peek() === tok) this.unexpected(tok);
     }
+    // Nested expansions are recorded when they end; callers want document order.
+    this.references.sort((a, b) => comparePositions(a.range.start, b.range.start));
     const doc: ConfDocument = {
       file: this.file,
       text: this.text,
@@ -291,7 +307,14 @@ class Parser extends Lexer {
       }
       end = this.parseAndOr().end;
       if (this.isOp(';') || this.isOp('&')) end = this.next().end;
+      else if (this.peek() === t) this.unexpected(t);
     }
+  }
+
+  /** Consumes a token no rule could use, so that every loop makes progress. */
+  private unexpected(t: Token): void {
+    this.next();
+    this.problem(t.start, t.end, `unexpected '${this.text.slice(t.start, t.end)}'`);
   }
 
   private parseAndOr(): { pipelines: { cmds: Cmd[]; bang: boolean }[]; end: number } {
@@ -355,7 +378,9 @@ class Parser extends Lexer {
         break;
       default:
         // `then`, `fi` ... where a command should be: the enclosing construct reports it.
-        return undefined;
+        if (CLOSERS.has(reserved(t)!)) return undefined;
+        // `in` or a second `!` there is an ordinary command name to sh.
+        return this.parseSimple();
     }
     cmd.end = this.parseRedirections(cmd.end);
     return cmd;
