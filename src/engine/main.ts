@@ -40,6 +40,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A closed pipe on stdout (`pkgsrc-bulk build --json | head`) ends the output, not the engine
+// with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

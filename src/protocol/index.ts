@@ -41,3 +41,4 @@ export const notifications: NotificationDef<z.ZodType>[] = [
   packages.PackageFinished,
   logs.LogChunked,
 ];
+export { EngineClient } from './client';

@@ -1,9 +1,14 @@
+import { buildCommand } from './build';
 import { lintCommand } from './lint';
 import { reportCommand } from './report';
+import { rebuildCommand } from './rebuild';
 import { resolveCommand } from './resolve';
 import { sandboxCommand } from './sandbox';
+import { scanCommand } from './scan';
+import { serveCommand } from './serve';
+import { statusCommand } from './status';
 import { treeCommand } from './tree';
 import type { Command } from './types';
 
 // Each command registers here; keep the list sorted.
-export const commands: Command[] = [lintCommand, reportCommand, resolveCommand, sandboxCommand, treeCommand];
+export const commands: Command[] = [buildCommand, lintCommand, rebuildCommand, reportCommand, resolveCommand, sandboxCommand, scanCommand, serveCommand, statusCommand, treeCommand];

@@ -57,6 +57,8 @@ export class Engine {
   private current: Promise<RunResult> | undefined;
   private scheduler: Scheduler | undefined;
   private readonly running = new Map<string, RunningInfo>();
+  /** Followed packages, counted per follower (several clients may follow one package). */
+  private readonly followers = new Map<string, number>();
   private readonly followed = new Set<string>();
   private diskCounts = { counts: emptyTotals(), total: 0 };
   private startedAt: number | undefined;
@@ -100,11 +102,18 @@ export class Engine {
   }
 
   follow(pkgname: string): { logDir: string; live: boolean } {
+    this.followers.set(pkgname, (this.followers.get(pkgname) ?? 0) + 1);
     this.followed.add(pkgname);
     return { logDir: join(this.cfg.bulklog, pkgname), live: this.running.has(pkgname) };
   }
 
   unfollow(pkgname: string): void {
+    const n = (this.followers.get(pkgname) ?? 0) - 1;
+    if (n > 0) {
+      this.followers.set(pkgname, n);
+      return;
+    }
+    this.followers.delete(pkgname);
     this.followed.delete(pkgname);
   }
 
@@ -162,6 +171,7 @@ export class Engine {
       for (const r of hit) names.add(r.pkgname);
     }
     if (params.failed) for (const n of lists.error) names.add(n);
+    if (names.size === 0) throw new RequestError('nothing to rebuild: no package has failed in this bulklog');
     const keep = (l: string[]) => l.filter((n) => !names.has(n));
     await writeFileAtomic(join(this.cfg.metaDir, 'success'), keep(lists.success).map((n) => `${n}\n`).join(''));
     await writeFileAtomic(join(this.cfg.metaDir, 'error'), keep(lists.error).map((n) => `${n}\n`).join(''));

@@ -1,0 +1,13 @@
+// The CLI's exit codes (docs/cli.md).
+export const EXIT = {
+  /** Everything asked for was done (every package built, or prefailed by its own Makefile). */
+  ok: 0,
+  /** Work done, but something failed: a package failed (directly or through a dependency), a scan or resolve failed. */
+  failed: 1,
+  /** Bad usage, or a pbulk.conf / settings file the engine cannot use. */
+  usage: 2,
+  /** Another engine holds the bulklog. */
+  locked: 3,
+  /** A bug. */
+  internal: 70,
+} as const;

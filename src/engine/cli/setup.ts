@@ -1,0 +1,56 @@
+// From CLI options to an engine: settings file plus flags, the pbulk.conf read into an
+// EngineConfig (its problems printed as file:line:col, errors are exit 2), and the bulklog
+// lock (exit 3 when another engine holds it).
+import { formatProblem } from '../../pkgsrc/problem';
+import { readLimitedList } from '../scan/limited-list';
+import { loadEngineConfig } from '../config/load';
+import { defaultSettings, loadSettings, settingsSchema, SettingsError, type EngineSettings } from '../config/settings';
+import type { EngineConfig } from '../config/types';
+import { UsageError } from '../commands/types';
+import type { CommonOptions } from './options';
+
+export class ConfigError extends Error {}
+
+// Warnings about what the engine itself will do differently; the rest is `pkgsrc-bulk lint`'s business.
+const ENGINE_WARNINGS = new Set(['engine-config', 'ulimit-ignored', 'dynamic-ulimit']);
+
+export async function settingsFor(o: CommonOptions): Promise<EngineSettings> {
+  let s: EngineSettings;
+  try {
+    s = o.settingsFile ? await loadSettings(o.settingsFile) : defaultSettings();
+  } catch (e) {
+    if (e instanceof SettingsError) throw new ConfigError(e.message);
+    throw e;
+  }
+  const over: Record<string, unknown> = { ...s };
+  if (o.jobs !== undefined) over.jobs = o.jobs;
+  if (o.scanJobs !== undefined) over.scanJobs = o.scanJobs;
+  if (o.sandbox !== undefined) over.sandbox = o.sandbox;
+  if (o.priority !== undefined) over.priority = o.priority;
+  if (o.socket !== undefined) over.socket = o.socket;
+  const r = settingsSchema.safeParse(over);
+  if (!r.success) throw new UsageError(r.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+/** Loads pbulk.conf; prints its warnings to stderr; errors become ConfigError. */
+export async function configFor(o: CommonOptions, stderr: NodeJS.WritableStream = process.stderr): Promise<EngineConfig> {
+  const settings = await settingsFor(o);
+  const r = await loadEngineConfig(o.config, settings);
+  const errors = r.problems.filter((p) => p.severity === 'error');
+  for (const p of r.problems) if (p.severity === 'error' || ENGINE_WARNINGS.has(p.code)) stderr.write(`${formatProblem(p)}\n`);
+  if (!r.config) throw new ConfigError(`${o.config}: ${errors.length} error(s); the engine cannot use this pbulk.conf`);
+  return r.config;
+}
+
+/** Locations of a limited build from the options: PKGPATHs, --limited-list, or none. */
+export async function locationsFor(o: CommonOptions, cfg: EngineConfig): Promise<string[] | undefined> {
+  if (o.locations.length > 0) return o.locations;
+  if (o.limitedList) {
+    const l = await readLimitedList(o.limitedList, cfg.pbulkVersion);
+    const bad = l.problems.filter((p) => p.severity === 'error');
+    if (bad.length > 0) throw new ConfigError(bad.map(formatProblem).join('\n'));
+    return l.locations;
+  }
+  return undefined;
+}

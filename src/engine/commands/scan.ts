@@ -1,0 +1,31 @@
+// `pkgsrc-bulk scan`: only the scan phase (meta/pscan, pscan.stderr, presolve), through the
+// scan cache.
+import { runEngineCommand } from '../cli/run';
+import { COMMON_USAGE, parseCommon } from '../cli/options';
+import { locationsFor } from '../cli/setup';
+import type { Command } from './types';
+
+const usage = `usage: pkgsrc-bulk scan [options] [--limited-list FILE | PKGPATH ...]
+
+Scans the tree with \`make pbulk-index\` (locations whose makefiles did not change since the
+last scan come from the scan cache) and resolves dependencies: meta/pscan, meta/pscan.stderr
+and meta/presolve in the bulklog, as pbulk's scan phase writes them. Starts a fresh bulklog.
+
+${COMMON_USAGE}
+      --limited-list FILE  scan these locations and, round by round, their dependencies
+
+Exit status: 0 scanned and resolved, 1 unresolvable dependencies, 2 bad usage or config,
+3 another engine holds the bulklog, 70 internal error.`;
+
+export const scanCommand: Command = {
+  name: 'scan',
+  summary: 'scan and resolve only (meta/pscan, meta/presolve)',
+  usage,
+  run(argv) {
+    const o = parseCommon(argv, usage);
+    return runEngineCommand(o, 'scan', async (engine, cfg) => {
+      const locations = await locationsFor(o, cfg);
+      return engine.start({ ...(locations ? { locations } : {}), scanOnly: true, resume: false });
+    });
+  },
+};

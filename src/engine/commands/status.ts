@@ -1,0 +1,100 @@
+// `pkgsrc-bulk status`: the state of a bulklog. When an engine is running on it, asks that
+// engine over its socket (and with --watch prints its events until the run ends); otherwise
+// reads the bulklog files, which also works for a bulklog from real pbulk.
+import { parseArgs } from 'node:util';
+import { readBulklog } from '../../pkgsrc/bulklog/read';
+import { FINAL_STATES, STATE_LABELS } from '../../pkgsrc/bulklog/states';
+import type { NotificationDef } from '../../protocol/rpc';
+import type { z } from 'zod';
+import type { EngineStatus } from '../../protocol/build';
+import { EVENTS, type EventName } from '../core/events';
+import { BulklogLock } from '../lock';
+import { attachSocket } from '../rpc/attach';
+import { EXIT } from '../cli/exit';
+import { configFor, ConfigError } from '../cli/setup';
+import { socketPathOf } from '../cli/session';
+import { Progress } from '../cli/progress';
+import { UsageError, type Command } from './types';
+
+const usage = `usage: pkgsrc-bulk status [-c pbulk.conf] [--settings FILE] [--watch] [--json]
+
+Shows the state of the bulklog pbulk.conf names: from the running engine when there is one
+(its socket), else from the bulklog's files.
+
+  --watch   follow the running engine's events until its run ends
+  --json    print the status (and with --watch the events) as JSON
+
+Exit status: 0, or 2 when pbulk.conf cannot be used.`;
+
+function printStatus(s: EngineStatus, live: boolean, out: NodeJS.WritableStream): void {
+  out.write(`${s.bulklog}: ${live ? `engine running, ${s.stage}` : s.stage}\n`);
+  const unfinished = s.counts.open + s.counts.in_processing;
+  out.write(`Total number of packages:      ${String(s.total).padStart(5)}\n`);
+  for (const st of FINAL_STATES) out.write(`  ${(STATE_LABELS[st] + ':').padEnd(29)}${String(s.counts[st]).padStart(5)}\n`);
+  if (unfinished > 0) out.write(`  ${'Not built yet:'.padEnd(29)}${String(unfinished).padStart(5)}\n`);
+  for (const r of s.running) out.write(`  building in slot ${r.slot}: ${r.pkgname}${r.phase ? ` (${r.phase})` : ''}\n`);
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'state of the bulklog, live from a running engine',
+  usage,
+  async run(argv) {
+    let v;
+    try {
+      v = parseArgs({ args: argv, strict: true, options: { config: { type: 'string', short: 'c' }, settings: { type: 'string' }, watch: { type: 'boolean' }, json: { type: 'boolean' } } }).values;
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\n\n${usage}`);
+    }
+    const config = v.config ?? process.env.PBULK_CONF;
+    if (!config) throw new UsageError(`no pbulk.conf: pass --config FILE or set PBULK_CONF\n\n${usage}`);
+    let cfg;
+    try {
+      cfg = await configFor({ config, locations: [], json: false, fresh: false, failed: false, ...(v.settings ? { settingsFile: v.settings } : {}) });
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        process.stderr.write(`pkgsrc-bulk status: ${e.message}\n`);
+        return EXIT.usage;
+      }
+      throw e;
+    }
+    const holder = await BulklogLock.holder(cfg.bulklog);
+    if (holder) {
+      const client = await attachSocket(socketPathOf(cfg)).catch(() => undefined);
+      if (client) {
+        const hello = await client.hello('pkgsrc-bulk status');
+        if (v.json && !v.watch) process.stdout.write(JSON.stringify(hello.status) + '\n');
+        else if (!v.json) printStatus(hello.status, true, process.stdout);
+        if (v.watch && !['idle', 'finished', 'failed', 'cancelled'].includes(hello.status.stage)) {
+          const progress = new Progress(process.stdout, process.stderr, { tty: process.stdout.isTTY === true, json: v.json === true, columns: process.stdout.columns });
+          await new Promise<void>((resolve) => {
+            for (const name of Object.keys(EVENTS) as EventName[]) {
+              const def = EVENTS[name] as NotificationDef<z.ZodType>;
+              client.on(def, (p: unknown) => {
+                progress.handle(name, p as never);
+                if (name === 'stage' && ['finished', 'failed', 'cancelled'].includes((p as { stage: string }).stage)) resolve();
+              });
+            }
+            client.connection.onClose(() => resolve());
+          });
+          progress.end();
+        }
+        client.connection.dispose();
+        return EXIT.ok;
+      }
+      process.stderr.write(`pkgsrc-bulk status: an engine (pid ${holder.pid}) holds the bulklog but its socket does not answer; showing the files\n`);
+    }
+    const b = await readBulklog(cfg.bulklog, { metaDir: cfg.metaDir, skipLogs: true });
+    const status: EngineStatus = {
+      stage: b.finished ? 'finished' : b.packages.length > 0 ? 'building' : 'idle',
+      bulklog: cfg.bulklog,
+      config: cfg.configFile,
+      counts: b.totals,
+      total: b.packages.length,
+      running: [],
+    };
+    if (v.json) process.stdout.write(JSON.stringify(status) + '\n');
+    else printStatus(status, false, process.stdout);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,85 @@
+// The engine's unix socket (by default `<bulklog>/meta/engine.sock`), so that a reloaded
+// window, the CLI's `status` or a second client can attach to a running engine. A user's
+// engine makes the socket 0600: only that user can connect. A root engine makes it 0660,
+// group `socketGroup` when configured, and also checks each peer's credentials: root, the
+// socket's owner or a member of its group; anyone else is disconnected at once.
+import { chmod, chown, lstat, unlink } from 'node:fs/promises';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { SocketMessageReader, SocketMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import { peerCredentials, type PeerCredentials } from './peercred';
+
+export interface SocketOptions {
+  path: string;
+  /** Group (name or gid) allowed to connect to a root engine. */
+  group?: { name: string; gid: number } | undefined;
+  onConnection: (conn: ReturnType<typeof createMessageConnection>, peer: PeerCredentials[] | undefined, socket: Socket) => void;
+  onRefused?: (why: string) => void;
+}
+
+export class SocketInUseError extends Error {}
+
+/** Is something listening on the socket path? */
+function listening(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = createConnection(path);
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+}
+
+export function allowedPeer(peer: PeerCredentials[] | undefined, owner: number, group: number | undefined): boolean {
+  if (!peer || peer.length === 0) return false;
+  return peer.every((p) => p.uid === 0 || p.uid === owner || (group !== undefined && p.gids.includes(group)));
+}
+
+export async function listenSocket(o: SocketOptions): Promise<Server> {
+  try {
+    const st = await lstat(o.path);
+    if (!st.isSocket()) throw new SocketInUseError(`${o.path} exists and is not a socket; not replacing it`);
+    if (await listening(o.path)) throw new SocketInUseError(`${o.path}: another engine is listening there`);
+    await unlink(o.path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const root = process.getuid?.() === 0;
+  const owner = process.getuid?.() ?? 0;
+  const server = createServer((socket) => {
+    const accept = (peer: PeerCredentials[] | undefined) => {
+      const conn = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+      o.onConnection(conn, peer, socket);
+    };
+    if (!root) {
+      accept(undefined);
+      return;
+    }
+    // Hold the data until the peer is checked.
+    socket.pause();
+    void peerCredentials(socket).then((peer) => {
+      if (!allowedPeer(peer, owner, o.group?.gid)) {
+        o.onRefused?.(`refused a connection from ${peer ? peer.map((p) => `pid ${p.pid} uid ${p.uid}`).join(', ') : 'an unidentified peer'}`);
+        socket.destroy();
+        return;
+      }
+      accept(peer);
+      socket.resume();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  await chmod(o.path, root ? 0o660 : 0o600);
+  if (root && o.group) await chown(o.path, 0, o.group.gid);
+  return server;
+}
+
+export async function closeSocket(server: Server, path: string): Promise<void> {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await unlink(path).catch(() => undefined);
+}

@@ -1,0 +1,164 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli } from './cli-harness';
+import { makeWorkspace, writePbulkConf, type Workspace } from './harness';
+import type { SmallPackage } from './tree';
+
+function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const [cmd, argv] = cli(...args);
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const small: SmallPackage[] = [
+  { path: 'devel/libfoo', distname: 'libfoo-1.0' },
+  { path: 'devel/libbad', distname: 'libbad-1.0', failPhase: 'configure' },
+  { path: 'devel/app', distname: 'app-1.0', depends: ['devel/libbad', 'devel/libfoo'] },
+];
+
+test('build, scan, rebuild and status on the command line, with pbulk-style lines and exit codes', async (t) => {
+  const ws = makeWorkspace('cli', small);
+  t.after(() => ws.remove());
+  const b = run('build', '-c', ws.conf);
+  assert.equal(b.code, 1, b.stderr);
+  assert.match(b.stdout, /^\[\d+\/3\] Starting build of  libfoo-1\.0$/m);
+  assert.match(b.stdout, /^\[\d+\/3\] Failed to build    libbad-1\.0 in configure: .*libbad-1\.0\/configure\.log$/m);
+  assert.match(b.stdout, /^Done in .*: 3 packages, 1 built, 1 failed, 1 depending on failed/m);
+  const st = run('status', '-c', ws.conf);
+  assert.equal(st.code, 0);
+  assert.match(st.stdout, /Failed to build:\s+1/);
+  const limited = run('build', '-c', ws.conf, 'devel/libfoo');
+  assert.equal(limited.code, 0, limited.stderr);
+  assert.match(limited.stdout, /Successfully built libfoo-1\.0 \(up to date\)/);
+  const sc = run('scan', '-c', ws.conf, '--json', 'devel/app');
+  assert.equal(sc.code, 0, sc.stderr);
+  const events = sc.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; records?: number });
+  assert.equal(events.find((e) => e.event === 'scanFinished')!.records, 3);
+  assert.ok(!existsSync(join(ws.bulklog, 'meta/pbuild')));
+  const rb = run('rebuild', '-c', ws.conf, '--failed');
+  assert.equal(rb.code, 2, 'nothing failed in a scan-only bulklog');
+  const bb = run('build', '-c', ws.conf);
+  assert.equal(bb.code, 1);
+  const again = run('rebuild', '-c', ws.conf, '--failed');
+  assert.equal(again.code, 1);
+  assert.match(again.stdout, /Rebuilding 2 package\(s\): libbad-1\.0 app-1\.0|Rebuilding 2 package\(s\): app-1\.0 libbad-1\.0/);
+});
+
+test('usage and config errors exit 2 with the file and line', async (t) => {
+  const ws = makeWorkspace('cli-usage', small);
+  t.after(() => ws.remove());
+  assert.equal(run('build').code, 2);
+  assert.equal(run('build', '-c', ws.conf, '--jobs', 'x').code, 2);
+  assert.equal(run('rebuild', '-c', ws.conf).code, 2);
+  writePbulkConf(ws, { prefix: '/usr', bulklog: 'relative' });
+  const bad = run('build', '-c', ws.conf);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, new RegExp(`${ws.conf}:\\d+:1: error: bulklog=relative must be an absolute path`));
+  const missing = run('build', '-c', join(ws.dir, 'nope.conf'));
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope\.conf:1:1: error: cannot read/);
+  writeFileSync(join(ws.dir, 's.json'), '{"jobs": "two"}');
+  writePbulkConf(ws);
+  const s = run('build', '-c', ws.conf, '--settings', join(ws.dir, 's.json'));
+  assert.equal(s.code, 2);
+  assert.match(s.stderr, /s\.json: jobs:/);
+});
+
+test('a second engine on the same bulklog exits 3 and says who holds it; a dead holder is taken over', async (t) => {
+  const ws = makeWorkspace('cli-lock', small);
+  t.after(() => ws.remove());
+  const [cmd, argv] = cli('serve', '-c', ws.conf, '--no-stdio');
+  const server = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise<void>((resolve) => server.stderr.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()));
+  const second = run('build', '-c', ws.conf);
+  assert.equal(second.code, 3);
+  assert.match(second.stderr, new RegExp(`in use by another pkgsrc-bulk engine \\(pid ${server.pid} `));
+  server.kill('SIGKILL');
+  await new Promise((r) => server.once('exit', r));
+  const after = run('build', '-c', ws.conf);
+  assert.equal(after.code, 1, after.stderr);
+});
+
+// Resume after kill -9 --------------------------------------------------------------------
+
+const resumeTree: SmallPackage[] = [
+  { path: 'lang/python27', distname: 'python27-2.7.3' },
+  { path: 'lang/python26', distname: 'python26-2.6.8' },
+  { path: 'devel/liba', distname: 'liba-1.0', buildSeconds: 0.3 },
+  { path: 'devel/libb', distname: 'libb-2.1', revision: 1, depends: ['devel/liba'] },
+  { path: 'devel/libc', distname: 'libc-0.9', depends: ['devel/libb'], failPhase: 'build', buildSeconds: 0.2 },
+  { path: 'devel/tool', distname: 'tool-3.0', buildDepends: ['devel/libc'] },
+  { path: 'devel/py-x', distname: 'x-1.2', pkgname: '${PYPKGPREFIX}-${DISTNAME}', pythonVersions: ['27', '26'], depends: ['devel/liba'], failPhase: 'package', failOnly: 'py26-*' },
+  { path: 'misc/broken', distname: 'broken-1.0', broken: 'no', depends: ['devel/liba'] },
+  { path: 'misc/user', distname: 'user-1.0', depends: ['misc/broken'] },
+  { path: 'misc/inst', distname: 'inst-1.0', failPhase: 'install', buildSeconds: 0.3 },
+  { path: 'misc/ok', distname: 'ok-1.0', depends: ['devel/libb'], buildSeconds: 0.3 },
+];
+
+/** What must not depend on interruptions: states, lists, kept logs, binary packages, report. */
+function snapshot(ws: Workspace): Record<string, string> {
+  const norm = (s: string) => s.split(ws.dir).join('<ws>');
+  const sorted = (f: string) => readFileSync(join(ws.bulklog, 'meta', f), 'utf8').split('\n').filter(Boolean).sort().join('\n');
+  const out: Record<string, string> = {
+    pbuild: sorted('pbuild'),
+    success: sorted('success'),
+    error: sorted('error'),
+    presolve: norm(readFileSync(join(ws.bulklog, 'meta/presolve'), 'utf8')),
+    report: norm(readFileSync(join(ws.bulklog, 'meta/report.txt'), 'utf8')).replace(/^Build (start|end):.*$/gm, ''),
+    packages: readdirSync(join(ws.packages, 'All')).sort().join(' '),
+    dirs: readdirSync(ws.bulklog).filter((d) => d !== 'meta' && !d.startsWith('.')).sort().join(' '),
+  };
+  for (const d of out.dirs!.split(' ').filter(Boolean)) {
+    for (const f of readdirSync(join(ws.bulklog, d)).sort()) out[`${d}/${f}`] = norm(readFileSync(join(ws.bulklog, d, f), 'utf8'));
+  }
+  return out;
+}
+
+function buildUntilKilled(ws: Workspace, afterMs: number): Promise<{ code: number | null; killed: boolean }> {
+  const [cmd, argv] = cli('build', '-c', ws.conf);
+  const p = spawn(cmd, argv, { stdio: 'ignore', detached: true });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-p.pid!, 'SIGKILL');
+      } catch {
+        // finished already
+      }
+    }, afterMs);
+    p.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, killed: signal === 'SIGKILL' });
+    });
+  });
+}
+
+test('kill -9 at random points, then resume: the final bulklog equals an uninterrupted run', async (t) => {
+  const ref = makeWorkspace('cli-ref', resumeTree);
+  const ws = makeWorkspace('cli-kill', resumeTree);
+  t.after(() => {
+    ref.remove();
+    ws.remove();
+  });
+  const t0 = Date.now();
+  const r = run('build', '-c', ref.conf);
+  const full = Date.now() - t0;
+  assert.equal(r.code, 1, r.stderr);
+  const want = snapshot(ref);
+
+  const seed = Number(process.env.PKGSRC_BULK_KILL_SEED ?? Date.now() % 100000);
+  let x = seed;
+  const rand = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const kills: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const at = Math.round(150 + rand() * full * 0.9);
+    kills.push(at);
+    const k = await buildUntilKilled(ws, at);
+    if (!k.killed) break;
+  }
+  const last = run('build', '-c', ws.conf);
+  assert.equal(last.code, 1, `seed ${seed}, kills at ${kills.join(', ')} ms: ${last.stderr}`);
+  assert.deepEqual(snapshot(ws), want, `seed ${seed}, kills at ${kills.join(', ')} ms (PKGSRC_BULK_KILL_SEED=${seed} repeats it)`);
+});
