@@ -83,7 +83,11 @@ const piece = fc.oneof(
   fc.integer({ min: 0, max: 30 }).map(String),
   fc.constantFrom('.', '.', '_', 'alpha', 'beta', 'pre', 'rc', 'pl', 'nb', 'a', 'b', 'z', 'Rc', '+'),
 );
-const version = fc.array(piece, { minLength: 1, maxLength: 8 }).map((p) => p.join(''));
+// Digit runs stay under ten digits: beyond 32 bits components wrap as in C, and the order with them.
+const version = fc
+  .array(piece, { minLength: 1, maxLength: 8 })
+  .map((p) => p.join(''))
+  .filter((v) => !/\d{10}/.test(v));
 
 test('property: version order is a total preorder', () => {
   fc.assert(
