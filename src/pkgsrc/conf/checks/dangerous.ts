@@ -101,7 +101,7 @@ function checkRelative(run: CheckRun): void {
     // Commands may be bare program names looked up in PATH, and `:` is the shell no-op.
     if (spec.type === 'command' && (!path.includes('/') || path === ':')) continue;
     // Unsubstituted @TOKEN@s have their own error.
-    if (path.startsWith('/') || path.startsWith('$') || /@[A-Z_]+@/.test(path)) continue;
+    if (path.startsWith('/') || path.startsWith('$') || /@[A-Z][A-Z0-9_]*@/.test(path)) continue;
     const severity = spec.name === 'loc' ? 'error' : 'warning';
     run.report(run.anchor(spec.name), severity, 'relative-path', `${spec.name}='${value}' is relative: pbulk's scripts run in different directories, so it resolves differently in each. Use an absolute path`);
   }

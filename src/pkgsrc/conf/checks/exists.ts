@@ -29,7 +29,7 @@ export function checkExistence(run: CheckRun): void {
     const value = run.value(spec.name);
     if (value === undefined || value.trim() === '') continue;
     let path = want === 'executable' ? programOf(value) : value.trim();
-    if (!path.startsWith('/') || /@[A-Z_]+@/.test(path)) continue;
+    if (!path.startsWith('/') || /@[A-Z][A-Z0-9_]*@/.test(path)) continue;
     // Tools inside the prefix are restored from the bootstrap kit before they are used.
     if (prefix && prefix.startsWith('/') && isUnder(path, prefix) && spec.name !== 'bootstrapkit') continue;
     if (want === 'parent') path = dirname(path);

@@ -1,0 +1,110 @@
+// `pkgsrc-bulk lint` as a real process (output format, exit codes), and the file handling
+// behind it (unreadable, huge, binary, a limited_list followed from the config).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { lintFiles } from '../../src/engine/commands/lint';
+import { loadPbulkConf } from '../../src/pkgsrc/conf/index';
+import { BASE, withSetting } from './conf-helpers';
+
+const run = promisify(execFile);
+const MAIN = path.resolve(__dirname, '../../src/engine/main.ts');
+const DATA = path.resolve(__dirname, '../../../shared/data');
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, ['--import', 'tsx', MAIN, 'lint', ...args], { cwd: path.resolve(__dirname, '../..') });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'pkgsrc-bulk-lint-'));
+  mkdirSync(path.join(dir, 'pkgsrc/mk'), { recursive: true });
+  mkdirSync(path.join(dir, 'pkgsrc/lang/perl5'), { recursive: true });
+  writeFileSync(path.join(dir, 'pkgsrc/Makefile'), '#\n');
+  writeFileSync(path.join(dir, 'pkgsrc/lang/perl5/Makefile'), '#\n');
+  writeFileSync(path.join(dir, 'list'), 'lang/perl5\nlang/perl5/\nlang/ruby\n');
+  writeFileSync(path.join(dir, 'pbulk.conf'), withSetting('pkgsrc', `pkgsrc=${dir}/pkgsrc`) + 'limited_list=list\n');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('clean config: exit 0, compiler-style lines, summary on stderr', async () => {
+  const r = await cli('--pbulk-version', '0.51', path.join(DATA, 'pbulk-conf/pbulk-0.51-installed.conf'));
+  assert.equal(r.code, 0, r.stderr);
+  for (const line of r.stdout.trim().split('\n')) assert.match(line, /^\/.*pbulk-0\.51-installed\.conf:\d+:\d+: (warning|information|hint): .+ \[[a-z-]+\]$/);
+  assert.match(r.stderr, /1 file: 0 errors, \d+ warnings?, \d+ notes?/);
+});
+
+test('placeholders: exit 1 and every one reported', async () => {
+  const r = await cli(path.join(DATA, 'pbulk-conf/pbulk-0.51-source.conf'));
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout.match(/error: placeholder @[A-Z0-9_]+@ .*\[placeholder\]/g)?.length, 31);
+});
+
+test('usage errors and unreadable files exit 2', async () => {
+  assert.equal((await cli()).code, 2);
+  assert.equal((await cli('--frobnicate', 'x')).code, 2);
+  const r = await cli(path.join(dir, 'does-not-exist.conf'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /does-not-exist\.conf:1:1: error: cannot read .*no such file or directory \(ENOENT\) \[unreadable-file\]/);
+});
+
+test('--json follows limited_list from the config, checked against the config\'s tree', async () => {
+  const r = await cli('--json', '--pbulk-version', '0.68', '--no-existence', path.join(dir, 'pbulk.conf'));
+  assert.equal(r.code, 0, r.stdout);
+  const out = JSON.parse(r.stdout) as { files: { file: string; kind: string; via?: string; problems: { code: string; range: { start: { line: number } } }[] }[]; errors: number };
+  assert.deepEqual(out.files.map((f) => [path.basename(f.file), f.kind]), [
+    ['pbulk.conf', 'pbulk-conf'],
+    ['list', 'limited-list'],
+  ]);
+  assert.equal(out.files[1]!.via, path.join(dir, 'pbulk.conf'));
+  assert.deepEqual(out.files[1]!.problems.map((p) => [p.code, p.range.start.line]), [
+    ['limited-list-entry', 1],
+    ['limited-list-missing', 2],
+  ]);
+  assert.equal(out.errors, 0);
+});
+
+test('in master mode the same list entry is an error (in-process)', async () => {
+  writeFileSync(path.join(dir, 'master.conf'), withSetting('master_mode', 'master_mode=yes', withSetting('pkgsrc', `pkgsrc=${dir}/pkgsrc`)) + 'limited_list=list\n');
+  const { reports } = await lintFiles({ json: false, existence: false, pbulkVersion: '0.68', files: [path.join(dir, 'master.conf')] });
+  assert.deepEqual(reports[1]!.problems.map((p) => `${p.severity} ${p.code}`), ['error limited-list-entry', 'warning limited-list-missing']);
+});
+
+test('binary, huge and non-UTF-8 files are reported, never a crash', async () => {
+  writeFileSync(path.join(dir, 'binary.conf'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 0xff, 0x0a]));
+  writeFileSync(path.join(dir, 'huge.conf'), Buffer.alloc(5 * 1024 * 1024, 0x23));
+  writeFileSync(path.join(dir, 'latin1.conf'), Buffer.concat([Buffer.from(BASE), Buffer.from('report_subject_prefix="caf\xe9"\n', 'latin1')]));
+  const { reports, unreadable } = await lintFiles({ json: false, existence: false, pbulkVersion: '0.68', files: ['binary.conf', 'huge.conf', 'latin1.conf'].map((f) => path.join(dir, f)) });
+  assert.equal(unreadable, true);
+  const by = (f: string) => reports.find((r) => r.file.endsWith(f))!.problems.map((p) => p.code);
+  assert.ok(by('binary.conf').includes('binary-content'));
+  assert.deepEqual(by('huge.conf'), ['file-too-large']);
+  assert.ok(by('latin1.conf').includes('invalid-utf8'));
+  assert.ok(!by('latin1.conf').some((c) => c !== 'invalid-utf8' && c !== 'duplicate-assignment'));
+});
+
+test('loadPbulkConf never throws: a directory or a missing file is a problem', async () => {
+  const missing = await loadPbulkConf(path.join(dir, 'nope.conf'));
+  assert.equal(missing.hasErrors, true);
+  assert.deepEqual(missing.problems.map((p) => p.code), ['unreadable-file']);
+  const directory = await loadPbulkConf(dir);
+  assert.deepEqual(directory.problems.map((p) => p.code), ['unreadable-file']);
+});
+
+test('loadPbulkConf reports ulimit lines it cannot pass on', async () => {
+  writeFileSync(path.join(dir, 'ulimit.conf'), BASE + 'ulimit -t 3600\nulimit -v $(expr 4 \\* 1024)\n');
+  const loaded = await loadPbulkConf(path.join(dir, 'ulimit.conf'), { pbulkVersion: '0.68', checkExistence: false });
+  assert.deepEqual(loaded.ulimits, [['-t', '3600']]);
+  assert.ok(loaded.problems.some((p) => p.code === 'dynamic-ulimit' && p.range.start.line === BASE.split('\n').length));
+  assert.equal(loaded.pbulkVersion.source, 'setting');
+});
