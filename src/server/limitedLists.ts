@@ -28,8 +28,10 @@ const maxConfBytes = 1024 * 1024;
 export function limitedListPath(evaluation: ConfEvaluation, confFile: string): string | undefined {
   const v = staticValue(evaluation, 'limited_list');
   if (v === undefined || v.trim() === '') return undefined;
-  // pbulk's scripts run from an unknown directory; the conf's own directory is the best guess.
-  return path.isAbsolute(v) ? path.normalize(v) : path.resolve(path.dirname(confFile), v);
+  if (path.isAbsolute(v)) return path.normalize(v);
+  // pbulk's scripts run from an unknown directory; the conf's own directory is the best guess
+  // (an unsaved conf has none).
+  return path.isAbsolute(confFile) ? path.resolve(path.dirname(confFile), v) : undefined;
 }
 
 export function isPkgsrcTree(dir: string): boolean {
