@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Severity } from '../../src/pkgsrc/problem';
 import { formatProblem } from '../../src/pkgsrc/problem';
 import { applyEdits, BASE, BASE_051, codes, fakeProbe, lint, only, withSetting, withSettings } from './conf-helpers';
-import type { ConfCheckContext } from '../../src/pkgsrc/conf/index';
+import { checkCodes, type ConfCheckContext } from '../../src/pkgsrc/conf/index';
 
 interface Case {
   name: string;
@@ -193,4 +193,9 @@ test('values set inside if/case are dynamic, not wrong', () => {
   const text = withSetting('prefix', 'case "$(uname -s)" in\nDarwin) prefix=/opt/pkg ;;\n*) prefix=/usr/pkg ;;\nesac');
   const ds = lint(text);
   assert.deepEqual(ds.map(formatProblem), []);
+});
+
+test('every code of these cases is documented in checkCodes', () => {
+  const documented = new Set(checkCodes.map((c) => c.code));
+  for (const c of cases) assert.ok(documented.has(c.code), c.code);
 });

@@ -62,3 +62,5 @@ export {
 export type { BooleanParsing, VariableSpec } from './schema/index';
 export { LineIndex, comparePositions, rangeContains } from './positions';
 export { suggestName } from './suggest';
+export { checkCodes } from './codes';
+export type { CheckCode } from './codes';

@@ -68,11 +68,15 @@ export function booleanText(spec: VariableSpec): string | undefined {
   return spec.boolean ? booleanParsings[spec.boolean] : undefined;
 }
 
+function sentence(s: string): string {
+  return /[.!?]["')]?$/.test(s) ? s : `${s}.`;
+}
+
 /** Hover/completion text: doc paragraph, interpretation, example value, versions. */
 export function variableMarkdown(spec: VariableSpec): string {
-  const lines = [`**${spec.name}** (${spec.type}) — ${spec.section}`, '', spec.doc, '', `*How pbulk reads it:* ${spec.interpretation}.`];
+  const lines = [`**${spec.name}** (${spec.type}) — ${spec.section}`, '', spec.doc, '', `*How pbulk reads it:* ${sentence(spec.interpretation)}`];
   if (spec.example !== undefined) lines.push('', `*Example:* \`${spec.name}=${spec.example}\``);
-  if (spec.unset !== undefined) lines.push('', `*Unset:* ${spec.unset}.`);
+  if (spec.unset !== undefined) lines.push('', `*Unset:* ${sentence(spec.unset)}`);
   const extra: string[] = [`pbulk ${versionsText(spec)}`];
   if (spec.vendor) extra.push(`${spec.vendor} copies only`);
   if (spec.replacement) extra.push(`replaced by ${spec.replacement}`);
