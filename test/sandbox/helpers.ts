@@ -3,7 +3,9 @@
 // mountinfo shows nothing mounted below them, and through the sandbox layer's own checked remover.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, lstatSync, writeFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, lstatSync, writeFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { buildSync } from 'esbuild';
 import { posix } from 'node:path';
 import { mountsUnder, readMountinfoSync } from '../../src/engine/sandbox/mountinfo';
 import { removeTree } from '../../src/engine/sandbox/remove';
@@ -92,6 +94,33 @@ export function treeHash(dir: string, skip: (rel: string) => boolean = () => fal
 export function specFor(root: string, rw: string[], extra: Partial<SandboxSpec> = {}): SandboxSpec {
   const base = defaultSpec(root, { prefix: '/usr/pkg', pkgdb: '/usr/pkg/pkgdb', extraRw: rw });
   return { ...base, ...extra };
+}
+
+let bundled: string | undefined;
+
+/**
+ * The CLI bundled as esbuild.mjs bundles it, built once per test process: tests that start
+ * many CLI processes (kill -9 loops) then pay node's startup, not a TypeScript compile each time.
+ */
+export function engineBundle(): string {
+  if (!bundled) {
+    const dir = mkdtempSync(`${tmpdir()}/pkgsrc-bulk-sbx-cli-`);
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const out = `${dir}/engine.js`;
+    buildSync({
+      entryPoints: [posix.join(REPO, 'src/engine/main.ts')],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'warning',
+      define: { 'import.meta.url': 'importMetaUrl' },
+      banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+    });
+    bundled = out;
+  }
+  return bundled;
 }
 
 export const ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };

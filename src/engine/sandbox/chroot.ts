@@ -4,7 +4,8 @@
 // one `mount -a` run and checked in mountinfo afterwards; /etc is a private copy-on-write
 // overlay of one shared snapshot instead of a fresh copy per sandbox (plain copy where overlayfs
 // is unavailable).
-import { mkdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { release } from 'node:os';
 import { posix } from 'node:path';
 import { loadExeca } from './execa';
 import type { ExecOptions, ExecResult, SandboxBackend, SandboxSpec } from './types';
@@ -16,7 +17,7 @@ import { claimName, defaultWarn, prepareBase, teardownByState, type Warn } from 
 import { mountAll } from './mounts';
 import { OwnedSandbox } from './owned';
 import { privateDirFor, readState, type StateFile } from './state';
-import { SnapshotStore } from './snapshot';
+import { OVERLAY_MARKER, SnapshotStore } from './snapshot';
 import { runCommand } from './exec';
 import { findInside, requireTool } from './tools';
 import { lookupUser, setprivArgs } from './users';
@@ -106,7 +107,7 @@ export class ChrootBackend implements SandboxBackend {
       copies.push({ source: c, snapshot: snap });
     }
     for (const w of store.warnings.splice(0)) this.warn(w);
-    const useOverlay = copies.length > 0 && this.options.copyMode !== 'copy' && (await this.overlaySupported(priv, copies[0]!.snapshot));
+    const useOverlay = copies.length > 0 && this.options.copyMode !== 'copy' && (await this.overlaySupported(state, priv, copies[0]!.snapshot));
     copies.forEach((c, i) => {
       if (!useOverlay) return;
       const upper = `${priv}/copy-${i}/upper`;
@@ -145,9 +146,17 @@ export class ChrootBackend implements SandboxBackend {
   }
 
   /** One real overlay mount + unmount per backend instance decides between overlay and copy. */
-  private async overlaySupported(priv: string, lower: string): Promise<boolean> {
+  private async overlaySupported(state: StateFile, priv: string, lower: string): Promise<boolean> {
     if (this.overlayWorks !== undefined) return this.overlayWorks;
+    // A probe that worked once for this base and kernel is remembered beside the snapshots.
+    const marker = posix.join(posix.dirname(lower), OVERLAY_MARKER);
+    try {
+      if ((await readFile(marker, 'utf8')) === release()) return (this.overlayWorks = true);
+    } catch {
+      // not probed yet
+    }
     const probe = `${priv}/probe`;
+    await state.append([{ kind: 'mount', target: `${probe}/mnt`, source: 'overlay', type: 'overlay', ro: false }]);
     await mkdir(`${probe}/upper`, { recursive: true });
     await mkdir(`${probe}/work`, { recursive: true });
     await mkdir(`${probe}/mnt`, { recursive: true });
@@ -156,6 +165,7 @@ export class ChrootBackend implements SandboxBackend {
     const r = await (await loadExeca()).execa(mount, ['-t', 'overlay', '-o', `lowerdir=${lower},upperdir=${probe}/upper,workdir=${probe}/work`, 'overlay', `${probe}/mnt`], { reject: false, stdin: 'ignore' });
     if (r.exitCode === 0) await (await loadExeca()).execa(umount, [`${probe}/mnt`], { reject: false, stdin: 'ignore' });
     this.overlayWorks = r.exitCode === 0;
+    if (this.overlayWorks) await writeFile(marker, release()).catch(() => undefined);
     if (!this.overlayWorks) this.warn(`overlayfs is not usable here (${String(r.stderr).trim()}); /etc is copied into each sandbox instead`);
     return this.overlayWorks;
   }

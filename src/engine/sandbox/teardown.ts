@@ -39,6 +39,9 @@ export async function teardown(o: TeardownOptions): Promise<TeardownReport> {
     await waitGone(pids, 2000);
   }
   const attempts = o.attempts ?? 4;
+  // The scratch dir beside the root holds nothing mounted normally, but a kill during the
+  // overlay probe can leave one there.
+  const places = o.privateDir ? [o.root, o.privateDir] : [o.root];
   let unmounted = 0;
   let lastStderr = '';
   for (let i = 0; i < attempts; i++) {
@@ -49,14 +52,19 @@ export async function teardown(o: TeardownOptions): Promise<TeardownReport> {
       killed.push(...rooted);
       await waitGone(rooted, 2000);
     }
-    const before = mountsUnder(await readMountinfo(), o.root).length;
-    const { left, stderr } = await unmountAllUnder(o.root);
-    unmounted += before - left.length;
-    lastStderr = stderr;
-    if (left.length === 0) break;
+    let leftNow = 0;
+    for (const dir of places) {
+      const before = mountsUnder(await readMountinfo(), dir).length;
+      const { left, stderr } = await unmountAllUnder(dir);
+      unmounted += before - left.length;
+      leftNow += left.length;
+      if (stderr) lastStderr = stderr;
+    }
+    if (leftNow === 0) break;
     await new Promise((r) => setTimeout(r, 50 * 2 ** i));
   }
-  const left = mountsUnder(await readMountinfo(), o.root);
+  const info = await readMountinfo();
+  const left = places.flatMap((dir) => mountsUnder(info, dir));
   if (left.length > 0) {
     const users = await processesUsing(o.root);
     throw new SandboxError(

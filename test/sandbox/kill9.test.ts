@@ -1,0 +1,97 @@
+// The canary test: a process owning sandboxes (`pkgsrc-bulk sandbox create --run`, two
+// sandboxes each, commands writing into a read-write host tree) is killed with -9 at random
+// points, 20 times, four at once: before, during and after its mounts, during its commands,
+// during its teardown. After each kill the state files must account for every mount; at the
+// end `sandbox cleanup` must leave no mount, no sandbox and an untouched host tree.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { listStateFiles, readState } from '../../src/engine/sandbox/state';
+import { processesUsing } from '../../src/engine/sandbox/procs';
+import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './helpers';
+
+const CLI = [process.execPath, engineBundle(), 'sandbox'];
+
+function owner(base: string, host: string, tag: string) {
+  const child = spawn(CLI[0]!, [
+    ...CLI.slice(1), 'create', '--base', base, '--pkgsrc', host, `${tag}-a`, `${tag}-b`, '--run', '--',
+    '/bin/sh', '-c', `for i in 1 2 3 4 5 6; do echo $i >> ${host}/writes/${tag}-$$; sleep 0.03; done`,
+  ], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, exited, stderr: () => stderr };
+}
+
+async function firstStateFile(base: string, tag: string, limitMs: number): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < limitMs) {
+    if (existsSync(base) && readdirSync(base).some((n) => n.startsWith(`.${tag}-`))) return Date.now();
+    await new Promise((r) => setTimeout(r, 3));
+  }
+  return Date.now();
+}
+
+/** Every mount below base is in the state file of the sandbox it belongs to. */
+async function assertMountsRecorded(base: string): Promise<void> {
+  const recorded = new Set<string>();
+  for (const f of await listStateFiles(base)) {
+    for (const s of (await readState(f))?.steps ?? []) if (s.kind === 'mount') recorded.add(s.target);
+  }
+  for (const m of mountPointsUnder(base)) assert.ok(recorded.has(m), `mount ${m} is in no state file`);
+}
+
+test('kill -9 of the owner at random points, 20 times, then cleanup: canary and host tree intact, nothing left', { timeout: 240_000 }, async () => {
+  requireRoot();
+  const s = scratch('kill9');
+  try {
+    const host = hostTree(`${s}/host`);
+    mkdirSync(`${host}/writes`);
+    const base = `${s}/base`;
+    const skipWrites = (rel: string) => rel === '/writes' || rel.startsWith('/writes/');
+    const before = treeHash(host, skipWrites);
+
+    // One run left alone: it must clean up after itself, and tells how long a run takes.
+    const t0 = Date.now();
+    const clean = owner(base, host, 'clean');
+    const seen = await firstStateFile(base, 'clean', 60_000);
+    assert.equal(await clean.exited, 0, clean.stderr());
+    const active = Date.now() - seen;
+    assert.deepEqual(mountPointsUnder(base), []);
+    assert.deepEqual(await listStateFiles(base), []);
+    const startup = seen - t0;
+
+    let killed = 0;
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(Array.from({ length: 4 }, async (_v, k) => {
+        const tag = `r${round}k${k}`;
+        const o = owner(base, host, tag);
+        // Mostly while sandboxes exist (create, commands, teardown); sometimes before any.
+        if (Math.random() < 0.15) await new Promise((r) => setTimeout(r, Math.random() * startup));
+        else {
+          await firstStateFile(base, tag, 60_000);
+          await new Promise((r) => setTimeout(r, Math.random() * active * 1.2));
+        }
+        o.child.kill('SIGKILL');
+        await o.exited;
+        killed++;
+      }));
+      await assertMountsRecorded(base);
+    }
+    assert.equal(killed, 20);
+
+    const cleanup = spawnSync(CLI[0]!, [...CLI.slice(1), 'cleanup', '--base', base], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(cleanup.status, 0, `cleanup failed:\n${cleanup.stdout}\n${cleanup.stderr}`);
+    assert.deepEqual(mountPointsUnder(s), [], 'no mount left');
+    assert.deepEqual(await listStateFiles(base), [], 'no sandbox left');
+    assert.deepEqual(readdirSync(base).filter((n) => n !== '.pkgsrc-bulk-snapshots'), []);
+    assert.deepEqual(await processesUsing(base), [], 'nothing runs inside any more');
+    assert.ok(existsSync(`${host}/CANARY`));
+    assert.equal(treeHash(host, skipWrites), before, 'the host tree is intact');
+  } finally {
+    // Whatever a failed assertion left, cleanup must be able to take it before the scratch goes.
+    spawnSync(CLI[0]!, [...CLI.slice(1), 'cleanup', '--base', `${s}/base`], { cwd: REPO, timeout: 120_000 });
+    await dropScratch(s);
+  }
+});
