@@ -3,21 +3,9 @@
 // meta/ is watched, so a run that is still writing shows up as it goes.
 import * as vscode from 'vscode';
 import { BulklogError, readBulklog } from '../../pkgsrc/bulklog';
-import type { Bulklog } from '../../pkgsrc/bulklog';
-import { fromPbulkState, locationState } from './states';
-import type { BuildStateSource, LocationState, VariantState } from './states';
-
-export function statesOf(log: Bulklog): Map<string, LocationState> {
-  const byLocation = new Map<string, VariantState[]>();
-  for (const p of log.packages) {
-    if (!p.location) continue;
-    const detail = p.failingPhase ? `${p.failingPhase} phase` : p.culprits?.length ? `because of ${p.culprits.join(', ')}` : p.reasons?.[0];
-    const list = byLocation.get(p.location) ?? [];
-    list.push({ pkgname: p.pkgname, state: fromPbulkState(p.state), ...(detail ? { detail } : {}) });
-    byLocation.set(p.location, list);
-  }
-  return new Map([...byLocation].map(([loc, vs]) => [loc, locationState(vs)]));
-}
+import { statesOf } from './stateMap';
+import type { LocationState } from './stateMap';
+import type { BuildStateSource } from './states';
 
 export class BulklogStateSource implements BuildStateSource {
   private readonly emitter = new vscode.EventEmitter<void>();

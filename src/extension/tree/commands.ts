@@ -47,7 +47,8 @@ export async function packagePicks(view: PackagesView): Promise<PackagePick[]> {
   if (!tree) return [];
   const idx = await tree.index();
   return idx.packages.map((p) => {
-    const name = displayName(p)?.name;
+    const shown = displayName(p);
+    const name = shown && !shown.unresolved ? shown.name : undefined;
     const maint = (p.vars.MAINTAINER ?? p.vars.OWNER)?.value;
     return { label: p.path, description: p.vars.COMMENT?.value ?? '', detail: [name, maint].filter(Boolean).join(' · ') || undefined, path: p.path };
   });

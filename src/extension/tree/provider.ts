@@ -72,7 +72,7 @@ export class PackagesProvider implements vscode.TreeDataProvider<Node>, vscode.D
     const tree = this.tree;
     if (!tree) return [];
     try {
-      if (!node) return (await tree.categories()).map((c) => this.categoryNode(c.name));
+      if (!node) return (await tree.categories()).map((c) => c.name).sort().map((c) => this.categoryNode(c));
       if (node.kind === 'package') return [];
       const info = await tree.category(node.name);
       const paths = info.packages.map((p) => p.path);

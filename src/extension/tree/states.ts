@@ -2,21 +2,10 @@
 // bulklog named in the settings (bulklogStates.ts), later the engine's live events. States are
 // keyed by package path; a multi-version location shows the state of its worst variant.
 import * as vscode from 'vscode';
+import type { LocationState, PackageState } from './stateMap';
 
-export const PACKAGE_STATES = ['unknown', 'queued', 'building', 'done', 'failed', 'indirect-failed', 'prefailed', 'indirect-prefailed'] as const;
-export type PackageState = (typeof PACKAGE_STATES)[number];
-
-export interface VariantState {
-  pkgname: string;
-  state: PackageState;
-  /** e.g. the failing phase, or the packages an indirect failure comes from. */
-  detail?: string;
-}
-
-export interface LocationState {
-  state: PackageState;
-  variants: VariantState[];
-}
+export { PACKAGE_STATES, STATE_TEXT, fromPbulkState, locationState, statesOf } from './stateMap';
+export type { LocationState, PackageState, VariantState } from './stateMap';
 
 /** Where the view gets states from; it redraws on onDidChange. */
 export interface BuildStateSource extends vscode.Disposable {
@@ -26,44 +15,6 @@ export interface BuildStateSource extends vscode.Disposable {
   /** One line on what the states come from, shown above the tree (undefined: nothing). */
   describe(): string | undefined;
 }
-
-/** Which variant's state a location shows: the one a user most needs to see. */
-const precedence: PackageState[] = ['failed', 'building', 'indirect-failed', 'prefailed', 'indirect-prefailed', 'queued', 'done', 'unknown'];
-
-export function locationState(variants: VariantState[]): LocationState {
-  let best: PackageState = 'unknown';
-  for (const v of variants) if (precedence.indexOf(v.state) < precedence.indexOf(best)) best = v.state;
-  return { state: best, variants };
-}
-
-/** pbulk's own names (meta/pbuild, meta/report) onto the view's. */
-export function fromPbulkState(s: string): PackageState {
-  switch (s) {
-    case 'open':
-      return 'queued';
-    case 'in_processing':
-      return 'building';
-    case 'done':
-    case 'failed':
-    case 'prefailed':
-    case 'indirect-failed':
-    case 'indirect-prefailed':
-      return s;
-    default:
-      return 'unknown';
-  }
-}
-
-export const STATE_TEXT: Record<PackageState, string> = {
-  unknown: 'not built',
-  queued: 'queued',
-  building: 'building',
-  done: 'built',
-  failed: 'failed',
-  'indirect-failed': 'depends on a failed package',
-  prefailed: 'broken or masked (not built)',
-  'indirect-prefailed': 'depends on a broken or masked package',
-};
 
 export function stateIcon(s: PackageState): vscode.ThemeIcon {
   switch (s) {

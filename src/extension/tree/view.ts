@@ -10,7 +10,8 @@ import type { Node } from './items';
 import { expandSetting, locateTree } from './locate';
 import type { Located } from './locate';
 import { PackagesProvider } from './provider';
-import type { BuildStateSource } from './states';
+import { FixedStateSource } from './states';
+import type { BuildStateSource, LocationState, PackageState } from './states';
 
 export const VIEW_ID = 'pkgsrcBulk.packages';
 /** `found`, `missing` (welcome view with a button), `invalid` (the setting names no tree), `searching`. */
@@ -19,7 +20,8 @@ export const TREE_STATE_KEY = 'pkgsrcBulk.treeState';
 export const IN_PACKAGE_KEY = 'pkgsrcBulk.inPackage';
 
 // The files the model reads, at the depths it reads them: nothing under work/ or patches/.
-const WATCHED = '{Makefile,*/Makefile,*/*,*/*/{Makefile,Makefile.common,DESCR,PLIST,distinfo,buildlink3.mk,options.mk}}';
+// (One level of braces: VS Code's globs do not nest them.)
+const WATCHED = `{${['Makefile', '*/Makefile', '*/*', ...['Makefile', 'Makefile.common', 'DESCR', 'PLIST', 'distinfo', 'buildlink3.mk', 'options.mk'].map((f) => `*/*/${f}`)].join(',')}}`;
 
 export class PackagesView implements vscode.Disposable {
   readonly provider: PackagesProvider;
@@ -27,6 +29,7 @@ export class PackagesView implements vscode.Disposable {
   private located: Located = { kind: 'missing' };
   private watcher: vscode.FileSystemWatcher | undefined;
   private bulklog: BulklogStateSource | undefined;
+  private fixed: FixedStateSource | undefined;
   private pendingPaths = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
   private readonly disposables: vscode.Disposable[] = [];
@@ -140,6 +143,20 @@ export class PackagesView implements vscode.Disposable {
     this.provider.setStateSource(source);
     source?.onDidChange(() => this.updateMessage(), undefined, this.disposables);
     this.updateMessage();
+  }
+
+  /**
+   * Shows these states (package path -> state) instead of the bulklog's, e.g. from a caller that
+   * has them already; `undefined` goes back to the bulklog setting.
+   */
+  showStates(states: ReadonlyMap<string, PackageState | LocationState> | undefined, label?: string): void {
+    if (states === undefined) {
+      this.setStateSource(this.bulklog);
+      return;
+    }
+    if (!this.fixed) this.disposables.push((this.fixed = new FixedStateSource()));
+    this.fixed.set(states, label);
+    if (this.provider.stateSource !== this.fixed) this.setStateSource(this.fixed);
   }
 
   get bulklogSource(): BulklogStateSource | undefined {

@@ -76,11 +76,12 @@ export function buildPackageInfo(input: PackageInput): PackageInfo {
   };
 }
 
-/** How a package is named for people: PKGNAME when set, else DISTNAME, with nbN when known. */
+/** How a package is named for people: PKGNAME when set, else DISTNAME, with nbN when both are plain. */
 export function displayName(info: PackageInfo): { name: string; unresolved: boolean } | undefined {
   const base = info.vars.PKGNAME ?? info.vars.DISTNAME;
   if (!base) return undefined;
   const rev = info.vars.PKGREVISION;
-  const withRev = rev && !rev.unresolved && /^[1-9][0-9]*$/.test(rev.value) ? `${base.value}nb${rev.value}` : base.value;
+  // nbN only goes on a name that is final: on `${...}` it would read as part of the expression.
+  const withRev = rev && !rev.unresolved && !base.unresolved && /^[1-9][0-9]*$/.test(rev.value) ? `${base.value}nb${rev.value}` : base.value;
   return { name: withRev, unresolved: base.unresolved || (rev?.unresolved ?? false) };
 }
