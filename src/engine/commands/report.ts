@@ -23,6 +23,14 @@ in its meta directory as pbulk's report phase does, and prints a summary.
 
 Exit status: 0 no failed package, 1 some packages failed, 2 bad usage or unreadable bulklog.`;
 
+/**
+ * meta/report.bz2 from meta/report with the bzip2 command (pbulk.conf's `bzip2`), replaced
+ * atomically. Returns an error message instead of throwing: the other reports stand without it.
+ */
+export async function writeReportBz2(metaDir: string, bzip2 = 'bzip2'): Promise<string | undefined> {
+  return compress(bzip2, join(metaDir, 'report'), join(metaDir, 'report.bz2'));
+}
+
 async function compress(bzip2: string, src: string, dest: string): Promise<string | undefined> {
   const { execa } = await loadExeca();
   const tmp = `${dest}.${process.pid}.tmp`;
@@ -73,7 +81,7 @@ export const reportCommand: Command = {
       try {
         const written = await writeReports(b);
         if (written.report && values.bzip2) {
-          const err = await compress(values.bzip2, written.report, join(b.metaDir, 'report.bz2'));
+          const err = await writeReportBz2(b.metaDir, values.bzip2);
           if (err) console.error(`pkgsrc-bulk report: report.bz2 not written: ${err}`);
         }
       } catch (e) {
