@@ -52,3 +52,20 @@ test('report: a missing bulklog or a bad option exits 2 with a message naming it
   assert.equal(u.exitCode, 2);
   assert.match(u.stderr, /frobnicate/);
 });
+
+test('writeReportBz2: report.bz2 through the bzip2 command; a missing command is a message, not a crash', async () => {
+  const { writeReportBz2 } = await import('../../src/engine/commands/report');
+  const dir = await mkdtemp(join(tmpdir(), 'pkgsrc-bulk-bz2-'));
+  try {
+    await cp(join(REAL, 'meta/report'), join(dir, 'report'));
+    await chmod(join(dir, 'report'), 0o644);
+    assert.equal(await writeReportBz2(dir), undefined);
+    const bz = await readFile(join(dir, 'report.bz2'));
+    assert.equal(bz.subarray(0, 3).toString('latin1'), 'BZh');
+    const err = await writeReportBz2(dir, '/nonexistent/bzip2');
+    assert.match(err ?? '', /nonexistent/);
+    assert.deepEqual((await readdir(dir)).sort(), ['report', 'report.bz2']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
