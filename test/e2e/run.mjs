@@ -10,7 +10,7 @@
 //     --ui, --api     only the UI tests, only the extension-host tests
 //     --no-package    reuse dist/pkgsrc-bulk.vsix from an earlier run instead of packaging
 //     --docs-images   also write the README screenshots into docs/images
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Mocha from 'mocha';
@@ -122,6 +122,8 @@ async function main() {
     ]);
     ctx.workspace = workspace;
     ctx.suite = suite;
+    // The extension-host tests compare the views against the same description.
+    writeFileSync(join(suite.dir, 'workspace.json'), JSON.stringify(workspace));
     const state = join(runDir, 'state');
     await installVsix(state, vsix);
     server = await startServer({ state });

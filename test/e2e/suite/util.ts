@@ -1,6 +1,9 @@
 // Helpers for the extension-host tests: the extension under test, and waiting on conditions.
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PkgsrcBulkApi } from '../../../src/extension/extension';
+import type { WorkspaceInfo } from '../fixtures/workspace';
 
 export const EXTENSION_ID = 'pkgsrc-bulk.pkgsrc-bulk';
 
@@ -16,6 +19,11 @@ export function workspaceRoot(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('no workspace folder is open');
   return folder.uri;
+}
+
+/** What the run's sample workspace holds (written beside the bundle by test/e2e/run.mjs). */
+export function sampleWorkspace(): WorkspaceInfo {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, 'workspace.json'), 'utf8')) as WorkspaceInfo;
 }
 
 /**
