@@ -12,7 +12,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
 import type * as Conf from '../src/pkgsrc/conf/index';
 import { conf300 } from './lib/conf-fixture';

@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { lintFiles } from '../../src/engine/commands/lint';
+import { lintCommand, lintFiles } from '../../src/engine/commands/lint';
+import { UsageError } from '../../src/engine/commands/types';
 import { loadPbulkConf } from '../../src/pkgsrc/conf/index';
 import { BASE, withSetting } from './conf-helpers';
 
@@ -26,6 +27,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 let dir: string;
+let followed: ReturnType<typeof cli>;
 before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'pkgsrc-bulk-lint-'));
   mkdirSync(path.join(dir, 'pkgsrc/mk'), { recursive: true });
@@ -34,32 +36,39 @@ before(() => {
   writeFileSync(path.join(dir, 'pkgsrc/lang/perl5/Makefile'), '#\n');
   writeFileSync(path.join(dir, 'list'), 'lang/perl5\nlang/perl5/\nlang/ruby\n');
   writeFileSync(path.join(dir, 'pbulk.conf'), withSetting('pkgsrc', `pkgsrc=${dir}/pkgsrc`) + 'limited_list=list\n');
+  followed = cli('--json', '--pbulk-version', '0.68', '--no-existence', path.join(dir, 'pbulk.conf'));
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+// The processes start together (each pays for loading TypeScript) and the tests await them.
+const clean = cli('--pbulk-version', '0.51', path.join(DATA, 'pbulk-conf/pbulk-0.51-installed.conf'));
+const source = cli(path.join(DATA, 'pbulk-conf/pbulk-0.51-source.conf'));
+const missing = cli(path.join(tmpdir(), 'pkgsrc-bulk-does-not-exist.conf'));
+
 test('clean config: exit 0, compiler-style lines, summary on stderr', async () => {
-  const r = await cli('--pbulk-version', '0.51', path.join(DATA, 'pbulk-conf/pbulk-0.51-installed.conf'));
+  const r = await clean;
   assert.equal(r.code, 0, r.stderr);
   for (const line of r.stdout.trim().split('\n')) assert.match(line, /^\/.*pbulk-0\.51-installed\.conf:\d+:\d+: (warning|information|hint): .+ \[[a-z-]+\]$/);
   assert.match(r.stderr, /1 file: 0 errors, \d+ warnings?, \d+ notes?/);
 });
 
 test('placeholders: exit 1 and every one reported', async () => {
-  const r = await cli(path.join(DATA, 'pbulk-conf/pbulk-0.51-source.conf'));
+  const r = await source;
   assert.equal(r.code, 1);
   assert.equal(r.stdout.match(/error: placeholder @[A-Z0-9_]+@ .*\[placeholder\]/g)?.length, 31);
 });
 
-test('usage errors and unreadable files exit 2', async () => {
-  assert.equal((await cli()).code, 2);
-  assert.equal((await cli('--frobnicate', 'x')).code, 2);
-  const r = await cli(path.join(dir, 'does-not-exist.conf'));
+test('an unreadable file exits 2; so do usage errors', async () => {
+  const r = await missing;
   assert.equal(r.code, 2);
   assert.match(r.stderr, /does-not-exist\.conf:1:1: error: cannot read .*no such file or directory \(ENOENT\) \[unreadable-file\]/);
+  await assert.rejects(lintCommand.run([]), UsageError);
+  await assert.rejects(lintCommand.run(['--frobnicate', 'x']), UsageError);
+  await assert.rejects(lintCommand.run(['--pbulk-version', 'new', 'x']), UsageError);
 });
 
 test('--json follows limited_list from the config, checked against the config\'s tree', async () => {
-  const r = await cli('--json', '--pbulk-version', '0.68', '--no-existence', path.join(dir, 'pbulk.conf'));
+  const r = await followed;
   assert.equal(r.code, 0, r.stdout);
   const out = JSON.parse(r.stdout) as { files: { file: string; kind: string; via?: string; problems: { code: string; range: { start: { line: number } } }[] }[]; errors: number };
   assert.deepEqual(out.files.map((f) => [path.basename(f.file), f.kind]), [
