@@ -97,10 +97,11 @@ export async function visibleEditorText(page) {
 }
 
 /**
- * Screenshot into test-results/e2e/shots; with `--docs-images` also into docs/images for the
- * README. `clip` keeps the committed images small: a region of the page, not the whole window.
+ * Screenshot into test-results/e2e/shots. One marked `docs` is a README image: with
+ * `--docs-images` it is also written to docs/images. `clip` keeps those small: a region of the
+ * page, not the whole window.
  */
-export async function screenshot(page, name, { clip } = {}) {
+export async function screenshot(page, name, { clip, docs = false } = {}) {
   const dir = join(ctx.resultsDir, 'shots');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.png`);
@@ -109,7 +110,7 @@ export async function screenshot(page, name, { clip } = {}) {
   const hovers = page.locator('.workbench-hover-container .workbench-hover, .monaco-hover:not(.hidden)');
   await until('hovers to close', async () => (await hovers.filter({ visible: true }).count()) === 0, { timeout: 5000 }).catch(() => {});
   await page.screenshot({ path: file, clip });
-  if (ctx.docsImages) {
+  if (docs && ctx.docsImages) {
     mkdirSync(ctx.docsImagesDir, { recursive: true });
     copyFileSync(file, join(ctx.docsImagesDir, `${name}.png`));
   }

@@ -82,7 +82,7 @@ describe('scenario 1 (UI): browsing the pkgsrc tree', () => {
     const pkgRow = await waitFor(row(pane, firstDir, comment ?? undefined), `package ${first} under ${category.name}`);
     await pkgRow.click();
     await makefileOpens(page, first);
-    await screenshot(page, 'tree-view', { clip: await regionOf(page, '.part.sidebar', '.part.editor') });
+    await screenshot(page, 'tree-view', { clip: await regionOf(page, '.part.sidebar', '.part.editor'), docs: true });
   });
 
   it('"Go to package..." finds a package by its COMMENT', async () => {
@@ -100,7 +100,7 @@ describe('scenario 1 (UI): browsing the pkgsrc tree', () => {
     const hit = rows.filter({ hasText: pkg.path }).first();
     await waitFor(hit, `${pkg.path} for "${phrase}"`);
     assert.match(await rows.first().innerText(), new RegExp(escape(pkg.path)), `"${phrase}" puts ${pkg.path} first`);
-    await screenshot(page, 'go-to-package', { clip: await regionOf(page, '.quick-input-widget') });
+    await screenshot(page, 'go-to-package', { clip: await regionOf(page, '.quick-input-widget'), docs: true });
     await hit.click();
     await makefileOpens(page, pkg.path);
   });

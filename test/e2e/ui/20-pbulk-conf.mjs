@@ -62,7 +62,7 @@ describe('scenario 2 (UI): editing a pbulk.conf with mistakes', () => {
     }
     const bulklog = await problemsOnLine(rows, LINES.bulklogRoot).allInnerTexts();
     assert.ok(bulklog.some((t) => /rm -rf/.test(t)), `line ${LINES.bulklogRoot}: ${bulklog.join(' | ')}`);
-    await screenshot(page, 'pbulk-conf-problems', { clip: await regionOf(page, '.part.editor', '.part.panel') });
+    await screenshot(page, 'pbulk-conf-problems', { clip: await regionOf(page, '.part.editor', '.part.panel'), docs: true });
   });
 
   it('the quick fix renames the misspelt variable', async () => {
@@ -94,7 +94,7 @@ describe('scenario 2 (UI): editing a pbulk.conf with mistakes', () => {
     if (!(await details.isVisible())) await page.keyboard.press('Control+Space');
     await waitFor(details, 'the documentation of the suggestion');
     assert.ok((await details.innerText()).length > 20, 'the documentation is empty');
-    await screenshot(page, 'pbulk-conf-completion', { clip: await regionOf(page, '.part.editor', '.part.panel') });
+    await screenshot(page, 'pbulk-conf-completion', { clip: await regionOf(page, '.part.editor', '.part.panel'), docs: true });
     await page.keyboard.press('Escape');
   });
 });
