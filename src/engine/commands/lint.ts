@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { formatProblem } from '../../pkgsrc/problem';
 import {
+  booleanMeaning,
   checkConf,
   checkLimitedList,
   createConfContext,
@@ -17,7 +18,6 @@ import {
   type ConfFileKind,
   type PbulkVersion,
 } from '../../pkgsrc/conf/index';
-import { booleanMeaning } from '../../pkgsrc/conf/checks/run';
 import type { Command } from './types';
 import { UsageError } from './types';
 
