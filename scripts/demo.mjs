@@ -80,7 +80,7 @@ function headless(ws) {
   };
   if (commands.has('build')) {
     const status = cli(['build', '--config', ws.pbulkConf]);
-    if (commands.has('report')) cli(['report', '--config', ws.pbulkConf]);
+    if (commands.has('report')) cli(['report', '--bulklog', ws.bulklog, '--no-write']);
     console.log(`\nThe limited build fails ${ws.build.fails} (${ws.build.failPhase} phase) and prefails ${ws.build.broken} on purpose.`);
     console.log(`bulklog: ${ws.bulklog}`);
     // Exit 1 means "some packages failed", which this sample build is made to show.
