@@ -81,7 +81,9 @@ function headless(ws) {
   if (commands.has('build')) {
     const status = cli(['build', '--config', ws.pbulkConf]);
     if (commands.has('report')) cli(['report', '--bulklog', ws.bulklog, '--no-write']);
-    console.log(`\nThe limited build fails ${ws.build.fails} (${ws.build.failPhase} phase) and prefails ${ws.build.broken} on purpose.`);
+    console.log(
+      `\nOn purpose, ${ws.build.fails} fails in its ${ws.build.failPhase} phase (so ${ws.build.dependsOnFailed}, which depends on it, is not built) and ${ws.build.broken} is BROKEN.`,
+    );
     console.log(`bulklog: ${ws.bulklog}`);
     // Exit 1 means "some packages failed", which this sample build is made to show.
     return status === 0 || status === 1 ? 0 : 1;
