@@ -67,10 +67,16 @@ export function checkDangerousPaths(run: CheckRun): void {
     const value = state?.set ? state.value! : undefined;
     const how = WIPE_MESSAGE[name]!;
     if (value === undefined || value.trim() === '') {
-      if (value === undefined && run.opaque) continue;
+      // An unset target_destdir is the cross-compile check's finding.
+      if (value === undefined && (run.opaque || name === 'target_destdir')) continue;
       const what = value === undefined ? 'is not set' : 'is empty';
-      const effect = name === 'bulklog' ? 'rm -rf /* : it deletes the whole system' : name === 'target_destdir' ? 'cross builds work on / itself' : 'rm -rf with an empty path, leaving the bootstrap kit unpacked over /';
-      run.report(run.anchor(name), 'error', 'dangerous-path', `${name} ${what}: ${how}, which becomes ${effect}`);
+      const effect =
+        name === 'bulklog'
+          ? `${how}, which becomes rm -rf /* and deletes the whole system`
+          : name === 'target_destdir'
+            ? 'cross builds would use / itself as the target root, which they clean like the prefix'
+            : `${how}, which becomes rm -rf with an empty path; the bootstrap kit is then unpacked over /`;
+      run.report(run.anchor(name), 'error', 'dangerous-path', `${name} ${what}: ${effect}`);
       continue;
     }
     const norm = normalizePath(value);
