@@ -71,6 +71,11 @@ export interface ParseOptions {
   only?: ReadonlySet<string>;
   /** Split these variables' values into words with positions (e.g. SUBDIR). */
   wordsOf?: ReadonlySet<string>;
+  /**
+   * The bytes the text was made from, when it is plain ASCII: values are then cut from them as
+   * fresh strings instead of slices, which would keep the whole text alive as long as a value.
+   */
+  bytes?: Buffer;
 }
 
 const directives = new Set([
@@ -133,6 +138,8 @@ class Parser {
   private segs: number[] = [];
   private readonly only: NameSet | undefined;
   private readonly wordsOf: NameSet | undefined;
+  private readonly bytes: Buffer | undefined;
+  private text = '';
 
   constructor(
     private readonly file: string,
@@ -140,6 +147,7 @@ class Parser {
   ) {
     this.only = nameSet(opts.only);
     this.wordsOf = nameSet(opts.wordsOf);
+    this.bytes = opts.bytes;
   }
 
   private pos(off: number): Position {
@@ -158,6 +166,8 @@ class Parser {
   }
 
   parse(text: string): void {
+    this.text = text;
+    if (this.bytes && this.bytes.length !== text.length) throw new Error('parseMakefile: bytes and text differ in length');
     const n = text.length;
     const segs = this.segs;
     let lineNo = 0;
@@ -330,9 +340,9 @@ class Parser {
     while (a < b && isBlank(S.charCodeAt(a))) a++;
     let end = b;
     let depth = 0;
-    let escaped = false;
     let openAt = -1;
     let hasEscape = false;
+    let escaped = false;
     for (let i = a; i < b; i++) {
       const c = S.charCodeAt(i);
       if (c === BACKSLASH) {
@@ -357,10 +367,19 @@ class Parser {
     }
     if (depth > 0) this.problem('warning', 'unclosed-expression', 'A ${...} expression is not closed.', this.range(openAt, end));
     while (end > a && isBlank(S.charCodeAt(end - 1))) end--;
-    const raw = S.slice(a, end);
-    const p0 = this.pos(a);
-    const p1 = end === a ? p0 : this.pos(end);
-    const st: MkAssignment = { kind: 'assign', name, op, value: hasEscape ? raw.replace(/\\#/g, '#') : raw, line: p0.line, character: p0.character, endLine: p1.line, endCharacter: p1.character, conditional: this.depth > 0 };
+    const raw = S === this.text && this.bytes ? this.bytes.toString('latin1', a, end) : S.slice(a, end);
+    let st: MkAssignment;
+    const segs = this.segs;
+    if (segs.length === 3) {
+      // One physical line: no Position objects needed.
+      const line = segs[1]!;
+      const col = segs[2]! - segs[0]!;
+      st = { kind: 'assign', name, op, value: hasEscape ? raw.replace(/\\#/g, '#') : raw, line, character: col + a, endLine: line, endCharacter: col + end, conditional: this.depth > 0 };
+    } else {
+      const p0 = this.pos(a);
+      const p1 = this.pos(end);
+      st = { kind: 'assign', name, op, value: hasEscape ? raw.replace(/\\#/g, '#') : raw, line: p0.line, character: p0.character, endLine: p1.line, endCharacter: p1.character, conditional: this.depth > 0 };
+    }
     if (wantWords) {
       st.words = [];
       const re = /[^ \t]+/g;

@@ -12,8 +12,8 @@ import type { MkValue } from './values';
 
 export const wantedVars: ReadonlySet<string> = new Set(packageVars);
 
-export function parsePackageMakefile(text: string, file: string): ParsedMakefile {
-  return parseMakefile(text, file, { only: wantedVars });
+export function parsePackageMakefile(text: string, file: string, bytes?: Buffer): ParsedMakefile {
+  return parseMakefile(text, file, bytes ? { only: wantedVars, bytes } : { only: wantedVars });
 }
 
 /** The Makefile.common an include brings in (absolute path), or undefined when not followed. */

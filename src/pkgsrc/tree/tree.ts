@@ -350,7 +350,7 @@ export class PkgsrcTree {
           unread.push([i, f]);
           return;
         }
-        const parsed = parsePackageMakefile(f.text, f.file);
+        const parsed = parsePackageMakefile(f.text, f.file, f.bytes);
         let ready = true;
         for (const st of parsed.statements) {
           if (st.kind !== 'include') continue;
@@ -361,7 +361,7 @@ export class PkgsrcTree {
           }
         }
         if (ready) build(i, parsed, f);
-        else waiting.push([i, parsed, { ...f, text: undefined }]);
+        else waiting.push([i, parsed, { file: f.file, missing: f.missing, problems: f.problems }]);
       },
       this.options,
     );
@@ -369,7 +369,7 @@ export class PkgsrcTree {
       await forEachTextFile(
         [...wanted],
         (_, c) => {
-          this.commons.set(c.file, { file: c.file, missing: c.missing, problems: c.problems, ...(c.text !== undefined ? { parsed: parsePackageMakefile(c.text, c.file) } : {}) });
+          this.commons.set(c.file, { file: c.file, missing: c.missing, problems: c.problems, ...(c.text !== undefined ? { parsed: parsePackageMakefile(c.text, c.file, c.bytes) } : {}) });
         },
         this.options,
       );
