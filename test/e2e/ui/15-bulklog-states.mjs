@@ -1,0 +1,51 @@
+// Build states from a bulklog made outside the editor: the sample limited build runs through the
+// packaged `pkgsrc-bulk` CLI (real bmake), the workspace setting pkgsrcBulk.bulklog names its
+// bulklog, and the Packages view marks the failure; an extension-host step checks every state.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { after, before, describe, it } from 'mocha';
+import { ctx } from '../lib/context.mjs';
+import { runExtensionTests } from '../lib/ext-tests.mjs';
+import { mainPage, regionOf, resetWindow, screenshot, showContainer, treeRows, viewPane, waitFor } from '../lib/workbench.mjs';
+
+describe('build states from a bulklog (UI)', () => {
+  let page;
+  let pane;
+  const settingsDir = () => join(ctx.workspace.root, '.vscode');
+
+  before(async () => {
+    const engine = join(ctx.extensionDir, 'dist/engine.js');
+    const r = await execa(process.execPath, [engine, 'build', '--config', ctx.workspace.pbulkConf], { reject: false, all: true, timeout: 120_000 });
+    // Exit 1: some packages failed, as the sample build is made to.
+    assert.equal(r.exitCode, 1, `pkgsrc-bulk build exited ${r.exitCode}:\n${r.all}`);
+    assert.ok(existsSync(join(ctx.workspace.bulklog, 'meta/error')), 'the build wrote no meta/error');
+    mkdirSync(settingsDir(), { recursive: true });
+    writeFileSync(join(settingsDir(), 'settings.json'), JSON.stringify({ 'pkgsrcBulk.bulklog': ctx.workspace.bulklog }, null, 2));
+    page = await mainPage();
+    await showContainer(page, 'pkgsrc');
+    pane = await waitFor(viewPane(page, 'Packages'), 'the Packages view');
+  });
+
+  after(async () => {
+    rmSync(settingsDir(), { recursive: true, force: true });
+    await resetWindow(page);
+  });
+
+  it('marks the category and the package that failed', async () => {
+    const { fails } = ctx.workspace.build;
+    const [category, dir] = fails.split('/');
+    const catRow = treeRows(pane).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${category}$`) }) });
+    await waitFor(catRow.filter({ hasText: '1 failed' }), `"1 failed" on category ${category}`);
+    if ((await catRow.getAttribute('aria-expanded')) !== 'true') await catRow.click();
+    const pkgRow = treeRows(pane).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${dir}$`) }) });
+    await waitFor(pkgRow.locator('.codicon-error'), `the failed icon on ${fails}`);
+    await screenshot(page, 'tree-states', { clip: await regionOf(page, '.part.sidebar'), docs: true });
+    await catRow.click();
+  });
+
+  it('holds every state of the build (extension host)', async () => {
+    assert.equal(await runExtensionTests({ name: 'bulklog-states', files: ['bulklog-states.step.test.ts'] }), 0);
+  });
+});
