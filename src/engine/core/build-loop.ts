@@ -4,6 +4,7 @@
 // become ready or indirect-failed. Every step is an event.
 import { join } from 'node:path';
 import { AppendLog } from '../../pkgsrc/bulklog/write';
+import { formatTimelineLine, TIMELINE_FILE } from '../../pkgsrc/bulklog/timeline';
 import type { Phase } from '../../pkgsrc/bulklog/phases';
 import type { PresolveRecord } from '../../pkgsrc/resolve';
 import { weightOf } from '../../pkgsrc/scan/record';
@@ -84,6 +85,8 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
 
   const success = await AppendLog.open(join(cfg.metaDir, 'success'));
   const error = await AppendLog.open(join(cfg.metaDir, 'error'));
+  // Not pbulk's: when and where each package ran, for the report's timeline of build slots.
+  const timeline = await AppendLog.open(join(cfg.metaDir, TIMELINE_FILE));
   const free = inp.slots.map((_, k) => k);
   const running = new Map<number, Promise<void>>();
 
@@ -97,6 +100,7 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     }
     const ok = out.kind !== 'failed';
     await (ok ? success : error).append(pkgname);
+    await timeline.append(formatTimelineLine({ pkgname, slot, start: startedAt, end: Date.now(), state: ok ? 'done' : 'failed' }));
     if (ok) removeLogDir(cfg, pkgname);
     const { indirect } = sched.complete(i, ok);
     const base = { runId, location, time: Date.now(), durationMs: Date.now() - startedAt, slot };
@@ -155,6 +159,7 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
   } finally {
     await success.close();
     await error.close();
+    await timeline.close();
   }
   return { ok: true, scheduler: sched, cancelled: signal.aborted };
 }

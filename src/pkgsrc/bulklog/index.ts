@@ -12,3 +12,4 @@ export * from './reasons';
 export * from './logs';
 export * from './read';
 export * from './write';
+export * from './timeline';
