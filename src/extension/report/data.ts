@@ -1,0 +1,151 @@
+// The data behind the report view, from any bulklog (a finished one, a live one, one copied
+// from another machine): totals by state, the failed packages breaking the most, every
+// unsuccessful package with its first error and links, the timeline of the build slots and the
+// graph of broken dependencies. Plain JSON, posted to the webview, which draws it. Pure.
+import type { Bulklog } from '../../pkgsrc/bulklog';
+import { BUILD_STATES, STATE_LABELS, isBroken, type BuildState } from '../../pkgsrc/bulklog/states';
+import type { TimelineEntry } from '../../pkgsrc/bulklog/timeline';
+import { buildSummary, withFirstErrors, type ReportSummary } from '../../pkgsrc/report/summary';
+
+export interface ReportRow {
+  pkgname: string;
+  location?: string;
+  state: BuildState;
+  breaks: number;
+  maintainer?: string;
+  phase?: string;
+  firstError?: string;
+  /** Failed or prefailed packages behind an indirect failure. */
+  culprits?: string[];
+  reasons?: string[];
+  hasLog: boolean;
+}
+
+export interface GraphNode {
+  id: string;
+  state: BuildState;
+  location?: string;
+  breaks: number;
+}
+
+export interface ReportData {
+  title: string;
+  bulklog: string;
+  platform?: string;
+  compiler?: string;
+  buildStart?: string;
+  buildEnd?: string;
+  finished: boolean;
+  /** True while an engine in this window is building into this bulklog. */
+  live: boolean;
+  total: number;
+  totals: { state: BuildState; label: string; count: number }[];
+  topBreakers: ReportRow[];
+  failures: ReportRow[];
+  timeline: { slots: number; start: number; end: number; entries: TimelineEntry[]; running: { pkgname: string; slot: number; start: number }[] };
+  graph: { nodes: GraphNode[]; edges: { from: string; to: string; failed: boolean }[]; omitted: number };
+  /** Problems met while reading the bulklog. */
+  problems: number;
+}
+
+/** Graph size the webview lays out; the packages breaking the most are kept. */
+export const MAX_GRAPH_NODES = 250;
+
+const LABELS: Record<BuildState, string> = { ...STATE_LABELS, open: 'Not built yet', in_processing: 'Building' };
+
+function row(s: ReportSummary['failed'][number] | ReportSummary['indirectFailed'][number] | ReportSummary['prefailed'][number] | ReportSummary['pending'][number], hasLog: boolean): ReportRow {
+  const r: ReportRow = { pkgname: s.pkgname, state: s.state, breaks: s.breaks, hasLog };
+  if (s.location !== undefined) r.location = s.location;
+  if (s.maintainer !== undefined) r.maintainer = s.maintainer;
+  if ('phase' in s && s.phase) r.phase = s.phase;
+  if ('firstError' in s && s.firstError) r.firstError = s.firstError.message;
+  if ('culprits' in s && s.culprits.length) r.culprits = s.culprits;
+  if ('reasons' in s && s.reasons.length) r.reasons = s.reasons;
+  return r;
+}
+
+/** Edges `dependency -> dependent` between unsuccessful packages, as report.dot has them. */
+export function brokenGraph(b: Bulklog, maxNodes = MAX_GRAPH_NODES): ReportData['graph'] {
+  const edges: { from: string; to: string; failed: boolean }[] = [];
+  const inGraph = new Set<string>();
+  for (const p of b.packages) {
+    if (!isBroken(p.state)) continue;
+    for (const d of p.depends) {
+      const q = b.byName.get(d);
+      if (!q || !isBroken(q.state)) continue;
+      edges.push({ from: d, to: p.pkgname, failed: q.state === 'failed' });
+      inGraph.add(d);
+      inGraph.add(p.pkgname);
+    }
+  }
+  // Failed packages without broken dependents still belong in the picture.
+  for (const p of b.packages) if (p.state === 'failed' || p.state === 'prefailed') inGraph.add(p.pkgname);
+  let ids = [...inGraph];
+  let omitted = 0;
+  if (ids.length > maxNodes) {
+    // Keep the roots that break the most, then their dependents, up to the bound.
+    const keep = new Set<string>();
+    const byBreaks = ids.map((id) => b.byName.get(id)!).sort((x, y) => (y.breaks ?? 0) - (x.breaks ?? 0));
+    const out = new Map<string, string[]>();
+    for (const e of edges) out.set(e.from, [...(out.get(e.from) ?? []), e.to]);
+    for (const p of byBreaks) {
+      if (keep.size >= maxNodes) break;
+      if (p.state !== 'failed' && p.state !== 'prefailed') continue;
+      const queue = [p.pkgname];
+      while (queue.length > 0 && keep.size < maxNodes) {
+        const n = queue.shift()!;
+        if (keep.has(n)) continue;
+        keep.add(n);
+        queue.push(...(out.get(n) ?? []));
+      }
+    }
+    omitted = ids.length - keep.size;
+    ids = ids.filter((id) => keep.has(id));
+  }
+  const kept = new Set(ids);
+  return {
+    nodes: ids.map((id) => {
+      const p = b.byName.get(id)!;
+      return { id, state: p.state, breaks: p.breaks ?? 0, ...(p.location ? { location: p.location } : {}) };
+    }),
+    edges: edges.filter((e) => kept.has(e.from) && kept.has(e.to)),
+    omitted,
+  };
+}
+
+export async function reportData(
+  b: Bulklog,
+  opts: { timeline?: readonly TimelineEntry[]; running?: { pkgname: string; slot: number; start: number }[]; live?: boolean; now?: number } = {},
+): Promise<ReportData> {
+  const s = await withFirstErrors(buildSummary(b));
+  const logged = new Set(b.packages.filter((p) => p.logs.length > 0).map((p) => p.pkgname));
+  const failures: ReportRow[] = [
+    ...s.failed.map((f) => row(f, logged.has(f.pkgname))),
+    ...s.prefailed.map((f) => row(f, logged.has(f.pkgname))),
+    ...s.indirectFailed.map((f) => row(f, logged.has(f.pkgname))),
+    ...s.indirectPrefailed.map((f) => row(f, logged.has(f.pkgname))),
+  ];
+  const entries = [...(opts.timeline ?? [])].sort((x, y) => x.start - y.start);
+  const running = opts.running ?? [];
+  const now = opts.now ?? Date.now();
+  const starts = [...entries.map((e) => e.start), ...running.map((r) => r.start)];
+  const ends = [...entries.map((e) => e.end), ...(running.length > 0 ? [now] : [])];
+  const slots = [...entries, ...running].reduce((a, e) => Math.max(a, e.slot + 1), 0);
+  return {
+    title: `pkgsrc bulk build${s.platform ? ` for ${s.platform}` : ''}${s.buildStart ? ` from ${s.buildStart}` : ''}`,
+    bulklog: b.dir,
+    ...(s.platform ? { platform: s.platform } : {}),
+    ...(s.compiler ? { compiler: s.compiler } : {}),
+    ...(s.buildStart ? { buildStart: s.buildStart } : {}),
+    ...(s.buildEnd ? { buildEnd: s.buildEnd } : {}),
+    finished: s.finished,
+    live: opts.live ?? false,
+    total: s.total,
+    totals: BUILD_STATES.filter((st) => (st !== 'open' && st !== 'in_processing') || s.totals[st] > 0).map((st) => ({ state: st, label: LABELS[st], count: s.totals[st] })),
+    topBreakers: s.topBreakers.map((t) => row(t, logged.has(t.pkgname))),
+    failures,
+    timeline: { slots, start: starts.reduce((a, x) => Math.min(a, x), starts[0] ?? 0), end: ends.reduce((a, x) => Math.max(a, x), 0), entries, running },
+    graph: brokenGraph(b),
+    problems: s.problemCount,
+  };
+}
