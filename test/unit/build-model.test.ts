@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { readBulklog, parseTimeline, formatTimelineLine } from '../../src/pkgsrc/bulklog';
+import { emptyTotals, readBulklog, parseTimeline, formatTimelineLine } from '../../src/pkgsrc/bulklog';
 import { BuildModel, estimateRemaining, formatDuration, progressText } from '../../src/extension/builds/model';
 
 const REAL = resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
@@ -46,7 +46,7 @@ test('attaching mid-build: states from the bulklog on disk, running packages fro
     runId: 'r9',
     bulklog: REAL,
     config: '/etc/pbulk.conf',
-    counts: {},
+    counts: emptyTotals(),
     total: 63,
     running: [{ pkgname: 'pdksh-5.2.14nb5', location: 'shells/pdksh', slot: 0, phase: 'configure', startedAt: 100 }],
     startedAt: 5,
