@@ -198,3 +198,16 @@ test('mounts added inside after create (stacked and nested) are all unmounted in
     assert.equal(treeHash(host), before);
   });
 });
+
+test('paths with spaces, commas and a backslash are mounted at the same path (escaped in the fstab)', async () => {
+  requireRoot();
+  await withScratch('chroot', async (s, keep) => {
+    const host = hostTree(`${s}/pkg src, 2013\\Q4`);
+    const sb = keep(await backend().create(specFor(`${BASE}/spaces`, [host])));
+    const r = await sb.exec(['cat', `${host}/CANARY`], { env: ENV, cwd: '/', capture: true });
+    assert.equal(r.stdout, 'do not delete\n', r.stderr);
+    assert.ok(mountPointsUnder(`${BASE}/spaces`).includes(`${BASE}/spaces${host}`));
+    await sb.destroy();
+    assertGone(`${BASE}/spaces`);
+  });
+});

@@ -68,7 +68,7 @@ for (const tool of ['bwrap', 'unshare']) {
     assert.equal(out.checks.cwd, '/tmp\n');
     assert.equal(out.checks.readOnlyDirs, 'ok\n');
     assert.match(out.userSwitch, /cannot switch to user 'root'/);
-    assert.deepEqual(out.after, { rootExists: false, stateExists: false, mounts: 0 });
+    assert.deepEqual(out.after, { rootExists: false, stateExists: false, privateExists: false, mounts: 0 });
     assert.ok(out.warnings.some((w: string) => /unreadable to this user were left out/.test(w)), 'copying /etc as a user says what it left out');
     assert.equal(treeHash(host, (rel) => rel === '/written'), before);
     assert.deepEqual(mountPointsUnder(dir), []);

@@ -1,21 +1,21 @@
 // Making and removing the host-visible mounts of a chroot sandbox. All mounts of a sandbox are
 // made by one `mount -a` over a generated fstab (one process instead of one or two per mount,
 // as mksandbox does), each is then checked in /proc/self/mountinfo, read-only ones for the
-// kernel's `ro` flag. Paths that fstab cannot carry plainly fall back to one `mount` per entry,
-// still with argument arrays.
+// kernel's `ro` flag. Overlay paths an option list cannot carry fall back to one `mount` per
+// entry, still with argument arrays.
 import { writeFile } from 'node:fs/promises';
 import { loadExeca } from './execa';
 import type { PlannedMount } from './layout';
 import { SandboxError } from './errors';
 import { hostPath } from './paths';
-import { describeMount, isReadOnly, mountsUnder, readMountinfo, unmountOrder, type MountEntry } from './mountinfo';
+import { describeMount, escapeMountPath, isReadOnly, mountsUnder, readMountinfo, unmountOrder, type MountEntry } from './mountinfo';
 import { requireTool } from './tools';
 
-/** Characters that pass through fstab fields and mount option lists unescaped. */
+/** Characters an overlay option list carries unescaped (its paths are separated by ',' and ':'). */
 const PLAIN = /^[A-Za-z0-9._/+@%=~-]+$/;
 
-function fstabLine(root: string, m: PlannedMount): string {
-  const target = hostPath(root, m.target);
+function fstabLine(root: string, m: PlannedMount, devRbind: boolean): string {
+  const target = escapeMountPath(hostPath(root, m.target));
   switch (m.type) {
     case 'proc':
       return `proc ${target} proc nosuid,nodev,noexec 0 0`;
@@ -24,12 +24,19 @@ function fstabLine(root: string, m: PlannedMount): string {
       return `overlay ${target} overlay lowerdir=${o.lower},upperdir=${o.upper},workdir=${o.work} 0 0`;
     }
     case 'bind':
-      return `${m.source} ${target} none ${m.ro ? 'bind,ro' : 'bind'} 0 0`;
+      return `${escapeMountPath(m.source)} ${target} none ${m.ro ? 'bind,ro' : devRbind && m.source === '/dev' ? 'rbind' : 'bind'} 0 0`;
   }
 }
 
-function pathsOf(root: string, m: PlannedMount): string[] {
-  return [hostPath(root, m.target), m.source, ...(m.overlay ? [m.overlay.lower, m.overlay.upper, m.overlay.work] : [])];
+/**
+ * The mounts as an fstab for one `mount --all --fstab` run. Paths are escaped as fstab wants
+ * (\040 for a space ...); null when an overlay's option list cannot carry its paths.
+ * `devRbind`: /dev with its submounts (for a namespace, which cannot mount a devtmpfs of its own).
+ */
+export function fstabText(root: string, mounts: PlannedMount[], devRbind = false): string | null {
+  const overlayPaths = mounts.flatMap((m) => (m.overlay ? [m.overlay.lower, m.overlay.upper, m.overlay.work] : []));
+  if (!overlayPaths.every((p) => PLAIN.test(p))) return null;
+  return mounts.map((m) => fstabLine(root, m, devRbind)).join('\n') + '\n';
 }
 
 /** The argument arrays mounting m one at a time (used when fstab cannot carry the paths). */
@@ -56,8 +63,9 @@ export async function mountAll(root: string, mounts: PlannedMount[], fstabPath: 
   if (mounts.length === 0) return;
   const mount = requireTool('mount', 'to mount the sandbox');
   let stderr = '';
-  if (mounts.every((m) => pathsOf(root, m).every((p) => PLAIN.test(p)))) {
-    await writeFile(fstabPath, mounts.map((m) => fstabLine(root, m)).join('\n') + '\n');
+  const fstab = fstabText(root, mounts);
+  if (fstab !== null) {
+    await writeFile(fstabPath, fstab);
     const r = await (await loadExeca()).execa(mount, ['--all', '--fstab', fstabPath], { reject: false, stdin: 'ignore', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' }, extendEnv: false });
     stderr = `${r.stderr}`;
   } else {

@@ -2,9 +2,10 @@
 // must persist between commands (tmp, prefix, pkgdb, /etc); every exec builds the mount set
 // afresh in a new user + mount + pid namespace, so the mounts exist only inside and vanish
 // with the command, and nothing can ever be left mounted on the host. bubblewrap does it in one
-// process; unshare(1) is the fallback (a fixed sh script mounts from its arguments, then
-// chroots), with the user mapped to root inside, since unshare alone cannot map anything else.
-import { mkdir } from 'node:fs/promises';
+// process; unshare(1) is the fallback (one `mount --all` from the sandbox's fstab inside the new
+// namespaces, then chroot), with the user mapped to root inside, since unshare alone cannot map
+// anything else.
+import { mkdir, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { ExecOptions, ExecResult, SandboxBackend, SandboxSpec } from './types';
 import { SandboxError, errnoCode } from './errors';
@@ -13,7 +14,8 @@ import { planLayout, type PlannedMount } from './layout';
 import { buildSkeleton } from './skeleton';
 import { claimName, defaultWarn, prepareBase, teardownByState, type Warn } from './lifecycle';
 import { OwnedSandbox } from './owned';
-import { readState, type StateFile } from './state';
+import { privateDirFor, readState, type StateFile } from './state';
+import { fstabText } from './mounts';
 import { SnapshotStore } from './snapshot';
 import { runCommand } from './exec';
 import { findInside, findTool } from './tools';
@@ -34,25 +36,11 @@ export interface NamespaceBackendOptions {
 }
 
 /**
- * The unshare fallback's mount steps. Everything variable (paths, the tools' own paths) comes
- * in as arguments: root, working dir, unshare, mount, then (op, source, target) triples, `--`,
- * and the command.
+ * The unshare fallback, run inside the new namespaces: mount everything from the sandbox's
+ * fstab in one `mount --all`, then enter the root. Arguments: mount, fstab, then the command
+ * (the inner unshare that chroots, and what it runs).
  */
-const MOUNT_SCRIPT = [
-  'set -e',
-  'root=$1; wd=$2; unshare=$3; mount=$4; shift 4',
-  'while [ "$1" != "--" ]; do',
-  '  op=$1; src=$2; dst=$3; shift 3',
-  '  case $op in',
-  '    ro) "$mount" --bind "$src" "$root$dst"; "$mount" -o remount,bind,ro "$root$dst" ;;',
-  '    rw) "$mount" --bind "$src" "$root$dst" ;;',
-  '    rbind) "$mount" --rbind "$src" "$root$dst" ;;',
-  '    proc) "$mount" -t proc -o nosuid,nodev,noexec proc "$root$dst" ;;',
-  '  esac',
-  'done',
-  'shift',
-  'exec "$unshare" --root="$root" --wd="$wd" -- "$@"',
-].join('\n');
+const ENTER_SCRIPT = 'set -e; "$1" --all --fstab "$2"; shift 2; exec "$@"';
 
 export class NamespaceSandbox extends OwnedSandbox {
   constructor(
@@ -62,6 +50,8 @@ export class NamespaceSandbox extends OwnedSandbox {
     private readonly tool: NamespaceTool,
     private readonly toolPath: string,
     private readonly mounts: PlannedMount[],
+    /** unshare fallback: the fstab its namespaces mount from. */
+    private readonly fstab: string,
   ) {
     super('namespace', root, state, warn);
   }
@@ -100,18 +90,14 @@ export class NamespaceSandbox extends OwnedSandbox {
 
   private unshareArgv(cwd: string, argv: string[]): string[] {
     const setpriv = findTool('setpriv');
+    // If the engine dies, unshare (and with --kill-child everything inside) dies with it.
     const a: string[] = setpriv ? [setpriv, '--pdeathsig=KILL', '--'] : [];
     a.push(this.toolPath);
     if (!this.privileged) a.push('--user', '--map-root-user');
     const mount = findTool('mount');
     if (!mount) throw new SandboxError('missing-tool', "'mount' is not installed; the unshare fallback of the namespace backend needs it");
-    a.push('--mount', '--propagation=private', '--pid', '--fork', '--kill-child=SIGKILL', '--', '/bin/sh', '-c', MOUNT_SCRIPT, 'sh', this.root, cwd, this.toolPath, mount);
-    for (const m of this.mounts) {
-      if (m.type === 'proc') a.push('proc', 'proc', m.target);
-      else if (m.source === '/dev' && m.target === '/dev') a.push('rbind', '/dev', '/dev');
-      else a.push(m.ro ? 'ro' : 'rw', m.source, m.target);
-    }
-    a.push('--', ...argv);
+    a.push('--mount', '--propagation=private', '--pid', '--fork', '--kill-child=SIGKILL', '--', '/bin/sh', '-c', ENTER_SCRIPT, 'sh', mount, this.fstab);
+    a.push(this.toolPath, `--root=${this.root}`, `--wd=${cwd}`, '--', ...argv);
     return a;
   }
 }
@@ -159,6 +145,9 @@ export class NamespaceBackend implements SandboxBackend {
         throw e;
       }
       await state.append([{ kind: 'root' }]);
+      const priv = privateDirFor(root);
+      await mkdir(priv, { mode: 0o700 });
+      await state.append([{ kind: 'private' }]);
       const mounts: PlannedMount[] = [...layout.mounts];
       let store = this.snapshots.get(base);
       if (!store) this.snapshots.set(base, (store = new SnapshotStore(base)));
@@ -181,7 +170,9 @@ export class NamespaceBackend implements SandboxBackend {
           if (r.exitCode !== 0) throw new SandboxError('bad-spec', `copying ${c.target} into ${root} failed: ${String(r.stderr).trim()}`);
         }
       }
-      const sandbox = new NamespaceSandbox(root, state, this.warn, tool, toolPath, mounts);
+      const fstab = `${priv}/fstab`;
+      await writeFile(fstab, fstabText(root, mounts, true)!);
+      const sandbox = new NamespaceSandbox(root, state, this.warn, tool, toolPath, mounts, fstab);
       if (spec.bootstrapKit) {
         const kit = spec.bootstrapKit;
         await unpackBootstrap(sandbox, kit, mounts.some((m) => m.type === 'bind' && isInside(m.source, kit) && m.source === m.target));

@@ -4,7 +4,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { NamespaceBackend } from '../../../src/engine/sandbox/namespace';
 import { mountsUnder, readMountinfoSync } from '../../../src/engine/sandbox/mountinfo';
-import { statePathFor } from '../../../src/engine/sandbox/state';
+import { privateDirFor, statePathFor } from '../../../src/engine/sandbox/state';
 import { specFor, ENV } from '../helpers';
 
 async function main(): Promise<void> {
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     userSwitch = e instanceof Error ? e.message : String(e);
   }
   await sb.destroy();
-  const after = { rootExists: existsSync(root), stateExists: existsSync(statePathFor(root)), mounts: mountsUnder(readMountinfoSync(), base).length };
+  const after = { rootExists: existsSync(root), stateExists: existsSync(statePathFor(root)), privateExists: existsSync(privateDirFor(root)), mounts: mountsUnder(readMountinfoSync(), base).length };
   process.stdout.write(JSON.stringify({ uid: process.getuid?.(), hostMountsDuringExec, checks, userSwitch, after, warnings, written: readFileSync(`${host}/written`, 'utf8') }) + '\n');
 }
 
