@@ -13,6 +13,8 @@ export const startParams = z.object({
    * pbulk.conf says (its limited_list, or a full build).
    */
   locations: z.array(location).optional(),
+  /** A full build of the tree even when pbulk.conf sets a limited_list (not with `locations`). */
+  full: z.boolean().optional(),
   /** Build slots; capped by the sandbox plan. */
   jobs: z.number().int().positive().optional(),
   /** Stop after scan and resolve (meta/pscan, meta/presolve). */
@@ -22,7 +24,7 @@ export const startParams = z.object({
    * starting a fresh one. Default true when the bulklog holds an unfinished build.
    */
   resume: z.boolean().optional(),
-});
+}).refine((p) => !(p.full && p.locations), 'a full build takes no locations');
 export type StartParams = z.infer<typeof startParams>;
 
 export const startResult = z.object({

@@ -141,7 +141,7 @@ export class Engine {
   async start(params: StartParams = {}): Promise<StartedRun> {
     if (this.current) throw new BusyError('a build is already running in this engine');
     let locations = params.locations;
-    if (locations === undefined && this.cfg.limitedList) {
+    if (locations === undefined && this.cfg.limitedList && !params.full) {
       const l = await readLimitedList(this.cfg.limitedList, this.cfg.pbulkVersion);
       const bad = l.problems.filter((p) => p.severity === 'error');
       if (bad.length > 0) throw new RequestError(bad.map((p) => `${p.file}:${p.range.start.line + 1}: ${p.message}`).join('\n'));
