@@ -13,8 +13,7 @@ import { buildPackageInfo, commonTarget, parsePackageMakefile } from './package'
 import type { CommonFile } from './package';
 import type { ParsedMakefile } from './makefile';
 import { forEachTextFile, readTextFiles, sliced } from './read';
-import { decodePackage, encodePackage, loadCache, sameStamp, saveCache, stampOf } from './cache';
-import type { CompactPackage, FileStamp, LoadedCache } from './cache';
+import { DiskIndex } from './disk-index';
 import type { ReadOptions, TextFile } from './read';
 import { optionalFiles } from './types';
 import type { CategoryEntry, CategoryInfo, OptionalFile, PackageInfo, TopLevel, TreeChange, TreeIndex } from './types';
@@ -77,11 +76,8 @@ export class PkgsrcTree {
   /** Bumped by every invalidation, so a load that raced with one does not store stale data. */
   private readonly epochs = new Map<string, number>();
   private epoch = 0;
-  /** The on-disk index (with `cacheFile`), and the stamps of what was loaded in this process. */
-  private disk?: LoadedCache;
-  private readonly stamps = new Map<string, FileStamp>();
-  private readonly commonStamps = new Map<string, FileStamp>();
-  private cacheDirty = false;
+  /** The on-disk index, with `cacheFile`. */
+  private readonly disk: DiskIndex | undefined;
   private saveTimer?: NodeJS.Timeout;
   private readonly fileLists = new Map<string, Promise<OptionalFile[]>>();
   private readonly commons = new Map<string, CommonFile>();
@@ -93,6 +89,7 @@ export class PkgsrcTree {
     private readonly options: TreeOptions = {},
   ) {
     this.root = resolve(root);
+    this.disk = options.cacheFile === undefined ? undefined : new DiskIndex(options.cacheFile, this.root);
   }
 
   topLevel(): Promise<TopLevel> {
@@ -174,8 +171,7 @@ export class PkgsrcTree {
       this.epoch++;
       this.fileLists.clear();
       this.commons.clear();
-      this.commonStamps.clear();
-      this.stamps.clear();
+      this.disk?.forgetAll();
       return { kind: 'root' };
     }
     if (rel.startsWith('..') || isAbsolute(rel)) return { kind: 'none' };
@@ -207,7 +203,7 @@ export class PkgsrcTree {
     if (third === 'Makefile.common') {
       const abs = join(this.root, cat, second!, third);
       this.commons.delete(abs);
-      this.commonStamps.delete(abs);
+      this.disk?.forgetCommon(abs);
       const paths = new Set(this.includers.get(abs) ?? []);
       if (relevant) paths.add(path);
       for (const p of paths) this.dropPackage(p);
@@ -226,8 +222,7 @@ export class PkgsrcTree {
   }
 
   private dropPackage(path: string): void {
-    this.stamps.delete(path);
-    this.disk?.packages.delete(path);
+    this.disk?.forgetPackage(path);
     this.pkgs.delete(path);
     this.pending.delete(path);
     this.epochs.set(path, (this.epochs.get(path) ?? 0) + 1);
@@ -333,7 +328,7 @@ export class PkgsrcTree {
       }
     };
     let read = paths.map((_, i) => i);
-    if (this.options.cacheFile !== undefined) read = await this.fromDisk(paths, (i, info) => store(i, info));
+    if (this.disk) read = await this.disk.take(paths, store);
     const build = (i: number, parsed: ParsedMakefile, f: TextFile) =>
       store(i, buildPackageInfo({ path: paths[i]!, makefile: f.file, parsed, readProblems: f.problems, commons: (c) => this.commons.get(c) }));
     // Each Makefile is parsed as soon as it is read and its text dropped; a package whose
@@ -341,7 +336,6 @@ export class PkgsrcTree {
     const waiting: [number, ParsedMakefile, TextFile][] = [];
     const unread: [number, TextFile][] = [];
     const wanted = new Set<string>();
-    if (read.length > 0) this.cacheDirty = true;
     await forEachTextFile(
       read.map((i) => `${this.root}/${paths[i]}/Makefile`),
       (k, f) => {
@@ -379,34 +373,7 @@ export class PkgsrcTree {
       const entries = await this.entriesFor(unread.map(([i]) => paths[i]!));
       for (const [i, f] of unread) store(i, await this.unreadablePackage(paths[i]!, f, entries.get(paths[i]!)));
     }
-    if (this.cacheDirty && this.options.cacheFile !== undefined) this.scheduleSave();
-  }
-
-  /**
-   * Takes from the on-disk index every package whose Makefile and Makefile.common files have
-   * the identity they had when it was saved; returns the indexes of the others, to be read.
-   */
-  private async fromDisk(paths: string[], store: (i: number, info: PackageInfo) => void): Promise<number[]> {
-    this.disk ??= loadCache(this.options.cacheFile!, this.root) ?? { packages: new Map(), commons: new Map() };
-    const disk = this.disk;
-    const commonOk = (file: string) => {
-      let now = this.commonStamps.get(file);
-      if (now === undefined && !this.commonStamps.has(file)) this.commonStamps.set(file, (now = stampOf(file)));
-      return disk.commons.has(file) && sameStamp(disk.commons.get(file)!, now ?? null);
-    };
-    const read: number[] = [];
-    await sliced(paths.length, (i) => {
-      const path = paths[i]!;
-      const stamp = stampOf(`${this.root}/${path}/Makefile`);
-      this.stamps.set(path, stamp);
-      const hit = disk.packages.get(path);
-      if (hit && stamp !== null && sameStamp(hit.stamp, stamp) && hit.row[4].every(commonOk)) {
-        const info = decodePackage(this.root, hit.row);
-        if (info) return store(i, info);
-      }
-      read.push(i);
-    });
-    return read;
+    if (this.disk?.dirty) this.scheduleSave();
   }
 
   private scheduleSave(): void {
@@ -420,28 +387,7 @@ export class PkgsrcTree {
 
   /** Writes the on-disk index now (with `cacheFile`); returns an error instead of throwing. */
   saveCache(): Error | undefined {
-    const file = this.options.cacheFile;
-    if (file === undefined || !this.cacheDirty) return undefined;
-    this.cacheDirty = false;
-    const rows: CompactPackage[] = [];
-    const commons = new Map<string, FileStamp>();
-    for (const [path, info] of this.pkgs) {
-      if (!this.stamps.has(path)) continue;
-      rows.push(encodePackage(info, this.stamps.get(path)!));
-      for (const inc of info.includes) if (!commons.has(inc)) commons.set(inc, this.commonStamps.get(inc) ?? stampOf(inc));
-    }
-    // Entries of the old index for packages not loaded here stay, unless a Makefile.common
-    // they were built from has changed since.
-    for (const [path, old] of this.disk?.packages ?? []) {
-      if (this.pkgs.has(path)) continue;
-      const incs = old.row[4];
-      if (!incs.every((inc) => !commons.has(inc) || sameStamp(commons.get(inc)!, this.disk!.commons.get(inc) ?? null))) continue;
-      for (const inc of incs) if (!commons.has(inc)) commons.set(inc, this.disk!.commons.get(inc) ?? null);
-      rows.push(old.row);
-    }
-    const err = saveCache(file, this.root, rows, commons);
-    this.disk = { packages: new Map(rows.map((r) => [r[0], { stamp: r[2], row: r }])), commons };
-    return err;
+    return this.disk?.save(this.pkgs);
   }
 
   /** Where each package is listed, for problems about missing directories and Makefiles. */
