@@ -17,7 +17,7 @@ import { CommandBackend } from '../src/engine/sandbox/command';
 import { NoneBackend } from '../src/engine/sandbox/none';
 import { removeTree } from '../src/engine/sandbox/remove';
 import { mountsUnder, readMountinfoSync } from '../src/engine/sandbox/mountinfo';
-import { loadExeca } from '../src/engine/sandbox/execa';
+import { loadExeca } from '../src/engine/execa';
 import type { SandboxBackend } from '../src/engine/sandbox/types';
 import { MKSANDBOX_RO_DIRS } from '../src/engine/sandbox/plan';
 import { BASELINE_SCRIPT, baselineArgs, benchSpec, makeHostDirs } from './lib/sandbox-fixture';

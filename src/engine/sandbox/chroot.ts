@@ -7,7 +7,7 @@
 import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { posix } from 'node:path';
-import { loadExeca } from './execa';
+import { loadExeca } from '../execa';
 import type { ExecOptions, ExecResult, SandboxBackend, SandboxSpec } from './types';
 import { SandboxError, errnoCode } from './errors';
 import { checkRootAndBase, hostPath, isInside, mkdirInside } from './paths';

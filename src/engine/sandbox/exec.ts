@@ -2,7 +2,7 @@
 // wrappers, e.g. `unshare --root` or `bwrap`, already in front); this adds the resource limits,
 // starts it in a process group of its own, streams or captures its output, and on timeout,
 // abort or sandbox teardown kills the whole group, not just the first process.
-import { loadExeca } from './execa';
+import { loadExeca } from '../execa';
 import type { Writable } from 'node:stream';
 import type { ExecLimits, ExecOptions, ExecResult } from './types';
 import { SandboxError } from './errors';

@@ -3,7 +3,7 @@
 // `sandbox cleanup` and a restarted engine remove what a killed engine left behind.
 import { posix } from 'node:path';
 import { mkdir, stat, unlink } from 'node:fs/promises';
-import { loadExeca } from './execa';
+import { loadExeca } from '../execa';
 import type { BackendName } from './types';
 import { SandboxError, errnoCode } from './errors';
 import { checkNoSymlinks, checkRootAndBase } from './paths';

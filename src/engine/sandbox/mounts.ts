@@ -4,7 +4,7 @@
 // kernel's `ro` flag. Overlay paths an option list cannot carry fall back to one `mount` per
 // entry, still with argument arrays.
 import { writeFile } from 'node:fs/promises';
-import { loadExeca } from './execa';
+import { loadExeca } from '../execa';
 import type { PlannedMount } from './layout';
 import { SandboxError } from './errors';
 import { hostPath } from './paths';

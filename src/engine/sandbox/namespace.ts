@@ -20,7 +20,7 @@ import { SnapshotStore } from './snapshot';
 import { runCommand } from './exec';
 import { findInside, findTool } from './tools';
 import { lookupUser, setprivArgs } from './users';
-import { loadExeca } from './execa';
+import { loadExeca } from '../execa';
 import { unpackBootstrap } from './chroot';
 
 export type NamespaceTool = 'bwrap' | 'unshare';

@@ -7,7 +7,7 @@ import { lstat, mkdir, readdir, rename, rmdir, stat, symlink, unlink } from 'nod
 import { lstatSync, readdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { loadExeca } from './execa';
+import { loadExeca } from '../execa';
 import { SandboxError, errnoCode } from './errors';
 import { processStartTime } from './procs';
 import { removeTree } from './remove';
