@@ -252,3 +252,9 @@ test('on-disk index: unchanged packages come from it, changed ones are read agai
   await blocked.index();
   assert.ok(blocked.saveCache() instanceof Error);
 });
+
+test('a slow disk: reading goes asynchronous with bounded concurrency and gives the same model', async () => {
+  const slow = await new PkgsrcTree(m.root, { slowFileMs: -1, concurrency: 4 }).index();
+  assert.deepEqual(slow.packages, idx.packages);
+  assert.deepEqual(slow.problems, idx.problems);
+});

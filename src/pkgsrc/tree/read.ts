@@ -13,6 +13,8 @@ export interface ReadOptions {
   maxBytes?: number;
   /** Parallel reads once reading has switched to asynchronous. Default 16. */
   concurrency?: number;
+  /** Mean ms per file above which reading switches to asynchronous. Default 2. */
+  slowFileMs?: number;
 }
 
 export interface TextFile {
@@ -187,7 +189,7 @@ export async function forEachTextFile(files: readonly string[], visit: (index: n
     } while (i < files.length && performance.now() - t0 < SLICE_MS);
     syncMs += performance.now() - t0;
     // A mean over many files, so a moment of CPU contention does not look like a slow disk.
-    if (i >= 32 && syncMs / i > SLOW_FILE_MS) break;
+    if (i >= 32 && syncMs / i > (opts.slowFileMs ?? SLOW_FILE_MS)) break;
     if (i < files.length) await yieldToLoop();
   }
   let next = i;
