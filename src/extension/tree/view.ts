@@ -34,6 +34,7 @@ export class PackagesView implements vscode.Disposable {
   private flushTimer?: NodeJS.Timeout;
   private readonly disposables: vscode.Disposable[] = [];
   private readyPromise: Promise<void>;
+  private generation = 0;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -74,8 +75,11 @@ export class PackagesView implements vscode.Disposable {
   }
 
   private async locate(): Promise<void> {
+    // Settings can change again while a search runs: only the latest one may apply its result.
+    const generation = ++this.generation;
     await vscode.commands.executeCommand('setContext', TREE_STATE_KEY, 'searching');
     const located = await locateTree();
+    if (generation !== this.generation) return;
     this.located = located;
     this.watcher?.dispose();
     this.watcher = undefined;
@@ -88,6 +92,7 @@ export class PackagesView implements vscode.Disposable {
       this.provider.setTree(tree);
       this.watch(located.root);
       const top = await tree.topLevel();
+      if (generation !== this.generation) return;
       this.log.info(`pkgsrc tree ${located.root}: ${top.categories.length} categories`);
       for (const p of top.problems) this.log.warn(`${p.file}:${p.range.start.line + 1}: ${p.message}`);
     }
