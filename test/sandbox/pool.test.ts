@@ -8,9 +8,10 @@ import { SandboxPool } from '../../src/engine/sandbox/pool';
 import { NoneBackend } from '../../src/engine/sandbox/none';
 import { ChrootBackend } from '../../src/engine/sandbox/chroot';
 import { SandboxError } from '../../src/engine/sandbox/errors';
+import { openRunSandboxes, planSandboxes } from '../../src/engine/sandbox/index';
 import { listStateFiles, readState } from '../../src/engine/sandbox/state';
 import { processesUsing } from '../../src/engine/sandbox/procs';
-import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, specFor } from './helpers';
+import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, specFor, withScratch } from './helpers';
 
 test('slots: acquire waits for a release, an abort cancels the wait, destroyAll ends every wait', async () => {
   const pool = await SandboxPool.create(new NoneBackend({ warn: () => undefined }), [specFor('/x/a', []), specFor('/x/b', [])], { warn: () => undefined });
@@ -88,3 +89,33 @@ for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
     }
   });
 }
+
+test('openRunSandboxes: scan and build slots named from chroot_dir, made together, removed together; none shares one host slot', async () => {
+  requireRoot();
+  await withScratch('pool', async (s, keep) => {
+    const host = hostTree(`${s}/host`);
+    const run = await openRunSandboxes({
+      plan: { chrootDir: `${s}/chroot/pkgsrc-test`, buildChroots: 2, scanProcs: 1, uid: 0 },
+      content: { pkgsrc: host, prefix: '/usr/pkg', pkgdb: '/usr/pkg/pkgdb' },
+      warn: () => undefined,
+    });
+    [...run.scan, ...run.build].map(keep);
+    assert.equal(run.plan.backend, 'chroot');
+    assert.deepEqual(run.scan.map((b) => b.root), [`${s}/chroot/pkgsrc-test-scan-1`]);
+    assert.deepEqual(run.build.map((b) => b.root), [`${s}/chroot/pkgsrc-test-build-1`, `${s}/chroot/pkgsrc-test-build-2`]);
+    const r = await run.build[1]!.exec(['ls', '-d', host, '/usr/pkg/pkgdb'], { env: { PATH: '/usr/bin:/bin' }, cwd: '/', capture: true });
+    assert.equal(r.stdout, `/usr/pkg/pkgdb\n${host}\n`);
+    await run.destroy();
+    assert.deepEqual(mountPointsUnder(s), []);
+    assert.deepEqual(await listStateFiles(`${s}/chroot`), []);
+
+    const moved = planSandboxes({ chrootDir: '/chroot/pkgsrc-2013Q4', base: `${s}/elsewhere`, uid: 0 });
+    assert.deepEqual(moved.buildRoots, [`${s}/elsewhere/pkgsrc-2013Q4-build-1`]);
+
+    const host1 = await openRunSandboxes({ plan: { buildChroots: 4 }, content: {}, warn: () => undefined });
+    assert.equal(host1.plan.backend, 'none');
+    assert.equal(host1.scan[0], host1.build[0]);
+    assert.equal(host1.build.length, 1);
+    await host1.destroy();
+  });
+});

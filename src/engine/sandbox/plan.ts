@@ -21,6 +21,8 @@ export interface PlanInput {
   /** Settings / CLI flags overriding the counts. */
   buildSlots?: number;
   scanSlots?: number;
+  /** A setting naming the directory for the sandboxes instead of chroot_dir's parent. */
+  base?: string;
   /** Defaults to the engine's own uid. */
   uid?: number;
 }
@@ -79,9 +81,10 @@ export function planSandboxes(input: PlanInput): SandboxPlan {
     if (build > 1 || scan > 1) warnings.push('without sandboxes builds and scans run one at a time on the host');
     return { backend, base: null, scanRoots: ['/'], buildRoots: ['/'], reason, warnings };
   }
-  if (!input.chrootDir) throw new SandboxError('bad-spec', `the ${backend} backend needs chroot_dir: the path prefix for the sandboxes`);
-  const dir = checkAbsolute(input.chrootDir, 'chroot_dir');
-  const base = posix.dirname(dir);
+  if (!input.chrootDir && !input.base) throw new SandboxError('bad-spec', `the ${backend} backend needs chroot_dir: the path prefix for the sandboxes`);
+  const given = input.chrootDir ? checkAbsolute(input.chrootDir, 'chroot_dir') : undefined;
+  const base = input.base ? checkAbsolute(input.base, 'sandbox base') : posix.dirname(given!);
+  const dir = posix.join(base, given ? posix.basename(given) : 'pkgsrc-bulk');
   if (base === '/') throw new SandboxError('bad-spec', `chroot_dir=${dir} would put sandboxes directly in '/': use a directory of their own, e.g. /chroot${dir}`);
   const names = (kind: string, n: number) => Array.from({ length: n }, (_v, i) => `${dir}-${kind}-${i + 1}`);
   return { backend, base, scanRoots: names('scan', scan), buildRoots: names('build', build), reason, warnings };
