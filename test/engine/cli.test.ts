@@ -107,7 +107,10 @@ function snapshot(ws: Workspace): Record<string, string> {
     success: sorted('success'),
     error: sorted('error'),
     presolve: norm(readFileSync(join(ws.bulklog, 'meta/presolve'), 'utf8')),
-    report: norm(readFileSync(join(ws.bulklog, 'meta/report.txt'), 'utf8')).replace(/^Build (start|end):.*$/gm, ''),
+    // Times differ between runs: the build start and end lines and the BUILD_START_DIR in links.
+    report: norm(readFileSync(join(ws.bulklog, 'meta/report.txt'), 'utf8'))
+      .replace(/^Build (start|end):.*$/gm, '')
+      .replace(/\/\d{8}\.\d{4}\//g, '/<start>/'),
     packages: readdirSync(join(ws.packages, 'All')).sort().join(' '),
     dirs: readdirSync(ws.bulklog).filter((d) => d !== 'meta' && !d.startsWith('.')).sort().join(' '),
   };

@@ -46,7 +46,10 @@ export async function listenSocket(o: SocketOptions): Promise<Server> {
   }
   const root = process.getuid?.() === 0;
   const owner = process.getuid?.() ?? 0;
+  const sockets = new Set<Socket>();
   const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
     const accept = (peer: PeerCredentials[] | undefined) => {
       const conn = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
       o.onConnection(conn, peer, socket);
@@ -74,12 +77,18 @@ export async function listenSocket(o: SocketOptions): Promise<Server> {
       resolve();
     });
   });
+  openSockets.set(server, sockets);
   await chmod(o.path, root ? 0o660 : 0o600);
   if (root && o.group) await chown(o.path, 0, o.group.gid);
   return server;
 }
 
+const openSockets = new WeakMap<Server, Set<Socket>>();
+
+/** Stops listening and drops the connected clients (server.close alone waits for them). */
 export async function closeSocket(server: Server, path: string): Promise<void> {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const s of openSockets.get(server) ?? []) s.destroy();
+  await closed;
   await unlink(path).catch(() => undefined);
 }
