@@ -1,7 +1,7 @@
 // Installs what the build, the tests and the demo need on a fresh Debian machine, and nothing
 // that is already there: Debian packages through apt-get, npm packages through `npm ci`.
 // Plain Node with no dependencies, because it runs before node_modules exists.
-//   node scripts/setup.mjs          bmake and the npm packages
+//   node scripts/setup.mjs          bmake, bubblewrap and the npm packages
 //   node scripts/setup.mjs --e2e    also chromium, ripgrep and the headless VS Code (see test/e2e)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -18,7 +18,8 @@ function dpkgHas(pkg) {
   return spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout?.includes('ok installed');
 }
 
-const wanted = [['bmake', () => have('bmake')]];
+// bubblewrap: the rootless sandbox backend's first choice (its tests run with it and with unshare).
+const wanted = [['bmake', () => have('bmake')], ['bubblewrap', () => have('bwrap')]];
 if (e2e) {
   wanted.push(['chromium', () => existsSync('/usr/bin/chromium')]);
   wanted.push(['ripgrep', () => have('rg')]);
