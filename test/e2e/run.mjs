@@ -58,22 +58,20 @@ async function runUiTests() {
   const files = readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort();
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 120_000, color: process.stdout.isTTY });
   if (opts.grep) mocha.grep(opts.grep);
-  mocha.rootHooks({
-    // What the page looked like when a test failed, for every page the test had open.
-    async afterEach() {
-      if (this.currentTest?.state !== 'failed') return;
-      const base = this.currentTest.fullTitle().replace(/[^\w.-]+/g, '_').slice(0, 100);
-      let i = 0;
-      for (const page of ctx.pages) {
-        const file = join(resultsDir, `ui-${base}-failure${i++ || ''}.png`);
-        await page.screenshot({ path: file }).catch(() => {});
-        console.log(`  screenshot: ${file}`);
-      }
-    },
-  });
+  // What the pages looked like when a test or a hook failed.
+  const shots = [];
+  const onFail = (test) => {
+    const base = test.fullTitle().replace(/[^\w.-]+/g, '_').slice(0, 100);
+    let i = 0;
+    for (const page of ctx.pages) {
+      const file = join(resultsDir, `ui-${base}-failure${i++ || ''}.png`);
+      shots.push(page.screenshot({ path: file }).then(() => console.log(`  screenshot: ${file}`), () => {}));
+    }
+  };
   for (const f of files) mocha.addFile(join(dir, f));
   await mocha.loadFilesAsync();
-  const failures = await new Promise((resolve) => mocha.run(resolve));
+  const failures = await new Promise((resolve) => mocha.run(resolve).on('fail', onFail));
+  await Promise.all(shots);
   mocha.dispose();
   return failures === 0;
 }

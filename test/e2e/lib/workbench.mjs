@@ -73,16 +73,44 @@ export function treeRows(pane) {
   return pane.locator('.monaco-list-row');
 }
 
-/** Runs a command from the command palette by its exact title ("Category: Title"). */
-export async function runCommand(page, title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = await waitFor(page.locator('.quick-input-widget input.input'), 'the command palette');
-  await input.fill('>' + title);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  await waitFor(row, `the command "${title}" in the palette`);
+export const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Opens a quick input (F1, Ctrl+P) and types `text` into it, and finds `row` in its list. An
+ * editor that takes the focus just then closes the quick input: open it again, up to 3 times.
+ */
+async function quickInput(page, key, text, rowOf, what) {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input.input');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press(key);
+      await waitFor(input, what, { timeout: 10_000 });
+      await input.fill(text, { timeout: 5000 });
+      const row = rowOf(widget);
+      await waitFor(row, `${JSON.stringify(text)} to list its entry in ${what}`, { timeout: attempt < 3 ? 10_000 : 30_000 });
+      return row;
+    } catch (e) {
+      if (attempt >= 3 || (await input.isVisible())) throw e;
+    }
+  }
+}
+
+/**
+ * Runs a command from the command palette by its exact title ("Category: Title"). `opensInput`:
+ * the command shows a quick pick of its own, so the widget stays open.
+ */
+export async function runCommand(page, title, { opensInput = false } = {}) {
+  // Exactly this title: "View: Close All Editors" must not pick "... in Group".
+  const label = page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) });
+  const row = await quickInput(page, 'F1', '>' + title, (w) => w.locator('.monaco-list-row', { has: label }).first(), 'the command palette');
   await row.click();
-  await waitFor(page.locator('.quick-input-widget'), 'the command palette to close', { state: 'hidden' });
+  if (opensInput) {
+    await waitFor(page.locator('.quick-input-widget input.input:not([placeholder^="Type the name of a command"])'), `the input of "${title}"`);
+  } else {
+    await waitFor(page.locator('.quick-input-widget'), 'the command palette to close', { state: 'hidden' });
+  }
 }
 
 /** The tab of an open editor, by its label. */
@@ -119,13 +147,8 @@ export async function screenshot(page, name, { clip, docs = false } = {}) {
 
 /** Opens a workspace file through Quick Open (Ctrl+P) by its path relative to the folder. */
 export async function quickOpen(page, relPath) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  const input = await waitFor(page.locator('.quick-input-widget input.input'), 'Quick Open');
-  await input.fill(relPath);
   const base = relPath.split('/').pop();
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first();
-  await waitFor(row, `"${relPath}" in Quick Open`);
+  await quickInput(page, 'Control+P', relPath, (w) => w.locator('.monaco-list-row', { hasText: base }).first(), 'Quick Open');
   await page.keyboard.press('Enter');
   await waitFor(page.locator('.quick-input-widget'), 'Quick Open to close', { state: 'hidden' });
   await waitFor(editorTab(page, base).and(page.locator('.active')), `the editor tab of ${base}`);

@@ -6,9 +6,11 @@ import { after, before, describe, it } from 'mocha';
 import { ctx } from '../lib/context.mjs';
 import {
   editorTab,
+  escapeRegExp,
   mainPage,
   regionOf,
   resetWindow,
+  runCommand,
   screenshot,
   showContainer,
   treeRows,
@@ -18,12 +20,10 @@ import {
 
 /** A row of a tree view, by its label (the name the row starts with) and, optionally, its description. */
 function row(pane, label, description) {
-  let r = treeRows(pane).filter({ has: pane.page().locator('.label-name', { hasText: new RegExp(`^${escape(label)}$`) }) });
+  let r = treeRows(pane).filter({ has: pane.page().locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
   if (description) r = r.filter({ has: pane.page().locator('.label-description', { hasText: description }) });
   return r;
 }
-
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A package and two consecutive words of its COMMENT that no other COMMENT and no package path
@@ -87,19 +87,13 @@ describe('scenario 1 (UI): browsing the pkgsrc tree', () => {
 
   it('"Go to package..." finds a package by its COMMENT', async () => {
     const { pkg, phrase } = packageByCommentPhrase(ctx.workspace.packages);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    const input = await waitFor(page.locator('.quick-input-widget input.input'), 'the command palette');
-    await input.fill('>Go to package');
-    const command = page.locator('.quick-input-widget .monaco-list-row', { hasText: /Go to package/i }).first();
-    await waitFor(command, 'the "Go to package..." command');
-    await command.click();
+    await runCommand(page, 'pkgsrc: Go to Package...', { opensInput: true });
     await waitFor(page.locator('.quick-input-widget .monaco-list-row').first(), 'the package list');
-    await input.fill(phrase);
+    await page.locator('.quick-input-widget input.input').fill(phrase);
     const rows = page.locator('.quick-input-widget .monaco-list-row');
     const hit = rows.filter({ hasText: pkg.path }).first();
     await waitFor(hit, `${pkg.path} for "${phrase}"`);
-    assert.match(await rows.first().innerText(), new RegExp(escape(pkg.path)), `"${phrase}" puts ${pkg.path} first`);
+    assert.match(await rows.first().innerText(), new RegExp(escapeRegExp(pkg.path)), `"${phrase}" puts ${pkg.path} first`);
     await screenshot(page, 'go-to-package', { clip: await regionOf(page, '.quick-input-widget'), docs: true });
     await hit.click();
     await makefileOpens(page, pkg.path);
