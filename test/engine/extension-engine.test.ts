@@ -40,13 +40,18 @@ test('a detached engine survives its client: start, go away, re-attach, see the 
 
   const again = await attachEngine(meta);
   assert.ok(again, 'the engine still listens after its client went away');
+  // Listening before hello: the build may finish between the answer and the next line.
+  const finished = new Promise<void>((resolve) => again.client.on(build.StageChanged, (e) => e.stage === 'finished' && resolve()));
   const h = await again.client.hello('reloaded window');
   assert.equal(h.pid, hello.pid);
-  if (h.status.stage !== 'finished') await new Promise<void>((resolve) => again.client.on(build.StageChanged, (e) => e.stage === 'finished' && resolve()));
+  if (h.status.stage !== 'finished') await finished;
   const st = await again.client.request(build.Status, {});
   assert.equal(st.counts.done, 2);
   assert.ok(existsSync(join(meta, 'timeline')), 'meta/timeline written');
-  await again.client.request(engineP.Shutdown, {});
+  // The engine closes the socket as it exits; the answer to shutdown may not make it out first.
+  const closed = new Promise<void>((resolve) => again.client.connection.onClose(() => resolve()));
+  void again.client.request(engineP.Shutdown, {}).catch(() => undefined);
+  await closed;
   again.client.connection.dispose();
   assert.match(readFileSync(join(logs, 'engine.log'), 'utf8'), /listening on/);
 });

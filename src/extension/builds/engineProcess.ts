@@ -87,7 +87,10 @@ export async function connectEngine(o: EngineLaunch): Promise<Connected> {
   const [cmd, ...pre] = [...(o.prefix ?? []), o.node];
   // execa is ESM-only; import() works in the CommonJS bundle and under tsx alike.
   const { execa } = await import('execa');
+  // The child gets the log file's descriptor itself (execa hands integers to spawn unchanged;
+  // its types list only 3 to 9): no pipe to this process, which a window reload would break.
   const fd = openSync(o.logFile, 'a');
+  const out = fd as unknown as 'inherit';
   let child;
   try {
     child = execa(cmd!, [...pre, ...args], {
@@ -95,8 +98,8 @@ export async function connectEngine(o: EngineLaunch): Promise<Connected> {
       cleanup: false,
       reject: false,
       stdin: 'ignore',
-      stdout: fd,
-      stderr: fd,
+      stdout: out,
+      stderr: out,
       env: { ELECTRON_RUN_AS_NODE: '1' },
     });
   } finally {
