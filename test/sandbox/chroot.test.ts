@@ -3,7 +3,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, lstatSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, lstatSync, readlinkSync, symlinkSync } from 'node:fs';
 import { ChrootBackend } from '../../src/engine/sandbox/chroot';
 import { SandboxError } from '../../src/engine/sandbox/errors';
 import { readState, statePathFor, privateDirFor } from '../../src/engine/sandbox/state';
@@ -209,5 +209,19 @@ test('paths with spaces, commas and a backslash are mounted at the same path (es
     assert.ok(mountPointsUnder(`${BASE}/spaces`).includes(`${BASE}/spaces${host}`));
     await sb.destroy();
     assertGone(`${BASE}/spaces`);
+  });
+});
+
+test('a base reached through a symlink is used by its real path', async () => {
+  requireRoot();
+  await withScratch('chroot', async (s, keep) => {
+    const host = hostTree(`${s}/host`);
+    mkdirSync(BASE, { recursive: true });
+    symlinkSync(BASE, `${s}/linked-base`);
+    const sb = keep(await backend().create(specFor(`${s}/linked-base/via-link`, [host])));
+    assert.equal(sb.root, `${BASE}/via-link`);
+    assert.ok(mountPointsUnder(`${BASE}/via-link`).length > 5);
+    await sb.destroy();
+    assertGone(`${BASE}/via-link`);
   });
 });

@@ -10,10 +10,10 @@ import { posix } from 'node:path';
 import { loadExeca } from '../execa';
 import type { ExecOptions, ExecResult, SandboxBackend, SandboxSpec } from './types';
 import { SandboxError, errnoCode } from './errors';
-import { checkRootAndBase, hostPath, isInside, mkdirInside } from './paths';
+import { hostPath, isInside, mkdirInside } from './paths';
 import { planLayout, type Layout, type PlannedMount } from './layout';
 import { buildSkeleton } from './skeleton';
-import { claimName, defaultWarn, prepareBase, teardownByState, type Warn } from './lifecycle';
+import { claimName, defaultWarn, prepareRootAndBase, teardownByState, type Warn } from './lifecycle';
 import { mountAll } from './mounts';
 import { OwnedSandbox } from './owned';
 import { privateDirFor, readState, type StateFile } from './state';
@@ -69,8 +69,7 @@ export class ChrootBackend implements SandboxBackend {
     if (process.getuid?.() !== 0) {
       throw new SandboxError('not-supported', 'the chroot backend needs root (it bind-mounts host directories); as a normal user use the namespace backend');
     }
-    const { root, base } = checkRootAndBase(spec.root, spec.base ?? this.options.base);
-    await prepareBase(base);
+    const { root, base } = await prepareRootAndBase(spec.root, spec.base ?? this.options.base);
     const layout = planLayout(spec, root, { createMissingRw: true });
     for (const n of layout.notes) if (!n.includes('does not exist here')) this.warn(n);
     const state = await claimName({ root, base, backend: 'chroot', persistent: this.options.persistent ?? false, warn: this.warn });

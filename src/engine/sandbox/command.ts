@@ -7,8 +7,8 @@
 import { access, constants, lstat } from 'node:fs/promises';
 import type { SandboxBackend, SandboxSpec } from './types';
 import { SandboxError, errnoCode } from './errors';
-import { checkAbsolute, checkRootAndBase, hostPath } from './paths';
-import { claimName, defaultWarn, prepareBase, runUserScript, teardownByState, type Warn } from './lifecycle';
+import { checkAbsolute, hostPath } from './paths';
+import { claimName, defaultWarn, prepareRootAndBase, runUserScript, teardownByState, type Warn } from './lifecycle';
 import { ChrootSandbox, sameInside, unpackBootstrap } from './chroot';
 import { mountsUnder, readMountinfo } from './mountinfo';
 import { readState } from './state';
@@ -46,8 +46,7 @@ export class CommandBackend implements SandboxBackend {
     if (process.getuid?.() !== 0) throw new SandboxError('not-supported', 'the command backend enters the sandbox by chroot, which needs root');
     const createScript = await this.checkScript(this.options.createScript, 'chroot_create');
     const deleteScript = this.options.deleteScript ? await this.checkScript(this.options.deleteScript, 'chroot_delete') : undefined;
-    const { root, base } = checkRootAndBase(spec.root, spec.base ?? this.options.base);
-    await prepareBase(base);
+    const { root, base } = await prepareRootAndBase(spec.root, spec.base ?? this.options.base);
     const state = await claimName({
       root, base, backend: 'command', persistent: this.options.persistent ?? false, warn: this.warn, createScript,
       ...(deleteScript ? { deleteScript } : {}),

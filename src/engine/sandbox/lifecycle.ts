@@ -2,11 +2,11 @@
 // dead owner first), and tear a sandbox down from what its state file says, which is also how
 // `sandbox cleanup` and a restarted engine remove what a killed engine left behind.
 import { posix } from 'node:path';
-import { mkdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, realpath, stat, unlink } from 'node:fs/promises';
 import { loadExeca } from '../execa';
 import type { BackendName } from './types';
 import { SandboxError, errnoCode } from './errors';
-import { checkNoSymlinks, checkRootAndBase } from './paths';
+import { checkRootAndBase } from './paths';
 import {
   StateFile, currentHolder, newHolder, readState, statePathFor, privateDirFor,
   type OwnerRecord, type StateView,
@@ -28,11 +28,23 @@ export interface ClaimRequest {
   warn: Warn;
 }
 
-/** Makes sure the base exists as a real directory (no symlink on the way). */
-export async function prepareBase(base: string): Promise<void> {
-  await mkdir(base, { recursive: true, mode: 0o755 });
-  await checkNoSymlinks(base, 'sandbox base');
-  if (!(await stat(base)).isDirectory()) throw new SandboxError('unsafe-path', `sandbox base ${base} is not a directory`);
+/**
+ * Checks root and base, creates the base, and resolves it if it is reached through a symlink
+ * (a /chroot that links to a data disk): from then on the canonical path is used, so every
+ * later check on the path compares like with like.
+ */
+export async function prepareRootAndBase(specRoot: string, specBase: string | undefined): Promise<{ root: string; base: string }> {
+  const { root, base } = checkRootAndBase(specRoot, specBase);
+  let real: string;
+  try {
+    await mkdir(base, { recursive: true, mode: 0o755 });
+    real = await realpath(base);
+  } catch (e) {
+    throw new SandboxError('unsafe-path', `cannot create the sandbox base ${base} (${errnoCode(e) ?? String(e)})`);
+  }
+  if (!(await stat(real)).isDirectory()) throw new SandboxError('unsafe-path', `sandbox base ${base} is not a directory`);
+  if (real === base) return { root, base };
+  return checkRootAndBase(posix.join(real, posix.basename(root)), real);
 }
 
 export async function claimName(req: ClaimRequest): Promise<StateFile> {

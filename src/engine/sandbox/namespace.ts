@@ -9,10 +9,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { ExecOptions, ExecResult, SandboxBackend, SandboxSpec } from './types';
 import { SandboxError, errnoCode } from './errors';
-import { checkRootAndBase, hostPath, isInside, mkdirInside } from './paths';
+import { hostPath, isInside, mkdirInside } from './paths';
 import { planLayout, type PlannedMount } from './layout';
 import { buildSkeleton } from './skeleton';
-import { claimName, defaultWarn, prepareBase, teardownByState, type Warn } from './lifecycle';
+import { claimName, defaultWarn, prepareRootAndBase, teardownByState, type Warn } from './lifecycle';
 import { OwnedSandbox } from './owned';
 import { privateDirFor, readState, type StateFile } from './state';
 import { fstabText } from './mounts';
@@ -131,8 +131,7 @@ export class NamespaceBackend implements SandboxBackend {
 
   async create(spec: SandboxSpec): Promise<NamespaceSandbox> {
     const { tool, path: toolPath } = this.tool();
-    const { root, base } = checkRootAndBase(spec.root, spec.base ?? this.options.base);
-    await prepareBase(base);
+    const { root, base } = await prepareRootAndBase(spec.root, spec.base ?? this.options.base);
     await (this.probed ??= this.probe(tool, toolPath));
     const layout = planLayout(spec, root, { createMissingRw: true });
     for (const n of layout.notes) if (!n.includes('does not exist here')) this.warn(n);
