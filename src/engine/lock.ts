@@ -41,11 +41,16 @@ function bootId(): string {
   }
 }
 
-/** Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), or null. */
+/**
+ * Start time of a live process in clock ticks since boot (field 22 of /proc/PID/stat), or
+ * null when it is gone or a zombie (killed, not yet reaped: it holds nothing any more).
+ */
 function startTime(pid: number): string | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z' || fields[0] === 'X') return null;
+    return fields[19] ?? null;
   } catch {
     return null;
   }

@@ -4,9 +4,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PackageBuild, removeLogDir, type BuildOutcome } from '../../src/engine/builder/builder';
 import type { BuildJob } from '../../src/engine/builder/job';
-import { hostBackend } from '../../src/engine/host-sandbox';
 import type { EngineConfig } from '../../src/engine/config/types';
-import { makeWorkspace, workspaceConfig } from './harness';
+import { hostSandbox, makeWorkspace, workspaceConfig } from './harness';
 import { packageMakefile, type SmallPackage } from './tree';
 
 const pkgs: SmallPackage[] = [
@@ -21,8 +20,12 @@ function job(pkgname: string, location: string, depends: string[] = []): BuildJo
 }
 
 async function build(cfg: EngineConfig, j: BuildJob, phases: string[] = []): Promise<BuildOutcome> {
-  const sandbox = await hostBackend.create({ root: '/', roDirs: [], rwDirs: [], copyDirs: [], createDirs: [], dev: false, proc: false });
-  return new PackageBuild(cfg, { sandbox, index: 0 }, j, { phase: (p) => phases.push(p) }).run();
+  const sandbox = await hostSandbox();
+  try {
+    return await new PackageBuild(cfg, { sandbox, index: 0 }, j, { phase: (p) => phases.push(p) }).run();
+  } finally {
+    await sandbox.destroy();
+  }
 }
 
 test('pkg-build sequence: build, up to date, failure with kept logs, archives', async (t) => {
@@ -80,7 +83,8 @@ test('cancel stops the running phase and reports cancelled', async (t) => {
   const ws = makeWorkspace('builder-cancel', [{ path: 'devel/slow', distname: 'slow-1.0', buildSeconds: 30 }]);
   t.after(() => ws.remove());
   const cfg = workspaceConfig(ws);
-  const sandbox = await hostBackend.create({ root: '/', roDirs: [], rwDirs: [], copyDirs: [], createDirs: [], dev: false, proc: false });
+  const sandbox = await hostSandbox();
+  t.after(() => sandbox.destroy());
   const ac = new AbortController();
   const t0 = Date.now();
   const run = new PackageBuild(cfg, { sandbox, index: 0 }, job('slow-1.0', 'devel/slow'), {

@@ -8,6 +8,8 @@ import type { EngineConfig } from '../../src/engine/config/types';
 import { defaultSettings, type EngineSettings } from '../../src/engine/config/settings';
 import { loadEngineConfig } from '../../src/engine/config/load';
 import { formatProblem } from '../../src/pkgsrc/problem';
+import { createBackend, defaultSpec } from '../../src/engine/sandbox';
+import type { Sandbox } from '../../src/engine/sandbox/types';
 import { writeSmallTree, type SmallPackage } from './tree';
 
 export interface Workspace {
@@ -118,4 +120,9 @@ export async function loadWorkspaceConfig(ws: Workspace, settings: Partial<Engin
   const r = await loadEngineConfig(ws.conf, { ...defaultSettings(), ...settings });
   if (!r.config) throw new Error(r.problems.filter((p) => p.severity === 'error').map(formatProblem).join('\n'));
   return r.config;
+}
+
+/** The host itself as a sandbox (the sandbox layer's `none` backend), for tests of engine parts. */
+export async function hostSandbox(): Promise<Sandbox> {
+  return createBackend('none', { warn: () => undefined }).create(defaultSpec('/'));
 }

@@ -4,13 +4,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScanCache } from '../../src/pkgsrc/scan/cache';
 import { parseScan } from '../../src/pkgsrc/scan/parse';
-import { hostBackend } from '../../src/engine/host-sandbox';
 import { ScanRunner } from '../../src/engine/scan/runner';
 import { listLocations } from '../../src/engine/scan/subdirs';
 import { fullScan, limitedScan } from '../../src/engine/scan/phase';
 import { limitedLocations } from '../../src/engine/scan/limited-list';
 import type { EngineConfig } from '../../src/engine/config/types';
-import { backdate, makeWorkspace, workspaceConfig } from './harness';
+import { backdate, hostSandbox, makeWorkspace, workspaceConfig } from './harness';
 import { packageMakefile, type SmallPackage } from './tree';
 
 const tree: SmallPackage[] = [
@@ -29,7 +28,12 @@ async function setup(name: string, packages = tree) {
   const ws = makeWorkspace(name, packages);
   const cfg = workspaceConfig(ws);
   mkdirSync(cfg.metaDir, { recursive: true });
-  const box = await hostBackend.create({ root: '/', roDirs: [], rwDirs: [], copyDirs: [], createDirs: [], dev: false, proc: false });
+  const box = await hostSandbox();
+  const remove = ws.remove;
+  ws.remove = () => {
+    void box.destroy();
+    remove();
+  };
   return { ws, cfg, box };
 }
 

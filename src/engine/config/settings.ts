@@ -14,8 +14,12 @@ export const settingsSchema = z
     scanTimeoutMs: z.number().int().positive().default(300_000),
     /** Kill one build phase after this long (ms); the package fails in that phase. 0: never. */
     phaseTimeoutMs: z.number().int().nonnegative().default(0),
-    /** Sandbox backend for scans and builds. */
-    sandbox: z.enum(['none', 'namespace', 'chroot', 'command']).default('none'),
+    /**
+     * Sandbox backend for scans and builds. Default: from pbulk.conf, as the sandbox plan
+     * decides (no chroot_dir: none; chroot_create: command; else chroot as root, namespace
+     * otherwise).
+     */
+    sandbox: z.enum(['none', 'namespace', 'chroot', 'command']).optional(),
     /** Where sandboxes are created (a directory of their own); default chroot_dir's parent. */
     sandboxBase: z.string().optional(),
     /** Build order: pbulk's depth, PBULK_WEIGHT sums, or the weighted critical path. */

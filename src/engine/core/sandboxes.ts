@@ -1,8 +1,12 @@
-// The sandboxes of one run: one for scanning (pbulk-index runs share it) and one per build
-// slot. Until the sandbox layer's pool is wired in, everything runs on the host in one slot.
+// The sandboxes of one run, from the sandbox layer: the plan follows pbulk.conf (chroot_dir,
+// build_chroots, chroot_create/chroot_delete) unless a setting or flag names the backend; the
+// slots hold pbulk.conf's directories plus the directories of the configured tools (make,
+// pkg_*), which may live outside the system directories a sandbox sees. One scan sandbox
+// serves all parallel pbulk-index runs.
+import { dirname, isAbsolute } from 'node:path';
 import type { EngineConfig } from '../config/types';
+import { openRunSandboxes } from '../sandbox';
 import type { Sandbox } from '../sandbox/types';
-import { hostBackend } from '../host-sandbox';
 
 export interface RunSandboxes {
   backend: string;
@@ -12,10 +16,46 @@ export interface RunSandboxes {
   destroy(): Promise<void>;
 }
 
+const SYSTEM_PREFIXES = ['/bin/', '/sbin/', '/usr/bin/', '/usr/sbin/', '/lib/', '/usr/lib/'];
+
+/** Directories of absolute tool paths outside the system directories every sandbox has. */
+export function toolDirs(cfg: EngineConfig): string[] {
+  const tools = [cfg.make[0], cfg.pkgAdd[0], cfg.pkgDelete[0], cfg.pkgInfo[0], cfg.tar[0]];
+  const dirs = new Set<string>();
+  for (const t of tools) {
+    if (!t || !isAbsolute(t) || SYSTEM_PREFIXES.some((p) => t.startsWith(p))) continue;
+    if (t.startsWith(cfg.prefix + '/')) continue; // restored from the bootstrap kit instead
+    dirs.add(dirname(t));
+  }
+  return [...dirs];
+}
+
 export async function openSandboxes(cfg: EngineConfig, jobs: number): Promise<RunSandboxes> {
-  const spec = { root: '/', roDirs: [], rwDirs: [], copyDirs: [], createDirs: [], dev: false, proc: false };
-  const box = await hostBackend.create(spec);
-  const warnings = jobs > hostBackend.maxSlots ? [`the ${hostBackend.name} sandbox backend runs one build at a time (asked for ${jobs})`] : [];
-  void cfg;
-  return { backend: hostBackend.name, scan: box, build: [box], warnings, destroy: () => box.destroy() };
+  const warnings: string[] = [];
+  const s = cfg.settings;
+  const run = await openRunSandboxes({
+    plan: {
+      ...(cfg.chrootDir ? { chrootDir: cfg.chrootDir } : {}),
+      ...(cfg.buildChroots ? { buildChroots: cfg.buildChroots } : {}),
+      ...(cfg.chrootCreate ? { chrootCreate: cfg.chrootCreate } : {}),
+      ...(cfg.chrootDelete ? { chrootDelete: cfg.chrootDelete } : {}),
+      ...(s.sandbox ? { backend: s.sandbox } : {}),
+      ...(s.sandboxBase ? { base: s.sandboxBase } : {}),
+      buildSlots: jobs,
+      scanSlots: 1,
+    },
+    content: {
+      pkgsrc: cfg.pkgsrc,
+      bulklog: cfg.bulklog,
+      packages: cfg.packages,
+      prefix: cfg.prefix,
+      pkgdb: cfg.pkgdb,
+      varbase: cfg.varbase,
+      ...(cfg.bootstrapKit ? { bootstrapKit: cfg.bootstrapKit } : {}),
+      extraRo: toolDirs(cfg),
+      ...(cfg.metaDir.startsWith(cfg.bulklog + '/') ? {} : { extraRw: [cfg.metaDir] }),
+    },
+    warn: (m) => warnings.push(m),
+  });
+  return { backend: run.plan.backend, scan: run.scan[0]!, build: run.build, warnings, destroy: () => run.destroy() };
 }
