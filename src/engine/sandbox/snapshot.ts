@@ -69,7 +69,7 @@ export class SnapshotStore {
     return p;
   }
 
-  private async make(source: string): Promise<string> {
+  private async make(source: string, attempt = 1): Promise<string> {
     const key = `${source.replace(/^\//, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'root'}-${fingerprint(source)}`;
     const final = posix.join(this.dir, key);
     try {
@@ -83,11 +83,17 @@ export class SnapshotStore {
     const cp = requireTool('cp', 'to copy /etc into the sandbox');
     const r = await (await loadExeca()).execa(cp, ['-a', '--', `${source}/.`, tmp], { reject: false, stdin: 'ignore', env: { LC_ALL: 'C' }, extendEnv: false });
     if (r.exitCode !== 0) {
+      const lines = String(r.stderr).trim().split('\n');
+      // Files that vanished during the copy (useradd swapping /etc/passwd+ in): /etc was
+      // changing under us; take a fresh snapshot of the new state.
+      if (attempt < 3 && lines.every((l) => /No such file or directory/.test(l))) {
+        await removeTree(tmp, this.base);
+        return this.make(source, attempt + 1);
+      }
       if (process.getuid?.() === 0) {
         await removeTree(tmp, this.base).catch(() => undefined);
         throw new SandboxError('bad-spec', `copying ${source} failed: ${String(r.stderr).trim()}`);
       }
-      const lines = String(r.stderr).trim().split('\n');
       this.warnings.push(`copy of ${source}: ${lines.length} entr${lines.length === 1 ? 'y' : 'ies'} unreadable to this user were left out (first: ${lines[0]})`);
     }
     if (source === '/etc') await setUtc(tmp);
