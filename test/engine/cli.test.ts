@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './cli-harness';
-import { makeWorkspace, writePbulkConf, type Workspace } from './harness';
+import { backdate, makeWorkspace, writePbulkConf, type Workspace } from './harness';
 import type { SmallPackage } from './tree';
 
 function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
@@ -22,6 +22,7 @@ const small: SmallPackage[] = [
 test('build, scan, rebuild and status on the command line, with pbulk-style lines and exit codes', async (t) => {
   const ws = makeWorkspace('cli', small);
   t.after(() => ws.remove());
+  backdate(ws.pkgsrc);
   const b = run('build', '-c', ws.conf);
   assert.equal(b.code, 1, b.stderr);
   assert.match(b.stdout, /^\[\d+\/3\] Starting build of  libfoo-1\.0$/m);
@@ -35,8 +36,11 @@ test('build, scan, rebuild and status on the command line, with pbulk-style line
   assert.match(limited.stdout, /Successfully built libfoo-1\.0 \(up to date\)/);
   const sc = run('scan', '-c', ws.conf, '--json', 'devel/app');
   assert.equal(sc.code, 0, sc.stderr);
-  const events = sc.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; records?: number });
-  assert.equal(events.find((e) => e.event === 'scanFinished')!.records, 3);
+  const events = sc.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; records?: number; cached?: number });
+  const scanned = events.find((e) => e.event === 'scanFinished')!;
+  assert.equal(scanned.records, 3);
+  // The earlier builds left every location in the scan cache, and nothing changed since.
+  assert.equal(scanned.cached, 3);
   assert.ok(!existsSync(join(ws.bulklog, 'meta/pbuild')));
   const rb = run('rebuild', '-c', ws.conf, '--failed');
   assert.equal(rb.code, 2, 'nothing failed in a scan-only bulklog');

@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import path, { join } from 'node:path';
 import { Engine } from '../../src/engine/core/engine';
 import type { EventName, EventPayload } from '../../src/engine/core/events';
 import { parsePbuild } from '../../src/pkgsrc/bulklog';
-import { loadWorkspaceConfig, makeWorkspace } from './harness';
+import { loadWorkspaceConfig, makeWorkspace, writePbulkConf } from './harness';
+import { writeMkConf } from '../fixtures/mk';
 import { packageMakefile, type SmallPackage } from './tree';
 
 const tree: SmallPackage[] = [
@@ -142,4 +144,41 @@ test('cycles and unresolvable dependencies stop the run with pbulk\'s message', 
   assert.match(r2.error ?? '', /^Unresolvable dependencies found, exiting:\ndevel\/gone$/);
   const r3 = await (await engine.start({ resume: false })).done;
   assert.match(r3.error ?? '', /Global dependency resolution failed/);
+});
+
+test('unprivileged_user: configure, build and install run as that user when the engine is root', async (t) => {
+  const root = process.getuid?.() === 0;
+  const user = root ? 'nobody' : userInfo().username;
+  const ws = makeWorkspace('engine-user', [
+    { path: 'devel/lib', distname: 'lib-1.0', extra: [`FIXTURE_EXPECT_USER=${user}`] },
+    { path: 'devel/app', distname: 'app-1.0', depends: ['devel/lib'], destdir: 'destdir', extra: [`FIXTURE_EXPECT_USER=${user}`] },
+  ]);
+  t.after(() => ws.remove());
+  // Work directories where the unprivileged user may write, as a real setup has them.
+  const work = join(ws.dir, 'work');
+  mkdirSync(work);
+  chmodSync(work, 0o1777);
+  writeMkConf(ws.pkgsrc, { localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages, wrkObjDir: work });
+  writePbulkConf(ws, { unprivileged_user: 'nobody' });
+  const engine = new Engine(await loadWorkspaceConfig(ws));
+  const r = await (await engine.start()).done;
+  assert.equal(r.error, undefined);
+  const failed = readdirSync(ws.bulklog).filter((d) => d.endsWith('-1.0'));
+  const logs = failed.flatMap((d) => readdirSync(join(ws.bulklog, d)).map((f) => `${d}/${f}:\n${readFileSync(join(ws.bulklog, d, f), 'utf8')}`));
+  assert.deepEqual(states(ws.bulklog), { 'lib-1.0': 'done', 'app-1.0': 'done' }, logs.join('\n'));
+});
+
+test('an engine on a bulklog written by real pbulk reports its states from the files', async (t) => {
+  const ws = makeWorkspace('engine-real', [{ path: 'devel/a', distname: 'a-1.0' }]);
+  t.after(() => ws.remove());
+  const real = path.resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
+  cpSync(join(real, 'meta'), join(ws.bulklog, 'meta'), { recursive: true });
+  const engine = new Engine(await loadWorkspaceConfig(ws));
+  await engine.load();
+  const s = engine.status();
+  assert.equal(s.total, 63);
+  assert.deepEqual(
+    { done: s.counts.done, failed: s.counts.failed, ind: s.counts['indirect-failed'], pre: s.counts.prefailed, indpre: s.counts['indirect-prefailed'] },
+    { done: 12, failed: 17, ind: 29, pre: 4, indpre: 1 },
+  );
 });

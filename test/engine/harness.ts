@@ -1,7 +1,7 @@
 // A build workspace for engine tests: a pkgsrc tree, bulklog, packages, prefix and pkgdb under
 // /var/tmp/pkgsrc-bulk-*, a real pbulk.conf naming them (and the pkg_* stand-ins), and the
 // tree's mk.conf agreeing with it, as a bootstrap kit's mk.conf agrees with pbulk.conf.
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pkgTools, writeMkConf } from '../fixtures/mk';
 import type { EngineConfig } from '../../src/engine/config/types';
@@ -25,6 +25,8 @@ export interface Workspace {
 
 export function makeWorkspace(name: string, packages: SmallPackage[] | ((pkgsrc: string) => void), confExtra: Record<string, string> = {}): Workspace {
   const dir = mkdtempSync(`/var/tmp/pkgsrc-bulk-${name}-`);
+  // mkdtemp makes it private; an unprivileged build user must be able to reach the tree.
+  chmodSync(dir, 0o755);
   const ws: Workspace = {
     dir,
     pkgsrc: join(dir, 'pkgsrc'),
