@@ -157,6 +157,9 @@ test('a directory not made by us is never taken over: create refuses and leaves 
     await assert.rejects(backend().create(specFor(`${s}/base/theirs`, [])), (e: unknown) => e instanceof SandboxError && e.code === 'foreign');
     assert.ok(existsSync(`${s}/base/theirs/keep`));
     assert.equal(existsSync(statePathFor(`${s}/base/theirs`)), false);
+    mkdirSync(`${s}/base/empty-theirs`);
+    await assert.rejects(backend().create(specFor(`${s}/base/empty-theirs`, [])), (e: unknown) => e instanceof SandboxError && e.code === 'foreign');
+    assert.ok(existsSync(`${s}/base/empty-theirs`), 'even an empty directory of someone else stays');
     await assert.rejects(backend().create(specFor(`${s}/base/x`, [`${s}`])), /contains the sandbox root/);
     await assert.rejects(backend().create(specFor(`${s}/base/x`, [], { createDirs: [{ path: '/usr/bin/evil', mode: 0o755 }] })), /inside the mount of \/usr\/bin/);
   });

@@ -9,14 +9,14 @@ import { release } from 'node:os';
 import { posix } from 'node:path';
 import { loadExeca } from '../execa';
 import type { ExecOptions, ExecResult, SandboxBackend, SandboxSpec } from './types';
-import { SandboxError, errnoCode } from './errors';
+import { SandboxError } from './errors';
 import { hostPath, isInside, mkdirInside } from './paths';
 import { planLayout, type Layout, type PlannedMount } from './layout';
 import { buildSkeleton } from './skeleton';
-import { claimName, defaultWarn, prepareRootAndBase, teardownByState, type Warn } from './lifecycle';
+import { claimName, defaultWarn, makeRoot, prepareRootAndBase, rollBack, type Warn } from './lifecycle';
 import { mountAll } from './mounts';
 import { OwnedSandbox } from './owned';
-import { privateDirFor, readState, type StateFile } from './state';
+import { privateDirFor, type StateFile } from './state';
 import { OVERLAY_MARKER, SnapshotStore } from './snapshot';
 import { runCommand } from './exec';
 import { findInside, requireTool } from './tools';
@@ -78,21 +78,13 @@ export class ChrootBackend implements SandboxBackend {
       await this.fill(sandbox, state, spec, layout, root, base);
       return sandbox;
     } catch (e) {
-      await this.undo(state, root, e);
+      await rollBack(state, root, e, this.warn);
       throw e;
     }
   }
 
   private async fill(sandbox: ChrootSandbox, state: StateFile, spec: SandboxSpec, layout: Layout, root: string, base: string): Promise<void> {
-    try {
-      await mkdir(root, { mode: 0o755 });
-    } catch (e) {
-      if (errnoCode(e) === 'EEXIST') {
-        throw new SandboxError('foreign', `${root} already exists and was not made by pkgsrc-bulk (no state file); remove it yourself or choose another chroot_dir`);
-      }
-      throw e;
-    }
-    await state.append([{ kind: 'root' }]);
+    await makeRoot(state, root);
     const priv = privateDirFor(root);
     await mkdir(priv, { mode: 0o700 });
     await state.append([{ kind: 'private' }]);
@@ -130,18 +122,6 @@ export class ChrootBackend implements SandboxBackend {
     await mountAll(root, ordered, `${priv}/fstab`);
     await state.append([{ kind: 'mounted' }]);
     if (spec.bootstrapKit) await unpackBootstrap(sandbox, spec.bootstrapKit, await sameInside(root, spec.bootstrapKit));
-  }
-
-  /** Rolls a failed create back; a failure of the rollback is reported with the original error. */
-  private async undo(state: StateFile, root: string, cause: unknown): Promise<void> {
-    try {
-      const view = await readState(state.path);
-      if (view) await teardownByState(view, { warn: this.warn });
-    } catch (e) {
-      this.warn(`could not roll back sandbox ${root} after a failed create (${cause instanceof Error ? cause.message : String(cause)}): ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      await state.close();
-    }
   }
 
   /** One real overlay mount + unmount per backend instance decides between overlay and copy. */

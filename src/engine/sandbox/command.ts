@@ -8,10 +8,9 @@ import { access, constants, lstat } from 'node:fs/promises';
 import type { SandboxBackend, SandboxSpec } from './types';
 import { SandboxError, errnoCode } from './errors';
 import { checkAbsolute, hostPath } from './paths';
-import { claimName, defaultWarn, prepareRootAndBase, runUserScript, teardownByState, type Warn } from './lifecycle';
+import { claimName, defaultWarn, prepareRootAndBase, rollBack, runUserScript, type Warn } from './lifecycle';
 import { ChrootSandbox, sameInside, unpackBootstrap } from './chroot';
 import { mountsUnder, readMountinfo } from './mountinfo';
-import { readState } from './state';
 
 export interface CommandBackendOptions {
   /** pbulk.conf chroot_create: called as `script <sandbox dir>`. */
@@ -85,15 +84,7 @@ export class CommandBackend implements SandboxBackend {
       if (spec.bootstrapKit) await unpackBootstrap(sandbox, spec.bootstrapKit, await sameInside(root, spec.bootstrapKit));
       return sandbox;
     } catch (e) {
-      if (!(e instanceof SandboxError && e.code === 'foreign')) {
-        try {
-          const view = await readState(state.path);
-          if (view) await teardownByState(view, { warn: this.warn });
-        } catch (e2) {
-          this.warn(`could not roll back sandbox ${root}: ${e2 instanceof Error ? e2.message : String(e2)}`);
-        }
-      }
-      await state.close();
+      await rollBack(state, root, e, this.warn);
       throw e;
     }
   }

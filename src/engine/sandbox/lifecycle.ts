@@ -88,6 +88,36 @@ export function checkStateConsistent(view: StateView): void {
   }
 }
 
+/**
+ * Creates the root with an exclusive mkdir, recording it only once it is ours. A directory that
+ * is already there belongs to someone else: the claim is given up at once (so no teardown of
+ * ours can ever touch that directory) and the create fails.
+ */
+export async function makeRoot(state: StateFile, root: string): Promise<void> {
+  try {
+    await mkdir(root, { mode: 0o755 });
+  } catch (e) {
+    if (errnoCode(e) !== 'EEXIST') throw e;
+    await state.release();
+    throw new SandboxError('foreign', `${root} already exists and was not made by pkgsrc-bulk (no state file); remove it yourself or choose another chroot_dir`);
+  }
+  await state.append([{ kind: 'root' }]);
+}
+
+/** Undoes a failed create from its state file, unless the claim was already given up. */
+export async function rollBack(state: StateFile, root: string, cause: unknown, warn: Warn): Promise<void> {
+  try {
+    if (state.released) return;
+    const view = await readState(state.path);
+    if (view) await teardownByState(view, { warn });
+  } catch (e) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    warn(`could not roll back sandbox ${root} after a failed create (${why}): ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    await state.close();
+  }
+}
+
 export interface ReapOptions {
   warn: Warn;
   /** Take over even a persistent sandbox (explicit `sandbox destroy`). */

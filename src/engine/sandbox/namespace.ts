@@ -8,13 +8,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { ExecOptions, ExecResult, SandboxBackend, SandboxSpec } from './types';
-import { SandboxError, errnoCode } from './errors';
+import { SandboxError } from './errors';
 import { hostPath, isInside, mkdirInside } from './paths';
 import { planLayout, type PlannedMount } from './layout';
 import { buildSkeleton } from './skeleton';
-import { claimName, defaultWarn, prepareRootAndBase, teardownByState, type Warn } from './lifecycle';
+import { claimName, defaultWarn, makeRoot, prepareRootAndBase, rollBack, type Warn } from './lifecycle';
 import { OwnedSandbox } from './owned';
-import { privateDirFor, readState, type StateFile } from './state';
+import { privateDirFor, type StateFile } from './state';
 import { fstabText } from './mounts';
 import { SnapshotStore } from './snapshot';
 import { runCommand } from './exec';
@@ -137,13 +137,7 @@ export class NamespaceBackend implements SandboxBackend {
     for (const n of layout.notes) if (!n.includes('does not exist here')) this.warn(n);
     const state = await claimName({ root, base, backend: 'namespace', persistent: this.options.persistent ?? false, warn: this.warn });
     try {
-      try {
-        await mkdir(root, { mode: 0o755 });
-      } catch (e) {
-        if (errnoCode(e) === 'EEXIST') throw new SandboxError('foreign', `${root} already exists and was not made by pkgsrc-bulk (no state file); remove it yourself or choose another chroot_dir`);
-        throw e;
-      }
-      await state.append([{ kind: 'root' }]);
+      await makeRoot(state, root);
       const priv = privateDirFor(root);
       await mkdir(priv, { mode: 0o700 });
       await state.append([{ kind: 'private' }]);
@@ -178,14 +172,7 @@ export class NamespaceBackend implements SandboxBackend {
       }
       return sandbox;
     } catch (e) {
-      try {
-        const view = await readState(state.path);
-        if (view) await teardownByState(view, { warn: this.warn });
-      } catch (e2) {
-        this.warn(`could not roll back sandbox ${root}: ${e2 instanceof Error ? e2.message : String(e2)}`);
-      } finally {
-        await state.close();
-      }
+      await rollBack(state, root, e, this.warn);
       throw e;
     }
   }

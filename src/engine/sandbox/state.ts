@@ -202,8 +202,12 @@ export class StateFile {
     await this.fh.write(steps.map((s) => JSON.stringify(s) + '\n').join(''));
   }
 
+  /** Set once the file is removed: the name may belong to someone else from then on. */
+  released = false;
+
   /** The sandbox is gone: remove the state file. Only the current holder ever calls this. */
   async release(): Promise<void> {
+    this.released = true;
     await this.close();
     await unlink(this.path).catch((e: unknown) => {
       if (errnoCode(e) !== 'ENOENT') throw e;
