@@ -56,7 +56,7 @@ test('ulimit lines become limits; others are reported', () => {
 });
 
 test('settings JSON: defaults, unknown keys and bad values refused with the field and position', () => {
-  assert.equal(parseSettings('{}', 's.json').priority, 'depth');
+  assert.equal(parseSettings('{}', 's.json').priority, 'critical-path');
   assert.equal(parseSettings('{"jobs": 4, "priority": "critical-path"}', 's.json').jobs, 4);
   assert.throws(() => parseSettings('{"jbos": 4}', 's.json'), /s\.json: .*jbos/);
   assert.throws(() => parseSettings('{"jobs": 0}', 's.json'), /s\.json: jobs:/);

@@ -22,8 +22,14 @@ export const settingsSchema = z
     sandbox: z.enum(['none', 'namespace', 'chroot', 'command']).optional(),
     /** Where sandboxes are created (a directory of their own); default chroot_dir's parent. */
     sandboxBase: z.string().optional(),
-    /** Build order: pbulk's depth, PBULK_WEIGHT sums, or the weighted critical path. */
-    priority: z.enum(['depth', 'weight', 'critical-path']).default('depth'),
+    /**
+     * Build order: pbulk's depth (most dependents first), weight sums over dependents, or the
+     * critical path (the heaviest chain of dependents first, which finishes soonest). Weights
+     * are PBULK_WEIGHT, else the package's build time in an earlier run.
+     */
+    priority: z.enum(['depth', 'weight', 'critical-path']).default('critical-path'),
+    /** Build times of earlier runs; default `<bulklog>.build-times.json` beside the bulklog. */
+    timesFile: z.string().optional(),
     /** Scan cache file; default `<bulklog>.scan-cache.json` beside the bulklog. */
     scanCache: z.string().optional(),
     /** Reuse cached scan records whose SCAN_DEPENDS files are unchanged. */

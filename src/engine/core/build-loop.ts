@@ -15,6 +15,7 @@ import type { Sandbox } from '../sandbox/types';
 import { Scheduler } from '../scheduler';
 import type { EventHub } from './events';
 import { cleanInterrupted, readFinished } from './resume';
+import type { BuildTimes } from './times';
 
 export interface RunningInfo {
   pkgname: string;
@@ -38,12 +39,17 @@ export interface BuildLoopInput {
   /** Live view for status requests. */
   running: Map<string, RunningInfo>;
   onScheduler?: (s: Scheduler) => void;
+  /** Build times of earlier runs: weights for the scheduler, updated as packages build. */
+  times?: BuildTimes;
 }
 
 export type BuildLoopResult = { ok: true; scheduler: Scheduler; cancelled: boolean } | { ok: false; error: string };
 
 export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult> {
-  const { cfg, hub, runId, records, signal } = inp;
+  const { cfg, hub, runId, records, signal, times } = inp;
+  // Weights: PBULK_WEIGHT where the tree sets it, else how long the package took last time,
+  // else the median of the known times (a package never built costs a typical build).
+  const typical = times?.median();
   const sched = new Scheduler(
     records.map((r) => ({
       pkgname: r.pkgname,
@@ -51,7 +57,7 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
       skipReason: r.record.fields.find((f) => f.key === 'PKG_SKIP_REASON')?.value,
       failReason: r.record.fields.find((f) => f.key === 'PKG_FAIL_REASON')?.value,
       location: r.location,
-      weight: weightOf(r.record),
+      weight: weightOf(r.record) ?? times?.get(r.pkgname) ?? typical,
     })),
     { priority: cfg.settings.priority },
   );
@@ -100,6 +106,7 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     }
     const ok = out.kind !== 'failed';
     await (ok ? success : error).append(pkgname);
+    if (out.kind === 'built') times?.set(pkgname, Date.now() - startedAt);
     await timeline.append(formatTimelineLine({ pkgname, slot, start: startedAt, end: Date.now(), state: ok ? 'done' : 'failed' }));
     if (ok) removeLogDir(cfg, pkgname);
     const { indirect } = sched.complete(i, ok);

@@ -28,6 +28,7 @@ import { EventHub } from './events';
 import { preBuild } from './prebuild';
 import { readPresolve } from './presolve';
 import { readFinished } from './resume';
+import { BuildTimes } from './times';
 import { readRunState, sameRequest, writeRunState, type RunState } from './run-state';
 import { openSandboxes } from './sandboxes';
 
@@ -255,6 +256,7 @@ export class Engine {
         signal,
         running: this.running,
         onScheduler: (s) => (this.scheduler = s),
+        times: await BuildTimes.load(cfg.settings.timesFile ?? `${cfg.bulklog.replace(/\/+$/, '')}.build-times.json`),
       });
       if (!loop.ok) {
         this.error(loop.error, 'build-graph', join(cfg.metaDir, 'presolve'));

@@ -1,0 +1,102 @@
+// `npm run bench -- engine`: the build engine's figures, each against a baseline measured in
+// the same run (see docs/benchmarks.md):
+//  - scan: `make pbulk-index` over a generated tree with 1 and 2 workers (baseline: 1 worker),
+//    and incremental rescans through the scan cache (baseline: the cold scan, target <= 1/50);
+//  - resolve: the largest real pscan, with the resolve library (bench/lib/resolve-child.ts,
+//    shared with bench/resolve.ts), time and peak memory (baseline: read + split the file);
+//  - schedule: simulated makespan on the real full presolve with N slots and synthetic
+//    durations (baseline: max(critical path, total work / N), target <= 1.05);
+//  - overhead: what the engine adds per package beyond make's and pkg_*'s own time (baseline:
+//    the same commands in a plain loop).
+//   --packages=N (default 2000)  --seed=S (default 1)  --overhead=N (default 30)  --only=scan,resolve,schedule,overhead
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Benchmark } from './run';
+import { fmtMs, table } from './util';
+import { scanBench } from './lib/engine-scan';
+import { loadPresolve, scheduleBench, VARIANTS } from './lib/engine-schedule';
+import { overheadBench } from './lib/engine-overhead';
+
+const DATA = join(__dirname, '../../shared/data/scan-2013q1-full');
+
+function arg(args: string[], name: string, def: string): string {
+  return args.find((x) => x.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
+}
+
+async function resolveChild(mode: 'baseline' | 'resolve'): Promise<{ total: number; cpu: number; maxRssMB: number; records: number }> {
+  const { execa } = await import('execa');
+  const r = await execa(process.execPath, ['--import', 'tsx', join(__dirname, 'lib/resolve-child.ts'), mode, join(DATA, 'pscan.gz')], { cwd: join(__dirname, '..') });
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { total: number; cpu: number; maxRssMB: number; records: number };
+}
+
+const bench: Benchmark = {
+  async run(args) {
+    const packages = Number(arg(args, 'packages', '2000'));
+    const seed = Number(arg(args, 'seed', '1'));
+    const only = arg(args, 'only', 'scan,resolve,schedule,overhead').split(',');
+
+    if (only.includes('scan')) {
+      const s = await scanBench(packages, seed);
+      console.log(`### scan: ${s.locations} locations -> ${s.records} records${s.failed ? `, ${s.failed} failed` : ''}\n`);
+      table(
+        ['run', 'time', 'per location', 'vs baseline'],
+        [
+          ['cold, 1 worker (baseline)', fmtMs(s.cold1), fmtMs(s.cold1 / s.locations), '1.00'],
+          ['cold, 2 workers', fmtMs(s.cold2), fmtMs(s.cold2 / s.locations), (s.cold2 / s.cold1).toFixed(2)],
+          ['incremental, nothing changed', fmtMs(s.warm2), fmtMs(s.warm2 / s.locations), `1/${Math.round(s.cold2 / s.warm2)} of cold (2 workers)`],
+          [`incremental, ${s.edited} Makefiles edited`, fmtMs(s.edited2), fmtMs(s.edited2 / s.locations), `1/${Math.round(s.cold2 / s.edited2)} of cold (2 workers)`],
+        ],
+      );
+      console.log();
+    }
+
+    if (only.includes('resolve')) {
+      if (!existsSync(join(DATA, 'pscan.gz'))) {
+        console.log(`resolve: ${DATA}/pscan.gz not found; skipped\n`);
+      } else {
+        const b = await resolveChild('baseline');
+        const r = await resolveChild('resolve');
+        console.log(`### resolve: real full pscan, ${r.records} records\n`);
+        table(
+          ['run', 'time', 'CPU', 'peak RSS', 'vs baseline'],
+          [
+            ['baseline: read + gunzip + split lines', fmtMs(b.total), fmtMs(b.cpu), `${Math.round(b.maxRssMB)} MB`, '1.00'],
+            ['read + parse + resolveGlobal', fmtMs(r.total), fmtMs(r.cpu), `${Math.round(r.maxRssMB)} MB`, (r.total / b.total).toFixed(2)],
+          ],
+        );
+        console.log();
+      }
+    }
+
+    if (only.includes('schedule')) {
+      if (!existsSync(join(DATA, 'presolve.gz'))) {
+        console.log(`schedule: ${DATA}/presolve.gz not found; skipped\n`);
+      } else {
+        const records = loadPresolve(join(DATA, 'presolve.gz'));
+        const rows = scheduleBench(records, [2, 4, 8, 16, 64], VARIANTS, seed);
+        console.log(`### schedule: real presolve, ${records.length} packages, synthetic log-normal durations (seed ${seed})\n`);
+        table(
+          ['slots', 'priority', 'makespan', 'lower bound', 'ratio (target <= 1.05)'],
+          rows.map((r) => [r.slots, r.variant, Math.round(r.makespan), Math.round(r.bound), r.ratio.toFixed(3)]),
+        );
+        console.log();
+      }
+    }
+
+    if (only.includes('overhead')) {
+      const n = Number(arg(args, 'overhead', '30'));
+      const o = await overheadBench(n);
+      console.log(`### overhead: ${o.packages} packages built one at a time\n`);
+      table(
+        ['run', 'time', 'per package', 'vs baseline'],
+        [
+          ['baseline: the same commands in a plain loop', fmtMs(o.direct), fmtMs(o.direct / o.packages), '1.00'],
+          ['engine (build stage)', fmtMs(o.engine), fmtMs(o.engine / o.packages), (o.engine / o.direct).toFixed(2)],
+        ],
+      );
+      console.log(`\nEngine overhead per package: ${fmtMs((o.engine - o.direct) / o.packages)}\n`);
+    }
+  },
+};
+
+export default bench;
