@@ -53,7 +53,7 @@ export class ChrootBackend implements SandboxBackend {
   readonly maxSlots = Number.POSITIVE_INFINITY;
   private readonly warn: Warn;
   private readonly snapshots = new Map<string, SnapshotStore>();
-  private overlayWorks: boolean | undefined;
+  private overlayWorks: Promise<boolean> | undefined;
 
   constructor(private readonly options: HostBackendOptions = {}) {
     this.warn = options.warn ?? defaultWarn;
@@ -125,12 +125,16 @@ export class ChrootBackend implements SandboxBackend {
   }
 
   /** One real overlay mount + unmount per backend instance decides between overlay and copy. */
-  private async overlaySupported(state: StateFile, priv: string, lower: string): Promise<boolean> {
-    if (this.overlayWorks !== undefined) return this.overlayWorks;
+  private overlaySupported(state: StateFile, priv: string, lower: string): Promise<boolean> {
+    // Sandboxes created at once wait for the first one's answer.
+    return (this.overlayWorks ??= this.probeOverlay(state, priv, lower));
+  }
+
+  private async probeOverlay(state: StateFile, priv: string, lower: string): Promise<boolean> {
     // A probe that worked once for this base and kernel is remembered beside the snapshots.
     const marker = posix.join(posix.dirname(lower), OVERLAY_MARKER);
     try {
-      if ((await readFile(marker, 'utf8')) === release()) return (this.overlayWorks = true);
+      if ((await readFile(marker, 'utf8')) === release()) return true;
     } catch {
       // not probed yet
     }
@@ -143,10 +147,12 @@ export class ChrootBackend implements SandboxBackend {
     const umount = requireTool('umount', 'to unmount the sandbox');
     const r = await (await loadExeca()).execa(mount, ['-t', 'overlay', '-o', `lowerdir=${lower},upperdir=${probe}/upper,workdir=${probe}/work`, 'overlay', `${probe}/mnt`], { reject: false, stdin: 'ignore' });
     if (r.exitCode === 0) await (await loadExeca()).execa(umount, [`${probe}/mnt`], { reject: false, stdin: 'ignore' });
-    this.overlayWorks = r.exitCode === 0;
-    if (this.overlayWorks) await writeFile(marker, release()).catch(() => undefined);
-    if (!this.overlayWorks) this.warn(`overlayfs is not usable here (${String(r.stderr).trim()}); /etc is copied into each sandbox instead`);
-    return this.overlayWorks;
+    if (r.exitCode === 0) {
+      await writeFile(marker, release()).catch(() => undefined);
+      return true;
+    }
+    this.warn(`overlayfs is not usable here (${String(r.stderr).trim()}); /etc is copied into each sandbox instead`);
+    return false;
   }
 }
 
