@@ -95,3 +95,14 @@ test('cancel stops the running phase and reports cancelled', async (t) => {
   assert.deepEqual(await run, { kind: 'cancelled' });
   assert.ok(Date.now() - t0 < 10_000);
 });
+
+test('a phase that runs past phaseTimeoutMs is killed and the package fails there, saying why', async (t) => {
+  const ws = makeWorkspace('builder-timeout', [{ path: 'devel/hang', distname: 'hang-1.0', buildSeconds: 30 }]);
+  t.after(() => ws.remove());
+  const cfg = workspaceConfig(ws, {}, { phaseTimeoutMs: 700 });
+  const t0 = Date.now();
+  const out = await build(cfg, job('hang-1.0', 'devel/hang'));
+  assert.ok(Date.now() - t0 < 15_000);
+  assert.equal(out.kind === 'failed' && out.phase, 'build');
+  assert.match(readFileSync(join(ws.bulklog, 'hang-1.0/build.log'), 'utf8'), /pkgsrc-bulk: .* killed after 700 ms \(phaseTimeoutMs\)/);
+});

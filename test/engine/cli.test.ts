@@ -169,3 +169,13 @@ test('kill -9 at random points, then resume: the final bulklog equals an uninter
   assert.equal(last.code, 1, `seed ${seed}, kills at ${kills.join(', ')} ms: ${last.stderr}`);
   assert.deepEqual(snapshot(ws), want, `seed ${seed}, kills at ${kills.join(', ')} ms (PKGSRC_BULK_KILL_SEED=${seed} repeats it)`);
 });
+
+test('a missing make is a clear configuration error, not a crash', async (t) => {
+  const ws = makeWorkspace('cli-nomake', small);
+  t.after(() => ws.remove());
+  writePbulkConf(ws, { make: '/nonexistent/bmake' });
+  const r = run('build', '-c', ws.conf);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /cannot run make=\/nonexistent\/bmake/);
+  assert.doesNotMatch(r.stderr, /internal error/);
+});

@@ -98,17 +98,21 @@ test('scan failures are reported and the rest carries on', async (t) => {
   const pk: SmallPackage[] = [
     { path: 'devel/ok', distname: 'ok-1.0' },
     { path: 'devel/err', distname: 'err-1.0', extra: ['FIXTURE_SCAN_FAIL=yes'] },
+    { path: 'devel/junk', distname: 'junk-1.0', extra: ['FIXTURE_SCAN_OUTPUT=garbage'] },
+    { path: 'devel/nul', distname: 'nul-1.0', extra: ['FIXTURE_SCAN_OUTPUT=nul'] },
   ];
   const { ws, cfg, box } = await setup('scan-fail', pk);
   t.after(() => ws.remove());
   const runner = new ScanRunner(cfg, box, { concurrency: 2, env });
-  const out = await fullScan(cfg, runner, ['devel/ok', 'devel/err', 'devel/nodir', 'bad entry'], []);
+  const out = await fullScan(cfg, runner, ['devel/ok', 'devel/err', 'devel/nodir', 'bad entry', 'devel/junk', 'devel/nul'], []);
   assert.equal(out.ok, true);
-  assert.deepEqual(out.failures.map((f) => f.location).sort(), ['bad entry', 'devel/err', 'devel/nodir']);
+  assert.deepEqual(out.failures.map((f) => f.location).sort(), ['bad entry', 'devel/err', 'devel/nodir', 'devel/nul']);
+  assert.match(out.failures.find((f) => f.location === 'devel/nul')!.message, /NUL bytes/);
   assert.match(out.failures.find((f) => f.location === 'devel/err')!.message, /FIXTURE_SCAN_FAIL/);
   const stderr = meta(cfg, 'pscan.stderr');
   assert.match(stderr, /^pbulk-scan: Scan failed for devel\/err$/m);
   assert.match(stderr, /^pbulk-scan: Scan failed for devel\/nodir$/m);
+  assert.match(stderr, /^pbulk-scan: pbulk-index output not recognized for devel\/junk$/m);
   assert.deepEqual(out.records.map((r) => r.pkgname), ['ok-1.0']);
 });
 

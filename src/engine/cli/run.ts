@@ -18,6 +18,7 @@ export interface CliIo {
 const defaultIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
 
 export function outcomeCode(r: RunResult): number {
+  if (r.setup) return EXIT.usage;
   if (r.error !== undefined || r.cancelled) return EXIT.failed;
   return r.counts.failed + r.counts['indirect-failed'] > 0 ? EXIT.failed : EXIT.ok;
 }

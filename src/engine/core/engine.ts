@@ -20,7 +20,8 @@ import type { EngineConfig } from '../config/types';
 import type { Sandbox } from '../sandbox/types';
 import { Scheduler } from '../scheduler';
 import { ScanRunner } from '../scan/runner';
-import { listLocations } from '../scan/subdirs';
+import { listLocations, SubdirError } from '../scan/subdirs';
+import { SandboxError } from '../sandbox/errors';
 import { fullScan, limitedScan } from '../scan/phase';
 import { readLimitedList } from '../scan/limited-list';
 import { runBuildLoop, type RunningInfo } from './build-loop';
@@ -36,6 +37,8 @@ export interface RunResult {
   runId: string;
   /** A fatal problem stopped the run (scan, resolve, cycles): pbulk's message. */
   error?: string;
+  /** The run could not even begin: sandboxes could not be made, make could not list the tree. */
+  setup?: boolean;
   cancelled: boolean;
   counts: Record<BuildState, number>;
   total: number;
@@ -222,14 +225,23 @@ export class Engine {
       await preBuild(cfg, cfg.settings.socket ? [cfg.settings.socket] : [join(cfg.metaDir, 'engine.sock')]);
     }
     await writeRunState(cfg.metaDir, state);
-    const boxes = await openSandboxes(cfg, this.jobs(params));
+    let boxes;
+    try {
+      boxes = await openSandboxes(cfg, this.jobs(params));
+    } catch (e) {
+      if (!(e instanceof SandboxError)) throw e;
+      const message = `cannot make the sandboxes: ${e.message}`;
+      this.error(message, 'sandbox', cfg.configFile);
+      this.setStage('failed');
+      return result({ error: message, setup: true });
+    }
     for (const w of boxes.warnings) this.hub.emit('error', { severity: 'warning', message: w, code: 'sandbox', time: Date.now() });
     try {
       if (state.stage === 'scan') {
         const err = await this.scanPhase(state, boxes.scan, signal);
         if (err !== undefined || signal.aborted) {
           this.setStage(signal.aborted ? 'cancelled' : 'failed');
-          return result(err !== undefined ? { error: err } : {});
+          return result(err !== undefined ? { error: err.message, ...(err.setup ? { setup: true } : {}) } : {});
         }
         state.stage = 'build';
         await writeRunState(cfg.metaDir, state);
@@ -296,8 +308,8 @@ export class Engine {
     }
   }
 
-  /** Scan and resolve; returns pbulk's fatal message, or undefined when presolve is ready. */
-  private async scanPhase(state: RunState, box: Sandbox, signal: AbortSignal): Promise<string | undefined> {
+  /** Scan and resolve; returns the fatal problem, or undefined when presolve is ready. */
+  private async scanPhase(state: RunState, box: Sandbox, signal: AbortSignal): Promise<{ message: string; setup?: boolean } | undefined> {
     const cfg = this.cfg;
     this.setStage('scanning');
     const t0 = Date.now();
@@ -318,12 +330,28 @@ export class Engine {
       signal,
       onProgress: (p) => this.hub.emit('scanProgress', { runId: state.runId, ...p, time: Date.now() }),
     });
+    // make must run at all; otherwise every location would fail with the same message.
+    // (In / there is no Makefile to read, so only the program itself is tried.)
+    const probe = await box.exec([...cfg.make, '-V', 'MAKE_VERSION'], { env, cwd: '/', capture: true, limits: { timeoutMs: cfg.settings.scanTimeoutMs } }).catch((e: Error) => e);
+    if (probe instanceof Error || probe.exitCode !== 0) {
+      const why = probe instanceof Error ? probe.message : probe.exitCode === null ? `killed by ${probe.signal ?? 'a signal'}` : (probe.stderr ?? '').trim() || `exit status ${probe.exitCode}`;
+      const message = `cannot run make=${cfg.make.join(' ')}: ${why}`;
+      this.error(message, 'make', cfg.configFile);
+      return { message, setup: true };
+    }
     let out;
     try {
       if (state.locations) {
         out = await limitedScan(cfg, runner, state.locations);
       } else {
-        const listing = await listLocations(cfg, box, env, concurrency, signal);
+        let listing;
+        try {
+          listing = await listLocations(cfg, box, env, concurrency, signal);
+        } catch (e) {
+          if (!(e instanceof SubdirError || e instanceof SandboxError)) throw e;
+          this.error(e.message, 'scan', join(cfg.pkgsrc, 'Makefile'));
+          return { message: e.message, setup: true };
+        }
         out = await fullScan(cfg, runner, listing.locations, listing.warnings);
       }
     } finally {
@@ -337,11 +365,13 @@ export class Engine {
       failures: out.failures,
       durationMs: Date.now() - t0,
     });
-    for (const f of out.failures) this.hub.emit('error', { severity: 'warning', message: f.message, code: 'scan-failed', time: Date.now() });
+    for (const f of out.failures) {
+      this.hub.emit('error', { severity: 'warning', message: f.message, code: 'scan-failed', location: { file: join(cfg.pkgsrc, f.location, 'Makefile'), line: 0, character: 0 }, time: Date.now() });
+    }
     this.setStage('resolving');
     if (!out.ok) {
       this.error(out.error!, 'resolve', join(cfg.metaDir, 'presolve-err.log'));
-      return out.error;
+      return { message: out.error! };
     }
     return undefined;
   }
