@@ -28,15 +28,13 @@ export function lookupUser(etc: string, user: string): UserIds {
   if (!pw || pw.length < 7) {
     throw new SandboxError('bad-spec', `user '${user}' not found in ${etc}/passwd (unprivileged_user must exist in the sandbox's /etc)`);
   }
+  // An empty or odd id field must not read as 0 (Number('') is 0): that would be root.
+  if (!/^[0-9]+$/.test(pw[2]!) || !/^[0-9]+$/.test(pw[3]!)) throw new SandboxError('bad-spec', `${etc}/passwd: bad uid or gid for user '${user}'`);
   const uid = Number(pw[2]);
   const gid = Number(pw[3]);
-  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new SandboxError('bad-spec', `${etc}/passwd: bad ids for user '${user}'`);
   const groups = new Set<number>([gid]);
   for (const g of readDb(`${etc}/group`)) {
-    if (g.length >= 4 && g[3]!.split(',').includes(pw[0]!)) {
-      const n = Number(g[2]);
-      if (Number.isInteger(n)) groups.add(n);
-    }
+    if (g.length >= 4 && g[3]!.split(',').includes(pw[0]!) && /^[0-9]+$/.test(g[2]!)) groups.add(Number(g[2]));
   }
   return { name: pw[0]!, uid, gid, groups: [...groups].sort((a, b) => a - b), home: pw[5] ?? '/' };
 }
