@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, lstatS
 import { ChrootBackend } from '../../src/engine/sandbox/chroot';
 import { SandboxError } from '../../src/engine/sandbox/errors';
 import { readState, statePathFor, privateDirFor } from '../../src/engine/sandbox/state';
-import { isRunning } from '../../src/engine/sandbox/procs';
-import { ENV, dropScratch, hostTree, mountPointsUnder, requireRoot, scratch, specFor, treeHash, withScratch } from './helpers';
+import { isRunning, processesUsing } from '../../src/engine/sandbox/procs';
+import { ENV, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, specFor, treeHash, withScratch } from './helpers';
 
 const warnings: string[] = [];
 // One backend and one base for the file: the /etc snapshot is made once and shared, as in a build.
@@ -226,5 +226,31 @@ test('a base reached through a symlink is used by its real path', async () => {
     assert.ok(mountPointsUnder(`${BASE}/via-link`).length > 5);
     await sb.destroy();
     assertGone(`${BASE}/via-link`);
+  });
+});
+
+test('a sandbox left by a killed owner is recognised as stale and taken over when its name is claimed again', async () => {
+  requireRoot();
+  await withScratch('chroot', async (s, keep) => {
+    const host = hostTree(`${s}/host`);
+    const before = treeHash(host);
+    const root = `${BASE}/stale`;
+    const owner = spawn(process.execPath, [engineBundle(), 'sandbox', 'create', '--base', BASE, '--pkgsrc', host, 'stale', '--run', '--', 'sleep', '60'], { stdio: 'ignore' });
+    let sleeper = 0;
+    for (let i = 0; i < 3000 && sleeper === 0; i++) {
+      sleeper = (await processesUsing(root)).find((u) => u.command.startsWith('sleep'))?.pid ?? 0;
+      if (sleeper === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(sleeper > 0, 'the owner got its command running');
+    owner.kill('SIGKILL');
+    await new Promise((r) => owner.once('exit', r));
+    const seen: string[] = [];
+    const sb = keep(await new ChrootBackend({ warn: (m) => seen.push(m) }).create(specFor(root, [host])));
+    assert.ok(seen.some((m) => m.startsWith(`removing sandbox ${root} left by a dead process (pid ${owner.pid}`)), seen.join('\n'));
+    assert.equal(isRunning(sleeper), false, 'what ran inside the stale sandbox was killed');
+    assert.equal((await readState(statePathFor(root)))!.owner.pid, process.pid);
+    await sb.destroy();
+    assertGone(root);
+    assert.equal(treeHash(host), before);
   });
 });
