@@ -59,6 +59,7 @@ test('output: streamed interleaved as written, or captured apart; exit codes and
   const k = await sb.exec(['/bin/sh', '-c', 'kill -TERM $$'], { env: ENV, cwd: '/', capture: true });
   assert.equal(k.exitCode, null);
   assert.equal(k.signal, 'SIGTERM');
+  await assert.rejects(sb.exec(['true'], { env: ENV, cwd: '/nonexistent/dir' }), /working directory \/nonexistent\/dir does not exist/);
   const missing = await sb.exec(['/nonexistent/tool'], { env: ENV, cwd: '/', capture: true });
   assert.equal(missing.exitCode, 127);
   assert.match(missing.stderr!, /cannot run \/nonexistent\/tool: ENOENT/);
