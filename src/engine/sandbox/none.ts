@@ -4,13 +4,13 @@ import type { ExecOptions, ExecResult, Sandbox, SandboxBackend, SandboxSpec } fr
 import { SandboxError } from './errors';
 import { ProcessGroups, runCommand } from './exec';
 import { defaultWarn, type Warn } from './lifecycle';
-import { checkAbsolute, hostKind } from './paths';
+import { checkAbsolute } from './paths';
 import { statSync } from 'node:fs';
 import { findTool } from './tools';
 import { lookupUser, setprivArgs } from './users';
 
 /** A directory, possibly reached through a symlink. */
-function statSafe(p: string): boolean {
+function isDirectory(p: string): boolean {
   try {
     return statSync(p).isDirectory();
   } catch {
@@ -33,7 +33,7 @@ export class HostSandbox implements Sandbox {
   async exec(argv: string[], options: ExecOptions): Promise<ExecResult> {
     if (this.released) throw new SandboxError('bad-spec', 'host sandbox was released');
     const cwd = checkAbsolute(options.cwd, 'working directory');
-    if (hostKind(cwd) !== 'dir' && !statSafe(cwd)) throw new SandboxError('bad-spec', `working directory ${cwd} does not exist`);
+    if (!isDirectory(cwd)) throw new SandboxError('bad-spec', `working directory ${cwd} does not exist`);
     let full = argv;
     if (options.user !== undefined) {
       const setpriv = findTool('setpriv');
