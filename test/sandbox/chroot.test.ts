@@ -8,7 +8,7 @@ import { ChrootBackend } from '../../src/engine/sandbox/chroot';
 import { SandboxError } from '../../src/engine/sandbox/errors';
 import { readState, statePathFor, privateDirFor } from '../../src/engine/sandbox/state';
 import { isRunning, processesUsing } from '../../src/engine/sandbox/procs';
-import { ENV, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, specFor, treeHash, withScratch } from './helpers';
+import { ENV, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, specFor, treeHash, withScratch } from './fixtures';
 
 const warnings: string[] = [];
 // One backend and one base for the file: the /etc snapshot is made once and shared, as in a build.

@@ -8,7 +8,7 @@ import { CommandBackend } from '../../src/engine/sandbox/command';
 import { createBackend, planSandboxes } from '../../src/engine/sandbox/index';
 import { SandboxError } from '../../src/engine/sandbox/errors';
 import { readState, statePathFor } from '../../src/engine/sandbox/state';
-import { ENV, dropScratch, hostTree, mountPointsUnder, requireRoot, scratch, specFor, treeHash } from './helpers';
+import { ENV, dropScratch, hostTree, mountPointsUnder, requireRoot, scratch, specFor, treeHash } from './fixtures';
 
 const s = scratch('cmd');
 after(() => dropScratch(s));

@@ -8,7 +8,7 @@ import { NoneBackend } from '../../src/engine/sandbox/none';
 import { ChrootBackend } from '../../src/engine/sandbox/chroot';
 import { SandboxError } from '../../src/engine/sandbox/errors';
 import { isRunning } from '../../src/engine/sandbox/procs';
-import { ENV, dropScratch, hostTree, requireRoot, scratch, specFor } from './helpers';
+import { ENV, dropScratch, hostTree, requireRoot, scratch, specFor } from './fixtures';
 
 class Collect extends Writable {
   chunks: Buffer[] = [];

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { listStateFiles, readState } from '../../src/engine/sandbox/state';
 import { processesUsing } from '../../src/engine/sandbox/procs';
-import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './helpers';
+import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './fixtures';
 
 const CLI = [process.execPath, engineBundle(), 'sandbox'];
 

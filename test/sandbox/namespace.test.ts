@@ -8,7 +8,7 @@ import { chownSync, mkdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { NamespaceBackend } from '../../src/engine/sandbox/namespace';
-import { REPO, dropScratch, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './helpers';
+import { REPO, dropScratch, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './fixtures';
 
 const user = `pbsbx${randomBytes(3).toString('hex')}`;
 let uid = -1;

@@ -11,7 +11,7 @@ import { SandboxError } from '../../src/engine/sandbox/errors';
 import { openRunSandboxes, planSandboxes } from '../../src/engine/sandbox/index';
 import { listStateFiles, readState } from '../../src/engine/sandbox/state';
 import { processesUsing } from '../../src/engine/sandbox/procs';
-import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, specFor, withScratch } from './helpers';
+import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, specFor, withScratch } from './fixtures';
 
 test('slots: acquire waits for a release, an abort cancels the wait, destroyAll ends every wait', async () => {
   const pool = await SandboxPool.create(new NoneBackend({ warn: () => undefined }), [specFor('/x/a', []), specFor('/x/b', [])], { warn: () => undefined });

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, writeFil
 import fc from 'fast-check';
 import { removeTree } from '../../src/engine/sandbox/remove';
 import { SandboxError } from '../../src/engine/sandbox/errors';
-import { dropScratch, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './helpers';
+import { dropScratch, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './fixtures';
 
 function sh(cmd: string, ...args: string[]): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });

@@ -7,7 +7,7 @@ import {
   StateFile, currentHolder, newHolder, readState, statePathFor, listStateFiles, type OwnerRecord,
 } from '../../src/engine/sandbox/state';
 import { SandboxError } from '../../src/engine/sandbox/errors';
-import { dropScratch, scratch } from './helpers';
+import { dropScratch, scratch } from './fixtures';
 
 function owner(root: string, pid: number | null = process.pid): OwnerRecord {
   return {

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { lookupUser, setprivArgs } from '../../src/engine/sandbox/users';
 import { SandboxError } from '../../src/engine/sandbox/errors';
 import { limitArgv } from '../../src/engine/sandbox/exec';
-import { dropScratch, scratch } from './helpers';
+import { dropScratch, scratch } from './fixtures';
 
 const PASSWD = 'root:x:0:0:root:/root:/bin/sh\n# a comment\npbulk:x:500:500:pbulk user:/home/pbulk:/bin/sh\nbroken line\n';
 const GROUP = 'root:x:0:\nwheel:x:10:root,pbulk\npbulk:x:500:\nstaff:x:50:other\n';

@@ -5,7 +5,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { NamespaceBackend } from '../../../src/engine/sandbox/namespace';
 import { mountsUnder, readMountinfoSync } from '../../../src/engine/sandbox/mountinfo';
 import { privateDirFor, statePathFor } from '../../../src/engine/sandbox/state';
-import { specFor, ENV } from '../helpers';
+import { specFor, ENV } from '../fixtures';
 
 async function main(): Promise<void> {
   const [tool, base, host] = process.argv.slice(2) as ['bwrap' | 'unshare', string, string];
