@@ -254,3 +254,19 @@ test('a sandbox left by a killed owner is recognised as stale and taken over whe
     assert.equal(treeHash(host), before);
   });
 });
+
+test('where overlayfs cannot be used, /etc is a plain copy per sandbox, still private', async () => {
+  requireRoot();
+  await withScratch('chroot', async (s, keep) => {
+    const host = hostTree(`${s}/host`);
+    const copying = new ChrootBackend({ warn: () => undefined, copyMode: 'copy' });
+    const sb = keep(await copying.create(specFor(`${BASE}/copied`, [host])));
+    assert.ok(!mountPointsUnder(`${BASE}/copied`).includes(`${BASE}/copied/etc`), '/etc is not a mount');
+    assert.ok(lstatSync(`${BASE}/copied/etc/passwd`).isFile());
+    const r = await sb.exec(['/bin/sh', '-c', 'echo x > /etc/only-here && cat /etc/only-here'], { env: ENV, cwd: '/', capture: true });
+    assert.equal(r.stdout, 'x\n');
+    assert.equal(existsSync('/etc/only-here'), false);
+    await sb.destroy();
+    assertGone(`${BASE}/copied`);
+  });
+});
