@@ -11,15 +11,22 @@ import { backdate, hostSandbox, workspaceConfig, type Workspace } from '../../te
 import { ScanCache } from '../../src/pkgsrc/scan/cache';
 import { ScanRunner } from '../../src/engine/scan/runner';
 import { listLocations } from '../../src/engine/scan/subdirs';
+import { childCpuMs } from './child-cpu';
+
+export interface Timed {
+  ms: number;
+  /** CPU of the make processes (children of this process), ms. */
+  cpu: number;
+}
 
 export interface ScanFigures {
   locations: number;
   records: number;
   failed: number;
-  cold1: number;
-  cold2: number;
-  warm2: number;
-  edited2: number;
+  cold1: Timed;
+  cold2: Timed;
+  warm2: Timed;
+  edited2: Timed;
   edited: number;
 }
 
@@ -37,9 +44,10 @@ export async function scanBench(packages: number, seed: number): Promise<ScanFig
     try {
       const { locations } = await listLocations(cfg, box, env, 2);
       const time = async (concurrency: number, cache?: ScanCache) => {
+        const c0 = childCpuMs();
         const t0 = performance.now();
         const r = await new ScanRunner(cfg, box, { concurrency, env, cache }).scan(locations);
-        return { ms: performance.now() - t0, r };
+        return { t: { ms: performance.now() - t0, cpu: childCpuMs() - c0 }, r };
       };
       const c1 = await time(1);
       const cache = new ScanCache(cfg.pkgsrc);
@@ -61,7 +69,7 @@ export async function scanBench(packages: number, seed: number): Promise<ScanFig
       }
       const e = await time(2, cache);
       const records = c1.r.jobs.reduce((n, j) => n + ('output' in j ? j.output.split('\n').filter((l) => l.startsWith('PKGNAME=')).length : 0), 0);
-      return { locations: locations.length, records, failed: c1.r.failures.length, cold1: c1.ms, cold2: c2.ms, warm2: w.ms, edited2: e.ms, edited };
+      return { locations: locations.length, records, failed: c1.r.failures.length, cold1: c1.t, cold2: c2.t, warm2: w.t, edited2: e.t, edited };
     } finally {
       await box.destroy();
     }

@@ -5,24 +5,16 @@
 // status() is a snapshot for clients that attach late.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { rm } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { readBulklog } from '../../pkgsrc/bulklog/read';
-import { appendStatus, writeFileAtomic, writePbuild } from '../../pkgsrc/bulklog/write';
+import { appendStatus, writePbuild } from '../../pkgsrc/bulklog/write';
 import { buildTimes } from '../../pkgsrc/bulklog/status';
 import { computeStates } from '../../pkgsrc/bulklog/compute';
 import { emptyTotals, type BuildState } from '../../pkgsrc/bulklog/states';
 import { buildSummary, writeReports } from '../../pkgsrc/report';
-import { ScanCache } from '../../pkgsrc/scan/cache';
-import { getField } from '../../pkgsrc/scan/record';
 import type { EngineStatus, RebuildParams, Stage, StartParams } from '../../protocol/build';
 import type { EngineConfig } from '../config/types';
-import type { Sandbox } from '../sandbox/types';
 import { Scheduler } from '../scheduler';
-import { ScanRunner } from '../scan/runner';
-import { listLocations, SubdirError } from '../scan/subdirs';
 import { SandboxError } from '../sandbox/errors';
-import { fullScan, limitedScan } from '../scan/phase';
 import { readLimitedList } from '../scan/limited-list';
 import { runBuildLoop, type RunningInfo } from './build-loop';
 import { EventHub } from './events';
@@ -32,6 +24,9 @@ import { readFinished } from './resume';
 import { BuildTimes } from './times';
 import { readRunState, sameRequest, writeRunState, type RunState } from './run-state';
 import { openSandboxes } from './sandboxes';
+import { BusyError, RequestError } from './errors';
+import { prepareRebuild, stateRecords } from './rebuild';
+import { runScanStage, type StageContext } from './scan-stage';
 
 export interface RunResult {
   runId: string;
@@ -44,8 +39,7 @@ export interface RunResult {
   total: number;
 }
 
-export class BusyError extends Error {}
-export class RequestError extends Error {}
+export { BusyError, RequestError };
 
 export interface StartedRun {
   runId: string;
@@ -75,11 +69,7 @@ export class Engine {
     const { records } = await readPresolve(this.cfg.metaDir);
     if (records.length === 0) return;
     const lists = await readFinished(this.cfg);
-    const c = computeStates(
-      records.map((r) => ({ pkgname: r.pkgname, depends: r.depends, skipReason: getField(r.record, 'PKG_SKIP_REASON'), failReason: getField(r.record, 'PKG_FAIL_REASON') })),
-      lists.success,
-      lists.error,
-    );
+    const c = computeStates(stateRecords(records), lists.success, lists.error);
     const counts = emptyTotals();
     for (const s of c.states) counts[s]++;
     this.diskCounts = { counts, total: records.length };
@@ -137,6 +127,10 @@ export class Engine {
     this.hub.emit('stage', { runId: this.runId ?? '', stage, time: Date.now() });
   }
 
+  private stageContext(): StageContext {
+    return { cfg: this.cfg, hub: this.hub, setStage: (st) => this.setStage(st), error: (m, c, f) => this.error(m, c, f) };
+  }
+
   private error(message: string, code: string, file?: string): void {
     this.hub.emit('error', { severity: 'error', message, code, ...(file ? { location: { file, line: 0, character: 0 } } : {}), time: Date.now() });
   }
@@ -164,31 +158,7 @@ export class Engine {
   /** Reopens packages of the build in the bulklog and builds them (and what depends on them). */
   async rebuild(params: RebuildParams): Promise<StartedRun & { reset: string[] }> {
     if (this.current) throw new BusyError('a build is already running in this engine');
-    const prev = await readRunState(this.cfg.metaDir);
-    const { records, errors } = await readPresolve(this.cfg.metaDir);
-    if (errors.length > 0 || records.length === 0) throw new RequestError(`nothing to rebuild: ${errors[0] ?? 'meta/presolve has no packages'}`);
-    const lists = await readFinished(this.cfg);
-    const names = new Set<string>();
-    for (const p of params.packages ?? []) {
-      const hit = records.filter((r) => r.pkgname === p || r.location === p);
-      if (hit.length === 0) throw new RequestError(`${p}: no such package or location in meta/presolve`);
-      for (const r of hit) names.add(r.pkgname);
-    }
-    if (params.failed) for (const n of lists.error) names.add(n);
-    if (names.size === 0) throw new RequestError('nothing to rebuild: no package has failed in this bulklog');
-    const keep = (l: string[]) => l.filter((n) => !names.has(n));
-    await writeFileAtomic(join(this.cfg.metaDir, 'success'), keep(lists.success).map((n) => `${n}\n`).join(''));
-    await writeFileAtomic(join(this.cfg.metaDir, 'error'), keep(lists.error).map((n) => `${n}\n`).join(''));
-    await rm(join(this.cfg.metaDir, 'pbuild'), { force: true });
-    const after = computeStates(
-      records.map((r) => ({ pkgname: r.pkgname, depends: r.depends, skipReason: getField(r.record, 'PKG_SKIP_REASON'), failReason: getField(r.record, 'PKG_FAIL_REASON') })),
-      keep(lists.success),
-      keep(lists.error),
-    );
-    const reset = after.states.flatMap((s, i) => (s === 'open' ? [records[i]!.pkgname] : []));
-    const runId = randomBytes(6).toString('hex');
-    const base: RunState = prev ?? { runId, configFile: this.cfg.configFile, startedAt: Date.now(), stage: 'build', force: [] };
-    const state: RunState = { ...base, runId, stage: 'build', force: [...new Set([...(prev?.stage === 'done' ? [] : base.force), ...names])] };
+    const { state, reset } = await prepareRebuild(this.cfg, params);
     const started = await this.launch(state, true, { ...(params.jobs ? { jobs: params.jobs } : {}) });
     return { ...started, reset };
   }
@@ -238,7 +208,7 @@ export class Engine {
     for (const w of boxes.warnings) this.hub.emit('error', { severity: 'warning', message: w, code: 'sandbox', time: Date.now() });
     try {
       if (state.stage === 'scan') {
-        const err = await this.scanPhase(state, boxes.scan, signal);
+        const err = await runScanStage(this.stageContext(), state, boxes.scan, signal);
         if (err !== undefined || signal.aborted) {
           this.setStage(signal.aborted ? 'cancelled' : 'failed');
           return result(err !== undefined ? { error: err.message, ...(err.setup ? { setup: true } : {}) } : {});
@@ -307,73 +277,4 @@ export class Engine {
       this.running.clear();
     }
   }
-
-  /** Scan and resolve; returns the fatal problem, or undefined when presolve is ready. */
-  private async scanPhase(state: RunState, box: Sandbox, signal: AbortSignal): Promise<{ message: string; setup?: boolean } | undefined> {
-    const cfg = this.cfg;
-    this.setStage('scanning');
-    const t0 = Date.now();
-    const env = { PATH: cfg.settings.path, ...cfg.settings.env };
-    const cacheFile = cfg.settings.scanCache ?? `${cfg.bulklog.replace(/\/+$/, '')}.scan-cache.json`;
-    const key = JSON.stringify({ make: cfg.make, env });
-    let cache: ScanCache | undefined;
-    if (cfg.settings.incrementalScan) {
-      const loaded = await ScanCache.load(cacheFile, cfg.pkgsrc, key);
-      cache = loaded.cache;
-      for (const p of loaded.problems) this.hub.emit('error', { severity: p.severity === 'error' ? 'error' : p.severity === 'warning' ? 'warning' : 'information', message: p.message, code: p.code, time: Date.now() });
-    }
-    const concurrency = cfg.settings.scanJobs ?? cfg.scanProcs ?? Math.max(1, availableParallelism());
-    const runner = new ScanRunner(cfg, box, {
-      concurrency,
-      env,
-      cache,
-      signal,
-      onProgress: (p) => this.hub.emit('scanProgress', { runId: state.runId, ...p, time: Date.now() }),
-    });
-    // make must run at all; otherwise every location would fail with the same message.
-    // (In / there is no Makefile to read, so only the program itself is tried.)
-    const probe = await box.exec([...cfg.make, '-V', 'MAKE_VERSION'], { env, cwd: '/', capture: true, limits: { timeoutMs: cfg.settings.scanTimeoutMs } }).catch((e: Error) => e);
-    if (probe instanceof Error || probe.exitCode !== 0) {
-      const why = probe instanceof Error ? probe.message : probe.exitCode === null ? `killed by ${probe.signal ?? 'a signal'}` : (probe.stderr ?? '').trim() || `exit status ${probe.exitCode}`;
-      const message = `cannot run make=${cfg.make.join(' ')}: ${why}`;
-      this.error(message, 'make', cfg.configFile);
-      return { message, setup: true };
-    }
-    let out;
-    try {
-      if (state.locations) {
-        out = await limitedScan(cfg, runner, state.locations);
-      } else {
-        let listing;
-        try {
-          listing = await listLocations(cfg, box, env, concurrency, signal);
-        } catch (e) {
-          if (!(e instanceof SubdirError || e instanceof SandboxError)) throw e;
-          this.error(e.message, 'scan', join(cfg.pkgsrc, 'Makefile'));
-          return { message: e.message, setup: true };
-        }
-        out = await fullScan(cfg, runner, listing.locations, listing.warnings);
-      }
-    } finally {
-      if (cache) await cache.save(cacheFile).catch((e: Error) => this.error(`cannot save the scan cache: ${e.message}`, 'scan-cache', cacheFile));
-    }
-    this.hub.emit('scanFinished', {
-      runId: state.runId,
-      records: out.records.length,
-      locations: out.locations,
-      cached: out.cached,
-      failures: out.failures,
-      durationMs: Date.now() - t0,
-    });
-    for (const f of out.failures) {
-      this.hub.emit('error', { severity: 'warning', message: f.message, code: 'scan-failed', location: { file: join(cfg.pkgsrc, f.location, 'Makefile'), line: 0, character: 0 }, time: Date.now() });
-    }
-    this.setStage('resolving');
-    if (!out.ok) {
-      this.error(out.error!, 'resolve', join(cfg.metaDir, 'presolve-err.log'));
-      return { message: out.error! };
-    }
-    return undefined;
-  }
 }
-
