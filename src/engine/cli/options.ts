@@ -9,7 +9,8 @@ export const COMMON_USAGE = `  -c, --config FILE      pbulk.conf (default: $PBUL
       --scan-jobs N      parallel pbulk-index runs (default: scan_procs, else the CPU count)
       --sandbox NAME     none, namespace, chroot or command
       --priority P       depth (pbulk's order), weight or critical-path
-      --json             print events as JSON lines instead of progress`;
+      --json             print events as JSON lines instead of progress
+      --full             the whole tree, although pbulk.conf names a limited_list`;
 
 export interface CommonOptions {
   config: string;
@@ -23,6 +24,8 @@ export interface CommonOptions {
   json: boolean;
   fresh: boolean;
   failed: boolean;
+  /** A full build although pbulk.conf names a limited_list. */
+  full: boolean;
   socket?: string;
   stdio?: boolean;
   idleExit?: number;
@@ -51,6 +54,7 @@ export function parseCommon(argv: string[], usage: string, extra: { fresh?: bool
         sandbox: { type: 'string' },
         priority: { type: 'string' },
         json: { type: 'boolean' },
+        full: { type: 'boolean' },
         ...(extra.fresh ? { fresh: { type: 'boolean' } } : {}),
         ...(extra.failed ? { failed: { type: 'boolean' } } : {}),
         ...(extra.serve ? { socket: { type: 'string' }, stdio: { type: 'boolean' }, 'no-stdio': { type: 'boolean' }, 'idle-exit': { type: 'string' } } : {}),
@@ -69,7 +73,9 @@ export function parseCommon(argv: string[], usage: string, extra: { fresh?: bool
     json: v.json === true,
     fresh: v.fresh === true,
     failed: v.failed === true,
+    full: v.full === true,
   };
+  if (o.full && (parsed.positionals.length > 0 || v['limited-list'] !== undefined)) throw new UsageError('--full takes no locations and no --limited-list');
   if (v.settings !== undefined) o.settingsFile = v.settings as string;
   if (v['limited-list'] !== undefined) o.limitedList = v['limited-list'] as string;
   const jobs = positiveInt('jobs', v.jobs as string | undefined);

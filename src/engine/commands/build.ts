@@ -26,7 +26,7 @@ export const buildCommand: Command = {
     const o = parseCommon(argv, usage, { fresh: true });
     return runEngineCommand(o, 'build', async (engine, cfg) => {
       const locations = await locationsFor(o, cfg);
-      return engine.start({ ...(locations ? { locations } : {}), ...(o.jobs ? { jobs: o.jobs } : {}), ...(o.fresh ? { resume: false } : {}) });
+      return engine.start({ ...(locations ? { locations } : {}), ...(o.full ? { full: true } : {}), ...(o.jobs ? { jobs: o.jobs } : {}), ...(o.fresh ? { resume: false } : {}) });
     });
   },
 };

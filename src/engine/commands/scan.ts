@@ -25,7 +25,7 @@ export const scanCommand: Command = {
     const o = parseCommon(argv, usage);
     return runEngineCommand(o, 'scan', async (engine, cfg) => {
       const locations = await locationsFor(o, cfg);
-      return engine.start({ ...(locations ? { locations } : {}), scanOnly: true, resume: false });
+      return engine.start({ ...(locations ? { locations } : {}), ...(o.full ? { full: true } : {}), scanOnly: true, resume: false });
     });
   },
 };

@@ -50,7 +50,7 @@ export const statusCommand: Command = {
     if (!config) throw new UsageError(`no pbulk.conf: pass --config FILE or set PBULK_CONF\n\n${usage}`);
     let cfg;
     try {
-      cfg = await configFor({ config, locations: [], json: false, fresh: false, failed: false, ...(v.settings ? { settingsFile: v.settings } : {}) });
+      cfg = await configFor({ config, locations: [], json: false, fresh: false, failed: false, full: false, ...(v.settings ? { settingsFile: v.settings } : {}) });
     } catch (e) {
       if (e instanceof ConfigError) {
         process.stderr.write(`pkgsrc-bulk status: ${e.message}\n`);
