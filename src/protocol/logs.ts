@@ -1,6 +1,8 @@
-// Following a package's logs live: the client names a package, the engine sends what its
-// phase logs already hold and then every chunk as it is written, until unfollow or the end of
-// the package.
+// Following a package's logs live: the client names a package, the engine answers, then sends
+// what its phase logs already hold (the last MiB of each) and every chunk as it is written,
+// until unfollow. Chunks carry their byte offset in the phase log: a client keeps, per phase,
+// the end it has and drops what overlaps (a chunk written while the old text was being read
+// can arrive twice).
 import { z } from 'zod';
 import { defineNotification, defineRequest } from './rpc';
 import { phase, pkgname } from './common';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection, ResponseError } from 'vscode-jsonrpc/node';
@@ -10,6 +10,7 @@ import { attachSocket } from '../../src/engine/rpc/attach';
 import { allowedPeer } from '../../src/engine/rpc/socket';
 import { parseSs, peerCredentials } from '../../src/engine/rpc/peercred';
 import { RpcErrors } from '../../src/engine/rpc/connection';
+import { existingLogChunks } from '../../src/engine/core/follow';
 import { cli } from './cli-harness';
 import { makeWorkspace } from './harness';
 import type { SmallPackage } from './tree';
@@ -134,4 +135,16 @@ test('ss output parsing and the peer rule', () => {
   assert.equal(allowedPeer(undefined, 0, undefined), false);
   assert.equal(allowedPeer([{ pid: 1, uid: 1000, gids: [50] }], 0, 50), true);
   assert.equal(allowedPeer([{ pid: 1, uid: 1000, gids: [51] }, { pid: 2, uid: 0, gids: [] }], 0, 50), false);
+});
+
+test('following a package first replays the tails of its existing phase logs, in phase order', async (t) => {
+  const dir = mkdtempSync('/var/tmp/pkgsrc-bulk-follow-');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'configure.log'), 'checking...\n');
+  writeFileSync(join(dir, 'pre-clean.log'), '===> Cleaning\n');
+  writeFileSync(join(dir, 'work.log'), 'not a phase\n');
+  writeFileSync(join(dir, 'build.log'), 'x'.repeat(100));
+  const chunks = await existingLogChunks(dir, 40);
+  assert.deepEqual(chunks.map((c) => [c.phase, c.offset, c.text.length]), [['pre-clean', 0, 14], ['configure', 0, 12], ['build', 60, 40]]);
+  assert.deepEqual(await existingLogChunks(join(dir, 'none')), []);
 });

@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION } from '../../protocol/common';
 import type { z } from 'zod';
 import { BusyError, RequestError, type Engine } from '../core/engine';
 import { EVENTS } from '../core/events';
+import { existingLogChunks } from '../core/follow';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -67,7 +68,14 @@ export function attach(conn: MessageConnection, engine: Engine, opts: Connection
   });
   handle(logs.Follow, (p) => {
     followed.add(p.pkgname);
-    return engine.follow(p.pkgname);
+    const r = engine.follow(p.pkgname);
+    // What the logs already hold goes to this client only, after the answer.
+    setImmediate(() => {
+      void existingLogChunks(r.logDir).then((chunks) => {
+        for (const c of chunks) void conn.sendNotification(logs.LogChunked.method, { pkgname: p.pkgname, ...c }).catch(() => undefined);
+      });
+    });
+    return r;
   });
   handle(logs.Unfollow, (p) => {
     followed.delete(p.pkgname);
