@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PackageBuild, removeLogDir, type BuildOutcome } from '../../src/engine/builder/builder';
 import type { BuildJob } from '../../src/engine/builder/job';
@@ -105,4 +106,26 @@ test('a phase that runs past phaseTimeoutMs is killed and the package fails ther
   assert.ok(Date.now() - t0 < 15_000);
   assert.equal(out.kind === 'failed' && out.phase, 'build');
   assert.match(readFileSync(join(ws.bulklog, 'hang-1.0/build.log'), 'utf8'), /pkgsrc-bulk: .* killed after 700 ms \(phaseTimeoutMs\)/);
+});
+
+test('client-clean wipes the prefix and restores the bootstrap kit (a tarball or a directory) before each package', async (t) => {
+  const ws = makeWorkspace('builder-kit', [{ path: 'devel/libfoo', distname: 'libfoo-1.0' }]);
+  t.after(() => ws.remove());
+  const kitRoot = join(ws.dir, 'kit-root');
+  mkdirSync(join(kitRoot, ws.prefix.slice(1), 'etc'), { recursive: true });
+  writeFileSync(join(kitRoot, ws.prefix.slice(1), 'etc/mk.conf'), '# from the kit\n');
+  const tarball = join(ws.dir, 'bootstrap.tar.gz');
+  execFileSync('tar', ['-czf', tarball, '-C', kitRoot, ws.prefix.slice(1)]);
+  mkdirSync(ws.prefix, { recursive: true });
+  writeFileSync(join(ws.prefix, 'leftover'), 'from an earlier build\n');
+  assert.equal((await build(workspaceConfig(ws, { bootstrapKit: tarball }), job('libfoo-1.0', 'devel/libfoo'))).kind, 'built');
+  assert.ok(existsSync(join(ws.prefix, 'etc/mk.conf')));
+  assert.ok(!existsSync(join(ws.prefix, 'leftover')));
+  removeLogDir(workspaceConfig(ws), 'libfoo-1.0');
+  const dirKit = join(ws.dir, 'kit-dir');
+  mkdirSync(join(dirKit, 'share'), { recursive: true });
+  writeFileSync(join(dirKit, 'share/marker'), 'x\n');
+  assert.equal((await build(workspaceConfig(ws, { bootstrapKit: dirKit }), { ...job('libfoo-1.0', 'devel/libfoo'), force: true })).kind, 'built');
+  assert.ok(existsSync(join(ws.prefix, 'share/marker')));
+  assert.ok(!existsSync(join(ws.prefix, 'etc/mk.conf')));
 });

@@ -150,6 +150,10 @@ export class Engine {
     const resumable = prev !== undefined && prev.stage !== 'done' && sameRequest(prev, locations);
     const resume = params.resume ?? resumable;
     if (resume && !resumable) throw new RequestError(prev ? (prev.stage === 'done' ? 'the build in the bulklog is finished: nothing to resume (use rebuild)' : 'the unfinished build in the bulklog was for other locations') : 'nothing to resume in the bulklog');
+    if (!resume && prev !== undefined && prev.stage !== 'done') {
+      const why = resumable ? 'as asked' : 'because it was for other locations';
+      this.hub.emit('error', { severity: 'information', message: `the unfinished build in ${this.cfg.bulklog} is discarded ${why}; starting a fresh one`, code: 'fresh-build', time: Date.now() });
+    }
     const runId = randomBytes(6).toString('hex');
     const state: RunState = resume ? { ...prev!, runId } : { runId, configFile: this.cfg.configFile, ...(locations ? { locations } : {}), startedAt: Date.now(), stage: 'scan', force: [] };
     return this.launch(state, resume, params);

@@ -52,7 +52,8 @@ export async function openSandboxes(cfg: EngineConfig, jobs: number): Promise<Ru
       pkgdb: cfg.pkgdb,
       varbase: cfg.varbase,
       ...(cfg.bootstrapKit ? { bootstrapKit: cfg.bootstrapKit } : {}),
-      extraRo: toolDirs(cfg),
+      // The kit is restored before every package (pbulk's client-clean), so it must be visible.
+      extraRo: [...toolDirs(cfg), ...(cfg.bootstrapKit ? [/\.(tar\.gz|tgz)$/.test(cfg.bootstrapKit) ? dirname(cfg.bootstrapKit) : cfg.bootstrapKit] : [])],
       ...(cfg.metaDir.startsWith(cfg.bulklog + '/') ? {} : { extraRw: [cfg.metaDir] }),
     },
     warn: (m) => warnings.push(m),
