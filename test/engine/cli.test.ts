@@ -124,17 +124,27 @@ function snapshot(ws: Workspace): Record<string, string> {
   return out;
 }
 
-function buildUntilKilled(ws: Workspace, afterMs: number): Promise<{ code: number | null; killed: boolean }> {
-  const [cmd, argv] = cli('build', '-c', ws.conf);
-  const p = spawn(cmd, argv, { stdio: 'ignore', detached: true });
+/**
+ * Runs `build --json` and kills its whole process group with SIGKILL after `afterMs`, or as
+ * soon as an event line matches `on`, whichever comes first.
+ */
+function buildUntilKilled(ws: Workspace, afterMs: number, on?: RegExp): Promise<{ code: number | null; killed: boolean }> {
+  const [cmd, argv] = cli('build', '-c', ws.conf, '--json');
+  const p = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+  const kill = () => {
+    try {
+      process.kill(-p.pid!, 'SIGKILL');
+    } catch {
+      // finished already
+    }
+  };
+  let seen = '';
+  p.stdout.on('data', (d: Buffer) => {
+    seen += d.toString();
+    if (on && on.test(seen)) kill();
+  });
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-p.pid!, 'SIGKILL');
-      } catch {
-        // finished already
-      }
-    }, afterMs);
+    const timer = setTimeout(kill, afterMs);
     p.once('exit', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, killed: signal === 'SIGKILL' });
@@ -158,11 +168,16 @@ test('kill -9 at random points, then resume: the final bulklog equals an uninter
   const seed = Number(process.env.PKGSRC_BULK_KILL_SEED ?? Date.now() % 100000);
   let x = seed;
   const rand = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const kills: number[] = [];
-  for (let i = 0; i < 4; i++) {
-    const at = Math.round(150 + rand() * full * 0.9);
-    kills.push(at);
-    const k = await buildUntilKilled(ws, at);
+  // In the middle of the scan, at random moments of the build, and while reports are written.
+  const kills: string[] = [];
+  const plan: [number, RegExp | undefined][] = [
+    [full, /"event":"scanProgress"/],
+    ...[0, 1, 2].map((): [number, RegExp | undefined] => [Math.round(150 + rand() * full * 0.9), undefined]),
+    [full * 2, /"stage":"reporting"/],
+  ];
+  for (const [at, on] of plan) {
+    const k = await buildUntilKilled(ws, at, on);
+    kills.push(on ? String(on) : `${at} ms`);
     if (!k.killed) break;
   }
   const last = run('build', '-c', ws.conf);
