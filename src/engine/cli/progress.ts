@@ -41,7 +41,7 @@ export class Progress {
 
   private redraw(text: string): void {
     if (!this.o.tty) return;
-    const cols = this.o.columns ?? 100;
+    const cols = this.o.columns && this.o.columns > 20 ? this.o.columns : 100;
     this.status = text.length > cols - 1 ? text.slice(0, cols - 2) + '…' : text;
     this.out.write(`\r\x1b[K${this.status}`);
   }
