@@ -69,6 +69,10 @@ test('usage and config errors exit 2 with the file and line', async (t) => {
   const s = run('build', '-c', ws.conf, '--settings', join(ws.dir, 's.json'));
   assert.equal(s.code, 2);
   assert.match(s.stderr, /s\.json: jobs:/);
+  writeFileSync(join(ws.dir, 's.json'), JSON.stringify({ socket: join(ws.dir, 'x'.repeat(120)) }));
+  const long = run('build', '-c', ws.conf, '--settings', join(ws.dir, 's.json'));
+  assert.equal(long.code, 2);
+  assert.match(long.stderr, /at most 107 bytes/);
 });
 
 test('a second engine on the same bulklog exits 3 and says who holds it; a dead holder is taken over', async (t) => {

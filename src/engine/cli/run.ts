@@ -2,6 +2,7 @@
 // events, start the work, wait for it, and turn the outcome into an exit code.
 import { BusyError, RequestError, type Engine, type RunResult, type StartedRun } from '../core/engine';
 import { LockedError } from '../lock';
+import { SocketInUseError } from '../rpc/socket';
 import { UsageError } from '../commands/types';
 import { EXIT } from './exit';
 import type { CommonOptions } from './options';
@@ -46,6 +47,10 @@ export async function runEngineCommand(
     if (e instanceof LockedError) {
       io.stderr.write(`pkgsrc-bulk ${command}: ${e.message}\n`);
       return EXIT.locked;
+    }
+    if (e instanceof SocketInUseError) {
+      io.stderr.write(`pkgsrc-bulk ${command}: ${e.message}\n`);
+      return EXIT.usage;
     }
     throw e;
   }

@@ -10,6 +10,7 @@ import { configFor, ConfigError } from '../cli/setup';
 import { openSession } from '../cli/session';
 import { LockedError } from '../lock';
 import { attach } from '../rpc/connection';
+import { SocketInUseError } from '../rpc/socket';
 import type { Command } from './types';
 
 const usage = `usage: pkgsrc-bulk serve -c pbulk.conf [--settings FILE] [--socket PATH] [--stdio | --no-stdio] [--idle-exit SECONDS]
@@ -72,6 +73,10 @@ export const serveCommand: Command = {
       if (e instanceof LockedError) {
         log(e.message);
         return EXIT.locked;
+      }
+      if (e instanceof SocketInUseError) {
+        log(e.message);
+        return EXIT.usage;
       }
       throw e;
     }

@@ -18,6 +18,9 @@ export interface SocketOptions {
 
 export class SocketInUseError extends Error {}
 
+/** sun_path holds 108 bytes with its terminating NUL on Linux. */
+export const MAX_SOCKET_PATH = 107;
+
 /** Is something listening on the socket path? */
 function listening(path: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -36,6 +39,9 @@ export function allowedPeer(peer: PeerCredentials[] | undefined, owner: number, 
 }
 
 export async function listenSocket(o: SocketOptions): Promise<Server> {
+  if (Buffer.byteLength(o.path) > MAX_SOCKET_PATH) {
+    throw new SocketInUseError(`${o.path}: a unix socket path may have at most ${MAX_SOCKET_PATH} bytes; set a shorter one with the "socket" setting (or --socket)`);
+  }
   try {
     const st = await lstat(o.path);
     if (!st.isSocket()) throw new SocketInUseError(`${o.path} exists and is not a socket; not replacing it`);
