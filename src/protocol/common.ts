@@ -10,8 +10,8 @@ export const PROTOCOL_VERSION = '1.0';
 export const buildState = z.enum(BUILD_STATES);
 export const phase = z.enum(PHASES);
 
-/** A package path as pbulk names a location: `category/dir`. */
-export const location = z.string().regex(/^[A-Za-z0-9][^/\s]*\/[^/\s]+$/, 'expected category/dir');
+/** A package path as pbulk names a location: `category/dir` (never `.` or `..` as the dir). */
+export const location = z.string().regex(/^[A-Za-z0-9][^/\s]*\/(?!\.{1,2}$)[^/\s]+$/, 'expected category/dir');
 
 /** A PKGNAME: no whitespace, at least name-version. */
 export const pkgname = z.string().min(3).regex(/^\S+$/, 'a PKGNAME has no whitespace');

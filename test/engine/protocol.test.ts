@@ -44,3 +44,12 @@ test('random payloads either pass or raise ProtocolError, never anything else', 
     { numRuns: 500 },
   );
 });
+
+test('locations never climb out of their category', () => {
+  for (const bad of ['devel/..', 'devel/.', '../x', '/abs/x', 'a/b/c', 'a b/c', '.hidden/x']) {
+    assert.throws(() => check(build.Start.method, build.Start.params, { locations: [bad] }), ProtocolError, bad);
+  }
+  for (const good of ['devel/p5-Foo', 'x11/gtk2', 'lang/.x', 'wip/py-..x']) {
+    assert.deepEqual(check(build.Start.method, build.Start.params, { locations: [good] }), { locations: [good] });
+  }
+});

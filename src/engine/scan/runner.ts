@@ -9,7 +9,8 @@ import type { EngineConfig } from '../config/types';
 import type { Sandbox } from '../sandbox/types';
 import { mapPool } from '../pool';
 
-export const LOCATION = /^[A-Za-z0-9][^/\s]*\/[^/\s]+$/;
+/** `category/dir`; the directory may not be `.` or `..` (a location never leaves its category). */
+export const LOCATION = /^[A-Za-z0-9][^/\s]*\/(?!\.{1,2}$)[^/\s]+$/;
 
 export interface ScanProgressInfo {
   round: number;
