@@ -198,3 +198,31 @@ test('a missing make is a clear configuration error, not a crash', async (t) => 
   assert.match(r.stderr, /cannot run make=\/nonexistent\/bmake/);
   assert.doesNotMatch(r.stderr, /internal error/);
 });
+
+test('status of a running build comes from the engine; --watch follows it to the end', async (t) => {
+  const ws = makeWorkspace('cli-status', [
+    { path: 'devel/liba', distname: 'liba-1.0' },
+    { path: 'devel/slow', distname: 'slow-1.0', buildSeconds: 2.5, depends: ['devel/liba'] },
+  ]);
+  t.after(() => ws.remove());
+  const [cmd, argv] = cli('build', '-c', ws.conf);
+  const b = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((r) => b.once('exit', r));
+  await new Promise<void>((resolve) => {
+    let out = '';
+    b.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Starting build of  slow-1.0')) resolve();
+    });
+  });
+  const st = run('status', '-c', ws.conf);
+  assert.equal(st.code, 0, st.stderr);
+  assert.match(st.stdout, /engine running, building/);
+  assert.match(st.stdout, /building in slot 0: slow-1\.0/);
+  const watch = run('status', '-c', ws.conf, '--watch', '--json');
+  assert.equal(watch.code, 0, watch.stderr);
+  const events = watch.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event?: string; stage?: string });
+  assert.ok(events.some((e) => e.event === 'summary'));
+  assert.ok(events.some((e) => e.event === 'stage' && e.stage === 'finished'), watch.stdout.slice(-600));
+  assert.equal(await exited, 0);
+});

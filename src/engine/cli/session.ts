@@ -7,7 +7,7 @@ import type { Server } from 'node:net';
 import { Engine } from '../core/engine';
 import type { EngineConfig } from '../config/types';
 import { BulklogLock } from '../lock';
-import { attach } from '../rpc/connection';
+import { attach, type Attached } from '../rpc/connection';
 import { closeSocket, listenSocket } from '../rpc/socket';
 import { groupId } from './groups';
 
@@ -35,7 +35,7 @@ export async function openSession(cfg: EngineConfig, command: string, opts: Sess
   const engine = new Engine(cfg);
   let server: Server | undefined;
   const path = socketPathOf(cfg);
-  const detach = new Set<() => void>();
+  const clients = new Set<Attached>();
   try {
     await engine.load();
     await mkdir(join(path, '..'), { recursive: true });
@@ -45,13 +45,13 @@ export async function openSession(cfg: EngineConfig, command: string, opts: Sess
       path,
       group,
       onConnection: (conn) => {
-        const off = attach(conn, engine, { name: 'socket', ...(opts.onShutdown ? { onShutdown: opts.onShutdown } : {}) });
-        detach.add(off);
-        opts.onClients?.(detach.size);
+        const client = attach(conn, engine, { name: 'socket', ...(opts.onShutdown ? { onShutdown: opts.onShutdown } : {}) });
+        clients.add(client);
+        opts.onClients?.(clients.size);
         conn.onClose(() => {
-          off();
-          detach.delete(off);
-          opts.onClients?.(detach.size);
+          client.detach();
+          clients.delete(client);
+          opts.onClients?.(clients.size);
         });
       },
       onRefused: (why) => opts.log?.(`${path}: ${why}`),
@@ -65,7 +65,9 @@ export async function openSession(cfg: EngineConfig, command: string, opts: Sess
     engine,
     socketPath: path,
     close: async () => {
-      for (const d of detach) d();
+      // The last events (summary, stage) reach the clients before the socket closes.
+      await Promise.race([Promise.all([...clients].map((c) => c.flush())), new Promise((r) => setTimeout(r, 2000))]);
+      for (const c of clients) c.detach();
       if (server) await closeSocket(server, path);
       await lock.release();
     },

@@ -9,7 +9,7 @@ import { parseCommon } from '../cli/options';
 import { configFor, ConfigError } from '../cli/setup';
 import { openSession } from '../cli/session';
 import { LockedError } from '../lock';
-import { attach } from '../rpc/connection';
+import { attach, type Attached } from '../rpc/connection';
 import { SocketInUseError } from '../rpc/socket';
 import type { Command } from './types';
 
@@ -52,6 +52,7 @@ export const serveCommand: Command = {
     let stdioOpen = stdio;
     let idleTimer: NodeJS.Timeout | undefined;
     let session: Awaited<ReturnType<typeof openSession>>;
+    let stdioClient: Attached | undefined;
     const checkIdle = () => {
       if (idleTimer) clearTimeout(idleTimer);
       idleTimer = undefined;
@@ -86,9 +87,10 @@ export const serveCommand: Command = {
     log(`engine for ${cfg.bulklog} listening on ${session.socketPath}${stdio ? ' and stdio' : ''}`);
     if (stdio) {
       const conn = createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
-      const off = attach(conn, session.engine, { name: 'stdio', onShutdown: () => finish(EXIT.ok) });
+      const client = attach(conn, session.engine, { name: 'stdio', onShutdown: () => finish(EXIT.ok) });
+      stdioClient = client;
       conn.onClose(() => {
-        off();
+        client.detach();
         stdioOpen = false;
         checkIdle();
       });
@@ -104,6 +106,7 @@ export const serveCommand: Command = {
     if (idleTimer) clearTimeout(idleTimer);
     session.engine.cancel();
     await session.engine.idle();
+    await stdioClient?.flush();
     await session.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

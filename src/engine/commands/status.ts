@@ -75,7 +75,8 @@ export const statusCommand: Command = {
                 if (name === 'stage' && ['finished', 'failed', 'cancelled'].includes((p as { stage: string }).stage)) resolve();
               });
             }
-            client.connection.onClose(() => resolve());
+            // Messages read just before the engine hung up are still queued: let them through.
+            client.connection.onClose(() => setTimeout(resolve, 200));
           });
           progress.end();
         }

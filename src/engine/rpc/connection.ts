@@ -31,8 +31,21 @@ function mapError(e: unknown): ResponseError<void> {
   return new ResponseError(ErrorCodes.InternalError, e instanceof Error ? e.message : String(e));
 }
 
-export function attach(conn: MessageConnection, engine: Engine, opts: ConnectionOptions): () => void {
+export interface Attached {
+  /** Stops sending events and forgets this client's follows. */
+  detach(): void;
+  /** Resolves once every notification sent so far has been handed to the transport. */
+  flush(): Promise<void>;
+}
+
+export function attach(conn: MessageConnection, engine: Engine, opts: ConnectionOptions): Attached {
   const followed = new Set<string>();
+  // vscode-jsonrpc writes asynchronously; the engine waits for the last event (the summary)
+  // to be written before it closes a connection.
+  let sent: Promise<unknown> = Promise.resolve();
+  const send = (method: string, payload: unknown) => {
+    sent = sent.then(() => conn.sendNotification(method, payload)).catch(() => undefined);
+  };
   const handle = <P extends z.ZodType, R extends z.ZodType>(def: RequestDef<P, R>, fn: (p: z.infer<P>) => Promise<z.infer<R>> | z.infer<R>) => {
     conn.onRequest(def.method, async (raw: unknown) => {
       try {
@@ -72,7 +85,7 @@ export function attach(conn: MessageConnection, engine: Engine, opts: Connection
     // What the logs already hold goes to this client only, after the answer.
     setImmediate(() => {
       void existingLogChunks(r.logDir).then((chunks) => {
-        for (const c of chunks) void conn.sendNotification(logs.LogChunked.method, { pkgname: p.pkgname, ...c }).catch(() => undefined);
+        for (const c of chunks) send(logs.LogChunked.method, { pkgname: p.pkgname, ...c });
       });
     });
     return r;
@@ -86,13 +99,18 @@ export function attach(conn: MessageConnection, engine: Engine, opts: Connection
   const off = engine.hub.on((name, payload) => {
     // Log chunks only go to the connections that follow that package.
     if (name === 'chunk' && !followed.has((payload as { pkgname: string }).pkgname)) return;
-    void conn.sendNotification(EVENTS[name].method, payload).catch(() => undefined);
+    send(EVENTS[name].method, payload);
   });
   conn.listen();
-  return () => {
-    off();
-    for (const p of followed) engine.unfollow(p);
-    followed.clear();
+  return {
+    detach: () => {
+      off();
+      for (const p of followed) engine.unfollow(p);
+      followed.clear();
+    },
+    flush: async () => {
+      await sent;
+    },
   };
 }
 

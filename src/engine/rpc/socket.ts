@@ -91,10 +91,18 @@ export async function listenSocket(o: SocketOptions): Promise<Server> {
 
 const openSockets = new WeakMap<Server, Set<Socket>>();
 
-/** Stops listening and drops the connected clients (server.close alone waits for them). */
+/**
+ * Stops listening and lets the connected clients go: what was sent to them is flushed (end),
+ * and whoever has not hung up within a second is cut off (server.close alone would wait).
+ */
 export async function closeSocket(server: Server, path: string): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  for (const s of openSockets.get(server) ?? []) s.destroy();
+  const sockets = [...(openSockets.get(server) ?? [])];
+  for (const s of sockets) s.end();
+  const timer = setTimeout(() => {
+    for (const s of sockets) s.destroy();
+  }, 1000);
   await closed;
+  clearTimeout(timer);
   await unlink(path).catch(() => undefined);
 }
