@@ -5,8 +5,8 @@
 // server. Exit code 0 when everything passed. Screenshots go to test-results/e2e/shots; on a
 // failure the server and extension-host logs are copied to test-results/e2e/logs.
 //
-//   node test/e2e/run.mjs [--grep TEXT] [--ui | --api] [--no-package] [--docs-images]
-//     --grep TEXT     only tests whose full title contains TEXT (both kinds)
+//   node test/e2e/run.mjs [--grep RE] [--ui | --api] [--no-package] [--docs-images]
+//     --grep RE       only tests whose full title matches the regular expression RE (both kinds)
 //     --ui, --api     only the UI tests, only the extension-host tests
 //     --no-package    reuse dist/pkgsrc-bulk.vsix from an earlier run instead of packaging
 //     --docs-images   also write the README screenshots into docs/images
@@ -57,16 +57,27 @@ async function runUiTests() {
   const dir = join(repoRoot, 'test/e2e/ui');
   const files = readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort();
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 120_000, color: process.stdout.isTTY });
-  if (opts.grep) mocha.grep(opts.grep);
-  // What the pages looked like when a test or a hook failed.
-  const shots = [];
-  const onFail = (test) => {
-    const base = test.fullTitle().replace(/[^\w.-]+/g, '_').slice(0, 100);
+  if (opts.grep) mocha.grep(new RegExp(opts.grep));
+  // What the pages looked like when a test or a hook failed: a failed test is shot in a root
+  // afterEach hook, before anything else runs; a failed hook when mocha reports it.
+  const shoot = (runnable) => {
+    const base = runnable.fullTitle().replace(/[^\w.-]+/g, '_').slice(0, 100);
     let i = 0;
-    for (const page of ctx.pages) {
-      const file = join(resultsDir, `ui-${base}-failure${i++ || ''}.png`);
-      shots.push(page.screenshot({ path: file }).then(() => console.log(`  screenshot: ${file}`), () => {}));
-    }
+    return Promise.all(
+      [...ctx.pages].map((page) => {
+        const file = join(resultsDir, `ui-${base}-failure${i++ || ''}.png`);
+        return page.screenshot({ path: file }).then(() => console.log(`  screenshot: ${file}`), () => {});
+      }),
+    );
+  };
+  mocha.rootHooks({
+    async afterEach() {
+      if (this.currentTest?.state === 'failed') await shoot(this.currentTest);
+    },
+  });
+  const shots = [];
+  const onFail = (runnable) => {
+    if (runnable.type === 'hook') shots.push(shoot(runnable));
   };
   for (const f of files) mocha.addFile(join(dir, f));
   await mocha.loadFilesAsync();

@@ -44,7 +44,8 @@ export async function bundleSuite(outDir, { grep, files = suiteFiles() } = {}) {
 
 /**
  * An entry module running only some of the bundled files (`tree.test.ts`) and/or only the tests
- * whose title contains `grep`: for UI tests that check a state through the extension host.
+ * whose title matches the regular expression `grep`: for UI tests that check a state through
+ * the extension host.
  */
 export function suiteEntry(suite, name, { files, grep } = {}) {
   const options = {

@@ -154,10 +154,17 @@ export async function quickOpen(page, relPath) {
   await waitFor(editorTab(page, base).and(page.locator('.active')), `the editor tab of ${base}`);
 }
 
-/** Shows the Problems panel and returns its rows (files and their problems). */
-export async function showProblems(page) {
+/**
+ * Shows the Problems panel and returns its rows (files and their problems). `file`: only that
+ * file's problems, through the panel's filter (its list renders only the rows in view, so
+ * problems of other files could push the wanted ones out).
+ */
+export async function showProblems(page, { file } = {}) {
   await runCommand(page, 'Problems: Focus on Problems View');
   const panel = await waitFor(page.locator('.part.panel .markers-panel'), 'the Problems panel');
+  const filter = page.locator('.part.panel .viewpane-filter input').first();
+  await waitFor(filter, 'the Problems filter');
+  await filter.fill(file ? `**/${file}` : '');
   return panel.locator('.monaco-list-row');
 }
 

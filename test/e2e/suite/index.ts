@@ -8,6 +8,7 @@ import Mocha from 'mocha';
 export interface SuiteOptions {
   /** Bundled test files, relative to this directory. */
   files: string[];
+  /** A regular expression over the full test titles. */
   grep?: string;
 }
 
@@ -17,7 +18,7 @@ export function run(): Promise<void> {
 
 export function runWith(options: SuiteOptions): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
-  if (options.grep) mocha.grep(options.grep);
+  if (options.grep) mocha.grep(new RegExp(options.grep));
   for (const f of options.files) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {
     try {

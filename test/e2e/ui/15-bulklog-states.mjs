@@ -2,7 +2,7 @@
 // packaged `pkgsrc-bulk` CLI (real bmake), the workspace setting pkgsrcBulk.bulklog names its
 // bulklog, and the Packages view marks the failure; an extension-host step checks every state.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { after, before, describe, it } from 'mocha';
@@ -30,6 +30,8 @@ describe('build states from a bulklog (UI)', () => {
 
   after(async () => {
     rmSync(settingsDir(), { recursive: true, force: true });
+    // Later suites see the tree without build states (and Problems without build failures).
+    for (const e of readdirSync(ctx.workspace.bulklog)) rmSync(join(ctx.workspace.bulklog, e), { recursive: true, force: true });
     await resetWindow(page);
   });
 

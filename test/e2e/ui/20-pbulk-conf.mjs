@@ -50,13 +50,14 @@ describe('scenario 2 (UI): editing a pbulk.conf with mistakes', () => {
   after(async () => {
     // The completion test typed into the file: drop that, so closing asks nothing.
     await runCommand(page, 'File: Revert File');
+    await showProblems(page);
     await resetWindow(page);
     rmSync(file(), { force: true });
   });
 
   it('Problems lists each mistake on its line', async () => {
     await quickOpen(page, FILE);
-    const rows = await showProblems(page);
+    const rows = await showProblems(page, { file: FILE });
     for (const [what, line] of Object.entries(LINES)) {
       await waitFor(problemsOnLine(rows, line).first(), `a problem on line ${line} (${what})`);
     }
@@ -66,7 +67,7 @@ describe('scenario 2 (UI): editing a pbulk.conf with mistakes', () => {
   });
 
   it('the quick fix renames the misspelt variable', async () => {
-    const rows = await showProblems(page);
+    const rows = await showProblems(page, { file: FILE });
     const row = problemsOnLine(rows, LINES.misspelt).filter({ hasText: 'master_ip' }).first();
     await waitFor(row, 'the unknown-variable problem');
     // Activating a problem puts the cursor on it in the editor; Ctrl+. opens its fixes there.
