@@ -41,10 +41,15 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port ${opts.por
 const packages = Number(opts.packages);
 if (!Number.isInteger(packages) || packages < 10 || packages > 12000) fail(`--packages ${opts.packages}: must be 10 to 12000`);
 
-/** The demo directory, emptied; refuses a non-empty directory the demo did not make. */
-function freshDemoDir(dir) {
+/**
+ * The demo directory, emptied; refuses a non-empty directory the demo did not make, and one
+ * with something still mounted below it (a sandbox of a killed build that cleanup cannot take down).
+ */
+async function freshDemoDir(dir) {
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     if (!existsSync(join(dir, MARKER))) fail(`${dir} is not empty and was not made by the demo; choose another --dir`);
+    const { ensureNothingMounted } = await import('../test/e2e/lib/mounts.mjs');
+    await ensureNothingMounted(dir, { engine: join(root, 'dist/engine.js'), sandboxBase: join(dir, 'sandboxes') });
     rmSync(dir, { recursive: true, force: true });
   }
   mkdirSync(dir, { recursive: true });
@@ -139,7 +144,7 @@ async function main() {
   if (!existsSync(join(root, 'dist/engine.js'))) runNode([join(root, 'esbuild.mjs')], 'the build');
 
   const dir = opts.dir;
-  freshDemoDir(dir);
+  await freshDemoDir(dir);
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/e2e/fixtures/workspace.ts'), dir, String(packages)], {
     cwd: root,
     encoding: 'utf8',

@@ -20,7 +20,7 @@ import { runExtensionTests } from './lib/ext-tests.mjs';
 import { bundleSuite } from './lib/bundle-suite.mjs';
 import { install } from './install.mjs';
 import { repoRoot, resultsDir } from './lib/paths.mjs';
-import { createRunDir, recordServer, removeStaleRuns } from './lib/run-dir.mjs';
+import { createRunDir, recordServer, removeRunDir, removeStaleRuns } from './lib/run-dir.mjs';
 import { packageExtension, vsixPath } from './lib/package.mjs';
 import { installVsix, startServer } from './lib/server.mjs';
 import { createWorkspace } from './lib/workspace.mjs';
@@ -102,7 +102,7 @@ async function main() {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
   install({ quiet: true });
-  removeStaleRuns();
+  await removeStaleRuns();
   const vsix = await buildVsix();
 
   const runDir = createRunDir();
@@ -117,10 +117,9 @@ async function main() {
     if (interrupted) return;
     interrupted = true;
     console.error(`# e2e: ${sig}, cleaning up`);
-    Promise.allSettled([closeBrowser(), server?.stop()]).finally(() => {
-      rmSync(runDir, { recursive: true, force: true });
-      process.exit(130);
-    });
+    Promise.allSettled([closeBrowser(), server?.stop()])
+      .then(() => removeRunDir(runDir))
+      .finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -162,7 +161,7 @@ async function main() {
       await server.stop();
       if (!ok && !interrupted) keepLogs(server);
     }
-    rmSync(runDir, { recursive: true, force: true });
+    await removeRunDir(runDir);
   }
   if (!interrupted) step(ok ? 'passed' : 'FAILED');
   return ok;

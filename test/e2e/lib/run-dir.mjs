@@ -3,7 +3,8 @@
 // next run recognises such leftovers by the dead runner pid they record and removes them.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { e2eHome } from './paths.mjs';
+import { ensureNothingMounted, sandboxBaseOf } from './mounts.mjs';
+import { e2eHome, repoRoot } from './paths.mjs';
 
 const alive = (pid) => {
   try {
@@ -34,8 +35,22 @@ export function recordServer(dir, pid) {
   writeFileSync(join(dir, 'run.json'), JSON.stringify({ runner: process.pid, server: pid }));
 }
 
+/**
+ * Deletes a run directory, after taking down sandboxes a build left in its workspace; a
+ * directory that still has mounts is left alone (and said so), never deleted through them.
+ */
+export async function removeRunDir(dir) {
+  try {
+    await ensureNothingMounted(dir, { engine: join(repoRoot, 'dist/engine.js'), sandboxBase: sandboxBaseOf(join(dir, 'workspace')) });
+  } catch (e) {
+    console.error(`# e2e: ${e.message}`);
+    return;
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
 /** Removes run directories whose runner is dead, stopping a server still running from one. */
-export function removeStaleRuns() {
+export async function removeStaleRuns() {
   const home = e2eHome();
   if (!existsSync(home)) return;
   for (const name of readdirSync(home).filter((n) => n.startsWith('run-'))) {
@@ -55,6 +70,6 @@ export function removeStaleRuns() {
         // Gone meanwhile.
       }
     }
-    rmSync(dir, { recursive: true, force: true });
+    await removeRunDir(dir);
   }
 }
