@@ -8,6 +8,7 @@ import type { EventName, EventPayload } from '../../src/engine/core/events';
 import { parsePbuild } from '../../src/pkgsrc/bulklog';
 import { loadWorkspaceConfig, makeWorkspace, writePbulkConf } from './harness';
 import { writeMkConf } from '../fixtures/mk';
+import { generateTree, type TreeManifest } from '../fixtures/generate';
 import { packageMakefile, type SmallPackage } from './tree';
 
 const tree: SmallPackage[] = [
@@ -197,4 +198,39 @@ test('ulimit lines of pbulk.conf limit every build step', async (t) => {
   assert.ok(Date.now() - t0 < 15_000, 'the CPU limit stopped the build long before 20 s');
   assert.deepEqual(states(ws.bulklog), { 'burn-1.0': 'failed', 'calm-1.0': 'done' });
   assert.ok(existsSync(join(ws.bulklog, 'burn-1.0/build.log')));
+});
+
+test('a generated pkgsrc-like tree (families, options, Python variants) scans and builds with real bmake', async (t) => {
+  let manifest: TreeManifest | undefined;
+  let failing = '';
+  let broken = '';
+  const ws = makeWorkspace('engine-gen', (root) => {
+    manifest = generateTree(root, {
+      packages: 30,
+      seed: 7,
+      customize: (pk) => {
+        const plain = pk.filter((p) => p.scanned && !p.python && p.oddities.length === 0);
+        failing = plain[1]!.path;
+        plain[1]!.failPhase = 'build';
+        broken = plain[2]!.path;
+        plain[2]!.broken = 'does not build';
+        const py = pk.find((p) => p.python && p.scanned);
+        if (py) py.multiVersion = ['27', '26'];
+      },
+    });
+  });
+  t.after(() => ws.remove());
+  const engine = new Engine(await loadWorkspaceConfig(ws));
+  const r = await (await engine.start()).done;
+  assert.equal(r.error, undefined);
+  assert.equal(r.total, manifest!.counts.records);
+  const byPath = new Map(manifest!.packages.map((p) => [p.path, p]));
+  const got = states(ws.bulklog);
+  for (const v of byPath.get(failing)!.variants) assert.equal(got[v], 'failed', v);
+  for (const v of byPath.get(broken)!.variants) assert.equal(got[v], 'prefailed', v);
+  // Everything else is built, or waits on the failed or broken one.
+  const c = r.counts;
+  assert.equal(c.done + c.failed + c.prefailed + c['indirect-failed'] + c['indirect-prefailed'], r.total);
+  assert.equal(c.open + c.in_processing, 0);
+  assert.ok(c.done >= r.total - 10);
 });
