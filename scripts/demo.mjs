@@ -84,6 +84,8 @@ function headless(ws) {
     return spawnSync(process.execPath, [engine, ...args], { cwd: ws.root, stdio: 'inherit' }).status;
   };
   if (commands.has('build')) {
+    const kind = process.getuid?.() === 0 ? 'chroot' : 'namespace';
+    console.log(`\nThe limited build runs in ${kind} sandboxes under ${ws.sandboxBase}, two packages at a time.`);
     const status = cli(['build', '--config', ws.pbulkConf]);
     if (commands.has('report')) cli(['report', '--bulklog', ws.bulklog, '--no-write']);
     console.log(
