@@ -2,7 +2,7 @@
 // once per test process (the same esbuild settings as esbuild.mjs), so tests never run a stale
 // dist/engine.js and do not pay tsx's start-up for every process.
 import { buildSync } from 'esbuild';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -10,7 +10,9 @@ let bundle: string | undefined;
 
 export function engineBundle(): string {
   if (bundle) return bundle;
-  const out = join(mkdtempSync(join(tmpdir(), 'pkgsrc-bulk-engine-')), 'engine.js');
+  const dir = mkdtempSync(join(tmpdir(), 'pkgsrc-bulk-engine-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'engine.js');
   buildSync({
     entryPoints: [resolve(__dirname, '../../src/engine/main.ts')],
     outfile: out,
