@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../../pkgsrc/bulklog/write';
 import { parseScan } from '../../pkgsrc/scan/parse';
 import { assemblePscan } from '../../pkgsrc/scan/pscan';
 import type { ScanRecord } from '../../pkgsrc/scan/record';
-import { resolveGlobal, resolveIncremental, messageLine, type PresolveRecord, type ResolveResult } from '../../pkgsrc/resolve';
+import { resolveGlobal, resolveLimited, messageLine, type PresolveRecord, type ResolveResult } from '../../pkgsrc/resolve';
 import type { EngineConfig } from '../config/types';
 import type { ScanFailure, ScanRunner } from './runner';
 
@@ -70,40 +70,40 @@ export async function fullScan(cfg: EngineConfig, runner: ScanRunner, locations:
 
 export async function limitedScan(cfg: EngineConfig, runner: ScanRunner, list: string[]): Promise<ScanOutcome> {
   const meta = cfg.metaDir;
-  let missing = [...list];
-  let presolve: ResolveResult | undefined;
   const failures: ScanFailure[] = [];
   let scanned = 0;
   let cached = 0;
   let rounds = 0;
   let log = '';
-  await writeFileAtomic(join(meta, 'missing'), missing.map((l) => `${l}\n`).join(''));
-  while (missing.length > 0) {
-    const sorted = [...new Set(missing)].sort();
-    await writeFileAtomic(join(meta, 'missing.s'), sorted.map((l) => `${l}\n`).join(''));
-    rounds++;
-    const round = await runner.scan(sorted, rounds);
-    scanned += sorted.length;
-    cached += round.cached;
-    failures.push(...round.failures);
-    const pscan = assemblePscan(round.jobs);
-    await writeFileAtomic(join(meta, 'pscan'), scanBytes(pscan.text));
-    log += [...round.stderr, ...pscan.messages.map((m) => `pbulk-scan: ${m}\n`)].join('');
-    const recs = records(pscan.text, join(meta, 'pscan'));
-    const next = presolve === undefined ? resolveIncremental(recs, []) : resolveIncremental(records(presolve.text, join(meta, 'presolve')), recs);
-    log += errLog(next);
-    missing = next.missing;
-    await writeFileAtomic(join(meta, 'missing'), missing.map((l) => `${l}\n`).join(''));
-    const same = presolve !== undefined && presolve.text === next.text;
-    presolve = next;
-    await writeFileAtomic(join(meta, 'presolve'), scanBytes(next.text));
-    if (same) break;
-  }
+  const writeList = (name: string, locations: readonly string[]) =>
+    writeFileAtomic(join(meta, name), locations.map((l) => `${l}\n`).join(''));
+  await writeList('missing', list);
+  // The loop itself is the resolve library's (pbulk's limited scan); this supplies the scans
+  // and writes each round's meta files as pbulk's `scan` script does.
+  const result = await resolveLimited(
+    list,
+    async (locations) => {
+      await writeList('missing.s', locations);
+      const round = await runner.scan(locations, ++rounds);
+      scanned += locations.length;
+      cached += round.cached;
+      failures.push(...round.failures);
+      const pscan = assemblePscan(round.jobs);
+      await writeFileAtomic(join(meta, 'pscan'), scanBytes(pscan.text));
+      log += [...round.stderr, ...pscan.messages.map((m) => `pbulk-scan: ${m}\n`)].join('');
+      return records(pscan.text, join(meta, 'pscan'));
+    },
+    {
+      onRound: async (round) => {
+        log += errLog(round.result);
+        await writeList('missing', round.result.missing);
+        await writeFileAtomic(join(meta, 'presolve'), scanBytes(round.result.text));
+      },
+    },
+  );
   // pbulk prints these on the console in limited builds; kept in files here as well.
   await writeFileAtomic(join(meta, 'pscan.stderr'), scanBytes(log));
-  const base = { failures, locations: scanned, cached, rounds };
-  if (missing.length > 0) {
-    return { ok: false, records: [], error: `Unresolvable dependencies found, exiting:\n${[...new Set(missing)].join('\n')}`, ...base };
-  }
-  return { ok: true, records: presolve?.records ?? [], ...base };
+  const base = { failures, locations: scanned, cached, rounds: result.rounds.length };
+  if (!result.ok) return { ok: false, records: [], error: result.message ?? 'Dependency resolution failed', ...base };
+  return { ok: true, records: result.rounds.at(-1)?.result.records ?? [], ...base };
 }
