@@ -23,6 +23,8 @@ const common = {
 const bundles = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
+  // The tree model's index worker, found beside whichever bundle loads the model.
+  { ...common, entryPoints: ['src/pkgsrc/tree/worker.ts'], outfile: 'dist/tree-worker.js' },
   {
     ...common,
     entryPoints: ['src/engine/main.ts'],

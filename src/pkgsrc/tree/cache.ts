@@ -83,12 +83,15 @@ export function decodePackage(root: string, row: CompactPackage): PackageInfo | 
   }
 }
 
+const varIndex: ReadonlyMap<string, number> = new Map(packageVars.map((name, k) => [name, k]));
+
+/** The values in the order they were set, so that a decoded package lists them as a parsed one. */
 export function encodePackage(info: PackageInfo, stamp: FileStamp): CompactPackage {
   const values: CompactValue[] = [];
-  packageVars.forEach((name, k) => {
-    const v = info.vars[name];
-    if (v) values.push([k, v.value, v.unresolved ? 1 : 0, v.file === info.makefile ? 0 : info.includes.indexOf(v.file) + 1, v.line, v.character, v.endLine, v.endCharacter]);
-  });
+  for (const name in info.vars) {
+    const v = info.vars[name as PackageVar]!;
+    values.push([varIndex.get(name)!, v.value, v.unresolved ? 1 : 0, v.file === info.makefile ? 0 : info.includes.indexOf(v.file) + 1, v.line, v.character, v.endLine, v.endCharacter]);
+  }
   return [info.path, info.state, stamp, values, [...info.includes], [...info.problems]];
 }
 

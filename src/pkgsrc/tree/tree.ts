@@ -4,15 +4,16 @@
 // the files pbulk itself reads are opened: the top Makefile, category Makefiles, package
 // Makefiles and the Makefile.common files they include; work/, distfiles/, packages/ and the
 // like are never entered.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Problem, Range } from '../problem';
 import { readSubdirs } from './category';
-import { buildPackageInfo, commonTarget, parsePackageMakefile } from './package';
 import type { CommonFile } from './package';
-import type { ParsedMakefile } from './makefile';
-import { forEachTextFile, readTextFiles, sliced } from './read';
+import { readPackageBatch } from './load';
+import { WorkerPool } from './pool';
+import type { ParallelStats, WorkerOptions } from './pool';
+import { readTextFiles, sliced } from './read';
 import { DiskIndex } from './disk-index';
 import type { ReadOptions, TextFile } from './read';
 import { optionalFiles } from './types';
@@ -24,6 +25,11 @@ export interface TreeOptions extends ReadOptions {
    * Makefile.common) are unchanged on disk are taken from it instead of being read again.
    */
   cacheFile?: string;
+  /**
+   * Worker threads for large reads such as a first full index (false: none). Without a
+   * worker script (e.g. the sources run unbundled) everything is read on the main thread.
+   */
+  workers?: WorkerOptions | false;
 }
 
 const origin: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -83,6 +89,10 @@ export class PkgsrcTree {
   private readonly commons = new Map<string, CommonFile>();
   /** Makefile.common (absolute) -> the packages that include it. */
   private readonly includers = new Map<string, Set<string>>();
+  /** Workers started ahead of a full index, while its categories are read. */
+  private spare?: WorkerPool;
+  /** How the last read with workers went (for benchmarks and tests). */
+  lastParallel?: ParallelStats;
 
   constructor(
     root: string,
@@ -140,8 +150,15 @@ export class PkgsrcTree {
   /** Every category and every package's metadata. */
   async index(): Promise<TreeIndex> {
     const top = await this.topLevel();
-    const categories = await this.loadCategories(top.categories.map((c) => c.name));
-    const packages = await this.packages(categories.flatMap((c) => c.packages.map((p) => p.path)));
+    let categories: CategoryInfo[];
+    let packages: PackageInfo[];
+    try {
+      categories = await this.loadCategories(top.categories.map((c) => c.name), true);
+      packages = await this.packages(categories.flatMap((c) => c.packages.map((p) => p.path)));
+    } finally {
+      this.spare?.close();
+      this.spare = undefined;
+    }
     const problems = uniqueProblems([...top.problems, ...categories.flatMap((c) => c.problems), ...packages.flatMap((p) => p.problems)]);
     return {
       root: this.root,
@@ -250,7 +267,29 @@ export class PkgsrcTree {
     return top;
   }
 
-  private async loadCategories(names: readonly string[]): Promise<CategoryInfo[]> {
+  /** How many Makefiles make a read worth starting workers for. */
+  private get minParallel(): number {
+    return this.options.workers === false ? Infinity : (this.options.workers?.minPackages ?? 2000);
+  }
+
+  private startPool(): WorkerPool | undefined {
+    return this.options.workers === false ? undefined : WorkerPool.start(this.root, this.options, this.options.workers ?? {});
+  }
+
+  /**
+   * Before a full index: when nothing is loaded yet and no on-disk index can help, and the
+   * category Makefiles (not parsed yet) hold enough SUBDIR lines, workers are started now so
+   * that they are up when the package list is known.
+   */
+  private speculate(texts: readonly (string | undefined)[]): void {
+    if (this.spare || this.pkgs.size > 0 || this.pending.size > 0 || this.minParallel === Infinity) return;
+    if (this.disk && existsSync(this.disk.file)) return;
+    let lines = 0;
+    for (const t of texts) if (t !== undefined) lines += t.split('SUBDIR').length - 1;
+    if (lines >= this.minParallel) this.spare = this.startPool();
+  }
+
+  private async loadCategories(names: readonly string[], speculate = false): Promise<CategoryInfo[]> {
     const todo: [string, Deferred<CategoryInfo>][] = [];
     for (const n of names) {
       if (!this.cats.has(n)) {
@@ -262,6 +301,7 @@ export class PkgsrcTree {
     if (todo.length > 0) {
       const top = await this.topLevel();
       const files = await readTextFiles(todo.map(([n]) => join(this.root, n, 'Makefile')), this.options);
+      if (speculate) this.speculate(files.map((f) => f.text));
       await Promise.all(todo.map(async ([name, d], i) => d.resolve(await this.categoryInfo(name, files[i]!, top))));
     }
     return Promise.all(names.map((n) => this.cats.get(n)!));
@@ -329,46 +369,23 @@ export class PkgsrcTree {
     };
     let read = paths.map((_, i) => i);
     if (this.disk) read = await this.disk.take(paths, store);
-    const build = (i: number, parsed: ParsedMakefile, f: TextFile) =>
-      store(i, buildPackageInfo({ path: paths[i]!, makefile: f.file, parsed, readProblems: f.problems, commons: (c) => this.commons.get(c) }));
-    // Each Makefile is parsed as soon as it is read and its text dropped; a package whose
-    // Makefile.common is not cached yet waits for the second pass.
-    const waiting: [number, ParsedMakefile, TextFile][] = [];
+    const todo = read.length === paths.length ? paths : read.map((i) => paths[i]!);
     const unread: [number, TextFile][] = [];
-    const wanted = new Set<string>();
-    await forEachTextFile(
-      read.map((i) => `${this.root}/${paths[i]}/Makefile`),
-      (k, f) => {
-        const i = read[k]!;
-        if (f.text === undefined) {
-          unread.push([i, f]);
-          return;
-        }
-        const parsed = parsePackageMakefile(f.text, f.file, f.bytes);
-        let ready = true;
-        for (const st of parsed.statements) {
-          if (st.kind !== 'include') continue;
-          const t = commonTarget(f.file, st);
-          if (t !== undefined && !this.commons.has(t)) {
-            wanted.add(t);
-            ready = false;
-          }
-        }
-        if (ready) build(i, parsed, f);
-        else waiting.push([i, parsed, { file: f.file, missing: f.missing, problems: f.problems }]);
-      },
-      this.options,
-    );
-    if (wanted.size > 0) {
-      await forEachTextFile(
-        [...wanted],
-        (_, c) => {
-          this.commons.set(c.file, { file: c.file, missing: c.missing, problems: c.problems, ...(c.text !== undefined ? { parsed: parsePackageMakefile(c.text, c.file, c.bytes) } : {}) });
-        },
-        this.options,
-      );
+    const sink = { built: (k: number, info: PackageInfo) => store(read[k]!, info), unread: (k: number, f: TextFile) => unread.push([read[k]!, f]) };
+    let pool: WorkerPool | undefined;
+    if (todo.length >= this.minParallel) {
+      pool = this.spare ?? this.startPool();
+      this.spare = undefined;
     }
-    for (const [i, parsed, f] of waiting) build(i, parsed, f);
+    if (pool) {
+      try {
+        this.lastParallel = await pool.read(todo, { ...sink, local: (from, to) => readPackageBatch(this.root, todo, from, to, this.commons, this.options, sink) });
+      } finally {
+        pool.close();
+      }
+    } else {
+      await readPackageBatch(this.root, todo, 0, todo.length, this.commons, this.options, sink);
+    }
     if (unread.length > 0) {
       const entries = await this.entriesFor(unread.map(([i]) => paths[i]!));
       for (const [i, f] of unread) store(i, await this.unreadablePackage(paths[i]!, f, entries.get(paths[i]!)));
