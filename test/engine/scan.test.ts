@@ -144,3 +144,21 @@ test('limited_list as each pbulk version reads it: duplicates dropped, bad entri
   assert.deepEqual(old.locations, ['lang/perl5']);
   assert.deepEqual(old.problems.map((p) => p.range.start.line), [3, 5]);
 });
+
+test('meta/pscan keeps the bytes bmake printed: UTF-8 and Latin-1 maintainers unchanged', async (t) => {
+  const { ws, cfg, box } = await setup('scan-bytes', [
+    { path: 'misc/utf8', distname: 'utf8-1.0', extra: ['MAINTAINER=\tJosé Núñez <jose@example.org>'] },
+    { path: 'misc/latin1', distname: 'latin1-1.0' },
+  ]);
+  t.after(() => ws.remove());
+  // A Makefile in Latin-1, as old pkgsrc files sometimes are.
+  const mk = join(ws.pkgsrc, 'misc/latin1/Makefile');
+  const latin1 = readFileSync(mk, 'utf8').replace('DISTNAME=', 'MAINTAINER=\tRen\u00e9 <rene@example.org>\nDISTNAME=');
+  writeFileSync(mk, Buffer.from(latin1, 'latin1'));
+  const runner = new ScanRunner(cfg, box, { concurrency: 2, env });
+  const out = await fullScan(cfg, runner, ['misc/latin1', 'misc/utf8'], []);
+  assert.equal(out.ok, true, out.error);
+  const bytes = readFileSync(join(cfg.metaDir, 'pscan'));
+  assert.ok(bytes.includes(Buffer.from('MAINTAINER=José Núñez <jose@example.org>\n', 'utf8')), 'UTF-8 maintainer kept');
+  assert.ok(bytes.includes(Buffer.from('MAINTAINER=Ren\u00e9 <rene@example.org>\n', 'latin1')), 'Latin-1 maintainer kept');
+});

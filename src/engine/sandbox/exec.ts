@@ -87,6 +87,7 @@ export async function runCommand(argv: string[], options: ExecOptions, run: RunO
     reject: false,
     stripFinalNewline: false,
     buffer: capture,
+    encoding: options.captureEncoding ?? 'utf8',
     all: !capture && output !== undefined,
     stdin: options.input !== undefined ? 'pipe' : 'ignore',
     stdout: capture || output ? 'pipe' : 'ignore',

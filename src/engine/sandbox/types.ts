@@ -45,6 +45,12 @@ export interface ExecOptions {
   output?: Writable;
   /** Capture stdout (and stderr separately) instead of streaming. */
   capture?: boolean;
+  /**
+   * How captured bytes become text. `latin1` keeps every byte as one character, so output that
+   * is written back to a file (pbulk-index records into meta/pscan) stays byte for byte what the
+   * command printed, whatever its encoding. Default utf8.
+   */
+  captureEncoding?: 'utf8' | 'latin1';
   signal?: AbortSignal;
 }
 

@@ -84,6 +84,7 @@ export class ScanRunner {
           env: this.opts.env,
           cwd: join(this.cfg.pkgsrc, location),
           capture: true,
+          captureEncoding: 'latin1',
           limits: { timeoutMs: this.cfg.settings.scanTimeoutMs },
           signal,
         });
