@@ -225,9 +225,9 @@ test('on-disk index: unchanged packages come from it, changed ones are read agai
   const plain = mm.packages.filter((p) => p.scanned && !p.family);
   const [kept, edited] = [plain[0]!, plain[1]!];
   // Mark the entry of a package whose Makefile stays untouched: the mark must come back.
-  const data = JSON.parse(readFileSync(cacheFile, 'utf8')) as { packages: [string, string, unknown, [number, string][]][] };
+  const data = JSON.parse(readFileSync(cacheFile, 'utf8')) as { packages: (string | number)[][] };
   const row = data.packages.find((r) => r[0] === kept.path)!;
-  row[3].find((v) => v[0] === 0)![1] = 'from the on-disk index';
+  row[row.findIndex((x, k) => k >= 4 && (k - 4) % 8 === 0 && x === 0) + 1] = 'from the on-disk index';
   writeFileSync(cacheFile, JSON.stringify(data));
   appendFileSync(join(t, edited.path, 'Makefile'), 'COMMENT=\tEdited\n');
   const owner = mm.packages.find((p) => p.style === 'owner' && p.scanned)!;

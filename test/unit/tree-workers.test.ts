@@ -132,7 +132,7 @@ test('a worker that cannot start, dies half-way or sends garbage leaves its chun
     ['broken', "mark();\nthrow new Error('worker cannot start');"],
     ['dies', "wt.parentPort.postMessage = (m) => { if (m.kind === 'chunk') { mark(); process.exit(3); } };"],
     ['garbage', "const post = wt.parentPort.postMessage.bind(wt.parentPort);\nwt.parentPort.postMessage = (m) => { post(m.kind === 'chunk' ? { ...m, rows: '[[0,' } : m); mark(); };"],
-    ['wrong', "const post = wt.parentPort.postMessage.bind(wt.parentPort);\nwt.parentPort.postMessage = (m) => { post(m.kind === 'chunk' ? { ...m, rows: '[[0,[\"x\",\"ok\",null,[[99,\"v\",0,0,0,0,0,0]],[],[]]]]' } : m); mark(); };"],
+    ['wrong', "const post = wt.parentPort.postMessage.bind(wt.parentPort);\nwt.parentPort.postMessage = (m) => { if (m.kind === 'chunk') { const rows = JSON.parse(m.rows); for (const r of rows) r.push(99, 'x', 0, 0, 0, 0, 0, 0); m = { ...m, rows: JSON.stringify(rows) }; } post(m); mark(); };"],
   ];
   for (const [name, patch] of sabotage) {
     const done = join(dir, `${name}.done`);

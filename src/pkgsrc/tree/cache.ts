@@ -1,16 +1,16 @@
-// A package index kept on disk between processes, like git's index: each package's metadata
-// with the identity (inode, size, mtime, ctime) of its Makefile and of the Makefile.common
-// files it includes. A fresh process stats those files instead of reading and parsing them,
-// which is most of the cost of a first index; anything whose identity changed is read again.
-// The file is compact JSON (arrays, not objects) so that parsing it stays cheap.
+// A package index kept on disk between processes, like git's index: each category's and each
+// package's metadata with the identity (inode, size, mtime, ctime) of the Makefiles it was
+// read from (and of the Makefile.common files included). A fresh process stats those files
+// instead of reading and parsing them, which is most of the cost of a first index; anything
+// whose identity changed is read again. Packages are stored as flat rows
+// (src/pkgsrc/tree/pack.ts) and categories as they are: what is cheapest to parse.
 import { readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Problem } from '../problem';
-import { packageVars } from './types';
-import type { PackageInfo, PackageVar } from './types';
-import type { MkValue } from './values';
+import { unpackPackage } from './pack';
+import type { PackedPackage } from './pack';
+import type { CategoryInfo, PackageInfo } from './types';
 
-const VERSION = 1;
+const VERSION = 2;
 
 /** inode, size, mtimeMs, ctimeMs; null when the file does not exist. */
 export type FileStamp = [number, number, number, number] | null;
@@ -29,79 +29,80 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 }
 
-/** [var index, value, unresolved, file index (0: the Makefile, n: includes[n-1]), line, character, endLine, endCharacter] */
-type CompactValue = [number, string, 0 | 1, number, number, number, number, number];
-/** [path, state, Makefile stamp, values, includes (absolute), problems] */
-export type CompactPackage = [string, PackageInfo['state'], FileStamp, CompactValue[], string[], Problem[]];
-
 interface CacheFile {
   version: number;
   root: string;
-  packages: CompactPackage[];
+  /** [name, Makefile stamp, what was read from it] */
+  categories: [string, FileStamp, CategoryInfo][];
   /** Makefile.common stamps: [absolute path, stamp]. */
   commons: [string, FileStamp][];
+  packages: PackedPackage[];
+  /** The Makefile stamps of `packages`, four numbers each (flat: no array per package). */
+  stamps: number[];
 }
 
 export interface CachedPackage {
   stamp: FileStamp;
-  row: CompactPackage;
+  info: PackageInfo;
 }
 
 export interface LoadedCache {
   packages: Map<string, CachedPackage>;
   commons: Map<string, FileStamp>;
+  categories: Map<string, { stamp: FileStamp; info: CategoryInfo }>;
 }
 
-/** The cache for `root`, or undefined when absent, unreadable, of another version or tree. */
+function isStamp(x: unknown): x is FileStamp {
+  return x === null || (Array.isArray(x) && x.length === 4 && x.every((n) => typeof n === 'number'));
+}
+
+function isCategory(x: unknown): x is [string, FileStamp, CategoryInfo] {
+  if (!Array.isArray(x) || typeof x[0] !== 'string' || !isStamp(x[1])) return false;
+  const c = x[2] as CategoryInfo;
+  return c !== null && typeof c === 'object' && typeof c.name === 'string' && typeof c.makefile === 'string' && Array.isArray(c.packages) && Array.isArray(c.disabled) && Array.isArray(c.problems) && c.packages.every((p) => p !== null && typeof p === 'object' && typeof p.path === 'string' && typeof p.category === 'string' && typeof p.dir === 'string' && p.range !== null && typeof p.range === 'object');
+}
+
+/** The cache for `root`, or undefined when absent, unreadable, damaged, of another version or tree. */
 export function loadCache(file: string, root: string): LoadedCache | undefined {
   let data: CacheFile;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+    // Written as ASCII (see saveCache): read without UTF-8 decoding; a byte above 0x7f means
+    // the file is not one this code wrote.
+    const text = readFileSync(file, 'latin1');
+    if (/[^\x00-\x7f]/.test(text)) return undefined;
+    data = JSON.parse(text) as CacheFile;
   } catch {
     return undefined;
   }
-  if (data === null || typeof data !== 'object' || data.version !== VERSION || data.root !== root || !Array.isArray(data.packages) || !Array.isArray(data.commons)) return undefined;
+  if (data === null || typeof data !== 'object' || data.version !== VERSION || data.root !== root) return undefined;
+  if (!Array.isArray(data.packages) || !Array.isArray(data.stamps) || data.stamps.length !== data.packages.length * 4 || !Array.isArray(data.commons) || !Array.isArray(data.categories)) return undefined;
+  if (!data.categories.every(isCategory) || !data.commons.every((c) => Array.isArray(c) && typeof c[0] === 'string' && isStamp(c[1]))) return undefined;
   const packages = new Map<string, CachedPackage>();
-  for (const row of data.packages) if (Array.isArray(row) && typeof row[0] === 'string') packages.set(row[0], { stamp: row[2], row });
-  return { packages, commons: new Map(data.commons) };
-}
-
-export function decodePackage(root: string, row: CompactPackage): PackageInfo | undefined {
-  try {
-    const [path, state, , values, includes, problems] = row;
-    const makefile = `${root}/${path}/Makefile`;
-    const vars: Partial<Record<PackageVar, MkValue>> = {};
-    for (const [k, value, unresolved, f, line, character, endLine, endCharacter] of values) {
-      const name = packageVars[k];
-      if (name === undefined) return undefined;
-      vars[name] = { value, unresolved: unresolved === 1, file: f === 0 ? makefile : includes[f - 1]!, line, character, endLine, endCharacter };
-    }
-    const slash = path.indexOf('/');
-    return { path, category: path.slice(0, slash), dir: path.slice(slash + 1), makefile, state, vars, includes, problems };
-  } catch {
-    return undefined;
+  const st = data.stamps;
+  for (let i = 0; i < data.packages.length; i++) {
+    const info = unpackPackage(root, data.packages[i]);
+    const ino = st[4 * i];
+    if (info === undefined || typeof ino !== 'number') return undefined;
+    packages.set(info.path, { stamp: ino < 0 ? null : [ino, st[4 * i + 1]!, st[4 * i + 2]!, st[4 * i + 3]!], info });
   }
-}
-
-const varIndex: ReadonlyMap<string, number> = new Map(packageVars.map((name, k) => [name, k]));
-
-/** The values in the order they were set, so that a decoded package lists them as a parsed one. */
-export function encodePackage(info: PackageInfo, stamp: FileStamp): CompactPackage {
-  const values: CompactValue[] = [];
-  for (const name in info.vars) {
-    const v = info.vars[name as PackageVar]!;
-    values.push([varIndex.get(name)!, v.value, v.unresolved ? 1 : 0, v.file === info.makefile ? 0 : info.includes.indexOf(v.file) + 1, v.line, v.character, v.endLine, v.endCharacter]);
-  }
-  return [info.path, info.state, stamp, values, [...info.includes], [...info.problems]];
+  return { packages, commons: new Map(data.commons), categories: new Map(data.categories.map(([name, stamp, info]) => [name, { stamp, info }])) };
 }
 
 /** Writes atomically (temporary file, then rename); failures are returned, never thrown. */
-export function saveCache(file: string, root: string, rows: CompactPackage[], commons: Map<string, FileStamp>): Error | undefined {
-  const data: CacheFile = { version: VERSION, root, packages: rows, commons: [...commons] };
+export function saveCache(file: string, root: string, cache: LoadedCache, pack: (info: PackageInfo) => PackedPackage): Error | undefined {
+  const packages: PackedPackage[] = [];
+  const stamps: number[] = [];
+  for (const { stamp, info } of cache.packages.values()) {
+    packages.push(pack(info));
+    if (stamp === null) stamps.push(-1, 0, 0, 0);
+    else stamps.push(...stamp);
+  }
+  const categories = [...cache.categories].map(([name, c]): [string, FileStamp, CategoryInfo] => [name, c.stamp, c.info]);
+  const data: CacheFile = { version: VERSION, root, categories, commons: [...cache.commons], packages, stamps };
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, JSON.stringify(data));
+    writeFileSync(tmp, JSON.stringify(data).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
     renameSync(tmp, file);
     return undefined;
   } catch (e) {

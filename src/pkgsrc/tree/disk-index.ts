@@ -1,16 +1,20 @@
-// The on-disk index as the model uses it: which packages can be taken from it (their Makefile
-// and Makefile.common files have the identity recorded), the identities seen in this process,
-// and writing it back merged with the entries this process did not touch.
-import { decodePackage, encodePackage, loadCache, sameStamp, saveCache, stampOf } from './cache';
-import type { CompactPackage, FileStamp, LoadedCache } from './cache';
+// The on-disk index as the model uses it: which categories and packages can be taken from it
+// (their Makefile and Makefile.common files have the identity recorded), the identities seen
+// in this process, and writing it back merged with the entries this process did not touch.
+import { loadCache, sameStamp, saveCache, stampOf } from './cache';
+import type { CachedPackage, FileStamp, LoadedCache } from './cache';
+import { packPackage } from './pack';
 import { sliced } from './read';
-import type { PackageInfo } from './types';
+import type { CategoryInfo, PackageInfo } from './types';
 
 export class DiskIndex {
   private disk?: LoadedCache;
   /** Makefile identity per package path, taken before the Makefile was read. */
   private readonly stamps = new Map<string, FileStamp>();
   private readonly commonStamps = new Map<string, FileStamp>();
+  /** Category Makefile identities taken before reading, and what was read in this process. */
+  private readonly categoryStamps = new Map<string, FileStamp>();
+  private readonly categories = new Map<string, CategoryInfo>();
   /** Something was read from the tree that the file does not hold yet. */
   dirty = false;
 
@@ -19,13 +23,32 @@ export class DiskIndex {
     private readonly root: string,
   ) {}
 
+  private load(): LoadedCache {
+    this.disk ??= loadCache(this.file, this.root) ?? { packages: new Map(), commons: new Map(), categories: new Map() };
+    return this.disk;
+  }
+
+  /** Stats a category's Makefile; its entry when still valid, else undefined (read it). */
+  category(name: string): CategoryInfo | undefined {
+    const stamp = stampOf(`${this.root}/${name}/Makefile`);
+    this.categoryStamps.set(name, stamp);
+    const hit = this.load().categories.get(name);
+    return hit && stamp !== null && sameStamp(hit.stamp, stamp) ? hit.info : undefined;
+  }
+
+  /** A category read from its Makefile, to be written with the identity `category()` took. */
+  noteCategory(info: CategoryInfo): void {
+    if (this.categoryStamps.get(info.name) == null) return;
+    this.categories.set(info.name, info);
+    this.dirty = true;
+  }
+
   /**
    * Stats each package's Makefile; hands the packages whose entry is still valid to `store`
    * and returns the indexes of the others, which must be read.
    */
   async take(paths: readonly string[], store: (i: number, info: PackageInfo) => void): Promise<number[]> {
-    this.disk ??= loadCache(this.file, this.root) ?? { packages: new Map(), commons: new Map() };
-    const disk = this.disk;
+    const disk = this.load();
     const commonOk = (file: string) => {
       let now = this.commonStamps.get(file);
       if (now === undefined && !this.commonStamps.has(file)) this.commonStamps.set(file, (now = stampOf(file)));
@@ -37,10 +60,7 @@ export class DiskIndex {
       const stamp = stampOf(`${this.root}/${path}/Makefile`);
       this.stamps.set(path, stamp);
       const hit = disk.packages.get(path);
-      if (hit && stamp !== null && sameStamp(hit.stamp, stamp) && hit.row[4].every(commonOk)) {
-        const info = decodePackage(this.root, hit.row);
-        if (info) return store(i, info);
-      }
+      if (hit && stamp !== null && sameStamp(hit.stamp, stamp) && hit.info.includes.every(commonOk)) return store(i, hit.info);
       read.push(i);
     });
     if (read.length > 0) this.dirty = true;
@@ -56,20 +76,29 @@ export class DiskIndex {
     this.commonStamps.delete(file);
   }
 
+  forgetCategory(name: string): void {
+    this.categoryStamps.delete(name);
+    this.categories.delete(name);
+    this.disk?.categories.delete(name);
+  }
+
   forgetAll(): void {
     this.stamps.clear();
     this.commonStamps.clear();
+    this.categoryStamps.clear();
+    this.categories.clear();
+    this.disk?.categories.clear();
   }
 
-  /** Writes the packages loaded here plus the old entries still valid; never throws. */
+  /** Writes the packages and categories loaded here plus the old entries still valid; never throws. */
   save(loaded: ReadonlyMap<string, PackageInfo>): Error | undefined {
     if (!this.dirty) return undefined;
     this.dirty = false;
-    const rows: CompactPackage[] = [];
+    const packages = new Map<string, CachedPackage>();
     const commons = new Map<string, FileStamp>();
     for (const [path, info] of loaded) {
       if (!this.stamps.has(path)) continue;
-      rows.push(encodePackage(info, this.stamps.get(path)!));
+      packages.set(path, { stamp: this.stamps.get(path)!, info });
       for (const inc of info.includes) if (!commons.has(inc)) commons.set(inc, this.commonStamps.get(inc) ?? stampOf(inc));
     }
     // Entries for packages not loaded here stay, unless a Makefile.common they were built
@@ -77,13 +106,14 @@ export class DiskIndex {
     const old = this.disk;
     for (const [path, entry] of old?.packages ?? []) {
       if (loaded.has(path)) continue;
-      const incs = entry.row[4];
+      const incs = entry.info.includes;
       if (!incs.every((inc) => !commons.has(inc) || sameStamp(commons.get(inc)!, old!.commons.get(inc) ?? null))) continue;
       for (const inc of incs) if (!commons.has(inc)) commons.set(inc, old!.commons.get(inc) ?? null);
-      rows.push(entry.row);
+      packages.set(path, entry);
     }
-    const err = saveCache(this.file, this.root, rows, commons);
-    this.disk = { packages: new Map(rows.map((r) => [r[0], { stamp: r[2], row: r }])), commons };
-    return err;
+    const categories = new Map(old?.categories ?? []);
+    for (const [name, info] of this.categories) categories.set(name, { stamp: this.categoryStamps.get(name)!, info });
+    this.disk = { packages, commons, categories };
+    return saveCache(this.file, this.root, this.disk, packPackage);
   }
 }

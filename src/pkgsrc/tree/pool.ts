@@ -7,10 +7,10 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { decodePackage } from './cache';
+import { unpackPackage } from './pack';
 import type { ReadOptions, TextFile } from './read';
 import type { PackageInfo } from './types';
-import type { ChunkRows, WorkerJob, WorkerMessage, WorkerSetup } from './wire';
+import type { ChunkMessage, WorkerJob, WorkerMessage, WorkerSetup } from './wire';
 
 export interface WorkerOptions {
   /** The bundled worker (default: tree-worker.js beside this bundle; none: no workers). */
@@ -107,7 +107,7 @@ export class WorkerPool {
     for (const w of this.workers) {
       w.on('message', (m: WorkerMessage) => {
         if (m.kind === 'chunk') {
-          if (delivered[m.chunk] === 0 && this.take(m.rows, m.unread, sink)) {
+          if (delivered[m.chunk] === 0 && this.take(m, sink)) {
             mark(m.chunk);
             byWorkers++;
           }
@@ -141,21 +141,22 @@ export class WorkerPool {
   }
 
   /** Hands a chunk's packages to the sink; false when the message does not decode. */
-  private take(json: string, unread: [number, TextFile][], sink: ChunkSink): boolean {
-    let rows: ChunkRows;
+  private take(m: ChunkMessage, sink: ChunkSink): boolean {
+    let rows: unknown;
     try {
-      rows = JSON.parse(json) as ChunkRows;
+      rows = JSON.parse(m.rows);
     } catch {
       return false;
     }
-    const infos: [number, PackageInfo][] = [];
-    for (const [i, row] of rows) {
-      const info = decodePackage(this.root, row);
+    if (!Array.isArray(rows) || rows.length !== m.indexes.length) return false;
+    const infos: PackageInfo[] = [];
+    for (const row of rows) {
+      const info = unpackPackage(this.root, row);
       if (info === undefined) return false;
-      infos.push([i, info]);
+      infos.push(info);
     }
-    for (const [i, info] of infos) sink.built(i, info);
-    for (const [i, f] of unread) sink.unread(i, f);
+    for (let k = 0; k < infos.length; k++) sink.built(m.indexes[k]!, infos[k]!);
+    for (const [i, f] of m.unread) sink.unread(i, f);
     return true;
   }
 

@@ -201,6 +201,7 @@ export class PkgsrcTree {
       }
       if (!this.knownCategories.has(cat) && !this.cats.has(cat)) return { kind: 'none' };
       this.cats.delete(cat);
+      this.disk?.forgetCategory(cat);
       for (const k of [...this.pkgs.keys(), ...this.pending.keys()]) if (k.startsWith(`${cat}/`)) this.dropPackage(k);
       return { kind: 'category', category: cat };
     }
@@ -211,6 +212,7 @@ export class PkgsrcTree {
       if (second === 'Makefile') {
         if (!relevant) return { kind: 'none' };
         this.cats.delete(cat);
+        this.disk?.forgetCategory(cat);
         return { kind: 'category', category: cat };
       }
       if (!relevant) return { kind: 'none' };
@@ -298,11 +300,23 @@ export class PkgsrcTree {
         todo.push([n, d]);
       }
     }
-    if (todo.length > 0) {
+    const disk = this.disk;
+    const read = disk ? todo.filter(([name, d]) => {
+      const hit = disk.category(name);
+      if (hit) d.resolve(hit);
+      return !hit;
+    }) : todo;
+    if (read.length > 0) {
       const top = await this.topLevel();
-      const files = await readTextFiles(todo.map(([n]) => join(this.root, n, 'Makefile')), this.options);
+      const files = await readTextFiles(read.map(([n]) => join(this.root, n, 'Makefile')), this.options);
       if (speculate) this.speculate(files.map((f) => f.text));
-      await Promise.all(todo.map(async ([name, d], i) => d.resolve(await this.categoryInfo(name, files[i]!, top))));
+      await Promise.all(
+        read.map(async ([name, d], i) => {
+          const info = await this.categoryInfo(name, files[i]!, top);
+          if (files[i]!.text !== undefined) disk?.noteCategory(info);
+          d.resolve(info);
+        }),
+      );
     }
     return Promise.all(names.map((n) => this.cats.get(n)!));
   }

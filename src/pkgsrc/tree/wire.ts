@@ -1,6 +1,5 @@
 // What the main thread and the index workers say to each other (src/pkgsrc/tree/pool.ts and
 // worker.ts).
-import type { CompactPackage } from './cache';
 import type { ReadOptions, TextFile } from './read';
 
 /** workerData of every index worker. */
@@ -17,12 +16,11 @@ export interface WorkerJob {
   counter: SharedArrayBuffer;
 }
 
-export type ChunkRows = [number, CompactPackage][];
-
-/** One chunk read: `rows` is the JSON of ChunkRows (indexes into the job's paths). */
+/** One chunk read: `rows` is the JSON of the packed packages of `indexes` (into the job's paths). */
 export interface ChunkMessage {
   kind: 'chunk';
   chunk: number;
+  indexes: number[];
   rows: string;
   unread: [number, TextFile][];
 }

@@ -1,13 +1,15 @@
 // The worker thread of a parallel first index (bundled on its own as dist/tree-worker.js). It
 // takes chunks of the package list from a counter shared with the main thread and the other
 // workers, reads them as the main thread would (src/pkgsrc/tree/load.ts) and posts each chunk
-// back as compact rows, which cost the main thread less to take in than the objects would.
+// back as the JSON of its packed rows (src/pkgsrc/tree/pack.ts), cheaper for the main thread
+// to take in than the objects themselves (a structured clone) would be.
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodePackage } from './cache';
+import { packPackage } from './pack';
 import { readPackageBatch } from './load';
 import type { CommonFile } from './package';
 import type { ReadOptions, TextFile } from './read';
-import type { ChunkMessage, ChunkRows, WorkerJob, WorkerMessage, WorkerSetup } from './wire';
+import type { PackedPackage } from './pack';
+import type { ChunkMessage, WorkerJob, WorkerMessage, WorkerSetup } from './wire';
 
 const setup = workerData as WorkerSetup;
 const commons = new Map<string, CommonFile>();
@@ -20,13 +22,17 @@ async function run(job: WorkerJob): Promise<void> {
     const from = c * job.chunk;
     if (from >= job.paths.length) break;
     const to = Math.min(job.paths.length, from + job.chunk);
-    const rows: ChunkRows = [];
+    const indexes: number[] = [];
+    const rows: PackedPackage[] = [];
     const unread: [number, TextFile][] = [];
     await readPackageBatch(setup.root, job.paths, from, to, commons, options, {
-      built: (i, info) => rows.push([i, encodePackage(info, null)]),
+      built: (i, info) => {
+        indexes.push(i);
+        rows.push(packPackage(info));
+      },
       unread: (i, f) => unread.push([i, { file: f.file, missing: f.missing, problems: f.problems }]),
     });
-    const msg: ChunkMessage = { kind: 'chunk', chunk: c, rows: JSON.stringify(rows), unread };
+    const msg: ChunkMessage = { kind: 'chunk', chunk: c, indexes, rows: JSON.stringify(rows), unread };
     parentPort!.postMessage(msg);
   }
   parentPort!.postMessage({ kind: 'done' } satisfies WorkerMessage);
