@@ -108,3 +108,43 @@ test('damaged index files: ignored or taken, never fatal, never a malformed mode
     { numRuns: 60 },
   );
 });
+
+test('checked afterwards: the index answers at once, what changed is reported, dropped and read again', async () => {
+  const t = join(dir, 'after');
+  const mm = generateTree(t, { packages: 40, seed: 9 });
+  const file = join(dir, 'after.json');
+  const first = new PkgsrcTree(t, { cacheFile: file });
+  await first.index();
+  assert.equal(first.saveCache(), undefined);
+  const plain = mm.packages.filter((p) => p.scanned && !p.family);
+  const owner = mm.packages.find((p) => p.style === 'owner' && p.scanned)!;
+  const family = mm.packages.filter((p) => p.family === owner.family && p.scanned).map((p) => p.path);
+  const cat = mm.categories.find((c) => c.active)!;
+  appendFileSync(join(t, plain[0]!.path, 'Makefile'), 'COMMENT=\tEdited while closed\n');
+  appendFileSync(join(t, owner.path, 'Makefile.common'), 'HOMEPAGE=\thttps://after.example/\n');
+  appendFileSync(join(t, cat.name, 'Makefile'), 'COMMENT=\tRenamed category\n');
+  const truth = await new PkgsrcTree(t).index();
+
+  const changes: unknown[] = [];
+  const tree = new PkgsrcTree(t, { cacheFile: file, checkDiskIndex: 'after', onChange: (c) => changes.push(c) });
+  const stale = await tree.index();
+  assert.equal(stale.packages.find((p) => p.path === plain[0]!.path)!.vars.COMMENT?.value, plain[0]!.comment, 'answered from the file, unchecked');
+  assert.equal(stale.categories.find((c) => c.name === cat.name)!.comment?.value, cat.comment);
+  assert.deepEqual(changes, []);
+  await tree.checked();
+  assert.deepEqual(changes[0], { kind: 'category', category: cat.name });
+  assert.equal(changes.length, 2);
+  const reported = (changes[1] as { kind: string; paths: string[] }).paths.sort();
+  assert.deepEqual(reported, [plain[0]!.path, ...family].sort());
+  assert.deepEqual(await tree.index(), truth, 'what was stale is read again');
+  await tree.checked();
+  assert.equal(changes.length, 2, 'nothing more to report');
+  // Written back with the checked entries and the ones read again: the next process agrees.
+  assert.equal(tree.saveCache(), undefined);
+  assert.deepEqual(await new PkgsrcTree(t, { cacheFile: file }).index(), truth);
+  const again: unknown[] = [];
+  const quiet = new PkgsrcTree(t, { cacheFile: file, checkDiskIndex: 'after', onChange: (c) => again.push(c) });
+  assert.deepEqual(await quiet.index(), truth);
+  await quiet.checked();
+  assert.deepEqual(again, []);
+});

@@ -15,13 +15,26 @@ export class DiskIndex {
   /** Category Makefile identities taken before reading, and what was read in this process. */
   private readonly categoryStamps = new Map<string, FileStamp>();
   private readonly categories = new Map<string, CategoryInfo>();
+  /** Entries handed out without a stat (checkAfter), to be checked by `check()`. */
+  private readonly uncheckedCategories = new Set<string>();
+  private readonly unchecked = new Set<string>();
   /** Something was read from the tree that the file does not hold yet. */
   dirty = false;
 
+  /**
+   * `checkAfter`: entries are handed out as they are in the file and their Makefiles are
+   * stat'ed later, by `check()`; otherwise each is stat'ed before it is handed out.
+   */
   constructor(
     readonly file: string,
     private readonly root: string,
+    private readonly checkAfter = false,
   ) {}
+
+  /** There are entries handed out unchecked. */
+  get pending(): boolean {
+    return this.unchecked.size > 0 || this.uncheckedCategories.size > 0;
+  }
 
   private load(): LoadedCache {
     this.disk ??= loadCache(this.file, this.root) ?? { packages: new Map(), commons: new Map(), categories: new Map() };
@@ -30,6 +43,13 @@ export class DiskIndex {
 
   /** Stats a category's Makefile; its entry when still valid, else undefined (read it). */
   category(name: string): CategoryInfo | undefined {
+    if (this.checkAfter) {
+      const hit = this.load().categories.get(name);
+      if (hit && hit.stamp !== null) {
+        this.uncheckedCategories.add(name);
+        return hit.info;
+      }
+    }
     const stamp = stampOf(`${this.root}/${name}/Makefile`);
     this.categoryStamps.set(name, stamp);
     const hit = this.load().categories.get(name);
@@ -57,6 +77,13 @@ export class DiskIndex {
     const read: number[] = [];
     await sliced(paths.length, (i) => {
       const path = paths[i]!;
+      if (this.checkAfter) {
+        const hit = disk.packages.get(path);
+        if (hit && hit.stamp !== null) {
+          this.unchecked.add(path);
+          return store(i, hit.info);
+        }
+      }
       const stamp = stampOf(`${this.root}/${path}/Makefile`);
       this.stamps.set(path, stamp);
       const hit = disk.packages.get(path);
@@ -67,7 +94,47 @@ export class DiskIndex {
     return read;
   }
 
+  /**
+   * Stats what was handed out unchecked (in time slices); returns the categories and packages
+   * whose Makefiles (or Makefile.common files) no longer have the recorded identity. Their
+   * entries are dropped; the caller reads them again.
+   */
+  async check(): Promise<{ categories: string[]; packages: string[] }> {
+    const disk = this.load();
+    const stale = { categories: [] as string[], packages: [] as string[] };
+    for (const name of [...this.uncheckedCategories]) {
+      this.uncheckedCategories.delete(name);
+      const stamp = stampOf(`${this.root}/${name}/Makefile`);
+      const hit = disk.categories.get(name);
+      if (hit && stamp !== null && sameStamp(hit.stamp, stamp)) {
+        this.categoryStamps.set(name, stamp);
+      } else {
+        disk.categories.delete(name);
+        stale.categories.push(name);
+      }
+    }
+    const commonOk = (file: string) => {
+      if (!this.commonStamps.has(file)) this.commonStamps.set(file, stampOf(file));
+      return disk.commons.has(file) && sameStamp(disk.commons.get(file)!, this.commonStamps.get(file) ?? null);
+    };
+    const paths = [...this.unchecked];
+    this.unchecked.clear();
+    await sliced(paths.length, (i) => {
+      const path = paths[i]!;
+      const stamp = stampOf(`${this.root}/${path}/Makefile`);
+      const hit = disk.packages.get(path);
+      if (hit && stamp !== null && sameStamp(hit.stamp, stamp) && hit.info.includes.every(commonOk)) {
+        this.stamps.set(path, stamp);
+      } else {
+        disk.packages.delete(path);
+        stale.packages.push(path);
+      }
+    });
+    return stale;
+  }
+
   forgetPackage(path: string): void {
+    this.unchecked.delete(path);
     this.stamps.delete(path);
     this.disk?.packages.delete(path);
   }
@@ -77,12 +144,15 @@ export class DiskIndex {
   }
 
   forgetCategory(name: string): void {
+    this.uncheckedCategories.delete(name);
     this.categoryStamps.delete(name);
     this.categories.delete(name);
     this.disk?.categories.delete(name);
   }
 
   forgetAll(): void {
+    this.unchecked.clear();
+    this.uncheckedCategories.clear();
     this.stamps.clear();
     this.commonStamps.clear();
     this.categoryStamps.clear();
@@ -96,14 +166,22 @@ export class DiskIndex {
     this.dirty = false;
     const packages = new Map<string, CachedPackage>();
     const commons = new Map<string, FileStamp>();
+    const old = this.disk;
     for (const [path, info] of loaded) {
-      if (!this.stamps.has(path)) continue;
+      if (!this.stamps.has(path)) {
+        // Handed out unchecked: the entry stays as it is in the file.
+        const entry = old?.packages.get(path);
+        if (entry && entry.info === info) {
+          packages.set(path, entry);
+          for (const inc of info.includes) if (!commons.has(inc)) commons.set(inc, old!.commons.get(inc) ?? null);
+        }
+        continue;
+      }
       packages.set(path, { stamp: this.stamps.get(path)!, info });
       for (const inc of info.includes) if (!commons.has(inc)) commons.set(inc, this.commonStamps.get(inc) ?? stampOf(inc));
     }
     // Entries for packages not loaded here stay, unless a Makefile.common they were built
     // from now has another identity than the one recorded with them.
-    const old = this.disk;
     for (const [path, entry] of old?.packages ?? []) {
       if (loaded.has(path)) continue;
       const incs = entry.info.includes;

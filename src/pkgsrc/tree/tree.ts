@@ -26,6 +26,14 @@ export interface TreeOptions extends ReadOptions {
    */
   cacheFile?: string;
   /**
+   * With `cacheFile`: 'before' (the default) stats each Makefile before its entry is used;
+   * 'after' answers from the file at once and stats afterwards, in the background, reporting
+   * what turned out to be stale to `onChange` (and forgetting it, so that it is read again).
+   */
+  checkDiskIndex?: 'before' | 'after';
+  /** Told what the background check of the on-disk index found changed. */
+  onChange?: (change: TreeChange) => void;
+  /**
    * Worker threads for large reads such as a first full index (false: none). Without a
    * worker script (e.g. the sources run unbundled) everything is read on the main thread.
    */
@@ -93,13 +101,15 @@ export class PkgsrcTree {
   private spare?: WorkerPool;
   /** How the last read with workers went (for benchmarks and tests). */
   lastParallel?: ParallelStats;
+  /** The background check of what the on-disk index handed out unchecked. */
+  private checking?: Promise<void>;
 
   constructor(
     root: string,
     private readonly options: TreeOptions = {},
   ) {
     this.root = resolve(root);
-    this.disk = options.cacheFile === undefined ? undefined : new DiskIndex(options.cacheFile, this.root);
+    this.disk = options.cacheFile === undefined ? undefined : new DiskIndex(options.cacheFile, this.root, options.checkDiskIndex === 'after');
   }
 
   topLevel(): Promise<TopLevel> {
@@ -318,6 +328,7 @@ export class PkgsrcTree {
         }),
       );
     }
+    this.scheduleCheck();
     return Promise.all(names.map((n) => this.cats.get(n)!));
   }
 
@@ -405,6 +416,35 @@ export class PkgsrcTree {
       for (const [i, f] of unread) store(i, await this.unreadablePackage(paths[i]!, f, entries.get(paths[i]!)));
     }
     if (this.disk?.dirty) this.scheduleSave();
+    this.scheduleCheck();
+  }
+
+  /** Resolves once what the on-disk index handed out unchecked has been checked. */
+  async checked(): Promise<void> {
+    while (this.checking) await this.checking;
+  }
+
+  private scheduleCheck(): void {
+    if (this.checking || !this.disk?.pending) return;
+    // After the caller has its answer, which is what checking afterwards is for.
+    this.checking = new Promise<void>((r) => setTimeout(r, 0))
+      .then(() => this.check())
+      .catch(() => undefined)
+      .finally(() => {
+        this.checking = undefined;
+        this.scheduleCheck();
+      });
+  }
+
+  private async check(): Promise<void> {
+    const stale = await this.disk!.check();
+    for (const c of stale.categories) {
+      this.cats.delete(c);
+      this.disk!.forgetCategory(c);
+      this.options.onChange?.({ kind: 'category', category: c });
+    }
+    for (const p of stale.packages) this.dropPackage(p);
+    if (stale.packages.length > 0) this.options.onChange?.({ kind: 'packages', paths: stale.packages });
   }
 
   private scheduleSave(): void {
