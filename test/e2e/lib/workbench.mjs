@@ -84,7 +84,9 @@ async function quickInput(page, key, text, rowOf, what) {
   const input = widget.locator('input.input');
   for (let attempt = 1; ; attempt++) {
     try {
-      await page.keyboard.press('Escape');
+      // Escape only closes an open quick input: pressed in a focused tree it would clear the
+      // selection a command is about to act on.
+      if (await widget.isVisible()) await page.keyboard.press('Escape');
       await page.keyboard.press(key);
       await waitFor(input, what, { timeout: 10_000 });
       await input.fill(text, { timeout: 5000 });

@@ -30,8 +30,11 @@ describe('build states from a bulklog (UI)', () => {
 
   after(async () => {
     rmSync(settingsDir(), { recursive: true, force: true });
-    // Later suites see the tree without build states (and Problems without build failures).
-    for (const e of readdirSync(ctx.workspace.bulklog)) rmSync(join(ctx.workspace.bulklog, e), { recursive: true, force: true });
+    // Later suites see the tree as before the build: no states, no failures in Problems, and no
+    // binary packages that would make their builds up to date.
+    for (const dir of [ctx.workspace.bulklog, ctx.workspace.packagesDir]) {
+      for (const e of readdirSync(dir)) rmSync(join(dir, e), { recursive: true, force: true });
+    }
     await resetWindow(page);
   });
 
