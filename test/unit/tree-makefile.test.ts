@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { parseMakefile, spanRange, evaluate, readSubdirs } from '../../src/pkgsrc/tree';
 import type { MkAssignment, ParseOptions, ParsedMakefile } from '../../src/pkgsrc/tree';
 import { decodeText } from '../../src/pkgsrc/tree/read';
-import { buildPackageInfo, parsePackageMakefile, wantedVars } from '../../src/pkgsrc/tree/package';
+import { buildPackageInfo, commonTarget, parsePackageMakefile, wantedVars } from '../../src/pkgsrc/tree/package';
+import path from 'node:path';
 import type { Range } from '../../src/pkgsrc/problem';
 
 const F = '/p/cat/pkg/Makefile';
@@ -200,6 +201,24 @@ test('property: any bytes decode without throwing, positions inside the decoded 
     fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
       const d = decodeText(F, Buffer.from(bytes));
       for (const p of d.problems) assert.ok(inside(d.text, p.range), `${p.code} ${JSON.stringify(p.range)}`);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('property: the Makefile.common an include names is where path.resolve puts it', () => {
+  const seg = fc.oneof(fc.constantFrom('.', '..', '', 'devel', 'x.y', 'Makefile.common'), fc.stringMatching(/^[a-z.]{1,4}$/));
+  const absPath = fc.array(seg, { minLength: 0, maxLength: 5 }).map((s) => `/${s.join('/')}`);
+  const incPath = fc.oneof(
+    fc.constant('Makefile.common'),
+    fc.tuple(seg, seg).map(([c, d]) => `../../${c}/${d}/Makefile.common`),
+    fc.array(seg, { maxLength: 4 }).map((s) => [...s, 'Makefile.common'].join('/')),
+  );
+  fc.assert(
+    fc.property(absPath, incPath, (dir, inc) => {
+      const makefile = `${dir}/Makefile`;
+      const got = commonTarget(makefile, { kind: 'include', path: inc, range: spanRange({ line: 0, character: 0, endLine: 0, endCharacter: 0 }), conditional: false, optional: false });
+      assert.equal(got, path.resolve(path.dirname(makefile), inc), `${makefile} ${inc}`);
     }),
     { numRuns: 500 },
   );

@@ -72,8 +72,9 @@ export interface ParseOptions {
   /** Split these variables' values into words with positions (e.g. SUBDIR). */
   wordsOf?: ReadonlySet<string>;
   /**
-   * The bytes the text was made from, when it is plain ASCII: values are then cut from them as
-   * fresh strings instead of slices, which would keep the whole text alive as long as a value.
+   * The bytes the text was made from, when it is plain ASCII (the text is bytes[0, text.length),
+   * the buffer may be longer): values are then cut from them as fresh strings instead of
+   * slices, which would keep the whole text alive as long as a value.
    */
   bytes?: Buffer;
   /**
@@ -157,6 +158,9 @@ function nameSet(names: ReadonlySet<string> | undefined): NameSet | undefined {
 /** `NAME op` with a plain name (no `${...}`), sticky at the start of a line's text. */
 const plainAssign = /([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*([?+:!]?)=/y;
 
+/** `.name` of a directive line, sticky at the `.`. */
+const directiveName = /\.\s*([-\w]+)/y;
+
 /** Characters of a value that need no attention: no comment, escape or expression. */
 const plainValue = /[^#\\$\n]*/y;
 
@@ -178,7 +182,8 @@ class Parser {
   private depth = 0;
   private inTarget = false;
   /** Triplets (offset in S, physical line, column) of the current logical line. */
-  private segs: number[] = [];
+  private segs: number[] = [0, 0, 0];
+  private nSegs = 0;
   private readonly only: NameSet | undefined;
   private readonly wordsOf: NameSet | undefined;
   private readonly bytes: Buffer | undefined;
@@ -197,7 +202,7 @@ class Parser {
 
   private pos(off: number): Position {
     const s = this.segs;
-    let i = s.length - 3;
+    let i = this.nSegs - 3;
     while (i > 0 && s[i]! > off) i -= 3;
     return { line: s[i + 1]!, character: s[i + 2]! + (off - s[i]!) };
   }
@@ -212,7 +217,7 @@ class Parser {
 
   parse(text: string): void {
     this.text = text;
-    if (this.bytes && this.bytes.length !== text.length) throw new Error('parseMakefile: bytes and text differ in length');
+    if (this.bytes && this.bytes.length < text.length) throw new Error('parseMakefile: bytes shorter than the text');
     const n = text.length;
     const segs = this.segs;
     let lineNo = 0;
@@ -250,20 +255,24 @@ class Parser {
       }
       at = nl + 1;
       if (joined === undefined && !cont) {
-        segs.length = 0;
-        segs.push(lineStart, lineNo, 0);
+        segs[0] = lineStart;
+        segs[1] = lineNo;
+        segs[2] = 0;
+        this.nSegs = 3;
         this.line(text, lineStart, end);
       } else {
         let from = lineStart;
         if (joined === undefined) {
-          segs.length = 0;
+          this.nSegs = 0;
           joined = '';
         } else {
           // bmake turns backslash-newline and the whitespace around it into one space.
           while (from < end && isBlank(text.charCodeAt(from))) from++;
           joined = joined.replace(/[ \t]*$/, '') + ' ';
         }
-        segs.push(joined.length, lineNo, from - lineStart);
+        segs[this.nSegs++] = joined.length;
+        segs[this.nSegs++] = lineNo;
+        segs[this.nSegs++] = from - lineStart;
         joined += text.slice(from, cont ? end - 1 : end);
         if (cont && at > n) {
           this.problem('warning', 'continuation-at-eof', 'The last line ends with a backslash; bmake joins it with nothing.', { start: { line: lineNo, character: end - 1 - lineStart }, end: { line: lineNo, character: end - lineStart } });
@@ -304,7 +313,10 @@ class Parser {
     }
     if (this.inTarget && S.charCodeAt(a) === TAB) return; // a shell command of a target
     if (c === 46 /* . */) {
-      const m = /^\.\s*([-\w]+)/.exec(S.slice(t, b));
+      directiveName.lastIndex = t;
+      let m = directiveName.exec(S);
+      // Only whitespace up to the line's end: matched past it, so look at the line alone.
+      if (m !== null && directiveName.lastIndex > b) m = /^\.\s*([-\w]+)/.exec(S.slice(t, b));
       if (m && directives.has(m[1]!)) {
         // A conditional inside a target's commands keeps the commands going.
         this.directive(m[1]!, S, t, t + m[0].length, b);
@@ -444,7 +456,7 @@ class Parser {
     const raw = S === this.text && this.bytes ? this.bytes.toString('latin1', a, end) : S.slice(a, end);
     let st: MkAssignment;
     const segs = this.segs;
-    if (segs.length === 3) {
+    if (this.nSegs === 3) {
       // One physical line: no Position objects needed.
       const line = segs[1]!;
       const col = segs[2]! - segs[0]!;

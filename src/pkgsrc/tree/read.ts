@@ -5,7 +5,7 @@
 // cache), reading switches to a bounded pool of asynchronous reads so nothing blocks for long.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isUtf8 } from 'node:buffer';
 import type { Problem } from '../problem';
 
 export interface ReadOptions {
@@ -22,16 +22,20 @@ export interface TextFile {
   /** Undefined when the file could not be read. */
   text?: string;
   /**
-   * The raw bytes when the file is plain ASCII (text offsets are byte offsets), valid only
-   * during the visit callback: the buffer is reused for the next file.
+   * The raw bytes when the file is plain ASCII (text offsets are byte offsets; the buffer may
+   * be longer than the text), valid only during the visit callback: the buffer is reused for
+   * the next file.
    */
   bytes?: Buffer;
   /** ENOENT or ENOTDIR: the file is not there (callers decide whether that is a problem). */
   missing: boolean;
-  problems: Problem[];
+  problems: readonly Problem[];
 }
 
 const SLICE_MS = 8;
+const none: readonly never[] = Object.freeze([]);
+/** A NUL or a byte above 0x7f, in text decoded as Latin-1. */
+const notPlain = /[^\x01-\x7f]/;
 /** Mean time per file above which the reads go asynchronous. */
 const SLOW_FILE_MS = 2;
 const scratch = Buffer.allocUnsafe(64 * 1024);
@@ -42,7 +46,7 @@ function wholeFile(): Problem['range'] {
 
 function errorResult(file: string, e: unknown): TextFile {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return { file, missing: true, problems: [] };
+  if (code === 'ENOENT' || code === 'ENOTDIR') return { file, missing: true, problems: none };
   const why = code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
   return { file, missing: false, problems: [{ file, range: wholeFile(), severity: 'error', message: `Cannot read the file: ${why}.`, code: 'unreadable' }] };
 }
@@ -116,8 +120,10 @@ function readTextFast(file: string, maxBytes: number): TextFile {
     return errorResult(file, e);
   }
   closeSync(fd);
-  const bytes = scratch.subarray(0, n);
-  if (n < scratch.length && isAscii(bytes) && bytes.indexOf(0) < 0) return { file, text: bytes.toString('latin1'), bytes, missing: false, problems: [] };
+  if (n < scratch.length) {
+    const text = scratch.toString('latin1', 0, n);
+    if (!notPlain.test(text)) return { file, text, bytes: scratch, missing: false, problems: none };
+  }
   return readTextSync(file, maxBytes);
 }
 

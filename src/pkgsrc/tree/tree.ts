@@ -88,8 +88,9 @@ export class PkgsrcTree {
   private readonly pkgs = new Map<string, PackageInfo>();
   private readonly pending = new Map<string, Promise<void>>();
   /** Bumped by every invalidation, so a load that raced with one does not store stale data. */
-  private readonly epochs = new Map<string, number>();
-  private epoch = 0;
+  private drops = 0;
+  private readonly droppedAt = new Map<string, number>();
+  private rootDroppedAt = 0;
   /** The on-disk index, with `cacheFile`. */
   private readonly disk: DiskIndex | undefined;
   private saveTimer?: NodeJS.Timeout;
@@ -195,7 +196,7 @@ export class PkgsrcTree {
       this.cats.clear();
       this.pkgs.clear();
       this.pending.clear();
-      this.epoch++;
+      this.rootDroppedAt = ++this.drops;
       this.fileLists.clear();
       this.commons.clear();
       this.disk?.forgetAll();
@@ -254,12 +255,13 @@ export class PkgsrcTree {
     this.disk?.forgetPackage(path);
     this.pkgs.delete(path);
     this.pending.delete(path);
-    this.epochs.set(path, (this.epochs.get(path) ?? 0) + 1);
+    this.droppedAt.set(path, ++this.drops);
     this.fileLists.delete(path);
   }
 
-  private stamp(path: string): number {
-    return this.epoch * 1e9 + (this.epochs.get(path) ?? 0);
+  /** Whether a package was invalidated after the `since` value of `drops`. */
+  private droppedSince(path: string, since: number): boolean {
+    return since !== this.drops && (this.rootDroppedAt > since || (this.droppedAt.get(path) ?? 0) > since);
   }
 
   private async loadTop(): Promise<TopLevel> {
@@ -382,9 +384,9 @@ export class PkgsrcTree {
   }
 
   private async loadPackages(paths: string[]): Promise<void> {
-    const stamps = paths.map((p) => this.stamp(p));
+    const since = this.drops;
     const store = (i: number, info: PackageInfo) => {
-      if (this.stamp(paths[i]!) !== stamps[i]) return;
+      if (this.droppedSince(paths[i]!, since)) return;
       this.pkgs.set(paths[i]!, info);
       for (const inc of info.includes) {
         let s = this.includers.get(inc);
