@@ -152,7 +152,7 @@ test('the bundled model finds the worker beside it and starts it ahead of a full
   await Promise.all([bundle('index.ts', join(out, 'tree-model.js')), bundle('worker.ts', join(out, 'tree-worker.js'))]);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const bundled = require(join(out, 'tree-model.js')) as typeof import('../../src/pkgsrc/tree');
-  const tree = new bundled.PkgsrcTree(m.root, { maxBytes, workers: { minPackages: 100 } });
+  const tree = new bundled.PkgsrcTree(m.root, { maxBytes, workers: { minPackages: 100, count: 1 } });
   sameModel(await tree.index());
   assert.ok((tree.lastParallel?.workers ?? 0) >= 1, JSON.stringify(tree.lastParallel));
   // Unbundled (these sources under tsx) there is no worker script: the main thread reads alone.
@@ -166,9 +166,16 @@ test('small reads and a loaded model start no workers', async () => {
   sameModel(await tree.index());
   assert.equal(tree.lastParallel, undefined);
   const cat = m.categories.find((c) => c.active)!.name;
-  const t2 = new PkgsrcTree(m.root, { maxBytes, workers: { script: worker, minPackages: 1 } });
+  const t2 = new PkgsrcTree(m.root, { maxBytes, workers: { script: worker, minPackages: 1, count: 1 } });
   const info = await t2.category(cat);
   await t2.packages(info.packages.slice(0, 3).map((p) => p.path));
   assert.equal(t2.lastParallel?.chunks, 1);
   sameModel(await t2.index());
+});
+
+test('by default no worker on two cores, up to two with more', async () => {
+  const { availableParallelism } = await import('node:os');
+  const tree = new PkgsrcTree(m.root, { maxBytes, workers: { script: worker, minPackages: 1 } });
+  sameModel(await tree.index());
+  assert.equal(tree.lastParallel?.workers, availableParallelism() > 2 ? Math.min(2, availableParallelism() - 2) : undefined);
 });

@@ -15,7 +15,11 @@ import type { ChunkMessage, WorkerJob, WorkerMessage, WorkerSetup } from './wire
 export interface WorkerOptions {
   /** The bundled worker (default: tree-worker.js beside this bundle; none: no workers). */
   script?: string;
-  /** Worker threads besides the main thread. Default: one less than the cores, at most 2. */
+  /**
+   * Worker threads besides the main thread. Default: two fewer than the cores, at most 2 (none
+   * on 2 cores: V8's own compiler and garbage collector threads already keep about half of
+   * the second core busy during a first index, and a worker adds more CPU than it saves).
+   */
   count?: number;
   /** Fewer Makefiles to read than this are read on the main thread alone. Default 2000. */
   minPackages?: number;
@@ -59,7 +63,7 @@ export class WorkerPool {
   /** Starts the workers, or returns undefined when there is no worker script or no core for one. */
   static start(root: string, options: ReadOptions, opts: WorkerOptions): WorkerPool | undefined {
     const script = workerScript(opts);
-    const count = opts.count ?? Math.min(2, availableParallelism() - 1);
+    const count = opts.count ?? Math.min(2, availableParallelism() - 2);
     if (script === undefined || count < 1) return undefined;
     const pool = new WorkerPool(root, opts.chunk ?? 250);
     const setup: WorkerSetup = { root, options: { ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}), ...(options.slowFileMs !== undefined ? { slowFileMs: options.slowFileMs } : {}), ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) } };
