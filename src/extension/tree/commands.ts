@@ -24,10 +24,15 @@ export interface PackagePick extends vscode.QuickPickItem {
 }
 
 /** The nodes a command acts on: the clicked one, or all selected ones with multi-select. */
-function targets(view: PackagesView, node: Node | undefined, nodes: readonly Node[] | undefined): Node[] {
+function selected(view: PackagesView, node: Node | undefined, nodes: readonly Node[] | undefined): Node[] {
   if (nodes && nodes.length > 0) return [...nodes];
   if (node) return [node];
   return [...view.treeView.selection];
+}
+
+/** The rows a file command acts on: the Failed and Building group rows are no categories. */
+function targets(view: PackagesView, node: Node | undefined, nodes: readonly Node[] | undefined): Node[] {
+  return selected(view, node, nodes).filter((n) => !(n.kind === 'category' && n.group));
 }
 
 async function openFile(view: PackagesView, node: Node, file: string): Promise<void> {

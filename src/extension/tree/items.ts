@@ -6,7 +6,14 @@ import type { CategoryInfo, OptionalFile, PackageInfo } from '../../pkgsrc/tree'
 import { STATE_TEXT, stateIcon } from './states';
 import type { LocationState } from './states';
 
-export type Node = { kind: 'category'; name: string } | { kind: 'package'; path: string; category: string };
+/** Groups above the categories while a build has them: what failed, what is building now. */
+export type GroupName = 'failed' | 'building';
+
+/**
+ * A row: a category, a package, or a group (a category-like row named `Failed` or `Building`
+ * whose `group` is set; its children are packages with the same `group`).
+ */
+export type Node = { kind: 'category'; name: string; group?: GroupName } | { kind: 'package'; path: string; category: string; group?: GroupName };
 
 /** contextValue token per optional file, tested by the menus in package.json. */
 export const FILE_TOKENS: Record<OptionalFile, string> = {
@@ -26,12 +33,14 @@ export function categoryItem(info: CategoryInfo, states: ReadonlyMap<string, Loc
   const item = new vscode.TreeItem(info.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `category:${info.name}`;
   const n = info.packages.length;
-  let failed = 0;
+  // Counts per state of the build shown: what a category holds at a glance.
+  const count = new Map<string, number>();
   for (const p of info.packages) {
-    const s = states.get(p.path)?.state;
-    if (s === 'failed') failed++;
+    const st = states.get(p.path)?.state;
+    if (st && st !== 'unknown') count.set(st, (count.get(st) ?? 0) + 1);
   }
-  item.description = `${info.comment?.value ?? ''} (${n})${failed > 0 ? ` · ${failed} failed` : ''}`.trim();
+  const shown = (['building', 'failed', 'indirect-failed', 'done'] as const).filter((st) => count.get(st)).map((st) => `${count.get(st)} ${CATEGORY_COUNT_TEXT[st]}`);
+  item.description = `${info.comment?.value ?? ''} (${n})${shown.map((x) => ` · ${x}`).join('')}`.trim();
   const tip = new vscode.MarkdownString(`**${md(info.name)}** — ${md(info.comment?.value ?? 'no COMMENT')}\n\n${n} package${n === 1 ? '' : 's'} in SUBDIR`);
   if (info.disabled.length > 0) tip.appendMarkdown(`\n\nCommented out: ${info.disabled.map((d) => `${md(d.name)}${d.reason ? ` (${md(d.reason)})` : ''}`).join(', ')}`);
   for (const p of info.problems) tip.appendMarkdown(`\n\n$(warning) ${md(p.message)}`);
@@ -40,6 +49,18 @@ export function categoryItem(info: CategoryInfo, states: ReadonlyMap<string, Loc
   item.contextValue = 'pkgsrcCategory';
   item.iconPath = new vscode.ThemeIcon(info.problems.some((p) => p.severity === 'error') ? 'warning' : 'folder-library');
   item.resourceUri = vscode.Uri.file(info.makefile);
+  return item;
+}
+
+const CATEGORY_COUNT_TEXT = { building: 'building', failed: 'failed', 'indirect-failed': 'blocked', done: 'built' } as const;
+
+export function groupItem(group: GroupName, count: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(group === 'failed' ? 'Failed' : 'Building', group === 'building' || count <= 50 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `group:${group}`;
+  item.description = `(${count})`;
+  item.tooltip = group === 'failed' ? 'Packages that failed to build in the build shown' : 'Packages building now, with their phase';
+  item.iconPath = stateIcon(group === 'failed' ? 'failed' : 'building');
+  item.contextValue = `pkgsrcGroup group-${group}`;
   return item;
 }
 
@@ -66,7 +87,7 @@ export function packageItem(info: PackageInfo, files: readonly OptionalFile[], s
   }
   for (const p of info.problems.filter((x) => x.severity === 'error' || x.severity === 'warning')) tip.appendMarkdown(`\n\n$(warning) ${md(p.message)}`);
   item.tooltip = tip;
-  item.contextValue = ['pkgsrcPackage', ...files.map((f) => FILE_TOKENS[f]), ...(info.state === 'ok' ? ['hasMakefile'] : [])].join(' ');
+  item.contextValue = ['pkgsrcPackage', ...files.map((f) => FILE_TOKENS[f]), ...(info.state === 'ok' ? ['hasMakefile'] : []), ...(state && state.state !== 'unknown' ? [`state-${state.state}`] : [])].join(' ');
   const broken = info.state !== 'ok';
   item.iconPath = state && state.state !== 'unknown' ? stateIcon(state.state) : broken ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : stateIcon('unknown');
   if (!broken) {

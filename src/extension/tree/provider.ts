@@ -3,7 +3,8 @@
 // one package or category redraws that row only.
 import * as vscode from 'vscode';
 import type { PkgsrcTree, TreeChange } from '../../pkgsrc/tree';
-import { categoryItem, packageItem } from './items';
+import { categoryItem, groupItem, packageItem } from './items';
+import type { GroupName } from './items';
 import type { Node } from './items';
 import type { BuildStateSource, LocationState } from './states';
 
@@ -72,8 +73,12 @@ export class PackagesProvider implements vscode.TreeDataProvider<Node>, vscode.D
     const tree = this.tree;
     if (!tree) return [];
     try {
-      if (!node) return (await tree.categories()).map((c) => c.name).sort().map((c) => this.categoryNode(c));
+      if (!node) {
+        const groups = (['failed', 'building'] as const).filter((g) => this.grouped(g).length > 0).map((g) => this.groupNode(g));
+        return [...groups, ...(await tree.categories()).map((c) => c.name).sort().map((c) => this.categoryNode(c))];
+      }
       if (node.kind === 'package') return [];
+      if (node.group) return this.grouped(node.group).map((p) => this.groupedNode(node.group!, p));
       const info = await tree.category(node.name);
       const paths = info.packages.map((p) => p.path);
       // Load the whole category in one batch before VS Code asks for each row.
@@ -88,13 +93,48 @@ export class PackagesProvider implements vscode.TreeDataProvider<Node>, vscode.D
   async getTreeItem(node: Node): Promise<vscode.TreeItem> {
     const tree = this.tree;
     if (!tree) return new vscode.TreeItem('');
+    if (node.kind === 'category' && node.group) return groupItem(node.group, this.grouped(node.group).length);
     if (node.kind === 'category') return categoryItem(await tree.category(node.name), this.states());
     const [info, files] = await Promise.all([tree.package(node.path), tree.packageFiles(node.path)]);
-    return packageItem(info, files, this.states().get(node.path));
+    const state = this.states().get(node.path);
+    const item = packageItem(info, files, state);
+    if (node.group) {
+      // The same package again under its group: its own id, its path and what it is doing.
+      item.id = `${node.group}:${node.path}`;
+      item.label = node.path;
+      const v = state?.variants.find((x) => (node.group === 'building' ? x.state === 'building' : x.state === 'failed'));
+      item.description = [v && state!.variants.length > 1 ? v.pkgname : undefined, v?.detail].filter(Boolean).join(' · ');
+    }
+    return item;
   }
 
   getParent(node: Node): Node | undefined {
-    return node.kind === 'package' ? this.categoryNode(node.category) : undefined;
+    if (node.kind !== 'package') return undefined;
+    return node.group ? this.groupNode(node.group) : this.categoryNode(node.category);
+  }
+
+  /** Package paths of a group: failed ones, or the ones building, in path order. */
+  grouped(group: GroupName): string[] {
+    const want = group === 'failed' ? 'failed' : 'building';
+    const out: string[] = [];
+    for (const [path, s] of this.states()) if (s.variants.some((v) => v.state === want)) out.push(path);
+    return out.sort();
+  }
+
+  private readonly groups = new Map<GroupName, Node & { kind: 'category' }>();
+  private readonly groupedNodes = new Map<string, Node & { kind: 'package' }>();
+
+  groupNode(group: GroupName): Node & { kind: 'category' } {
+    let n = this.groups.get(group);
+    if (!n) this.groups.set(group, (n = { kind: 'category', name: group === 'failed' ? 'Failed' : 'Building', group }));
+    return n;
+  }
+
+  private groupedNode(group: GroupName, path: string): Node & { kind: 'package' } {
+    const key = `${group}:${path}`;
+    let n = this.groupedNodes.get(key);
+    if (!n) this.groupedNodes.set(key, (n = { kind: 'package', path, category: path.slice(0, path.indexOf('/')), group }));
+    return n;
   }
 
   dispose(): void {

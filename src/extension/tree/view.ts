@@ -30,6 +30,8 @@ export class PackagesView implements vscode.Disposable {
   private watcher: vscode.FileSystemWatcher | undefined;
   private bulklog: BulklogStateSource | undefined;
   private fixed: FixedStateSource | undefined;
+  /** States from the build controller: they replace the pkgsrcBulk.bulklog setting's. */
+  private external: BuildStateSource | undefined;
   private pendingPaths = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
   private readonly disposables: vscode.Disposable[] = [];
@@ -135,12 +137,28 @@ export class PackagesView implements vscode.Disposable {
   }
 
   private useBulklogSetting(): void {
+    if (this.external) return;
     const setting = vscode.workspace.getConfiguration('pkgsrcBulk').get<string>('bulklog', '').trim();
     const dir = setting === '' ? undefined : expandSetting(setting);
     if (this.bulklog && this.bulklog.dir === dir) return;
     this.bulklog?.dispose();
     this.bulklog = dir === undefined ? undefined : new BulklogStateSource(dir, this.log);
     this.setStateSource(this.bulklog);
+  }
+
+  /**
+   * Takes the states from `source` for good (the build controller, which also follows the
+   * pkgsrcBulk.bulklog setting); undefined goes back to the setting's bulklog.
+   */
+  useExternalStates(source: BuildStateSource | undefined): void {
+    this.external = source;
+    if (source) {
+      this.bulklog?.dispose();
+      this.bulklog = undefined;
+      this.setStateSource(source);
+    } else {
+      this.useBulklogSetting();
+    }
   }
 
   /** Shows states from `source` (the engine client calls this once it runs builds). */
@@ -156,7 +174,7 @@ export class PackagesView implements vscode.Disposable {
    */
   showStates(states: ReadonlyMap<string, PackageState | LocationState> | undefined, label?: string): void {
     if (states === undefined) {
-      this.setStateSource(this.bulklog);
+      this.setStateSource(this.external ?? this.bulklog);
       return;
     }
     if (!this.fixed) this.disposables.push((this.fixed = new FixedStateSource()));
