@@ -1,5 +1,7 @@
 // Extension entry point: wires each feature; the features live in their own files.
 import * as vscode from 'vscode';
+import { registerBuilds } from './builds';
+import type { BuildsApi } from './builds';
 import { startLanguageClient } from './languageClient';
 import { registerPackagesView } from './tree';
 import type { PackagesView } from './tree';
@@ -9,6 +11,8 @@ export interface PkgsrcBulkApi {
   readonly version: string;
   /** The Packages view: its model, provider, TreeView, and setStateSource() for build states. */
   readonly packages: PackagesView;
+  /** Builds: the controller (model, bulklog, diagnostics), the active pbulk.conf, log documents, the report. */
+  readonly builds: BuildsApi;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<PkgsrcBulkApi> {
@@ -16,7 +20,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pkgsrc
   context.subscriptions.push(output);
   context.subscriptions.push(startLanguageClient(context, output));
   const packages = registerPackagesView(context, output);
-  return { version: String(context.extension.packageJSON.version), packages };
+  const builds = registerBuilds(context, output, packages);
+  return { version: String(context.extension.packageJSON.version), packages, builds };
 }
 
 export function deactivate(): void {

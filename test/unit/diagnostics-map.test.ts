@@ -73,7 +73,7 @@ test('real bulklog without its tree: every unsuccessful package gets a diagnosti
   // Prefailed: the reason text.
   const snobol = byOwner(ds, 'snobol-1.3')[0]!;
   assert.equal(snobol.severity, 'warning');
-  assert.equal(snobol.message, "snobol-1.3 is not built: snobol-1.3 is marked as broken:; Distfile doesn't match");
+  assert.equal(snobol.message, "snobol-1.3 is not built: snobol-1.3 is marked as broken: Distfile doesn't match");
   const egtk = byOwner(ds, 'egtk-0.3.4nb7')[0]!;
   assert.equal(egtk.code, 'indirect-prefailed');
   assert.match(egtk.message, /depends on .*, which is broken or masked/);

@@ -41,7 +41,7 @@ export function logFacts(p: BulklogPackage): string[] {
   const facts = [`${p.state}${p.failingPhase && p.state === 'failed' ? ` in the ${p.failingPhase} phase` : ''}`];
   if (p.breaks) facts.push(`breaks ${plural(p.breaks, 'package')}`);
   if (p.culprits?.length) facts.push(`because of ${p.culprits.join(', ')}`);
-  if (p.reasons?.length) facts.push(p.reasons.join(' '));
+  if (p.reasons?.length) facts.push(joinReasons(p.reasons));
   if (p.maintainer) facts.push(p.maintainer);
   return facts;
 }
@@ -94,6 +94,11 @@ export async function packageSources(dir: string): Promise<PackageSources> {
   const filesDir = join(dir, 'files');
   const files = (await walk(filesDir, 0)).map((p) => ({ path: p, rel: relative(filesDir, p) }));
   return { patches, files };
+}
+
+/** Reasons as one sentence: `foo is marked as broken:` reads on into the next one. */
+export function joinReasons(reasons: readonly string[]): string {
+  return reasons.reduce((acc, r, k) => (k === 0 ? r : `${acc}${/:$/.test(acc) ? ' ' : '; '}${r}`), '');
 }
 
 function plural(n: number, word: string): string {
@@ -309,7 +314,7 @@ async function prefailedDiagnostic(p: BulklogPackage, ctx: DiagnoseContext): Pro
     target,
     range: where,
     severity: 'warning',
-    message: `${p.pkgname} is not built: ${reasons.join('; ')}${p.breaks ? ` (${plural(p.breaks, 'package')} depend on it)` : ''}`,
+    message: `${p.pkgname} is not built: ${joinReasons(reasons)}${p.breaks ? ` (${plural(p.breaks, 'package')} depend on it)` : ''}`,
     code: 'prefailed',
     related: [],
     owner: p.pkgname,

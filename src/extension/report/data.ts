@@ -3,7 +3,7 @@
 // unsuccessful package with its first error and links, the timeline of the build slots and the
 // graph of broken dependencies. Plain JSON, posted to the webview, which draws it. Pure.
 import type { Bulklog } from '../../pkgsrc/bulklog';
-import { BUILD_STATES, STATE_LABELS, isBroken, type BuildState } from '../../pkgsrc/bulklog/states';
+import { STATE_LABELS, isBroken, type BuildState } from '../../pkgsrc/bulklog/states';
 import type { TimelineEntry } from '../../pkgsrc/bulklog/timeline';
 import { buildSummary, withFirstErrors, type ReportSummary } from '../../pkgsrc/report/summary';
 
@@ -52,6 +52,8 @@ export interface ReportData {
 export const MAX_GRAPH_NODES = 250;
 
 const LABELS: Record<BuildState, string> = { ...STATE_LABELS, open: 'Not built yet', in_processing: 'Building' };
+/** report.txt's order, then what only a live or aborted build has. */
+const TOTALS_ORDER: BuildState[] = ['done', 'failed', 'indirect-failed', 'prefailed', 'indirect-prefailed', 'in_processing', 'open'];
 
 function row(s: ReportSummary['failed'][number] | ReportSummary['indirectFailed'][number] | ReportSummary['prefailed'][number] | ReportSummary['pending'][number], hasLog: boolean): ReportRow {
   const r: ReportRow = { pkgname: s.pkgname, state: s.state, breaks: s.breaks, hasLog };
@@ -141,7 +143,7 @@ export async function reportData(
     finished: s.finished,
     live: opts.live ?? false,
     total: s.total,
-    totals: BUILD_STATES.filter((st) => (st !== 'open' && st !== 'in_processing') || s.totals[st] > 0).map((st) => ({ state: st, label: LABELS[st], count: s.totals[st] })),
+    totals: TOTALS_ORDER.filter((st) => (st !== 'open' && st !== 'in_processing') || s.totals[st] > 0).map((st) => ({ state: st, label: LABELS[st], count: s.totals[st] })),
     topBreakers: s.topBreakers.map((t) => row(t, logged.has(t.pkgname))),
     failures,
     timeline: { slots, start: starts.reduce((a, x) => Math.min(a, x), starts[0] ?? 0), end: ends.reduce((a, x) => Math.max(a, x), 0), entries, running },

@@ -1,0 +1,331 @@
+// The report view's script: draws the data the extension posts (totals, top breakers, the
+// unsuccessful packages, the timeline of the build slots and the broken-dependency graph as
+// SVG) and posts back the links the user follows. Plain DOM, no libraries; text always goes in
+// as text nodes, never as markup.
+// @ts-check
+(function () {
+  'use strict';
+  // eslint-disable-next-line no-undef
+  const vscode = acquireVsCodeApi();
+  const SVG = 'http://www.w3.org/2000/svg';
+  /** @type {any} */
+  let data;
+
+  /** @param {string} id */
+  const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+  /**
+   * @param {string} tag
+   * @param {Record<string, string>} [attrs]
+   * @param {(Node | string | undefined)[]} [children]
+   */
+  function el(tag, attrs = {}, children = []) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    for (const c of children) if (c !== undefined) e.append(c);
+    return e;
+  }
+
+  /**
+   * @param {string} tag
+   * @param {Record<string, string | number>} [attrs]
+   */
+  function svg(tag, attrs = {}) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+    return e;
+  }
+
+  /** @param {string} text @param {any} message */
+  function link(text, message, title) {
+    const a = el('a', { href: '#', role: 'link', title: title || '' }, [text]);
+    a.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      vscode.postMessage(message);
+    });
+    return a;
+  }
+
+  /** @param {number} ms */
+  function duration(ms) {
+    const s = Math.round(ms / 1000);
+    if (s < 60) return `${s} s`;
+    const m = Math.floor(s / 60);
+    if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+    return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+  }
+
+  const STATE_TEXT = {
+    done: 'built',
+    failed: 'failed',
+    'indirect-failed': 'depends on failed',
+    prefailed: 'broken or masked',
+    'indirect-prefailed': 'depends on masked',
+    in_processing: 'building',
+    open: 'not built yet',
+  };
+
+  function renderHeader() {
+    $('title').textContent = data.title;
+    const parts = [data.bulklog];
+    if (data.compiler) parts.push(`compiler ${data.compiler}`);
+    if (data.buildStart) parts.push(`started ${data.buildStart}`);
+    if (data.buildEnd) parts.push(`ended ${data.buildEnd}`);
+    else if (data.live) parts.push('building now');
+    else if (!data.finished) parts.push('not finished');
+    if (data.problems > 0) parts.push(`${data.problems} problem(s) reading the bulklog`);
+    $('meta').textContent = parts.join(' · ');
+  }
+
+  function renderTotals() {
+    const t = $('totals');
+    t.replaceChildren();
+    for (const row of data.totals) {
+      t.append(el('tr', { class: `state-${row.state}` }, [el('td', {}, [el('span', { class: 'swatch' }), row.label]), el('td', { class: 'num' }, [String(row.count)])]));
+    }
+    t.append(el('tr', { class: 'total' }, [el('td', {}, ['Total']), el('td', { class: 'num' }, [String(data.total)])]));
+  }
+
+  /** @param {any} r */
+  function locationCell(r) {
+    return el('td', {}, [r.location ? link(r.location, { type: 'openMakefile', location: r.location }, `Open ${r.location}/Makefile`) : '']);
+  }
+
+  /** @param {any} r */
+  function packageCell(r) {
+    return el('td', {}, [r.hasLog || r.state === 'failed' ? link(r.pkgname, { type: 'openLog', pkgname: r.pkgname }, `Show the log of ${r.pkgname}`) : r.pkgname]);
+  }
+
+  function renderBreakers() {
+    const t = $('breakers');
+    t.replaceChildren();
+    if (data.topBreakers.length === 0) {
+      t.append(el('tr', {}, [el('td', { class: 'note' }, ['No failed package breaks another one.'])]));
+      return;
+    }
+    t.append(el('tr', {}, [el('th', {}, ['Location']), el('th', {}, ['Package']), el('th', { class: 'num' }, ['Breaks']), el('th', {}, ['Maintainer'])]));
+    for (const r of data.topBreakers) {
+      t.append(el('tr', { class: 'row' }, [locationCell(r), packageCell(r), el('td', { class: 'num' }, [String(r.breaks)]), el('td', {}, [r.maintainer || ''])]));
+    }
+  }
+
+  /** @param {any} r */
+  function detailOf(r) {
+    if (r.firstError) return r.firstError;
+    if (r.culprits) return `because of ${r.culprits.join(', ')}`;
+    if (r.reasons) return r.reasons.join(' ');
+    return '';
+  }
+
+  function renderFailures() {
+    const t = $('failures');
+    const text = /** @type {HTMLInputElement} */ ($('filter')).value.trim().toLowerCase();
+    const state = /** @type {HTMLSelectElement} */ ($('state-filter')).value;
+    t.replaceChildren();
+    const rows = data.failures.filter((/** @type {any} */ r) => (!state || r.state === state) && (!text || `${r.pkgname} ${r.location || ''} ${detailOf(r)}`.toLowerCase().includes(text)));
+    if (data.failures.length === 0) {
+      t.append(el('tr', {}, [el('td', { class: 'note' }, ['Every package built.'])]));
+      return;
+    }
+    t.append(el('tr', {}, [el('th', {}, ['Location']), el('th', {}, ['Package']), el('th', {}, ['State']), el('th', {}, ['Phase']), el('th', { class: 'num' }, ['Breaks']), el('th', {}, ['Why']), el('th', {}, [''])]));
+    for (const r of rows.slice(0, 2000)) {
+      const rebuild = r.state === 'failed' ? link('rebuild', { type: 'rebuild', pkgname: r.pkgname }, `Build ${r.pkgname} again`) : undefined;
+      t.append(
+        el('tr', { class: `row state-${r.state}` }, [
+          locationCell(r),
+          packageCell(r),
+          el('td', { class: 'state' }, [STATE_TEXT[/** @type {keyof typeof STATE_TEXT} */ (r.state)] || r.state]),
+          el('td', {}, [r.phase || '']),
+          el('td', { class: 'num' }, [r.breaks ? String(r.breaks) : '']),
+          el('td', { class: 'message' }, [detailOf(r)]),
+          el('td', {}, [rebuild]),
+        ]),
+      );
+    }
+    if (rows.length > 2000) t.append(el('tr', {}, [el('td', { class: 'note', colspan: '7' }, [`${rows.length - 2000} more: narrow the filter.`])]));
+  }
+
+  function renderTimeline() {
+    const box = $('timeline');
+    box.replaceChildren();
+    const tl = data.timeline;
+    if (tl.entries.length === 0 && tl.running.length === 0) {
+      box.append(el('p', { class: 'note' }, ['No timing in this bulklog: pbulk records none. Builds run by pkgsrc-bulk write meta/timeline.']));
+      return;
+    }
+    const lane = 22;
+    const left = 60;
+    const width = Math.max(600, box.clientWidth - 10);
+    const plot = width - left - 10;
+    const span = Math.max(1000, tl.end - tl.start);
+    const x = (/** @type {number} */ t) => left + ((t - tl.start) / span) * plot;
+    const height = tl.slots * lane + 30;
+    const s = svg('svg', { width, height, role: 'img', 'aria-label': `Timeline of ${tl.slots} build slot(s)` });
+    for (let k = 0; k < tl.slots; k++) {
+      s.append(svg('rect', { class: 'lane', x: left, y: k * lane + 2, width: plot, height: lane - 4 }));
+      const label = svg('text', { x: 4, y: k * lane + lane / 2 + 4 });
+      label.textContent = `slot ${k}`;
+      s.append(label);
+    }
+    /** @param {{pkgname: string, slot: number, start: number, end: number, state: string}} e @param {boolean} running */
+    const bar = (e, running) => {
+      const g = svg('g', { class: `state-${e.state}` });
+      const r = svg('rect', { class: `bar${running ? ' running' : ''}`, x: x(e.start), y: e.slot * lane + 3, width: Math.max(1.5, x(e.end) - x(e.start)), height: lane - 6, tabindex: 0 });
+      const title = svg('title');
+      title.textContent = `${e.pkgname}: ${running ? 'building' : STATE_TEXT[/** @type {keyof typeof STATE_TEXT} */ (e.state)] || e.state}, ${duration(e.end - e.start)}`;
+      r.append(title);
+      r.addEventListener('click', () => vscode.postMessage({ type: 'openLog', pkgname: e.pkgname }));
+      g.append(r);
+      // A name where it fits.
+      if (x(e.end) - x(e.start) > e.pkgname.length * 6 + 8) {
+        const t = svg('text', { x: x(e.start) + 4, y: e.slot * lane + lane / 2 + 4, 'pointer-events': 'none' });
+        t.textContent = e.pkgname;
+        g.append(t);
+      }
+      s.append(g);
+    };
+    for (const e of tl.entries) bar(e, false);
+    const now = tl.end;
+    for (const r of tl.running) bar({ pkgname: r.pkgname, slot: r.slot, start: r.start, end: now, state: 'in_processing' }, true);
+    const axisY = tl.slots * lane + 6;
+    s.append(svg('line', { class: 'axis', x1: left, y1: axisY, x2: left + plot, y2: axisY }));
+    const step = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 7200, 21600].map((v) => v * 1000).find((v) => span / v <= 10) || 43_200_000;
+    for (let t = 0; t <= span; t += step) {
+      const tick = svg('text', { class: 'tick', x: x(tl.start + t), y: axisY + 14, 'text-anchor': 'middle' });
+      tick.textContent = t === 0 ? '0' : duration(t);
+      s.append(tick);
+    }
+    box.append(s);
+    box.append(el('p', { class: 'note' }, [`${tl.entries.length} package build(s) over ${duration(span)}${tl.running.length ? `, ${tl.running.length} building now` : ''}.`]));
+  }
+
+  /** Layers by longest path from the roots; order in a layer by the mean position of the parents. */
+  function layout(/** @type {any} */ g) {
+    const ids = g.nodes.map((/** @type {any} */ n) => n.id);
+    const incoming = new Map(ids.map((/** @type {string} */ id) => [id, /** @type {string[]} */ ([])]));
+    const outgoing = new Map(ids.map((/** @type {string} */ id) => [id, /** @type {string[]} */ ([])]));
+    for (const e of g.edges) {
+      incoming.get(e.to)?.push(e.from);
+      outgoing.get(e.from)?.push(e.to);
+    }
+    /** @type {Map<string, number>} */
+    const layer = new Map();
+    const visiting = new Set();
+    /** @param {string} id @returns {number} */
+    const depth = (id) => {
+      const known = layer.get(id);
+      if (known !== undefined) return known;
+      if (visiting.has(id)) return 0; // A cycle cannot be in pbulk's graph; do not loop on one.
+      visiting.add(id);
+      const parents = incoming.get(id) || [];
+      const d = parents.length === 0 ? 0 : 1 + Math.max(...parents.map(depth));
+      visiting.delete(id);
+      layer.set(id, d);
+      return d;
+    };
+    ids.forEach(depth);
+    /** @type {string[][]} */
+    const layers = [];
+    for (const id of ids) (layers[layer.get(id) || 0] ||= []).push(id);
+    /** @type {Map<string, number>} */
+    const pos = new Map();
+    layers.forEach((l, k) => {
+      if (k > 0) {
+        const mean = (/** @type {string} */ id) => {
+          const ps = (incoming.get(id) || []).map((p) => pos.get(p) ?? 0);
+          return ps.length ? ps.reduce((a, b) => a + b, 0) / ps.length : 0;
+        };
+        l.sort((a, b) => mean(a) - mean(b));
+      }
+      l.forEach((id, i) => pos.set(id, i));
+    });
+    return { layers, layer, pos, outgoing };
+  }
+
+  function renderGraph() {
+    const box = $('graph');
+    box.replaceChildren();
+    const g = data.graph;
+    if (g.nodes.length === 0) {
+      box.append(el('p', { class: 'note' }, ['Nothing is broken.']));
+      return;
+    }
+    const { layers, layer, pos } = layout(g);
+    const colW = 230;
+    const rowH = 26;
+    const nodeW = 200;
+    const nodeH = 18;
+    const tallest = Math.max(...layers.map((l) => (l ? l.length : 0)));
+    const width = layers.length * colW + 20;
+    const height = tallest * rowH + 20;
+    const s = svg('svg', { width, height, role: 'img', 'aria-label': `Graph of ${g.nodes.length} broken packages` });
+    const defs = svg('defs');
+    for (const kind of ['failed', 'other']) {
+      const m = svg('marker', { id: `arrow-${kind}`, class: kind, viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
+      m.append(svg('path', { d: 'M 0 0 L 10 5 L 0 10 z' }));
+      defs.append(m);
+    }
+    s.append(defs);
+    const at = (/** @type {string} */ id) => ({ x: 10 + (layer.get(id) || 0) * colW, y: 10 + (pos.get(id) || 0) * rowH });
+    for (const e of g.edges) {
+      const a = at(e.from);
+      const b = at(e.to);
+      const x1 = a.x + nodeW;
+      const y1 = a.y + nodeH / 2;
+      const x2 = b.x;
+      const y2 = b.y + nodeH / 2;
+      const mid = (x1 + x2) / 2;
+      s.append(svg('path', { class: `edge${e.failed ? ' failed' : ''}`, d: `M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`, 'marker-end': `url(#arrow-${e.failed ? 'failed' : 'other'})` }));
+    }
+    for (const n of g.nodes) {
+      const p = at(n.id);
+      const node = svg('g', { class: `node state-${n.state}`, tabindex: 0, role: 'link', 'aria-label': `${n.id}, ${STATE_TEXT[/** @type {keyof typeof STATE_TEXT} */ (n.state)]}` });
+      node.append(svg('rect', { x: p.x, y: p.y, width: nodeW, height: nodeH }));
+      const t = svg('text', { x: p.x + 5, y: p.y + 13 });
+      t.textContent = n.id.length > 32 ? `${n.id.slice(0, 31)}…` : n.id;
+      node.append(t);
+      const title = svg('title');
+      title.textContent = `${n.id}${n.location ? ` (${n.location})` : ''}: ${STATE_TEXT[/** @type {keyof typeof STATE_TEXT} */ (n.state)]}${n.breaks ? `, breaks ${n.breaks}` : ''}`;
+      node.append(title);
+      const open = () => vscode.postMessage({ type: 'openLog', pkgname: n.id });
+      node.addEventListener('click', open);
+      node.addEventListener('keydown', (/** @type {KeyboardEvent} */ ev) => ev.key === 'Enter' && open());
+      s.append(node);
+    }
+    box.append(s);
+    if (g.omitted > 0) box.append(el('p', { class: 'note' }, [`${g.omitted} more broken package(s) not drawn: the ones breaking the most are shown.`]));
+  }
+
+  function render() {
+    $('empty').hidden = true;
+    $('report').hidden = false;
+    renderHeader();
+    renderTotals();
+    renderBreakers();
+    renderTimeline();
+    renderGraph();
+    renderFailures();
+  }
+
+  $('filter').addEventListener('input', () => data && renderFailures());
+  $('state-filter').addEventListener('change', () => data && renderFailures());
+  window.addEventListener('resize', () => data && renderTimeline());
+  window.addEventListener('message', (ev) => {
+    const m = ev.data;
+    if (m && m.type === 'data') {
+      data = m.data;
+      vscode.setState({ data });
+      render();
+    } else if (m && m.type === 'empty') {
+      $('report').hidden = true;
+      $('empty').hidden = false;
+      $('empty').textContent = m.message;
+    }
+  });
+  const saved = vscode.getState();
+  if (saved && saved.data) {
+    data = saved.data;
+    render();
+  }
+  vscode.postMessage({ type: 'ready' });
+})();
