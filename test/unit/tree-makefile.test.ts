@@ -173,7 +173,24 @@ test('property: mutated real Makefiles never throw, every position lies in the t
 // The reader passes over lines that cannot matter with one native match each; whatever the
 // text, the result must be the one of looking at every line in full.
 const readerOptions: ParseOptions[] = [{}, { only: wantedVars }, { only: new Set(['SUBDIR', 'COMMENT']), wordsOf: new Set(['SUBDIR']) }, { wordsOf: new Set(['SUBDIR']) }];
-const skipPieces = [...pieces, 'DEPENDS+=\t', 'COMMENTS=', 'COMMENT.x=', 'PKGNAME_X=', '\tpost-install:\n\t', '#\tSUBDIR+= x', '\t#SUBDIR+=\ty\n', '  ', '\n\n', '\v', 'all:\n\techo\n'];
+const skipPieces = [...pieces, 'DEPENDS+=\t', 'COMMENTS=', 'COMMENT.x=', 'PKGNAME_X=', '\tpost-install:\n\t', '#\tSUBDIR+= x', '\t#SUBDIR+=\ty\n', '  ', '\n\n', '\v', 'all:\n\techo\n', 'COMMENT= \n', 'SUBDIR+=\ta b\n', 'X=\t\n', 'LICENSE=\tmit \n'];
+
+/** Lines at the edges of what the native matches take, each checked on its own and in company. */
+const edgeLines = [
+  'COMMENT=\n', 'COMMENT= \n', 'COMMENT=\t\n', 'COMMENT=x \n', 'COMMENT=\ta  b\n', 'COMMENT= a\tb\t\n', 'COMMENT=a\r\n', 'COMMENT=a\\\n', 'COMMENT=a\\\\\n',
+  'COMMENT=a\vb\n', 'COMMENT=a\fb\n', 'COMMENT=a#b\n', 'COMMENT=a$b\n', 'COMMENT=${X}\n', '  COMMENT\t+=\tx\n', '\tCOMMENT:=x\n', 'COMMENT!=echo x\n', 'COMMENT?=x\n',
+  'SUBDIR+=\ta\n', 'SUBDIR+= a b \n', 'SUBDIR+=\n', 'OTHER= \n', 'OTHER=x\n', '# c\n', '#SUBDIR+=\tx\n', ' \n', '\n', 'x:\n', '\tCOMMENT=x\n', '\t#SUBDIR+=\tx\n',
+  '.include "x"\n', '.  if 1\n', '.\n', '. \n', '.endif\n',
+];
+
+test('lines at the edges of the native matches read as every line is read', () => {
+  for (const l of edgeLines) {
+    sameAsLineByLine(l);
+    sameAsLineByLine(`A=1\n${l}B=2\n`);
+    sameAsLineByLine(`t:\n${l}\tcmd\n${l}`);
+  }
+  for (const a of edgeLines) for (const b of edgeLines) sameAsLineByLine(a + b);
+});
 
 function sameAsLineByLine(text: string): void {
   for (const o of readerOptions) assert.deepEqual(parseMakefile(text, F, o), parseMakefile(text, F, { ...o, lineByLine: true }), JSON.stringify(text));
