@@ -1,0 +1,262 @@
+// Scenarios 3 and 4 as a person sees them: select three packages of the sample tree in the
+// Packages view and build them (real engine, real bmake): progress shows, the tree marks the
+// states with Building and Failed groups, the failure lands in Problems, activating it opens
+// the Makefile on its line, Show Log opens the failing phase at the compiler error, the report
+// view draws its charts; then a window reload in the middle of a build re-attaches to it.
+// Extension-host steps check the same from the inside (suite/build-state.step.test.ts).
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import { SocketMessageReader, SocketMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import { viewport } from '../lib/browser.mjs';
+import { ctx } from '../lib/context.mjs';
+import { runExtensionTests } from '../lib/ext-tests.mjs';
+import {
+  editorTab,
+  escapeRegExp,
+  mainPage,
+  regionOf,
+  resetWindow,
+  runCommand,
+  screenshot,
+  showContainer,
+  showProblems,
+  until,
+  viewPane,
+  visibleEditorText,
+  waitFor,
+} from '../lib/workbench.mjs';
+
+/** A row of the Packages view by its label (and description); not the sticky copies of parents at the top. */
+function row(pane, label, description) {
+  let r = pane.locator('.monaco-list-row:not(.monaco-tree-sticky-row)').filter({ has: pane.page().locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+  if (description) r = r.filter({ has: pane.page().locator('.label-description', { hasText: description }) });
+  return r;
+}
+
+/** Scrolls the view to its top, where the Failed and Building groups are. */
+async function scrollTop(pane) {
+  const page = pane.page();
+  const box = await pane.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const slider = pane.locator('.scrollbar.vertical .slider');
+  await until('the Packages view at its top', async () => {
+    if ((await slider.count()) === 0 || parseFloat((await slider.first().evaluate((e) => e.style.top)) || '0') === 0) return true;
+    await page.mouse.wheel(0, -400);
+    return false;
+  }, { timeout: 20_000, interval: 50 });
+}
+
+/**
+ * Expands the categories of these packages, every other category collapsed, in a window tall
+ * enough for all their rows: the list renders only the rows in view, and scrolling it under a
+ * moving pointer is what makes clicks land on the wrong row.
+ */
+async function showPackages(page, pane, paths) {
+  await page.setViewportSize({ width: viewport.width, height: 3600 });
+  await page.locator('.part.sidebar .pane-header .action-label[aria-label="Collapse All"]').click({ timeout: 5000 }).catch(() => {});
+  await scrollTop(pane);
+  for (const category of [...new Set(paths.map((p) => p.split('/')[0]))]) {
+    const c = await waitFor(row(pane, category).first(), `category ${category}`);
+    if ((await c.getAttribute('aria-expanded')) !== 'true') await c.click();
+    await until(`${category} to expand`, async () => (await c.getAttribute('aria-expanded', { timeout: 1000 })) === 'true');
+  }
+  for (const p of paths) await waitFor(row(pane, p.split('/')[1]).first(), `package ${p}`);
+}
+
+/** Back to the usual window size. */
+async function restoreSize(page) {
+  await page.setViewportSize(viewport);
+}
+
+function statusItem(page, text) {
+  return page.locator('.part.statusbar .statusbar-item', { hasText: text });
+}
+
+/** The 1-based line of the editor's cursor, from the status bar ("Ln 6, Col 1"). */
+async function cursorLine(page) {
+  const t = await page.locator('.part.statusbar .statusbar-item[id="status.editor.selection"]').innerText();
+  const m = /Ln (\d+)/.exec(t);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The report webview's document (VS Code nests the page in two iframes). */
+function reportFrame(page) {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+function pkgnameOf(path) {
+  return ctx.workspace.packages.find((p) => p.path === path).pkgname;
+}
+
+/** Asks the engine of the sample bulklog to exit (it outlives windows on purpose). */
+async function shutdownEngine(bulklog) {
+  const socket = createConnection(join(bulklog, 'meta/engine.sock'));
+  const ok = await new Promise((resolve) => {
+    socket.once('connect', () => resolve(true));
+    socket.once('error', () => resolve(false));
+  });
+  if (!ok) return;
+  const conn = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+  conn.listen();
+  const closed = new Promise((resolve) => conn.onClose(resolve));
+  conn.sendRequest('engine/shutdown', {}).catch(() => {});
+  await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
+  conn.dispose();
+}
+
+describe('scenarios 3 and 4 (UI): builds from the editor', () => {
+  let page;
+  let pane;
+  const makefiles = new Map();
+
+  /** Adds lines to a package Makefile for this test; after() puts it back. */
+  function editMakefile(path, edit) {
+    const file = join(ctx.workspace.root, path, 'Makefile');
+    if (!makefiles.has(file)) makefiles.set(file, readFileSync(file, 'utf8'));
+    writeFileSync(file, edit(readFileSync(file, 'utf8')));
+  }
+
+  before(async () => {
+    page = await mainPage();
+    await showContainer(page, 'pkgsrc');
+    pane = await waitFor(viewPane(page, 'Packages'), 'the Packages view');
+  });
+
+  after(async () => {
+    await shutdownEngine(ctx.workspace.bulklog);
+    for (const [file, text] of makefiles) writeFileSync(file, text);
+    // Later suites see the tree without build states, as they found it.
+    for (const e of readdirSync(ctx.workspace.bulklog)) rmSync(join(ctx.workspace.bulklog, e), { recursive: true, force: true });
+    if (page) await resetWindow(page);
+  });
+
+  it('builds three selected packages: progress, Building and Failed groups, category counts', async function () {
+    this.timeout(240_000);
+    const b = ctx.workspace.build;
+    // The failing package takes a while before it fails: long enough to watch the progress.
+    editMakefile(b.fails, (t) => t.replace('.include "../../mk/bsd.pkg.mk"', 'FIXTURE_BUILD_SECONDS=\t6\n\n.include "../../mk/bsd.pkg.mk"'));
+    const picks = [b.fails, b.dependsOnFailed, b.broken].sort();
+    await showPackages(page, pane, picks);
+    for (const [k, p] of picks.entries()) {
+      await row(pane, p.split('/')[1]).first().click({ modifiers: k === 0 ? [] : ['Control'] });
+      // A plain click also opens the Makefile, which takes the focus: let it, before going on.
+      if (k === 0) await waitFor(page.locator('.part.editor .breadcrumbs-control', { hasText: p.split('/')[1] }), `the Makefile of ${p}`);
+    }
+    await until('three selected rows', async () => (await pane.locator('.monaco-list-row.selected').count()) === 3);
+    await restoreSize(page);
+    await runCommand(page, 'pkgsrc: Build Selected Packages');
+
+    // Progress: the notification and the status bar item, while the failing package builds.
+    await waitFor(page.locator('.notifications-toasts .notification-toast', { hasText: 'pkgsrc bulk build' }), 'the build progress notification', { timeout: 60_000 });
+    await waitFor(statusItem(page, /pkgsrc: .*left/), 'the build status bar item', { timeout: 60_000 });
+    const building = row(pane, 'Building');
+    await scrollTop(pane);
+    await waitFor(building, 'the Building group', { timeout: 60_000 });
+    await waitFor(row(pane, b.fails, /build/), `${b.fails} in the Building group with its phase`, { timeout: 30_000 });
+    await screenshot(page, 'build-progress', { clip: await regionOf(page, '.part.sidebar', '.part.editor', '.part.statusbar'), docs: true });
+
+    // Done: the Failed group on top, the category of the failure counts it.
+    await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the status bar to show the finished build', { timeout: 120_000 });
+    await waitFor(row(pane, 'Failed'), 'the Failed group');
+    await waitFor(row(pane, b.fails, 'build phase'), `${b.fails} under Failed, with its phase`);
+    await waitFor(building, 'the Building group to go', { state: 'detached' });
+    const failedCategory = b.fails.split('/')[0];
+    await page.locator('.part.sidebar .pane-header .action-label[aria-label="Collapse All"]').click({ timeout: 5000 }).catch(() => {});
+    await waitFor(row(pane, failedCategory, '1 failed'), `"1 failed" on ${failedCategory}`);
+  });
+
+  it('lists the failure in Problems; activating it opens the Makefile on its line', async () => {
+    const b = ctx.workspace.build;
+    const rows = await showProblems(page);
+    const failure = rows.filter({ hasText: `${pkgnameOf(b.fails)} failed in the build phase` }).first();
+    await waitFor(failure, 'the failed package in Problems', { timeout: 60_000 });
+    // The "Build finished" toast would cover the panel in the picture.
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await screenshot(page, 'build-problems', { clip: await regionOf(page, '.part.editor', '.part.panel'), docs: true });
+    await failure.dblclick();
+    await waitFor(editorTab(page, 'Makefile').and(page.locator('.active')), 'the Makefile of the failed package');
+    await waitFor(page.locator('.part.editor .breadcrumbs-control', { hasText: b.fails.split('/')[1] }), `breadcrumbs of ${b.fails}`);
+    assert.equal(await cursorLine(page), 1, 'a build-phase failure has no better line than the first');
+
+    // The BROKEN package: its warning sits on the BROKEN line.
+    const makefile = readFileSync(join(ctx.workspace.root, b.broken, 'Makefile'), 'utf8').split('\n');
+    const brokenLine = makefile.findIndex((l) => l.startsWith('BROKEN')) + 1;
+    const broken = rows.filter({ hasText: `${pkgnameOf(b.broken)} is not built` }).first();
+    await waitFor(broken, 'the BROKEN package in Problems');
+    await broken.dblclick();
+    await waitFor(page.locator('.part.editor .breadcrumbs-control', { hasText: b.broken.split('/')[1] }), `the Makefile of ${b.broken}`);
+    await until(`the cursor on line ${brokenLine}`, async () => (await cursorLine(page)) === brokenLine);
+  });
+
+  it('Show Log opens the failing phase at the first error', async () => {
+    const b = ctx.workspace.build;
+    await scrollTop(pane);
+    const group = await waitFor(row(pane, 'Failed').first(), 'the Failed group');
+    if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click();
+    const failed = await waitFor(row(pane, b.fails, 'build phase'), `${b.fails} under Failed`);
+    // The row's inline action (the context menu has it too).
+    await failed.hover();
+    await failed.locator('.actions .action-label[aria-label^="Show Log"]').click();
+    const pkgname = pkgnameOf(b.fails);
+    await waitFor(editorTab(page, `${pkgname}.log`).and(page.locator('.active')), 'the log document');
+    await until('the compiler error in view', async () => /error: 'undeclared_symbol' undeclared/.test(await visibleEditorText(page)));
+    // Opened at the error, not at the top (the extension-host step checks the exact line).
+    assert.ok((await cursorLine(page)) > 2, `the log opened at line ${await cursorLine(page)}`);
+    await screenshot(page, 'build-log', { clip: await regionOf(page, '.part.sidebar', '.part.editor'), docs: true });
+  });
+
+  it('opens the report view with its totals, timeline and broken-dependency graph', async () => {
+    const b = ctx.workspace.build;
+    await resetWindow(page);
+    await runCommand(page, 'pkgsrc: Open Build Report');
+    await waitFor(editorTab(page, 'pkgsrc Build Report'), 'the report tab');
+    const frame = reportFrame(page);
+    await waitFor(frame.locator('#totals tr', { hasText: 'Failed to build' }), 'the totals', { timeout: 30_000 });
+    await waitFor(frame.locator('#timeline svg rect.bar').first(), 'the timeline of the build slots');
+    await waitFor(frame.locator('#graph svg g.node', { hasText: pkgnameOf(b.fails) }), 'the failed package in the graph');
+    // A straight edge has an empty box, which Playwright calls hidden: attached is what counts.
+    await waitFor(frame.locator('#graph svg path.edge.failed').first(), 'the edge to the package it breaks', { state: 'attached' });
+    await waitFor(frame.locator('#failures tr', { hasText: pkgnameOf(b.dependsOnFailed) }), 'the indirect failure in the list');
+    await screenshot(page, 'build-report', { clip: await regionOf(page, '.part.editor'), docs: true });
+    await frame.locator('#graph').scrollIntoViewIfNeeded();
+    await screenshot(page, 'build-report-graph', { clip: await regionOf(page, '.part.editor'), docs: true });
+    // A link in the report opens the package's log beside it.
+    await frame.locator('#failures a', { hasText: new RegExp(`^${escapeRegExp(pkgnameOf(b.fails))}$`) }).first().click();
+    await waitFor(editorTab(page, `${pkgnameOf(b.fails)}.log`).and(page.locator('.active')), 'the log opened from the report');
+  });
+
+  it('holds the diagnostics, code actions, log symbols and report data; a fixed package loses its diagnostics (extension host)', async function () {
+    // A rebuild runs in there.
+    this.timeout(300_000);
+    assert.equal(await runExtensionTests({ name: 'build-state', files: ['build-state.step.test.ts'] }), 0);
+  });
+
+  it('scenario 4: a window reload during a build re-attaches to it, and the build finishes', async function () {
+    this.timeout(240_000);
+    const b = ctx.workspace.build;
+    const slow = b.succeeds[1] ?? b.succeeds[0];
+    editMakefile(slow, (t) => t.replace('.include "../../mk/bsd.pkg.mk"', 'FIXTURE_BUILD_SECONDS=\t10\n\n.include "../../mk/bsd.pkg.mk"'));
+    await resetWindow(page);
+    await showPackages(page, pane, [slow]);
+    await row(pane, slow.split('/')[1]).first().click();
+    await waitFor(page.locator('.part.editor .breadcrumbs-control', { hasText: slow.split('/')[1] }), `the Makefile of ${slow}`);
+    await restoreSize(page);
+    await runCommand(page, 'pkgsrc: Build Selected Packages');
+    await scrollTop(pane);
+    await waitFor(row(pane, slow, /build/), `${slow} building`, { timeout: 60_000 });
+
+    await page.reload();
+    await waitFor(page.locator('.monaco-workbench'), 'the reloaded workbench', { timeout: 60_000 });
+    await showContainer(page, 'pkgsrc');
+    pane = await waitFor(viewPane(page, 'Packages'), 'the Packages view after the reload');
+    // Re-attached: the running build shows again, then finishes.
+    await waitFor(statusItem(page, /pkgsrc: .*left/), 'the re-attached build in the status bar', { timeout: 60_000 });
+    await waitFor(row(pane, slow, /build/), `${slow} still building after the reload`, { timeout: 30_000 });
+    await screenshot(page, 'build-reattached', { clip: await regionOf(page, '.part.sidebar', '.part.statusbar') });
+    await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the build to finish after the reload', { timeout: 120_000 });
+    await waitFor(row(pane, 'Building'), 'the Building group to go', { state: 'detached' });
+  });
+});
