@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseMakefile, spanRange, evaluate, readSubdirs } from '../../src/pkgsrc/tree';
-import type { MkAssignment, ParseOptions, ParsedMakefile } from '../../src/pkgsrc/tree';
+import type { MkAssignment, ParsedMakefile } from '../../src/pkgsrc/tree';
 import { decodeText } from '../../src/pkgsrc/tree/read';
-import { buildPackageInfo, commonTarget, parsePackageMakefile, wantedVars } from '../../src/pkgsrc/tree/package';
+import { buildPackageInfo, commonTarget, parsePackageMakefile } from '../../src/pkgsrc/tree/package';
 import path from 'node:path';
 import type { Range } from '../../src/pkgsrc/problem';
 
@@ -168,49 +168,6 @@ test('property: mutated real Makefiles never throw, every position lies in the t
     }),
     { numRuns: 250 },
   );
-});
-
-// The reader passes over lines that cannot matter with one native match each; whatever the
-// text, the result must be the one of looking at every line in full.
-const readerOptions: ParseOptions[] = [{}, { only: wantedVars }, { only: new Set(['SUBDIR', 'COMMENT']), wordsOf: new Set(['SUBDIR']) }, { wordsOf: new Set(['SUBDIR']) }];
-const skipPieces = [...pieces, 'DEPENDS+=\t', 'COMMENTS=', 'COMMENT.x=', 'PKGNAME_X=', '\tpost-install:\n\t', '#\tSUBDIR+= x', '\t#SUBDIR+=\ty\n', '  ', '\n\n', '\v', 'all:\n\techo\n', 'COMMENT= \n', 'SUBDIR+=\ta b\n', 'X=\t\n', 'LICENSE=\tmit \n'];
-
-/** Lines at the edges of what the native matches take, each checked on its own and in company. */
-const edgeLines = [
-  'COMMENT=\n', 'COMMENT= \n', 'COMMENT=\t\n', 'COMMENT=x \n', 'COMMENT=\ta  b\n', 'COMMENT= a\tb\t\n', 'COMMENT=a\r\n', 'COMMENT=a\\\n', 'COMMENT=a\\\\\n',
-  'COMMENT=a\vb\n', 'COMMENT=a\fb\n', 'COMMENT=a#b\n', 'COMMENT=a$b\n', 'COMMENT=${X}\n', '  COMMENT\t+=\tx\n', '\tCOMMENT:=x\n', 'COMMENT!=echo x\n', 'COMMENT?=x\n',
-  'SUBDIR+=\ta\n', 'SUBDIR+= a b \n', 'SUBDIR+=\n', 'OTHER= \n', 'OTHER=x\n', '# c\n', '#SUBDIR+=\tx\n', ' \n', '\n', 'x:\n', '\tCOMMENT=x\n', '\t#SUBDIR+=\tx\n',
-  '.include "x"\n', '.  if 1\n', '.\n', '. \n', '.endif\n',
-];
-
-test('lines at the edges of the native matches read as every line is read', () => {
-  for (const l of edgeLines) {
-    sameAsLineByLine(l);
-    sameAsLineByLine(`A=1\n${l}B=2\n`);
-    sameAsLineByLine(`t:\n${l}\tcmd\n${l}`);
-  }
-  for (const a of edgeLines) for (const b of edgeLines) sameAsLineByLine(a + b);
-});
-
-function sameAsLineByLine(text: string): void {
-  for (const o of readerOptions) assert.deepEqual(parseMakefile(text, F, o), parseMakefile(text, F, { ...o, lineByLine: true }), JSON.stringify(text));
-}
-
-test('property: skipping lines natively gives what reading every line gives', () => {
-  fc.assert(fc.property(fc.array(fc.oneof(fc.constantFrom(...skipPieces), fc.string({ maxLength: 6 })), { maxLength: 60 }), (parts) => sameAsLineByLine(parts.join(''))), { numRuns: 300 });
-  const mutation = fc.tuple(fc.nat({ max: real.length }), fc.nat({ max: 8 }), fc.oneof(fc.constantFrom(...skipPieces), fc.string({ maxLength: 4 })));
-  fc.assert(
-    fc.property(fc.array(mutation, { minLength: 1, maxLength: 8 }), (muts) => {
-      let t = real;
-      for (const [at, del, ins] of muts) {
-        const i = Math.min(at, t.length);
-        t = t.slice(0, i) + ins + t.slice(i + del);
-      }
-      sameAsLineByLine(t);
-    }),
-    { numRuns: 300 },
-  );
-  sameAsLineByLine(real);
 });
 
 test('property: any bytes decode without throwing, positions inside the decoded text', () => {

@@ -77,11 +77,6 @@ export interface ParseOptions {
    * slices, which would keep the whole text alive as long as a value.
    */
   bytes?: Buffer;
-  /**
-   * Look at every line in full, without skipping the lines that cannot matter natively: the
-   * reference the fast skip is checked against.
-   */
-  lineByLine?: boolean;
 }
 
 const directives = new Set([
@@ -115,39 +110,6 @@ class NameSet {
 }
 
 const nameSets = new WeakMap<ReadonlySet<string>, NameSet>();
-const skippers = new WeakMap<ReadonlySet<string>, WeakMap<ReadonlySet<string>, RegExp>>();
-const noWords: ReadonlySet<string> = new Set();
-
-/**
- * A sticky regular expression matching one whole line (with its newline) that the line-by-line
- * reader would pass over without a trace: empty, a comment that is no disabled SUBDIR entry, or
- * an assignment of a variable not asked for; none with trailing blanks, a CR or a backslash at
- * its end. Most lines of a package Makefile are such lines, and skipping them natively is what
- * keeps a first index cheap in a fresh process, before the JIT has compiled the reader.
- */
-function skipperFor(only: ReadonlySet<string> | undefined, wordsOf: ReadonlySet<string> | undefined): RegExp {
-  const o = only ?? noWords;
-  let byWords = skippers.get(o);
-  if (!byWords) skippers.set(o, (byWords = new WeakMap()));
-  const w = wordsOf ?? noWords;
-  let re = byWords.get(w);
-  if (!re) {
-    const wanted = [...o, ...w].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-    const notWanted = wanted === '' ? '' : `(?!(?:${wanted})(?![A-Za-z0-9_.-]))`;
-    // Without `only` every assignment is wanted: only empty and comment lines are skipped.
-    const assignment = only === undefined ? '' : `|${notWanted}[A-Za-z_][A-Za-z0-9_.-]*[ \\t]*[?+:!]?=[^\\n]*`;
-    re = new RegExp(`[ \\t]*(?:#(?!\\s*SUBDIR)[^\\n]*${assignment})?(?<![ \\t\\\\\\r])\\n`, 'y');
-    byWords.set(w, re);
-  }
-  return re;
-}
-
-/**
- * Inside a target: an empty line or a shell command (a line starting with a tab), unless it
- * reads as a commented-out SUBDIR entry, which the reader records even there.
- */
-const skipInTarget = /(?:\t(?![ \t]*#\s*SUBDIR)[^\n]*)?(?<![ \t\\\r])\n/y;
-
 function nameSet(names: ReadonlySet<string> | undefined): NameSet | undefined {
   if (names === undefined) return undefined;
   let n = nameSets.get(names);
@@ -187,7 +149,6 @@ class Parser {
   private readonly only: NameSet | undefined;
   private readonly wordsOf: NameSet | undefined;
   private readonly bytes: Buffer | undefined;
-  private readonly skip: RegExp | undefined;
   private text = '';
 
   constructor(
@@ -197,7 +158,6 @@ class Parser {
     this.only = nameSet(opts.only);
     this.wordsOf = nameSet(opts.wordsOf);
     this.bytes = opts.bytes;
-    this.skip = opts.lineByLine ? undefined : skipperFor(opts.only, opts.wordsOf);
   }
 
   private pos(off: number): Position {
@@ -224,19 +184,7 @@ class Parser {
     let at = 0;
     let crlf: Position | undefined;
     let joined: string | undefined;
-    const skip = this.skip;
     while (at <= n) {
-      if (skip !== undefined && joined === undefined) {
-        // Lines that leave no trace are passed over natively; the state they would not change
-        // (target or not) picks the expression.
-        const re = this.inTarget ? skipInTarget : skip;
-        for (;;) {
-          re.lastIndex = at;
-          if (!re.test(text)) break;
-          at = re.lastIndex;
-          lineNo++;
-        }
-      }
       const lineStart = at;
       let nl = text.indexOf('\n', at);
       if (nl < 0) nl = n;
