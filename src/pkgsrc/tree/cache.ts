@@ -8,6 +8,7 @@ import { readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'no
 import { dirname } from 'node:path';
 import { unpackPackage } from './pack';
 import type { PackedPackage } from './pack';
+import { isProblem, isRange, isValue } from './shape';
 import type { CategoryInfo, PackageInfo } from './types';
 
 const VERSION = 2;
@@ -56,10 +57,18 @@ function isStamp(x: unknown): x is FileStamp {
   return x === null || (Array.isArray(x) && x.length === 4 && x.every((n) => typeof n === 'number'));
 }
 
+/** A category entry as saveCache writes it: every field of the right kind, names consistent. */
 function isCategory(x: unknown): x is [string, FileStamp, CategoryInfo] {
   if (!Array.isArray(x) || typeof x[0] !== 'string' || !isStamp(x[1])) return false;
   const c = x[2] as CategoryInfo;
-  return c !== null && typeof c === 'object' && typeof c.name === 'string' && typeof c.makefile === 'string' && Array.isArray(c.packages) && Array.isArray(c.disabled) && Array.isArray(c.problems) && c.packages.every((p) => p !== null && typeof p === 'object' && typeof p.path === 'string' && typeof p.category === 'string' && typeof p.dir === 'string' && p.range !== null && typeof p.range === 'object');
+  const name = x[0];
+  return (
+    c !== null && typeof c === 'object' && c.name === name && typeof c.makefile === 'string' && Array.isArray(c.packages) && Array.isArray(c.disabled) && Array.isArray(c.problems) &&
+    (c.comment === undefined || isValue(c.comment)) &&
+    c.problems.every(isProblem) &&
+    c.disabled.every((d) => d !== null && typeof d === 'object' && typeof d.name === 'string' && (d.reason === undefined || typeof d.reason === 'string') && isRange(d.range)) &&
+    c.packages.every((p) => p !== null && typeof p === 'object' && p.category === name && typeof p.dir === 'string' && p.path === `${name}/${p.dir}` && isRange(p.range))
+  );
 }
 
 /** The cache for `root`, or undefined when absent, unreadable, damaged, of another version or tree. */

@@ -6,6 +6,7 @@
 //    n: includes[n - 1]), line, character, endLine, endCharacter]
 // `unpackPackage` checks what it reads, since an index file on disk may have been damaged.
 import type { Problem } from '../problem';
+import { isCount, isProblem } from './shape';
 import { packageVars } from './types';
 import type { PackageInfo, PackageVar } from './types';
 import type { MkValue } from './values';
@@ -25,13 +26,6 @@ export function packPackage(info: PackageInfo): PackedPackage {
     row.push(varIndex.get(name)!, v.value, v.unresolved ? 1 : 0, file, v.line, v.character, v.endLine, v.endCharacter);
   }
   return row;
-}
-
-const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
-
-function isProblem(x: unknown): x is Problem {
-  const p = x as Problem;
-  return p !== null && typeof p === 'object' && typeof p.file === 'string' && typeof p.message === 'string' && typeof p.code === 'string' && p.range !== null && typeof p.range === 'object';
 }
 
 /** The package a packed row holds, or undefined when the row is not what packPackage writes. */
