@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { composeLogDocument, documentLine, phasePart, readLogDocument } from '../../src/extension/logs/logDocument';
+import { LiveLog } from '../../src/extension/logs/liveLog';
 
 const REAL = resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
 
@@ -70,4 +71,24 @@ test('property: any log text gives sections and windows inside the document', ()
     }),
     { numRuns: 200 },
   );
+});
+
+test('a live log from chunks: seeded, appended at byte offsets, overlaps trimmed, gaps and runaway logs refused', () => {
+  const live = new LiveLog('/b/x-1', 64);
+  assert.equal(live.empty, true);
+  live.seed('configure', '===> Configuring for x-1\n');
+  assert.equal(live.apply('configure', 0, '===> Configuring'), 'applied', 'already read');
+  // Overlaps the seed by "for x-1\n": only the new part is added; multi-byte text counts bytes.
+  assert.equal(live.apply('configure', 17, 'for x-1\nchecking ü\n'), 'applied');
+  assert.equal(live.apply('build', 0, '===> Building for x-1\n'), 'applied');
+  assert.equal(live.apply('build', 100, 'late'), 'gap');
+  assert.equal(live.apply('build', 22, 'y'.repeat(60)), 'too-large');
+  const logs = live.logs();
+  assert.deepEqual(logs.map((l) => [l.file.phase, l.log.windows[0]!.lines]), [
+    ['configure', ['===> Configuring for x-1', 'checking ü']],
+    ['build', ['===> Building for x-1']],
+  ]);
+  assert.equal(logs[0]!.file.size, Buffer.byteLength('===> Configuring for x-1\nchecking ü\n'));
+  const doc = composeLogDocument({ pkgname: 'x-1', facts: ['building'] }, logs);
+  assert.deepEqual(doc.parts.map((p) => p.sections.map((x) => x.title)), [['Configuring for x-1'], ['Building for x-1']]);
 });

@@ -14,6 +14,7 @@ import { build, engine as engineP, logs, packages, scan } from '../../protocol';
 import type { EngineClient } from '../../protocol/client';
 import type { EngineStatus, StartParams } from '../../protocol/build';
 import type { EngineError } from '../../protocol/engine';
+import type { LogChunk } from '../../protocol/logs';
 import { BuildDiagnostics } from '../diagnostics/collection';
 import { engineErrorDiagnostics, ENGINE_OWNER, META_OWNER, metaLogDiagnostics, printedProblems, type BuildFiles } from '../diagnostics/engineErrors';
 import { diagnosePackage, fileContext, logFacts } from '../diagnostics/map';
@@ -59,6 +60,8 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
   readonly onDidChange = this.changedEmitter.event;
   private readonly activityEmitter = new vscode.EventEmitter<string>();
   readonly onPackageActivity = this.activityEmitter.event;
+  private readonly chunkEmitter = new vscode.EventEmitter<LogChunk>();
+  readonly onLogChunk = this.chunkEmitter.event;
   private readonly runEmitter = new vscode.EventEmitter<{ started: boolean }>();
   /** A build began (started here or found running) or ended. */
   readonly onDidChangeRun = this.runEmitter.event;
@@ -399,7 +402,7 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
       if (e.state === 'failed' || e.state === 'done') this.scheduleRead();
       this.fireChange();
     });
-    on(logs.LogChunked, (e: { pkgname: string }) => this.activityEmitter.fire(e.pkgname));
+    on(logs.LogChunked, (e: LogChunk) => this.chunkEmitter.fire(e));
     on(engineP.EngineErrored, (e: EngineError) => void this.onEngineError(e));
     subs.push({ dispose: client.connection.onClose(() => this.lost()).dispose });
     this.clientSubs = subs;
@@ -672,15 +675,24 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
   info(bulklog: string, pkgname: string): LogPackageInfo {
     const fromDisk = this.bulklog?.dir === bulklog ? this.bulklog.byName.get(pkgname) : undefined;
     const live = this.shown?.dir === bulklog ? this.model.packages.get(pkgname) : undefined;
-    const building = this.running && live?.state === 'in_processing';
-    const facts = building ? [`building${live?.phase ? `: ${live.phase} phase` : ''}${live?.slot !== undefined ? ` in slot ${live.slot}` : ''}`] : fromDisk ? logFacts(fromDisk) : live ? [live.state] : [];
+    // The events are ahead of the last read of the bulklog.
     const state = live?.state ?? fromDisk?.state;
+    const building = this.running && state === 'in_processing';
+    const facts = building
+      ? [`building${live?.phase ? `: ${live.phase} phase` : ''}${live?.slot !== undefined ? ` in slot ${live.slot}` : ''}`]
+      : fromDisk && fromDisk.state === state
+        ? logFacts(fromDisk)
+        : state
+          ? [state]
+          : [];
+    const failed = state === 'failed';
     return {
       location: fromDisk?.location ?? live?.location,
       facts,
       building,
-      failingPhase: fromDisk?.failingPhase ?? (live?.state === 'failed' ? live.phase : undefined),
-      failingLog: fromDisk?.failingLog ?? (live?.state === 'failed' ? live.logPath : undefined),
+      ...(state ? { state } : {}),
+      failingPhase: failed ? (fromDisk?.failingPhase ?? live?.phase) : undefined,
+      failingLog: failed ? (fromDisk?.failingLog ?? live?.logPath) : undefined,
       noLogs:
         state === 'done'
           ? 'Built: pbulk removes the logs of packages that build (and an up-to-date package writes none).'
@@ -707,6 +719,7 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     this.detach();
     this.changedEmitter.dispose();
     this.activityEmitter.dispose();
+    this.chunkEmitter.dispose();
     this.runEmitter.dispose();
     for (const d of this.disposables) d.dispose();
   }

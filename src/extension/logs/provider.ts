@@ -1,18 +1,25 @@
 // The read-only log documents (`pkgsrc-log:` URIs): content from the package's log directory,
 // its phases and their banners as document symbols and folding ranges, and live following
-// while the package builds: the document is refreshed as the engine reports activity (log
-// chunks, phases) or the files change, and editors scrolled to the end stay at the end.
+// while the package builds: the text comes from the engine's log chunks (LiveLog) and is
+// refreshed as they arrive, and editors scrolled to the end stay at the end.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeFailureLog } from '../../pkgsrc/problems';
-import { documentLine, phasePart, readLogDocument, type LogDocument } from './logDocument';
-import { LOG_SCHEME, logUri, parseLogUri } from './uri';
+import { readPackageLogs } from '../../pkgsrc/bulklog/logs';
 import type { Phase } from '../../pkgsrc/bulklog/phases';
+import type { BuildState } from '../../pkgsrc/bulklog/states';
+import { analyzeFailureLog } from '../../pkgsrc/problems';
+import type { LogChunk } from '../../protocol/logs';
+import { LiveLog } from './liveLog';
+import { composeLogDocument, documentLine, MAX_PHASE_LOG_BYTES, phasePart, readLogDocument, type LogDocument } from './logDocument';
+import { LOG_SCHEME, logUri, parseLogUri } from './uri';
 
 export interface LogPackageInfo {
   location?: string | undefined;
   /** Joined on the document's first line. */
   facts: string[];
   building: boolean;
+  state?: BuildState;
   failingPhase?: Phase | undefined;
   failingLog?: string | undefined;
   /** Shown when the package has no log directory. */
@@ -24,11 +31,26 @@ export interface LogInfoSource {
   info(bulklog: string, pkgname: string): LogPackageInfo;
   /** Fires with a PKGNAME when its logs grow, its phase changes or it finishes. */
   readonly onPackageActivity: vscode.Event<string>;
+  /** Log text of followed packages as the engine writes it. */
+  readonly onLogChunk: vscode.Event<LogChunk>;
   follow(pkgname: string): void;
   unfollow(pkgname: string): void;
 }
 
-const REFRESH_MS = 400;
+const REFRESH_MS = 250;
+
+/** The logs of a building package as the files hold them now, to be followed from the engine's chunks. */
+async function seedLive(bulklog: string, pkgname: string): Promise<LiveLog | undefined> {
+  const live = new LiveLog(join(bulklog, pkgname));
+  const pl = await readPackageLogs(bulklog, pkgname);
+  for (const f of pl?.files ?? []) {
+    if (!f.phase) continue;
+    if (f.size > MAX_PHASE_LOG_BYTES) return undefined;
+    const bytes = await readFile(f.path).catch(() => undefined);
+    if (bytes) live.seed(f.phase, bytes.toString('utf8'), bytes.length);
+  }
+  return live;
+}
 
 export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.DocumentSymbolProvider, vscode.FoldingRangeProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -36,6 +58,8 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
   private readonly docs = new Map<string, LogDocument>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly followed = new Set<string>();
+  /** Logs of building packages held from the engine's chunks, per document. */
+  private readonly live = new Map<string, LiveLog>();
   /** Editors that showed the last line before a refresh: they follow the end. */
   private readonly atEnd = new Map<string, vscode.TextEditor[]>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -47,6 +71,7 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
       vscode.languages.registerDocumentSymbolProvider(selector, this, { label: 'pkgsrc log phases' }),
       vscode.languages.registerFoldingRangeProvider(selector, this),
       source.onPackageActivity((pkgname) => this.activity(pkgname)),
+      source.onLogChunk((c) => this.chunk(c)),
       vscode.workspace.onDidOpenTextDocument((d) => this.opened(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.closed(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.followEnd(e.document)),
@@ -56,10 +81,37 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const p = parseLogUri(uri);
     if (!p) return `Not a package log URI: ${uri.toString()}`;
+    const key = uri.toString();
     const info = this.source.info(p.bulklog, p.pkgname);
-    const doc = await readLogDocument(p.bulklog, { pkgname: p.pkgname, location: info.location, facts: info.facts }, info.noLogs);
-    this.docs.set(uri.toString(), doc);
+    const header = { pkgname: p.pkgname, location: info.location, facts: info.facts };
+    let live = this.live.get(key);
+    if (!live && info.building) {
+      live = await seedLive(p.bulklog, p.pkgname);
+      if (live) this.live.set(key, live);
+    }
+    if (live && info.building) return this.keep(key, composeLogDocument(header, live.logs(), info.noLogs));
+    if (live && info.state === 'done' && !live.empty) {
+      // Built: pbulk removes the logs of a package that builds; show what they held.
+      const doc = composeLogDocument(header, live.logs(), info.noLogs);
+      return this.keep(key, { ...doc, text: `${doc.text}\n${info.noLogs} Above is what they held.\n` });
+    }
+    this.live.delete(key);
+    return this.keep(key, await readLogDocument(p.bulklog, header, info.noLogs));
+  }
+
+  private keep(key: string, doc: LogDocument): string {
+    this.docs.set(key, doc);
     return doc.text;
+  }
+
+  private chunk(c: LogChunk): void {
+    for (const [key, live] of this.live) {
+      const p = parseLogUri(vscode.Uri.parse(key));
+      if (p?.pkgname !== c.pkgname) continue;
+      // A missed chunk or a runaway log: read the files instead.
+      if (live.apply(c.phase, c.offset, c.text) !== 'applied') this.live.delete(key);
+    }
+    this.activity(c.pkgname);
   }
 
   /** The composed document behind a URI (after its content was provided). */
@@ -105,6 +157,7 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
     const p = parseLogUri(d.uri);
     if (!p) return;
     this.docs.delete(d.uri.toString());
+    this.live.delete(d.uri.toString());
     if (this.followed.delete(p.pkgname)) this.source.unfollow(p.pkgname);
   }
 

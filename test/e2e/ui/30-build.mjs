@@ -234,11 +234,35 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     assert.equal(await runExtensionTests({ name: 'build-state', files: ['build-state.step.test.ts'] }), 0);
   });
 
+  it('Build This Package from its Makefile; its log document follows the build as it goes', async function () {
+    this.timeout(180_000);
+    const pkg = ctx.workspace.build.succeeds[0];
+    editMakefile(pkg, (t) => t.replace('.include "../../mk/bsd.pkg.mk"', 'FIXTURE_BUILD_SECONDS=\t5\n\n.include "../../mk/bsd.pkg.mk"'));
+    await resetWindow(page);
+    await showPackages(page, pane, [pkg]);
+    await row(pane, pkg.split('/')[1]).first().click();
+    await waitFor(page.locator('.part.editor .breadcrumbs-control', { hasText: pkg.split('/')[1] }), `the Makefile of ${pkg}`);
+    await restoreSize(page);
+    await runCommand(page, 'pkgsrc: Build This Package');
+    await scrollTop(pane);
+    await waitFor(row(pane, pkg), `${pkg} in the Building group`, { timeout: 60_000 });
+    await runCommand(page, 'pkgsrc: Show Log', { opensInput: true });
+    const item = page.locator('.quick-input-widget .monaco-list-row', { hasText: pkgnameOf(pkg) }).first();
+    await waitFor(item, `${pkgnameOf(pkg)} among the packages building`);
+    await item.click();
+    await waitFor(editorTab(page, `${pkgnameOf(pkg)}.log`).and(page.locator('.active')), 'the log document of the building package');
+    await until('the build phase in the log', async () => /===> Building for/.test(await visibleEditorText(page)), { timeout: 60_000 });
+    // Written after the 5 s build phase: the open document shows it without being reopened.
+    await until('the install phase to appear in the open log', async () => /===> Installing for/.test(await visibleEditorText(page)), { timeout: 60_000 });
+    await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the build to finish', { timeout: 60_000 });
+    await until('the logs kept in view after the package built', async () => /Above is what they held/.test(await visibleEditorText(page)), { timeout: 30_000 });
+  });
+
   it('scenario 4: a window reload during a build re-attaches to it, and the build finishes', async function () {
     this.timeout(240_000);
     const b = ctx.workspace.build;
     const slow = b.succeeds[1] ?? b.succeeds[0];
-    editMakefile(slow, (t) => t.replace('.include "../../mk/bsd.pkg.mk"', 'FIXTURE_BUILD_SECONDS=\t10\n\n.include "../../mk/bsd.pkg.mk"'));
+    editMakefile(slow, (t) => t.replace('.include "../../mk/bsd.pkg.mk"', 'FIXTURE_BUILD_SECONDS=\t20\n\n.include "../../mk/bsd.pkg.mk"'));
     await resetWindow(page);
     await showPackages(page, pane, [slow]);
     await row(pane, slow.split('/')[1]).first().click();
