@@ -97,7 +97,7 @@ test('damaged index files: ignored or taken, never fatal, never a malformed mode
     }
   };
   // Damage that breaks the structure: the index is ignored and the model is the fresh one.
-  for (const text of ['', 'null', '[]', '{}', saved.replace('"version":2', '"version":1'), saved.replace(/"stamps":\[/, '"stamps":[1,'), `${saved.slice(0, 200)}\u00e9${saved.slice(200)}`, saved.replace(/,"ok",0,0,\d+,"/, ',"ok",0,0,"x","')]) {
+  for (const text of ['', 'null', '[]', '{}', saved.replace(/"version":\d+/, '"version":1'), saved.replace(/"packages":\["[^"]+",/, '"packages":["a/b",'), saved.replace(/"packages":\["[^"]+",\d+/, '"packages":["x","9"'), saved.replace(/"stamps":\[/, '"stamps":[1,'), `${saved.slice(0, 200)}\u00e9${saved.slice(200)}`, saved.replace(/,"ok",0,0,\d+,"/, ',"ok",0,0,"x","')]) {
     assert.notEqual(text, saved);
     await check(text);
     assert.deepEqual(await new PkgsrcTree(m.root, { cacheFile: file }).index(), fresh);

@@ -3,15 +3,14 @@
 // read from (and of the Makefile.common files included). A fresh process stats those files
 // instead of reading and parsing them, which is most of the cost of a first index; anything
 // whose identity changed is read again. Packages are stored as flat rows
-// (src/pkgsrc/tree/pack.ts) and categories as they are: what is cheapest to parse.
+// (src/pkgsrc/tree/pack.ts) and categories with flat package entries: what is cheapest to parse.
 import { readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { unpackPackage } from './pack';
-import type { PackedPackage } from './pack';
-import { isProblem, isRange, isValue } from './shape';
+import { packCategory, unpackCategory, unpackPackage } from './pack';
+import type { PackedCategory, PackedPackage } from './pack';
 import type { CategoryInfo, PackageInfo } from './types';
 
-const VERSION = 2;
+const VERSION = 3;
 
 /** inode, size, mtimeMs, ctimeMs; null when the file does not exist. */
 export type FileStamp = [number, number, number, number] | null;
@@ -34,7 +33,7 @@ interface CacheFile {
   version: number;
   root: string;
   /** [name, Makefile stamp, what was read from it] */
-  categories: [string, FileStamp, CategoryInfo][];
+  categories: [string, FileStamp, PackedCategory][];
   /** Makefile.common stamps: [absolute path, stamp]. */
   commons: [string, FileStamp][];
   packages: PackedPackage[];
@@ -57,20 +56,6 @@ function isStamp(x: unknown): x is FileStamp {
   return x === null || (Array.isArray(x) && x.length === 4 && x.every((n) => typeof n === 'number'));
 }
 
-/** A category entry as saveCache writes it: every field of the right kind, names consistent. */
-function isCategory(x: unknown): x is [string, FileStamp, CategoryInfo] {
-  if (!Array.isArray(x) || typeof x[0] !== 'string' || !isStamp(x[1])) return false;
-  const c = x[2] as CategoryInfo;
-  const name = x[0];
-  return (
-    c !== null && typeof c === 'object' && c.name === name && typeof c.makefile === 'string' && Array.isArray(c.packages) && Array.isArray(c.disabled) && Array.isArray(c.problems) &&
-    (c.comment === undefined || isValue(c.comment)) &&
-    c.problems.every(isProblem) &&
-    c.disabled.every((d) => d !== null && typeof d === 'object' && typeof d.name === 'string' && (d.reason === undefined || typeof d.reason === 'string') && isRange(d.range)) &&
-    c.packages.every((p) => p !== null && typeof p === 'object' && p.category === name && typeof p.dir === 'string' && p.path === `${name}/${p.dir}` && isRange(p.range))
-  );
-}
-
 /** The cache for `root`, or undefined when absent, unreadable, damaged, of another version or tree. */
 export function loadCache(file: string, root: string): LoadedCache | undefined {
   let data: CacheFile;
@@ -85,7 +70,14 @@ export function loadCache(file: string, root: string): LoadedCache | undefined {
   }
   if (data === null || typeof data !== 'object' || data.version !== VERSION || data.root !== root) return undefined;
   if (!Array.isArray(data.packages) || !Array.isArray(data.stamps) || data.stamps.length !== data.packages.length * 4 || !Array.isArray(data.commons) || !Array.isArray(data.categories)) return undefined;
-  if (!data.categories.every(isCategory) || !data.commons.every((c) => Array.isArray(c) && typeof c[0] === 'string' && isStamp(c[1]))) return undefined;
+  if (!data.commons.every((c) => Array.isArray(c) && typeof c[0] === 'string' && isStamp(c[1]))) return undefined;
+  const categories = new Map<string, { stamp: FileStamp; info: CategoryInfo }>();
+  for (const c of data.categories) {
+    if (!Array.isArray(c) || typeof c[0] !== 'string' || !isStamp(c[1])) return undefined;
+    const info = unpackCategory(c[0], c[2]);
+    if (info === undefined) return undefined;
+    categories.set(c[0], { stamp: c[1], info });
+  }
   const packages = new Map<string, CachedPackage>();
   const st = data.stamps;
   for (let i = 0; i < data.packages.length; i++) {
@@ -94,7 +86,7 @@ export function loadCache(file: string, root: string): LoadedCache | undefined {
     if (info === undefined || typeof ino !== 'number') return undefined;
     packages.set(info.path, { stamp: ino < 0 ? null : [ino, st[4 * i + 1]!, st[4 * i + 2]!, st[4 * i + 3]!], info });
   }
-  return { packages, commons: new Map(data.commons), categories: new Map(data.categories.map(([name, stamp, info]) => [name, { stamp, info }])) };
+  return { packages, commons: new Map(data.commons), categories };
 }
 
 /** Writes atomically (temporary file, then rename); failures are returned, never thrown. */
@@ -106,7 +98,7 @@ export function saveCache(file: string, root: string, cache: LoadedCache, pack: 
     if (stamp === null) stamps.push(-1, 0, 0, 0);
     else stamps.push(...stamp);
   }
-  const categories = [...cache.categories].map(([name, c]): [string, FileStamp, CategoryInfo] => [name, c.stamp, c.info]);
+  const categories = [...cache.categories].map(([name, c]): [string, FileStamp, PackedCategory] => [name, c.stamp, packCategory(c.info)]);
   const data: CacheFile = { version: VERSION, root, categories, commons: [...cache.commons], packages, stamps };
   const tmp = `${file}.${process.pid}.tmp`;
   try {

@@ -5,10 +5,13 @@
 //    variable index (packageVars), value, unresolved (0/1), file (0: the package's Makefile,
 //    n: includes[n - 1]), line, character, endLine, endCharacter]
 // `unpackPackage` checks what it reads, since an index file on disk may have been damaged.
+// A category keeps its own shape except for its package entries, which are the bulk of it
+// (six objects each as a PackageEntry): a flat list of [dir, line, character, endLine,
+// endCharacter] per entry, the path and category being implied by the category's name.
 import type { Problem } from '../problem';
-import { isCount, isProblem } from './shape';
+import { isCount, isProblem, isRange, isValue } from './shape';
 import { packageVars } from './types';
-import type { PackageInfo, PackageVar } from './types';
+import type { CategoryInfo, PackageEntry, PackageInfo, PackageVar } from './types';
 import type { MkValue } from './values';
 
 export type PackedPackage = (string | number | string[] | Problem[])[];
@@ -61,4 +64,35 @@ export function unpackPackage(root: string, row: unknown): PackageInfo | undefin
     vars[name] = { value, unresolved: row[k + 2] === 1, file: f === 0 ? makefile : includes[f - 1]!, line, character, endLine, endCharacter };
   }
   return { path, category: path.slice(0, slash), dir: path.slice(slash + 1), makefile, state: state as PackageInfo['state'], vars, includes, problems };
+}
+
+/** A category as the on-disk index holds it: CategoryInfo with flat package entries. */
+export type PackedCategory = Omit<CategoryInfo, 'packages'> & { packages: (string | number)[] };
+const ENTRY = 5;
+
+export function packCategory(info: CategoryInfo): PackedCategory {
+  const packages: (string | number)[] = [];
+  for (const e of info.packages) packages.push(e.dir, e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
+  return { ...info, packages };
+}
+
+/** The category a packed entry named `name` holds, or undefined when it is not what packCategory writes. */
+export function unpackCategory(name: string, x: unknown): CategoryInfo | undefined {
+  const c = x as PackedCategory;
+  if (c === null || typeof c !== 'object' || c.name !== name || typeof c.makefile !== 'string' || !Array.isArray(c.packages) || !Array.isArray(c.disabled) || !Array.isArray(c.problems)) return undefined;
+  if ((c.comment !== undefined && !isValue(c.comment)) || !c.problems.every(isProblem)) return undefined;
+  if (!c.disabled.every((d) => d !== null && typeof d === 'object' && typeof d.name === 'string' && (d.reason === undefined || typeof d.reason === 'string') && isRange(d.range))) return undefined;
+  const flat = c.packages;
+  if (flat.length % ENTRY !== 0) return undefined;
+  const packages: PackageEntry[] = new Array(flat.length / ENTRY);
+  for (let k = 0; k < flat.length; k += ENTRY) {
+    const dir = flat[k];
+    const line = flat[k + 1];
+    const character = flat[k + 2];
+    const endLine = flat[k + 3];
+    const endCharacter = flat[k + 4];
+    if (typeof dir !== 'string' || dir === '' || dir.includes('/') || !isCount(line) || !isCount(character) || !isCount(endLine) || !isCount(endCharacter)) return undefined;
+    packages[k / ENTRY] = { path: `${name}/${dir}`, category: name, dir, range: { start: { line, character }, end: { line: endLine, character: endCharacter } } };
+  }
+  return { ...c, packages };
 }
