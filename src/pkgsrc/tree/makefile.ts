@@ -102,10 +102,15 @@ class NameSet {
   }
 
   has(S: string, a: number, b: number): boolean {
+    return this.get(S, a, b) !== undefined;
+  }
+
+  /** The member equal to `S.slice(a, b)`: the set's own string, so nothing is allocated. */
+  get(S: string, a: number, b: number): string | undefined {
     const list = this.byLength[b - a];
-    if (list === undefined) return false;
-    for (const n of list) if (S.startsWith(n, a)) return true;
-    return false;
+    if (list === undefined) return undefined;
+    for (const n of list) if (S.startsWith(n, a)) return n;
+    return undefined;
   }
 }
 
@@ -117,8 +122,14 @@ function nameSet(names: ReadonlySet<string> | undefined): NameSet | undefined {
   return n;
 }
 
-/** `NAME op` with a plain name (no `${...}`), sticky at the start of a line's text. */
-const plainAssign = /([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*([?+:!]?)=/y;
+/**
+ * A plain name (no `${...}`), sticky at the start of a line's text. Used with test(), which
+ * builds no match array: most assignment lines name variables nobody asked for.
+ */
+const plainName = /[A-Za-z_][A-Za-z0-9_.-]*/y;
+
+/** `#`, blanks, `SUBDIR`: what every commented-out SUBDIR entry starts with (see disabledRe). */
+const disabledStart = /#\s*SUBDIR/y;
 
 /** `.name` of a directive line, sticky at the `.`. */
 const directiveName = /\.\s*([-\w]+)/y;
@@ -275,6 +286,9 @@ class Parser {
   }
 
   private disabledEntry(S: string, t: number, b: number): void {
+    // Every Makefile opens with a `# $NetBSD$` comment: rule such lines out without a slice.
+    disabledStart.lastIndex = t;
+    if (!disabledStart.test(S)) return;
     const m = disabledRe.exec(S.slice(t, b));
     if (!m) return;
     const nameAt = S.indexOf(m[1]!, S.indexOf('=', t));
@@ -304,16 +318,21 @@ class Parser {
     // Fast path for the usual `NAME op value` line, by a native regular expression: a fresh
     // process parses 11,000 Makefiles mostly before the JIT has compiled this code, and a
     // character loop in the interpreter is what costs most then.
-    plainAssign.lastIndex = t;
-    const m = plainAssign.exec(S);
-    if (m !== null && plainAssign.lastIndex <= b) {
-      this.inTarget = false;
-      const name = m[1]!;
-      const wantWords = this.wordsOf !== undefined && this.wordsOf.has(name, 0, name.length);
-      if (this.only && !wantWords && !this.only.has(name, 0, name.length)) return;
-      const op = (m[2] === '' ? '=' : `${m[2]}=`) as AssignOp;
-      this.valueOf(S, name, op, plainAssign.lastIndex, b, wantWords);
-      return;
+    plainName.lastIndex = t;
+    if (plainName.test(S) && plainName.lastIndex <= b) {
+      const nameEnd = plainName.lastIndex;
+      let k = nameEnd;
+      while (k < b && isBlank(S.charCodeAt(k))) k++;
+      const o = S.charCodeAt(k);
+      const op: AssignOp | undefined = o === 61 ? '=' : S.charCodeAt(k + 1) !== 61 || k + 1 >= b ? undefined : o === 63 ? '?=' : o === 43 ? '+=' : o === 58 ? ':=' : o === 33 ? '!=' : undefined;
+      if (op !== undefined && k < b) {
+        this.inTarget = false;
+        const words = this.wordsOf?.get(S, t, nameEnd);
+        const name = words ?? this.only?.get(S, t, nameEnd);
+        if (this.only && name === undefined) return;
+        this.valueOf(S, name ?? S.slice(t, nameEnd), op, k + op.length, b, words !== undefined);
+        return;
+      }
     }
     let depth = 0;
     let i = t;
