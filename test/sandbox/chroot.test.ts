@@ -8,6 +8,7 @@ import { ChrootBackend } from '../../src/engine/sandbox/chroot';
 import { SandboxError } from '../../src/engine/sandbox/errors';
 import { readState, statePathFor, privateDirFor } from '../../src/engine/sandbox/state';
 import { isRunning, processesUsing } from '../../src/engine/sandbox/procs';
+import { teardown } from '../../src/engine/sandbox/teardown';
 import { ENV, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, specFor, treeHash, withScratch } from './fixtures';
 
 const warnings: string[] = [];
@@ -196,6 +197,9 @@ test('mounts added inside after create (stacked and nested) are all unmounted in
     assert.equal(spawnSync('mount', ['--bind', `${host}/sub`, `${root}/tmp/t/inner`]).status, 0);
     assert.equal(spawnSync('mount', ['--bind', `${host}/sub`, `${root}/tmp/t/inner`]).status, 0);
     const before = treeHash(host);
+    // One unmount round, no retry: only the right order (deepest, then topmost first) takes all.
+    const report = await teardown({ root, base: BASE, attempts: 1 });
+    assert.ok(report.unmounted >= 3 && !existsSync(root), `one round left mounts: ${JSON.stringify(report)}`);
     await sb.destroy();
     assertGone(root);
     assert.equal(treeHash(host), before);

@@ -6,9 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { listStateFiles, readState } from '../../src/engine/sandbox/state';
 import { processesUsing } from '../../src/engine/sandbox/procs';
+import { findTool } from '../../src/engine/sandbox/tools';
 import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './fixtures';
 
 const CLI = [process.execPath, engineBundle(), 'sandbox'];
@@ -92,6 +93,50 @@ test('kill -9 of the owner at random points, 20 times, then cleanup: canary and 
   } finally {
     // Whatever a failed assertion left, cleanup must be able to take it before the scratch goes.
     spawnSync(CLI[0]!, [...CLI.slice(1), 'cleanup', '--base', `${s}/base`], { cwd: REPO, timeout: 120_000 });
+    await dropScratch(s);
+  }
+});
+
+test('kill -9 the moment the mounts are made: every one is already in the state file, and cleanup removes them', async () => {
+  requireRoot();
+  const s = scratch('kill9');
+  try {
+    const host = hostTree(`${s}/host`);
+    const before = treeHash(host);
+    const base = `${s}/base`;
+    // A `mount` first in PATH that does the real batch mount, then kills its caller: the owner
+    // dies after the kernel made the mounts and before it can write another line.
+    mkdirSync(`${s}/bin`);
+    writeFileSync(`${s}/bin/mount`, [
+      '#!/bin/sh',
+      `${findTool('mount')} "$@"; rc=$?`,
+      'case " $* " in *" --all "*) kill -9 $PPID;; esac',
+      'exit $rc',
+      '',
+    ].join('\n'));
+    chmodSync(`${s}/bin/mount`, 0o755);
+    const child = spawn(CLI[0]!, [...CLI.slice(1), 'create', '--base', base, '--pkgsrc', host, 'cut', '--run', '--', 'true'], {
+      cwd: REPO,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, PATH: `${s}/bin:${process.env.PATH ?? '/usr/bin:/bin'}` },
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [, signal] = await new Promise<[number | null, string | null]>((r) => child.once('exit', (c, sig) => r([c, sig])));
+    assert.equal(signal, 'SIGKILL', `the owner was not killed at its mounts:\n${stderr}`);
+    assert.ok(mountPointsUnder(`${base}/cut`).length > 5, 'the mounts were made');
+    const [file] = await listStateFiles(base);
+    assert.ok(file, 'the sandbox has a state file');
+    assert.equal((await readState(file))!.steps.some((x) => x.kind === 'mounted'), false, 'killed before the mounts were confirmed');
+    await assertMountsRecorded(base);
+
+    const cleanup = spawnSync(CLI[0]!, [...CLI.slice(1), 'cleanup', '--base', base], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(cleanup.status, 0, `cleanup failed:\n${cleanup.stdout}\n${cleanup.stderr}`);
+    assert.deepEqual(mountPointsUnder(s), [], 'no mount left');
+    assert.deepEqual(await listStateFiles(base), [], 'no sandbox left');
+    assert.equal(treeHash(host), before, 'the host tree is intact');
+  } finally {
+    spawnSync(CLI[0]!, [...CLI.slice(1), 'cleanup', '--base', `${s}/base`], { cwd: REPO, timeout: 60_000 });
     await dropScratch(s);
   }
 });
