@@ -31,6 +31,10 @@ test('build, scan, rebuild and status on the command line, with pbulk-style line
   const st = run('status', '-c', ws.conf);
   assert.equal(st.code, 0);
   assert.match(st.stdout, /Failed to build:\s+1/);
+  // A scan starts a fresh bulklog: the failures of the build it replaces are not its own.
+  const rescan = run('scan', '-c', ws.conf);
+  assert.equal(rescan.code, 0, rescan.stderr);
+  assert.equal(run('build', '-c', ws.conf).code, 1);
   const limited = run('build', '-c', ws.conf, 'devel/libfoo');
   assert.equal(limited.code, 0, limited.stderr);
   assert.match(limited.stdout, /Successfully built libfoo-1\.0 \(up to date\)/);

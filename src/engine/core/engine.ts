@@ -197,6 +197,9 @@ export class Engine {
     this.scheduler = undefined;
     if (!resumed) {
       await preBuild(cfg, cfg.settings.socket ? [cfg.settings.socket] : [join(cfg.metaDir, 'engine.sock')]);
+      // The emptied bulklog has no states: the counts of the build it held must not decide
+      // this run's outcome (a scan after a failed build is not itself a failure).
+      this.diskCounts = { counts: emptyTotals(), total: 0 };
     }
     await writeRunState(cfg.metaDir, state);
     let boxes;
