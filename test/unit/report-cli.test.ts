@@ -1,7 +1,7 @@
 // `pkgsrc-bulk report` as a real process on a copy of the real bulklog.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, cp, mkdtemp, readdir, readFile, rm, unlink } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -39,6 +39,25 @@ test('report regenerates pbulk\'s files from meta/ and prints the JSON summary; 
     assert.equal(s.failed[0].log, join(dir, 'pax-20080110nb2/build.log'));
     assert.equal(await readFile(join(dir, 'meta/report.txt'), 'utf8'), await readFile(join(REAL, 'meta/report.txt'), 'utf8'));
     for (const f of ['report', 'report.html', 'report.dot', 'report.bz2']) assert.ok((await readFile(join(dir, 'meta', f))).length > 0, f);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('report -c pbulk.conf finds the bulklog and loc there; --config and --bulklog together are refused', async () => {
+  const dir = await copyReal();
+  try {
+    await unlink(join(dir, 'meta/report.txt'));
+    const conf = join(dir, 'pbulk.conf');
+    const vars = ['pkgsrc', 'packages', 'prefix'].map((v) => `${v}=/var/tmp/pkgsrc-bulk-report-conf/${v}`);
+    await writeFile(conf, [...vars, `bulklog=${dir}`, 'loc=${bulklog}/meta', 'pkgdb=${prefix}/pkgdb', 'make=/usr/bin/bmake', 'pkg_add=/bin/true', 'pkg_delete=/bin/true', 'pkg_info=/bin/true', ''].join('\n'));
+    const r = await cli(['-c', conf, '--json', '--quiet']);
+    assert.equal(r.exitCode, 1, r.stderr);
+    assert.equal(JSON.parse(r.stdout).totals.failed, 17);
+    assert.equal(await readFile(join(dir, 'meta/report.txt'), 'utf8'), await readFile(join(REAL, 'meta/report.txt'), 'utf8'));
+    const both = await cli(['--config', conf, '--bulklog', dir]);
+    assert.equal(both.exitCode, 2);
+    assert.match(both.stderr, /either --config or --bulklog/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 // `pkgsrc-bulk resolve` as a real process (the engine entry point loaded through tsx).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -81,6 +81,31 @@ test(
     assert.match(r.stderr, new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3:13: error: NUL byte in scan output \\[nul-byte\\]$`, 'm'));
     // Unreadable input is refused before anything is written (in-process: no output to catch).
     assert.equal(await resolveCommand.run([path.join(dir, 'nope')]), 2);
+  }),
+);
+
+test(
+  '-c pbulk.conf resolves the bulklog\'s meta/pscan, partially when ignore_missing_dependencies=yes',
+  withTmp(async (dir) => {
+    mkdirSync(path.join(dir, 'bulklog/meta'), { recursive: true });
+    writeFileSync(
+      path.join(dir, 'bulklog/meta/pscan'),
+      'PKGNAME=foo-1.0\nPKG_LOCATION=a/foo\nALL_DEPENDS=bar>=2:../../b/bar\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\n' +
+        'PKGNAME=bar-1.0\nPKG_LOCATION=b/bar\nALL_DEPENDS=\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\n',
+    );
+    const conf = (extra: string) => {
+      const vars = ['pkgsrc', 'bulklog', 'packages', 'prefix'].map((v) => `${v}=${dir}/${v}`);
+      writeFileSync(path.join(dir, 'pbulk.conf'), [...vars, `pkgdb=${dir}/prefix/pkgdb`, 'make=/usr/bin/bmake', 'pkg_add=/bin/true', 'pkg_delete=/bin/true', 'pkg_info=/bin/true', extra, ''].join('\n'));
+      return path.join(dir, 'pbulk.conf');
+    };
+    const strict = await cli(['-c', conf('')]);
+    assert.deepEqual(strict, { code: 1, stdout: '', stderr: 'pbulk-resolve: No match found for dependency bar>=2 of package foo-1.0\n' });
+    const partial = await cli([`--config=${conf('ignore_missing_dependencies=yes')}`]);
+    assert.equal(partial.code, 0, partial.stderr);
+    assert.match(partial.stdout, /^PKGNAME=foo-1\.0\n/);
+    assert.match(partial.stdout, /^PKGNAME=bar-1\.0\n/m);
+    assert.equal(parseResolveArgs(['-vc', 'pbulk.conf']).config, 'pbulk.conf');
+    await assert.rejects(resolveCommand.run(['-c', 'pbulk.conf', 'pscan']), UsageError);
   }),
 );
 

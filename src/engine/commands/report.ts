@@ -1,19 +1,24 @@
-// `pkgsrc-bulk report --bulklog DIR`: regenerates pbulk's report files from a bulklog's meta/
-// (meta/report, report.bz2, report.txt, report.html, report.dot) and prints a summary.
+// `pkgsrc-bulk report -c pbulk.conf` (or `--bulklog DIR`): regenerates pbulk's report files
+// from a bulklog's meta/ (meta/report, report.bz2, report.txt, report.html, report.dot) and
+// prints a summary.
 import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BulklogError, readBulklog } from '../../pkgsrc/bulklog';
 import { formatProblem } from '../../pkgsrc/problem';
 import { buildSummary, formatSummaryText, withFirstErrors, writeReports } from '../../pkgsrc/report';
+import { loadEngineConfig } from '../config/load';
+import { defaultSettings } from '../config/settings';
 import { loadExeca } from '../execa';
 import { UsageError, type Command } from './types';
 
-const usage = `usage: pkgsrc-bulk report --bulklog DIR [--meta DIR] [--json] [--no-write] [--bzip2 CMD]
+const usage = `usage: pkgsrc-bulk report (-c pbulk.conf | --bulklog DIR [--meta DIR]) [--json] [--no-write] [--bzip2 CMD]
 
 Reads a bulklog (finished, live or copied from another machine), rewrites the report files
 in its meta directory as pbulk's report phase does, and prints a summary.
 
+  -c, --config FILE  take bulklog and loc from this pbulk.conf (default: $PBULK_CONF
+                  when no --bulklog is given)
   --bulklog DIR   the bulklog directory (pbulk.conf's bulklog)
   --meta DIR      the meta directory (pbulk.conf's loc); default DIR/meta
   --json          print the structured summary as JSON instead of text
@@ -44,6 +49,21 @@ async function compress(bzip2: string, src: string, dest: string): Promise<strin
   }
 }
 
+/** The bulklog and meta directory: from --bulklog/--meta, else from pbulk.conf (-c or $PBULK_CONF). */
+async function bulklogOf(v: { config?: string; bulklog?: string; meta?: string }): Promise<{ bulklog: string; metaDir?: string }> {
+  if (v.config !== undefined && (v.bulklog !== undefined || v.meta !== undefined)) throw new UsageError('give either --config or --bulklog/--meta, not both');
+  if (v.bulklog !== undefined) return { bulklog: v.bulklog, ...(v.meta ? { metaDir: v.meta } : {}) };
+  if (v.meta !== undefined) throw new UsageError('--meta needs --bulklog');
+  const conf = v.config ?? process.env.PBULK_CONF;
+  if (!conf) throw new UsageError(`no bulklog: pass --config FILE (or set PBULK_CONF) or --bulklog DIR\n\n${usage}`);
+  const r = await loadEngineConfig(conf, defaultSettings());
+  if (!r.config) {
+    const errors = r.problems.filter((p) => p.severity === 'error');
+    throw new UsageError(`${errors.map(formatProblem).join('\n')}\n${conf}: ${errors.length} error(s); cannot tell where the bulklog is`);
+  }
+  return { bulklog: r.config.bulklog, metaDir: r.config.metaDir };
+}
+
 export const reportCommand: Command = {
   name: 'report',
   summary: 'regenerate report.txt/.html/.dot from a bulklog and print a summary',
@@ -54,6 +74,7 @@ export const reportCommand: Command = {
       ({ values } = parseArgs({
         args: argv,
         options: {
+          config: { type: 'string', short: 'c' },
           bulklog: { type: 'string' },
           meta: { type: 'string' },
           json: { type: 'boolean', default: false },
@@ -67,10 +88,10 @@ export const reportCommand: Command = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    if (!values.bulklog) throw new UsageError('--bulklog DIR is required');
+    const where = await bulklogOf(values);
     let b;
     try {
-      b = await readBulklog(values.bulklog, values.meta ? { metaDir: values.meta } : {});
+      b = await readBulklog(where.bulklog, where.metaDir ? { metaDir: where.metaDir } : {});
     } catch (e) {
       if (e instanceof BulklogError) throw new UsageError(e.message);
       throw e;

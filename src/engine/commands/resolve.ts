@@ -2,12 +2,16 @@
 // pbulk's: meta/presolve on stdout, pbulk-resolve's messages (with its `pbulk-resolve:`
 // prefix) on stderr, exit 1 and no output when dependencies cannot be resolved.
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { formatProblem, type Problem } from '../../pkgsrc/problem';
 import { messageLine, messageProblem, resolveFiles } from '../../pkgsrc/resolve';
 import { parseScan, readScanFile, type ScanRecord } from '../../pkgsrc/scan';
+import { loadEngineConfig } from '../config/load';
+import { defaultSettings } from '../config/settings';
 import { UsageError, type Command } from './types';
 
 const usage = `usage: pkgsrc-bulk resolve [-p] [-v | -vv] [-i MISSING] PSCAN [CANDIDATES ...]
+       pkgsrc-bulk resolve -c pbulk.conf [-v | -vv]
 
 Resolves the dependencies of scan records (meta/pscan) exactly as pbulk-resolve does and
 prints meta/presolve on standard output, byte for byte what pbulk-resolve writes. Its messages
@@ -21,6 +25,9 @@ gzip-compressed.
   -i MISSING  incremental, as for limited builds: PSCAN is the active set (the first scan or
               the previous presolve), CANDIDATES are records scanned since; the locations of
               unresolvable dependencies are written to MISSING, one per line
+  -c, --config FILE
+              without PSCAN: the bulklog's meta/pscan (pbulk.conf's loc), partial when
+              ignore_missing_dependencies=yes, as the engine's scan phase resolves it
 
 Exit status: 0 resolved; 1 unresolvable dependencies (nothing printed); 2 bad usage or input
 that cannot be read as scan records.`;
@@ -29,6 +36,8 @@ export interface ResolveArgs {
   partial: boolean;
   verbose: number;
   missing?: string;
+  /** A pbulk.conf naming the pscan to resolve (its loc) and whether to resolve partially. */
+  config?: string;
   files: string[];
 }
 
@@ -45,6 +54,12 @@ export function parseResolveArgs(argv: string[]): ResolveArgs {
       a.files.push(arg);
       continue;
     }
+    if (arg === '--config' || arg.startsWith('--config=')) {
+      const value = arg === '--config' ? argv[++i] : arg.slice('--config='.length);
+      if (value === undefined || value === '') throw new UsageError('--config needs a file name');
+      a.config = value;
+      continue;
+    }
     // getopt style: -pv, -vv, -i FILE, -iFILE
     for (let k = 1; k < arg.length; k++) {
       const c = arg[k];
@@ -56,8 +71,18 @@ export function parseResolveArgs(argv: string[]): ResolveArgs {
         if (value === undefined || value === '') throw new UsageError('-i needs a file name');
         a.missing = value;
         break;
+      } else if (c === 'c') {
+        const rest = arg.slice(k + 1);
+        const value = rest !== '' ? rest : argv[++i];
+        if (value === undefined || value === '') throw new UsageError('-c needs a file name');
+        a.config = value;
+        break;
       } else throw new UsageError(`unknown option -${c}\n\n${usage}`);
     }
+  }
+  if (a.config !== undefined) {
+    if (a.files.length > 0 || a.missing !== undefined) throw new UsageError('-c takes the pscan from pbulk.conf: give no PSCAN and no -i');
+    return a;
   }
   if (a.files.length === 0) throw new UsageError(`no scan file given\n\n${usage}`);
   if (a.missing === undefined && a.files.length > 1) throw new UsageError('several inputs need -i (incremental mode)');
@@ -74,6 +99,16 @@ export const resolveCommand: Command = {
   usage,
   async run(argv: string[]): Promise<number> {
     const args = parseResolveArgs(argv);
+    if (args.config !== undefined) {
+      const r = await loadEngineConfig(args.config, defaultSettings());
+      if (!r.config) {
+        for (const p of r.problems.filter((q) => q.severity === 'error')) console.error(formatProblem(p));
+        console.error(`pkgsrc-bulk resolve: ${args.config}: cannot tell where meta/pscan is`);
+        return 2;
+      }
+      args.files = [join(r.config.metaDir, 'pscan')];
+      args.partial ||= r.config.ignoreMissingDependencies;
+    }
     const inputs: ScanRecord[][] = [];
     const fileOf = new Map<ScanRecord, string>();
     let unusable = false;
