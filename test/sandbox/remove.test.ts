@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import fc from 'fast-check';
-import { removeTree } from '../../src/engine/sandbox/remove';
+import { checkSameFileSystem, removeTree } from '../../src/engine/sandbox/remove';
 import { SandboxError } from '../../src/engine/sandbox/errors';
 import { dropScratch, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './fixtures';
 
@@ -129,7 +129,8 @@ test('a bind mount appearing while the walk runs is never entered (mount id chec
     const before = treeHash(canary);
     bigTree(`${s}/base/victim`);
     const outcome = await mountMidWalk(`${s}/base/victim`, (d) => sh('mount', '--bind', canary, d));
-    assert.ok(outcome instanceof SandboxError && outcome.code === 'busy', `expected a refusal, got ${String(outcome)}`);
+    // Same disk, same st_dev: only the mount id tells.
+    assert.ok(outcome instanceof SandboxError && outcome.code === 'busy' && /is a mount point/.test(outcome.message), `expected a refusal, got ${String(outcome)}`);
     assert.equal(treeHash(canary), before);
   } finally {
     unmountAll(s);
@@ -146,12 +147,19 @@ test('another file system appearing while the walk runs is never entered (st_dev
       sh('mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', d);
       writeFileSync(`${d}/CANARY`, 'x');
     });
-    assert.ok(outcome instanceof SandboxError && outcome.code === 'busy', `expected a refusal, got ${String(outcome)}`);
+    assert.ok(outcome instanceof SandboxError && outcome.code === 'busy' && /on another file system/.test(outcome.message), `expected a refusal, got ${String(outcome)}`);
     for (const d of mountPointsUnder(`${s}/base/victim`)) assert.ok(existsSync(`${d}/CANARY`), `${d}/CANARY deleted`);
   } finally {
     unmountAll(s);
     await dropScratch(s);
   }
+});
+
+test('the walk stays on its device and its mount: another device on the same mount (a btrfs subvolume) is refused too', () => {
+  const start = { dev: 64769, mnt: 31 };
+  assert.doesNotThrow(() => checkSameFileSystem('/b/v/d', start, { dev: 64769, mnt: 31 }));
+  assert.throws(() => checkSameFileSystem('/b/v/sub', start, { dev: 64770, mnt: 31 }), (e: unknown) => e instanceof SandboxError && e.code === 'busy' && /\/b\/v\/sub: it is on another file system \(device 64770, expected 64769\)/.test(e.message));
+  assert.throws(() => checkSameFileSystem('/b/v/bind', start, { dev: 64769, mnt: 40 }), (e: unknown) => e instanceof SandboxError && e.code === 'busy' && /is a mount point \(mount id 40, expected 31\)/.test(e.message));
 });
 
 type Node = { kind: 'file' } | { kind: 'link'; toCanary: boolean } | { kind: 'dir'; children: Record<string, Node> };

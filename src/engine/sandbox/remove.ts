@@ -101,6 +101,19 @@ export async function removeTree(dir: string, within: string): Promise<RemoveRes
   }
 }
 
+/**
+ * The walk stays where it started: the same device (st_dev; a btrfs subvolume or another file
+ * system mounted below) and the same mount (a bind mount of the same disk has the same st_dev).
+ */
+export function checkSameFileSystem(entry: string, start: { dev: number; mnt: number }, here: { dev: number; mnt: number }): void {
+  if (here.dev !== start.dev) {
+    throw new SandboxError('busy', `refusing to delete ${entry}: it is on another file system (device ${here.dev}, expected ${start.dev})`);
+  }
+  if (here.mnt !== start.mnt) {
+    throw new SandboxError('busy', `refusing to delete ${entry}: it is a mount point (mount id ${here.mnt}, expected ${start.mnt})`);
+  }
+}
+
 class Walker {
   removed = 0;
   constructor(
@@ -124,14 +137,11 @@ class Walker {
       const entry = `${label}/${name}`;
       const st = lstatSync(p);
       if (st.isDirectory()) {
-        if (st.dev !== this.dev) throw new SandboxError('busy', `refusing to delete ${entry}: it is on another file system (device ${st.dev})`);
+        // Opening is harmless (read-only, no symlink followed); the open descriptor is what gets
+        // checked and then emptied, so nothing mounted or swapped in after the check is reached.
         const child = openDirAt(fd, name, entry, this.canChmod);
         try {
-          const cst = fstatSync(child);
-          const cmnt = mountIdOf(child);
-          if (cst.dev !== this.dev || cmnt !== this.mnt) {
-            throw new SandboxError('busy', `refusing to delete ${entry}: it is a mount point (mount id ${cmnt}, expected ${this.mnt})`);
-          }
+          checkSameFileSystem(entry, { dev: this.dev, mnt: this.mnt }, { dev: fstatSync(child).dev, mnt: mountIdOf(child) });
           await this.clear(child, entry);
         } finally {
           closeSync(child);
