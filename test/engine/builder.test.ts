@@ -61,6 +61,8 @@ test('pkg-build sequence: build, up to date, failure with kept logs, archives', 
   assert.equal((await build(cfg, job('libfoo-1.0', 'devel/libfoo', []), [])).kind, 'up-to-date');
   assert.equal((await build(cfg, { ...job('libfoo-1.0', 'devel/libfoo'), force: true })).kind, 'built');
   removeLogDir(cfg, 'libfoo-1.0');
+  // skip_age_check=yes: a dependency newer than the package does not make it stale.
+  assert.equal((await build(workspaceConfig(ws, { skipAgeCheck: true }), job('app-2.0nb1', 'devel/app', ['libfoo-1.0']))).kind, 'up-to-date');
   assert.equal((await build(cfg, job('app-2.0nb1', 'devel/app', ['libfoo-1.0']))).kind, 'built');
   removeLogDir(cfg, 'app-2.0nb1');
   // A dependency that is no longer in DEPENDS makes it stale as well; built without it,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -35,6 +35,10 @@ test('a workspace pbulk.conf gives the config the tests assume', async (t) => {
   const { settings: _s, pbulkVersion: _v, ...got } = r.config;
   const { settings: _s2, ...want } = workspaceConfig(ws);
   assert.deepEqual(got, want);
+  // The booleans pbulk's scripts compare with "yes" are on only for exactly that.
+  writeFileSync(ws.conf, `${readFileSync(ws.conf, 'utf8')}skip_age_check=yes\nkeep_wrkdir=yes\nkeep_prefix=YES\n`);
+  const on = await loadEngineConfig(ws.conf, defaultSettings());
+  assert.deepEqual([on.config?.skipAgeCheck, on.config?.keepWrkdir, on.config?.keepPrefix], [true, true, false]);
 });
 
 test('unusable values are errors located on their line', async (t) => {
