@@ -53,3 +53,10 @@ test('locations never climb out of their category', () => {
     assert.deepEqual(check(build.Start.method, build.Start.params, { locations: [good] }), { locations: [good] });
   }
 });
+
+test('a client cannot hand the engine paths or commands: fields beyond the protocol\'s are dropped', () => {
+  const sneaky = { locations: ['devel/foo'], pkgsrc: '/etc', bulklog: '/', make: 'rm -rf /', config: '/tmp/evil.conf', env: { LD_PRELOAD: '/x.so' } };
+  assert.deepEqual(check(build.Start.method, build.Start.params, sneaky), { locations: ['devel/foo'] });
+  const rb = check(build.Rebuild.method, build.Rebuild.params, { packages: ['foo-1.0'], pkgAdd: '/bin/sh' });
+  assert.deepEqual(Object.keys(rb as object), ['packages']);
+});

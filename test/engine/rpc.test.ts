@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection, ResponseError } from 'vscode-jsonrpc/node';
 import { build, EngineClient, engine as engineP, logs, packages } from '../../src/protocol';
 import { attachSocket } from '../../src/engine/rpc/attach';
-import { allowedPeer } from '../../src/engine/rpc/socket';
+import { allowedPeer, closeSocket, listenSocket } from '../../src/engine/rpc/socket';
 import { parseSs, peerCredentials } from '../../src/engine/rpc/peercred';
 import { RpcErrors } from '../../src/engine/rpc/connection';
 import { existingLogChunks } from '../../src/engine/core/follow';
@@ -126,6 +126,40 @@ test('peer credentials come from the kernel: the uid of a process of another use
   assert.equal(creds[0]!.uid, uid);
   assert.equal(allowedPeer(creds, 0, undefined), !asNobody || uid === 0);
   assert.equal(allowedPeer(creds, 0, 65534), true);
+});
+
+test('a root engine\'s socket refuses a peer that is neither root, its owner nor in its group, even with the socket opened to all', async (t) => {
+  const dir = mkdtempSync('/var/tmp/pkgsrc-bulk-peer-refuse-');
+  chmodSync(dir, 0o755);
+  const path = join(dir, 'engine.sock');
+  const refused: string[] = [];
+  let admitted!: () => void;
+  const admittedP = new Promise<void>((r) => (admitted = r));
+  let accepted = 0;
+  const server = await listenSocket({ path, onConnection: (conn) => (accepted++, conn.listen(), admitted()), onRefused: (m) => refused.push(m) });
+  t.after(async () => {
+    await closeSocket(server, path);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  if (process.getuid?.() !== 0) {
+    // A user's engine: only the file mode guards it, and that lets no one else in.
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    return;
+  }
+  assert.equal(statSync(path).mode & 0o777, 0o660);
+  // Only the credentials check stands between nobody and the engine now.
+  chmodSync(path, 0o777);
+  const code = `const s=require('net').connect(${JSON.stringify(path)});s.on('close',()=>process.exit(0));s.on('error',()=>process.exit(0));setTimeout(()=>process.exit(3),5000)`;
+  const child = spawn('runuser', ['-u', 'nobody', '--', process.execPath, '-e', code]);
+  const exit = await new Promise<number | null>((r) => child.once('exit', r));
+  assert.equal(exit, 0, 'the engine hung up on nobody');
+  assert.equal(accepted, 0);
+  assert.match(refused.join('\n'), /refused a connection from pid \d+ uid 65534/);
+  // Root itself is let in.
+  const client = await attachSocket(path);
+  await admittedP;
+  assert.equal(accepted, 1);
+  client.connection.dispose();
 });
 
 test('ss output parsing and the peer rule', () => {
