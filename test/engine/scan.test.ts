@@ -100,11 +100,13 @@ test('scan failures are reported and the rest carries on', async (t) => {
     { path: 'devel/err', distname: 'err-1.0', extra: ['FIXTURE_SCAN_FAIL=yes'] },
     { path: 'devel/junk', distname: 'junk-1.0', extra: ['FIXTURE_SCAN_OUTPUT=garbage'] },
     { path: 'devel/nul', distname: 'nul-1.0', extra: ['FIXTURE_SCAN_OUTPUT=nul'] },
+    // The same PKGNAME from a second location: pbulk-scan keeps the first in job order.
+    { path: 'devel/ok2', distname: 'ok-1.0', pkgname: 'ok-1.0' },
   ];
   const { ws, cfg, box } = await setup('scan-fail', pk);
   t.after(() => ws.remove());
   const runner = new ScanRunner(cfg, box, { concurrency: 2, env });
-  const out = await fullScan(cfg, runner, ['devel/ok', 'devel/err', 'devel/nodir', 'bad entry', 'devel/junk', 'devel/nul'], []);
+  const out = await fullScan(cfg, runner, ['devel/ok', 'devel/err', 'devel/nodir', 'bad entry', 'devel/junk', 'devel/nul', 'devel/ok2'], []);
   assert.equal(out.ok, true);
   assert.deepEqual(out.failures.map((f) => f.location).sort(), ['bad entry', 'devel/err', 'devel/nodir', 'devel/nul']);
   assert.match(out.failures.find((f) => f.location === 'devel/nul')!.message, /NUL bytes/);
@@ -113,7 +115,8 @@ test('scan failures are reported and the rest carries on', async (t) => {
   assert.match(stderr, /^pbulk-scan: Scan failed for devel\/err$/m);
   assert.match(stderr, /^pbulk-scan: Scan failed for devel\/nodir$/m);
   assert.match(stderr, /^pbulk-scan: pbulk-index output not recognized for devel\/junk$/m);
-  assert.deepEqual(out.records.map((r) => r.pkgname), ['ok-1.0']);
+  assert.match(stderr, /^pbulk-scan: Duplicate package: ok-1\.0$/m);
+  assert.deepEqual(out.records.map((r) => [r.pkgname, r.location]), [['ok-1.0', 'devel/ok']]);
 });
 
 test('incremental rescan reuses every unchanged location and rescans an edited one', async (t) => {
