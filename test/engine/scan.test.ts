@@ -119,6 +119,24 @@ test('scan failures are reported and the rest carries on', async (t) => {
   assert.deepEqual(out.records.map((r) => [r.pkgname, r.location]), [['ok-1.0', 'devel/ok']]);
 });
 
+test('a pbulk-index run past scanTimeoutMs is killed and counts as a failed scan; the others carry on', async (t) => {
+  const pk: SmallPackage[] = [
+    { path: 'devel/ok', distname: 'ok-1.0' },
+    { path: 'devel/hang', distname: 'hang-1.0', extra: ['FIXTURE_SCAN_OUTPUT=hang'] },
+  ];
+  const { ws, cfg, box } = await setup('scan-timeout', pk);
+  t.after(() => ws.remove());
+  const quick = { ...cfg, settings: { ...cfg.settings, scanTimeoutMs: 500 } };
+  const runner = new ScanRunner(quick, box, { concurrency: 2, env });
+  const t0 = Date.now();
+  const out = await fullScan(quick, runner, ['devel/ok', 'devel/hang'], []);
+  assert.ok(Date.now() - t0 < 10_000, 'the stuck make was killed, not waited for');
+  assert.equal(out.ok, true);
+  assert.deepEqual(out.failures.map((f) => [f.location, f.message]), [['devel/hang', 'Scan failed for devel/hang: make pbulk-index timed out after 500 ms']]);
+  assert.match(meta(cfg, 'pscan.stderr'), /^pbulk-scan: Scan failed for devel\/hang$/m);
+  assert.deepEqual(out.records.map((r) => r.pkgname), ['ok-1.0']);
+});
+
 test('incremental rescan reuses every unchanged location and rescans an edited one', async (t) => {
   const { ws, cfg, box } = await setup('scan-incr');
   t.after(() => ws.remove());
