@@ -2,8 +2,8 @@
 // the current file's package, choose the tree or the bulklog.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { displayName } from '../../pkgsrc/tree';
-import type { OptionalFile } from '../../pkgsrc/tree';
+import { displayName, findEntries, findPackages } from '../../pkgsrc/tree';
+import type { FindEntry, OptionalFile } from '../../pkgsrc/tree';
 import type { Node } from './items';
 import { chooseTree } from './locate';
 import type { PackagesView } from './view';
@@ -66,7 +66,7 @@ async function goToPackage(view: PackagesView): Promise<void> {
     return;
   }
   const qp = vscode.window.createQuickPick<PackagePick>();
-  qp.placeholder = 'Go to package: type part of its path or COMMENT';
+  qp.placeholder = 'Go to package: words of its path or COMMENT, in any order';
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   qp.busy = true;
@@ -75,8 +75,19 @@ async function goToPackage(view: PackagesView): Promise<void> {
     qp.onDidAccept(() => resolve(qp.selectedItems[0]));
     qp.onDidHide(() => resolve(undefined));
   });
+  // The quick pick's own filter only finds one contiguous piece of text; our matches (words in
+  // any order, prefixes, path letters in order) are shown with alwaysShow, best first.
+  let entries: FindEntry<PackagePick>[] | undefined;
+  let all: PackagePick[] = [];
+  const filter = () => {
+    if (!entries) return;
+    qp.items = qp.value.trim() === '' ? all : findPackages(entries, qp.value).map((p) => ({ ...p, alwaysShow: true }));
+  };
+  qp.onDidChangeValue(filter);
   void packagePicks(view).then((items) => {
-    qp.items = items;
+    all = items;
+    entries = findEntries(items, (p) => ({ path: p.path, comment: p.description, other: p.detail }));
+    filter();
     qp.busy = false;
   });
   const choice = await picked;

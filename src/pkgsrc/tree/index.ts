@@ -5,6 +5,8 @@ export type { ParallelStats, WorkerOptions } from './pool';
 export { checkPkgsrcRoot, findPkgsrcRoot, isPkgsrcRoot } from './root';
 export type { RootCheck } from './root';
 export { displayName } from './package';
+export { findEntries, findPackages } from './find';
+export type { FindEntry, Findable } from './find';
 export { parseMakefile, hasExpression, spanRange } from './makefile';
 export type { AssignOp, Span, MkAssignment, MkInclude, MkStatement, MkWord, ParsedMakefile, ParseOptions } from './makefile';
 export { readSubdirs } from './category';
