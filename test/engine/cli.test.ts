@@ -46,6 +46,17 @@ test('build, scan, rebuild and status on the command line, with pbulk-style line
   // The earlier builds left every location in the scan cache, and nothing changed since.
   assert.equal(scanned.cached, 3);
   assert.ok(!existsSync(join(ws.bulklog, 'meta/pbuild')));
+  // --limited-list FILE: the same as locations on the command line; a bad file is exit 2.
+  const list = join(ws.dir, 'list');
+  writeFileSync(list, '# what to build\ndevel/app\n');
+  const fromFile = run('scan', '-c', ws.conf, '--json', '--limited-list', list);
+  assert.equal(fromFile.code, 0, fromFile.stderr);
+  assert.match(fromFile.stdout, /"event":"scanFinished","runId":"\w+","records":3,"locations":3,"cached":3/);
+  writeFileSync(list, 'devel/app\nnot a location\n');
+  const badList = run('scan', '-c', ws.conf, '--limited-list', list);
+  assert.equal(badList.code, 2, badList.stderr);
+  assert.match(badList.stderr, new RegExp(`${list}:2:1: error: 'not a location' is not a category/package location`));
+  assert.doesNotMatch(badList.stderr, /internal error/);
   const rb = run('rebuild', '-c', ws.conf, '--failed');
   assert.equal(rb.code, 2, 'nothing failed in a scan-only bulklog');
   const bb = run('build', '-c', ws.conf);

@@ -74,7 +74,8 @@ export async function runEngineCommand(
     try {
       started = await act(session.engine, cfg);
     } catch (e) {
-      if (e instanceof RequestError || e instanceof BusyError || e instanceof UsageError) {
+      // A limited list that cannot be read or holds bad entries is a usage error (exit 2).
+      if (e instanceof RequestError || e instanceof BusyError || e instanceof UsageError || e instanceof ConfigError) {
         io.stderr.write(`pkgsrc-bulk ${command}: ${e.message}\n`);
         return EXIT.usage;
       }
