@@ -1,0 +1,155 @@
+// The engine's own sandboxes (`pkgsrc-bulk build` with chroot_dir and build_chroots in
+// pbulk.conf, as root: the chroot backend): SIGTERM and SIGINT during builds tear them all down
+// before the engine exits; kill -9 at random points of a build leaves them, recorded, for the
+// next run or `sandbox cleanup`, and never costs a file of the trees mounted read-write.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeWorkspace, writePbulkConf, type Workspace } from '../engine/harness';
+import { listStateFiles, readState } from '../../src/engine/sandbox/state';
+import { processesUsing } from '../../src/engine/sandbox/procs';
+import { REPO, dropScratch, engineBundle, mountPointsUnder, requireRoot, treeHash } from './fixtures';
+
+interface Site {
+  ws: Workspace;
+  base: string;
+  /** Hashes of the read-write trees (pkgsrc, and a directory in packages the builds never write). */
+  trees(): string;
+}
+
+function site(tag: string, buildSeconds: number): Site {
+  const ws = makeWorkspace(`sbx-${tag}`, [
+    { path: 'devel/slowa', distname: 'slowa-1.0', buildSeconds },
+    { path: 'devel/slowb', distname: 'slowb-1.0', buildSeconds },
+  ]);
+  const base = join(ws.dir, 'sandboxes');
+  writePbulkConf(ws, { chroot_dir: `${base}/run`, build_chroots: '2' });
+  mkdirSync(join(ws.packages, 'kept'), { recursive: true });
+  for (const d of [ws.pkgsrc, join(ws.packages, 'kept')]) writeFileSync(join(d, 'CANARY'), 'do not delete\n');
+  return {
+    ws,
+    base,
+    // A cancelled build leaves its WRKDIR (pkgsrc/<cat>/<pkg>/work), as pkgsrc does.
+    trees: () => treeHash(ws.pkgsrc, (rel) => /^\/[^/]+\/[^/]+\/work(\/|$)/.test(rel)) + treeHash(join(ws.packages, 'kept')),
+  };
+}
+
+function build(s: Site) {
+  const child = spawn(process.execPath, [engineBundle(), 'build', '-c', s.ws.conf, '--fresh'], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  return { child, exited, stderr: () => stderr };
+}
+
+async function until(what: string, ok: () => Promise<boolean> | boolean, ms = 60_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await ok())) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Package builds running chrooted in the build sandboxes. */
+async function buildsInside(base: string): Promise<number> {
+  return (await processesUsing(base)).filter((u) => u.via === 'root' && u.command.startsWith('sleep')).length;
+}
+
+async function assertNothingLeft(s: Site): Promise<void> {
+  assert.deepEqual(mountPointsUnder(s.ws.dir), [], 'no mount left');
+  assert.deepEqual(await listStateFiles(s.base), [], 'no sandbox state left');
+  for (const n of ['run-scan-1', 'run-build-1', 'run-build-2']) assert.equal(existsSync(join(s.base, n)), false, `${n} removed`);
+  assert.deepEqual(await processesUsing(s.base), [], 'nothing runs inside any more');
+}
+
+function cleanup(s: Site): ReturnType<typeof spawnSync> {
+  return spawnSync(process.execPath, [engineBundle(), 'sandbox', 'cleanup', '--base', s.base], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+}
+
+async function drop(sites: Site[]): Promise<void> {
+  for (const s of sites) {
+    cleanup(s); // whatever a failed assertion left
+    await dropScratch(s.ws.dir);
+  }
+}
+
+test('SIGTERM and SIGINT to the engine during builds: all its sandboxes are torn down before it exits', { timeout: 120_000 }, async () => {
+  requireRoot();
+  const sites = [site('term', 60), site('int', 60)];
+  try {
+    await Promise.all((['SIGTERM', 'SIGINT'] as const).map(async (signal, i) => {
+      const s = sites[i]!;
+      const before = s.trees();
+      const b = build(s);
+      await until(`two builds inside the sandboxes of ${s.base}`, async () => (await buildsInside(s.base)) >= 2 || b.child.exitCode !== null);
+      assert.equal(b.child.exitCode, null, b.stderr());
+      assert.ok(mountPointsUnder(s.base).length > 10, 'the sandboxes are mounted');
+      b.child.kill(signal);
+      const { code } = await b.exited;
+      assert.equal(code, 1, b.stderr());
+      assert.match(b.stderr(), new RegExp(`${signal}: stopping the running builds[^]*cancelled`));
+      await assertNothingLeft(s);
+      assert.equal(s.trees(), before, 'pkgsrc and packages intact');
+    }));
+  } finally {
+    await drop(sites);
+  }
+});
+
+/** Every mount below base is in the state file of the sandbox it belongs to. */
+async function assertMountsRecorded(base: string): Promise<void> {
+  const recorded = new Set<string>();
+  for (const f of await listStateFiles(base)) {
+    for (const x of (await readState(f))?.steps ?? []) if (x.kind === 'mount') recorded.add(x.target);
+  }
+  for (const m of mountPointsUnder(base)) assert.ok(recorded.has(m), `mount ${m} is in no state file`);
+}
+
+test('kill -9 of the engine at random points of builds, 20 times, then cleanup: canaries and trees intact, nothing left', { timeout: 300_000 }, async () => {
+  requireRoot();
+  const sites = [0, 1, 2, 3].map((k) => site(`kill${k}`, 1));
+  try {
+    const before = sites.map((s) => s.trees());
+    // One whole run each, left alone: it cleans up after itself and tells how long a run takes.
+    const t0 = Date.now();
+    const runs = await Promise.all(sites.map(async (s) => {
+      const b = build(s);
+      const r = await b.exited;
+      assert.equal(r.code, 0, b.stderr());
+      return Date.now() - t0;
+    }));
+    for (const s of sites) await assertNothingLeft(s);
+    const whole = Math.max(...runs);
+
+    // Each round kills all four somewhere in scan, sandbox creation, builds or teardown; the next
+    // round's engine takes over what the killed one left under the same names.
+    let killed = 0;
+    let leftMounted = 0;
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(sites.map(async (s) => {
+        const b = build(s);
+        await new Promise((r) => setTimeout(r, Math.random() * whole));
+        b.child.kill('SIGKILL');
+        const r = await b.exited;
+        if (r.signal === 'SIGKILL') killed++;
+        else assert.equal(r.code, 0, b.stderr()); // done before the kill came
+        await assertMountsRecorded(s.base);
+        if (mountPointsUnder(s.base).length > 0) leftMounted++;
+      }));
+    }
+    assert.ok(killed >= 15, `only ${killed} of 20 runs were killed before they ended`);
+    assert.ok(leftMounted > 0, 'no kill left a mounted sandbox behind: the kills came too late');
+
+    for (const [i, s] of sites.entries()) {
+      const r = cleanup(s);
+      assert.equal(r.status, 0, `cleanup failed:\n${r.stdout}\n${r.stderr}`);
+      await assertNothingLeft(s);
+      assert.equal(readFileSync(join(s.ws.pkgsrc, 'CANARY'), 'utf8'), 'do not delete\n');
+      assert.equal(s.trees(), before[i], 'pkgsrc and packages intact');
+    }
+  } finally {
+    await drop(sites);
+  }
+});
