@@ -99,6 +99,8 @@ async function openDependency(deps: CommandDeps, arg: unknown): Promise<void> {
 }
 
 async function buildLimitedList(deps: CommandDeps, uri: unknown): Promise<void> {
+  // Refused before the file dialog, not after a choice that cannot be used.
+  if (!(await deps.controller.trusted())) return;
   let file = uri instanceof vscode.Uri && uri.scheme === 'file' ? uri.fsPath : undefined;
   if (!file) {
     const conf = deps.configs.active;
@@ -115,6 +117,7 @@ async function buildLimitedList(deps: CommandDeps, uri: unknown): Promise<void> 
 }
 
 async function buildFull(deps: CommandDeps): Promise<void> {
+  if (!(await deps.controller.trusted())) return;
   await deps.configs.ready();
   const conf = deps.configs.active;
   const root = conf?.pkgsrc ?? deps.packages.root;

@@ -537,8 +537,8 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
 
   // --- commands ---------------------------------------------------------------------------------
 
-  /** False (after saying why) in an untrusted workspace. */
-  private async trusted(): Promise<boolean> {
+  /** False (after saying why) in an untrusted workspace; commands ask before their dialogs. */
+  async trusted(): Promise<boolean> {
     if (vscode.workspace.isTrusted) return true;
     const a = await vscode.window.showWarningMessage(
       'Builds are off in this untrusted workspace: a build runs the Makefiles of its pkgsrc tree (bmake executes the shell commands in them) and the tools named in its pbulk.conf. Trust the workspace to build.',

@@ -77,9 +77,10 @@ export async function installVsix(state, vsix) {
 /**
  * Starts code-server on 127.0.0.1, by default on a port the OS chooses (read back from its log,
  * so two runs never race for a port). Resolves once it listens; `stop()` ends its whole process
- * group; `exited` settles when the server ends by itself.
+ * group; `exited` settles when the server ends by itself. `workspaceTrust`: folders open in
+ * restricted mode unless trusted (with the setting security.workspace.trust.enabled).
  */
-export async function startServer({ state, settings = {}, port = 0, timeoutMs = 60_000 }) {
+export async function startServer({ state, settings = {}, port = 0, timeoutMs = 60_000, workspaceTrust = false }) {
   const s = prepareState(state, settings);
   const log = createWriteStream(s.log);
   const child = execa(
@@ -91,7 +92,8 @@ export async function startServer({ state, settings = {}, port = 0, timeoutMs = 
       '--auth', 'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      // Trust off unless a test is about it: the folder opens trusted, without a prompt.
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
     ],

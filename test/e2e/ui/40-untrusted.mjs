@@ -1,0 +1,51 @@
+// Workspace trust: in a window that does not trust the sample tree (a second server with trust
+// on; the main one runs with it off), a build command is refused with a message saying why,
+// before it asks anything else.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import { ctx } from '../lib/context.mjs';
+import { vsixPath } from '../lib/package.mjs';
+import { installVsix, startServer } from '../lib/server.mjs';
+import { newPage, openWorkbench, runCommand, screenshot, waitFor } from '../lib/workbench.mjs';
+
+describe('builds in an untrusted workspace (UI)', () => {
+  let state;
+  let server;
+  let page;
+
+  before(async function () {
+    this.timeout(120_000);
+    state = mkdtempSync(join(tmpdir(), 'pkgsrc-bulk-e2e-untrusted-'));
+    await installVsix(state, vsixPath);
+    // Trust on, and no startup prompt: the folder opens in restricted mode.
+    server = await startServer({ state, workspaceTrust: true, settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } });
+    page = await newPage(ctx.browser);
+    ctx.pages.add(page);
+    await openWorkbench(page, server, { folder: ctx.workspace.root });
+  });
+
+  after(async () => {
+    if (page) {
+      ctx.pages.delete(page);
+      await page.close().catch(() => {});
+    }
+    await server?.stop();
+    if (state) rmSync(state, { recursive: true, force: true });
+  });
+
+  it('refuses a full bulk build with the reason and a way to trust the workspace', async function () {
+    this.timeout(90_000);
+    await waitFor(page.locator('.part.statusbar', { hasText: 'Restricted Mode' }), 'Restricted Mode in the status bar', { timeout: 60_000 });
+    // The extension runs in restricted mode too: its pbulk.conf item shows once it is active.
+    await waitFor(page.locator('.part.statusbar .statusbar-item', { hasText: 'pbulk.conf' }), 'the active pbulk.conf in the status bar', { timeout: 60_000 });
+    await runCommand(page, 'pkgsrc: Full Bulk Build');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Builds are off in this untrusted workspace' });
+    await waitFor(toast, 'the refusal', { timeout: 60_000 });
+    await waitFor(toast.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }), 'the button to trust the workspace');
+    // Refused before the confirmation of a full build: no dialog asks first.
+    if ((await page.locator('.monaco-dialog-box').count()) > 0) throw new Error('a dialog opened although the build is refused');
+    await screenshot(page, 'build-untrusted');
+  });
+});
