@@ -57,6 +57,10 @@ test('build, scan, rebuild and status on the command line, with pbulk-style line
   assert.equal(badList.code, 2, badList.stderr);
   assert.match(badList.stderr, new RegExp(`${list}:2:1: error: 'not a location' is not a category/package location`));
   assert.doesNotMatch(badList.stderr, /internal error/);
+  // A location that does not scan is missing from the build: that is a failure too.
+  const missing = run('scan', '-c', ws.conf, 'devel/libfoo', 'devel/nosuch');
+  assert.equal(missing.code, 1, missing.stderr);
+  assert.match(missing.stderr, /1 location failed to scan and is not in the build \(.*meta\/pscan\.stderr says why\): devel\/nosuch$/m);
   const rb = run('rebuild', '-c', ws.conf, '--failed');
   assert.equal(rb.code, 2, 'nothing failed in a scan-only bulklog');
   const bb = run('build', '-c', ws.conf);

@@ -20,7 +20,7 @@ const defaultIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
 
 export function outcomeCode(r: RunResult): number {
   if (r.setup) return EXIT.usage;
-  if (r.error !== undefined || r.cancelled) return EXIT.failed;
+  if (r.error !== undefined || r.cancelled || r.scanFailures.length > 0) return EXIT.failed;
   return r.counts.failed + r.counts['indirect-failed'] > 0 ? EXIT.failed : EXIT.ok;
 }
 
@@ -84,6 +84,11 @@ export async function runEngineCommand(
     const r = await started.done;
     progress.end();
     if (r.error !== undefined) io.stderr.write(`pkgsrc-bulk ${command}: ${r.error}\n`);
+    if (r.scanFailures.length > 0) {
+      const n = r.scanFailures.length;
+      const list = r.scanFailures.slice(0, 10).join(' ') + (n > 10 ? ` and ${n - 10} more` : '');
+      io.stderr.write(`pkgsrc-bulk ${command}: ${n} location${n === 1 ? '' : 's'} failed to scan and ${n === 1 ? 'is' : 'are'} not in the build (${cfg.metaDir}/pscan.stderr says why): ${list}\n`);
+    }
     if (r.cancelled) io.stderr.write(`pkgsrc-bulk ${command}: cancelled; run it again to carry on where it stopped\n`);
     return outcomeCode(r);
   } finally {

@@ -14,7 +14,8 @@ and meta/presolve in the bulklog, as pbulk's scan phase writes them. Starts a fr
 ${COMMON_USAGE}
       --limited-list FILE  scan these locations and, round by round, their dependencies
 
-Exit status: 0 scanned and resolved, 1 unresolvable dependencies, 2 bad usage or config,
+Exit status: 0 scanned and resolved, 1 unresolvable dependencies or locations that failed to
+scan (their packages are missing; meta/pscan.stderr says why), 2 bad usage or config,
 3 another engine holds the bulklog, 70 internal error.`;
 
 export const scanCommand: Command = {

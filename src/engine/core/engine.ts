@@ -35,6 +35,8 @@ export interface RunResult {
   /** The run could not even begin: sandboxes could not be made, make could not list the tree. */
   setup?: boolean;
   cancelled: boolean;
+  /** Locations of this build whose scan failed: their packages are missing from it. */
+  scanFailures: string[];
   counts: Record<BuildState, number>;
   total: number;
 }
@@ -190,6 +192,7 @@ export class Engine {
     const result = (extra: Partial<RunResult> = {}): RunResult => ({
       runId: state.runId,
       cancelled: signal.aborted,
+      scanFailures: state.scanFailures ?? [],
       counts: this.scheduler?.counts() ?? this.diskCounts.counts,
       total: this.scheduler?.size ?? this.diskCounts.total,
       ...extra,

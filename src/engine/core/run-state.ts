@@ -18,6 +18,8 @@ export const runStateSchema = z.object({
   finishedAt: z.number().optional(),
   /** Packages an explicit rebuild asked for (built even when up to date). */
   force: z.array(z.string()).default([]),
+  /** Locations whose scan failed (pscan.stderr has why): kept so a resumed run reports them too. */
+  scanFailures: z.array(z.string()).optional(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
 

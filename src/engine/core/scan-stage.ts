@@ -83,6 +83,7 @@ export async function runScanStage(ctx: StageContext, state: RunState, box: Sand
     failures: out.failures,
     durationMs: Date.now() - t0,
   });
+  state.scanFailures = out.failures.map((f) => f.location);
   for (const f of out.failures) {
     hub.emit('error', { severity: 'warning', message: f.message, code: 'scan-failed', location: { file: join(cfg.pkgsrc, f.location, 'Makefile'), line: 0, character: 0 }, time: Date.now() });
   }
