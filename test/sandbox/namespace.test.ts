@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { NamespaceBackend } from '../../src/engine/sandbox/namespace';
@@ -31,10 +31,10 @@ after(async () => {
   if (dir) await dropScratch(dir);
 });
 
-function runAsUser(tool: string, base: string, host: string): Record<string, any> {
+function runAsUser(tool: string, base: string, host: string, roHost: string): Record<string, any> {
   const r = spawnSync('setpriv', [
     `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--',
-    process.execPath, '--import', 'tsx', posix.join(REPO, 'test/sandbox/drivers/namespace-user.ts'), tool, base, host,
+    process.execPath, '--import', 'tsx', posix.join(REPO, 'test/sandbox/drivers/namespace-user.ts'), tool, base, host, roHost,
   ], { cwd: REPO, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TMPDIR: dir }, timeout: 120_000 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   assert.ok(line.startsWith('{'), `driver printed no result (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
@@ -47,12 +47,13 @@ for (const tool of ['bwrap', 'unshare']) {
   test(`namespace backend with ${tool}, as a normal user: rw reaches the host, ro and /etc refuse, /proc is its own, no host mount ever`, () => {
     const base = `${dir}/base-${tool}`;
     const host = hostTree(`${dir}/host-${tool}`);
-    for (const d of [base, host, `${host}/sub`, `${host}/sub/deeper`]) {
+    const roHost = hostTree(`${dir}/ro-${tool}`);
+    for (const d of [base, host, `${host}/sub`, `${host}/sub/deeper`, roHost]) {
       mkdirSync(d, { recursive: true });
       chownSync(d, uid, gid);
     }
     const before = treeHash(host, (rel) => rel === '/written');
-    const out = runAsUser(tool, base, host);
+    const out = runAsUser(tool, base, host, roHost);
     assert.equal(out.uid, uid);
     assert.deepEqual(out.hostMountsDuringExec, [], 'mounts live only inside the namespace');
     // bubblewrap keeps the user's uid; unshare alone can only map it to root inside.
@@ -60,8 +61,9 @@ for (const tool of ['bwrap', 'unshare']) {
     assert.equal(out.checks.rw, 'ok\n');
     assert.equal(out.written, `from-${tool}\n`);
     assert.equal(statSync(`${host}/written`).uid, uid, 'files written inside belong to the user on the host');
-    assert.match(out.checks.ro, /Read-only file system\nrefused\n/);
-    assert.match(out.checks.etc, /Read-only file system\nrefused\n/);
+    assert.match(out.checks.ro, /Read-only file system\nrefused\n/, 'a read-only dir the user owns refuses writes');
+    assert.equal(out.checks.roFlags, `/etc ro\n/usr/bin ro\n${roHost} ro\n`);
+    assert.equal(existsSync(`${roHost}/x`), false);
     const [pidLines, pids] = out.checks.proc.trim().split('\n').map(Number);
     assert.equal(pidLines, 1);
     assert.ok(pids < 10, `its own pid namespace shows only its processes, saw ${pids}`);

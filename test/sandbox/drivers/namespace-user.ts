@@ -8,11 +8,15 @@ import { privateDirFor, statePathFor } from '../../../src/engine/sandbox/state';
 import { specFor, ENV } from '../fixtures';
 
 async function main(): Promise<void> {
-  const [tool, base, host] = process.argv.slice(2) as ['bwrap' | 'unshare', string, string];
+  const [tool, base, host, roHost] = process.argv.slice(2) as ['bwrap' | 'unshare', string, string, string];
   const warnings: string[] = [];
   const be = new NamespaceBackend({ tool, warn: (m) => warnings.push(m) });
   const root = `${base}/ns-${tool}`;
-  const sb = await be.create(specFor(root, [host]));
+  const spec = specFor(root, [host]);
+  // A directory the user owns, mounted read-only: only the mount can refuse a write there
+  // (system dirs refuse an unprivileged user by their permissions already).
+  spec.roDirs.push(roHost);
+  const sb = await be.create(spec);
   const run = (script: string) => sb.exec(['/bin/sh', '-c', script], { env: ENV, cwd: '/tmp', capture: true });
   const running = run('sleep 0.5');
   await new Promise((r) => setTimeout(r, 200));
@@ -21,8 +25,9 @@ async function main(): Promise<void> {
   const checks = {
     id: (await run('id -u')).stdout,
     rw: (await run(`echo from-${tool} > ${host}/written && echo ok`)).stdout,
-    ro: (await run('touch /usr/bin/x 2>&1 || echo refused')).stdout,
-    etc: (await run('touch /etc/x 2>&1 || echo refused')).stdout,
+    ro: (await run(`touch ${roHost}/x 2>&1 || echo refused`)).stdout,
+    // Mount point and options (fields 5 and 6) as the namespace itself sees them.
+    roFlags: (await run(`awk '$5 == "/usr/bin" || $5 == "/etc" || $5 == "${roHost}" { split($6, o, ","); print $5, o[1] }' /proc/self/mountinfo | sort -u`)).stdout,
     proc: (await run('grep -c ^Pid: /proc/self/status; ls /proc | grep -c "^[0-9]"')).stdout,
     cwd: (await run('pwd')).stdout,
     readOnlyDirs: (await run('mkdir -p /tmp/locked/inner && touch /tmp/locked/inner/f && chmod 0555 /tmp/locked/inner /tmp/locked && echo ok')).stdout,
