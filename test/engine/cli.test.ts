@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './cli-harness';
 import { backdate, makeWorkspace, writePbulkConf, type Workspace } from './harness';
@@ -76,6 +76,10 @@ test('usage and config errors exit 2 with the file and line', async (t) => {
   assert.equal(run('build').code, 2);
   assert.equal(run('build', '-c', ws.conf, '--jobs', 'x').code, 2);
   assert.equal(run('rebuild', '-c', ws.conf).code, 2);
+  rmSync(ws.bulklog, { recursive: true });
+  const noBulklog = run('status', '-c', ws.conf);
+  assert.equal(noBulklog.code, 2);
+  assert.match(noBulklog.stderr, new RegExp(`^pkgsrc-bulk status: ${ws.bulklog}: cannot open bulklog directory`));
   writePbulkConf(ws, { prefix: '/usr', bulklog: 'relative' });
   const bad = run('build', '-c', ws.conf);
   assert.equal(bad.code, 2);

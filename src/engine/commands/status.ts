@@ -2,7 +2,7 @@
 // engine over its socket (and with --watch prints its events until the run ends); otherwise
 // reads the bulklog files, which also works for a bulklog from real pbulk.
 import { parseArgs } from 'node:util';
-import { readBulklog } from '../../pkgsrc/bulklog/read';
+import { BulklogError, readBulklog } from '../../pkgsrc/bulklog/read';
 import { FINAL_STATES, STATE_LABELS } from '../../pkgsrc/bulklog/states';
 import type { NotificationDef } from '../../protocol/rpc';
 import type { z } from 'zod';
@@ -24,7 +24,7 @@ Shows the state of the bulklog pbulk.conf names: from the running engine when th
   --watch   follow the running engine's events until its run ends
   --json    print the status (and with --watch the events) as JSON
 
-Exit status: 0, or 2 when pbulk.conf cannot be used.`;
+Exit status: 0, or 2 when pbulk.conf cannot be used or the bulklog cannot be read.`;
 
 function printStatus(s: EngineStatus, live: boolean, out: NodeJS.WritableStream): void {
   out.write(`${s.bulklog}: ${live ? `engine running, ${s.stage}` : s.stage}\n`);
@@ -85,7 +85,14 @@ export const statusCommand: Command = {
       }
       process.stderr.write(`pkgsrc-bulk status: an engine (pid ${holder.pid}) holds the bulklog but its socket does not answer; showing the files\n`);
     }
-    const b = await readBulklog(cfg.bulklog, { metaDir: cfg.metaDir, skipLogs: true });
+    let b;
+    try {
+      b = await readBulklog(cfg.bulklog, { metaDir: cfg.metaDir, skipLogs: true });
+    } catch (e) {
+      if (!(e instanceof BulklogError)) throw e;
+      process.stderr.write(`pkgsrc-bulk status: ${e.message} (bulklog=${cfg.bulklog} in ${cfg.configFile}: no build has run there yet?)\n`);
+      return EXIT.usage;
+    }
     const status: EngineStatus = {
       stage: b.finished ? 'finished' : b.packages.length > 0 ? 'building' : 'idle',
       bulklog: cfg.bulklog,
