@@ -94,11 +94,14 @@ const cases: Case[] = [
   { name: 'report mailed to the NetBSD list', code: 'example-value', severity: 'warning', bad: withSetting('report_recipients', 'report_recipients="pkgsrc-bulk@netbsd.org"'), good: withSettings({ report_recipients: 'report_recipients="pkgsrc-bulk@netbsd.org"', mail: 'mail=:' }) },
   { name: 'cross-compiling without target_arch', code: 'cross-compile', severity: 'error', bad: withSettings({ cross_compile: 'cross_compile=yes', target_arch: 'target_arch=' }), good: withSettings({ cross_compile: 'cross_compile=yes' }) },
   { name: 'cross-compiling without target_destdir', code: 'cross-compile', severity: 'error', bad: withSettings({ cross_compile: 'cross_compile=yes', target_destdir: null }), good: withSettings({ target_destdir: null }) },
-  { name: 'chroot_create without chroot_dir', code: 'chroot-settings', severity: 'warning', bad: withSettings({ ...chroots, chroot_dir: null }), good: withSettings(chroots), says: 'need both' },
+  { name: 'chroot_create without chroot_dir', code: 'chroot-settings', severity: 'warning', bad: withSettings({ ...chroots, chroot_dir: null }), good: withSettings(chroots), says: 'need chroot_dir' },
   { name: 'chroots without build_chroots', code: 'chroot-settings', severity: 'error', bad: withSettings({ ...chroots, build_chroots: null }), good: withSettings(chroots), says: '-gt 1' },
   { name: 'chroots without chroot_delete', code: 'chroot-settings', severity: 'warning', bad: withSettings({ ...chroots, chroot_delete: null }), good: withSettings(chroots), says: 'left behind' },
   { name: 'build_chroots alone has no effect', code: 'chroot-settings', severity: 'information', bad: BASE + 'build_chroots=4\n', good: BASE },
-  { name: 'chroots in master mode no are never created', code: 'chroot-settings', severity: 'warning', bad: withSettings({ ...chroots, master_mode: 'master_mode=no' }), good: withSettings(chroots), says: 'only used in master mode' },
+  { name: 'chroot_dir alone: pbulk ignores it, the engine names its sandboxes after it', code: 'chroot-settings', severity: 'information', bad: withSettings({ chroot_dir: 'chroot_dir=/chroot/pkgsrc' }), good: withSettings(chroots), says: 'pbulk itself ignores chroot_dir' },
+  { name: 'chroot_delete without chroot_create', code: 'chroot-settings', severity: 'warning', bad: withSettings({ chroot_dir: 'chroot_dir=/chroot/pkgsrc', chroot_delete: 'chroot_delete=/usr/pbulk/libexec/rmsandbox' }), good: withSettings(chroots), says: 'refuses to start' },
+  { name: 'scan_procs and scan_chroots both set', code: 'chroot-settings', severity: 'warning', bad: withSettings(chroots) + 'scan_procs=2\nscan_chroots=2\n', good: withSettings(chroots) + 'scan_procs=2\n', says: 'older name' },
+  { name: 'chroots in master mode no are never created', code: 'chroot-settings', severity: 'warning', bad: withSettings({ ...chroots, master_mode: 'master_mode=no' }), good: withSettings(chroots), says: 'only in master mode' },
   // references
   { name: 'reference before assignment', code: 'use-before-assignment', severity: 'error', bad: 'make=${prefix}/bin/bmake\n' + withSetting('make', null), good: BASE, says: 'used before it is assigned' },
   { name: 'reference to a never-set variable', code: 'unset-reference', severity: 'warning', bad: withSetting('make', 'make=${prefx}/bin/bmake'), good: withSetting('make', 'make=${prefx:-/usr/pkg}/bin/bmake'), says: 'Did you mean prefix?', fixed: (t) => assert.match(t, /^make=\$\{prefix\}\/bin\/bmake$/m) },
@@ -198,4 +201,13 @@ test('values set inside if/case are dynamic, not wrong', () => {
 test('every code of these cases is documented in checkCodes', () => {
   const documented = new Set(checkCodes.map((c) => c.code));
   for (const c of cases) assert.ok(documented.has(c.code), c.code);
+});
+
+test('chroot_dir alone is never a warning or an error, whatever the other chroot counts', () => {
+  for (const extra of ['', 'build_chroots=4\n', 'scan_procs=8\n']) {
+    const ds = only(lint(withSettings({ chroot_dir: 'chroot_dir=/chroot/pkgsrc' }) + extra), 'chroot-settings');
+    assert.ok(ds.length > 0);
+    assert.deepEqual(ds.filter((d) => d.severity !== 'information').map(formatProblem), []);
+    if (extra) assert.ok(ds.some((d) => d.message.includes('number of its own sandboxes')), ds.map(formatProblem).join('\n'));
+  }
 });

@@ -48,7 +48,7 @@ export const checkCodes: readonly CheckCode[] = [
   { code: 'publishing-disabled', severity: 'information', applies: 'pbulk.conf', text: 'rsync=: or mail=: switches uploading or mailing off.' },
   { code: 'example-value', severity: 'warning', applies: 'pbulk.conf', text: "Hosts, URLs or the NetBSD mailing list left from the example config." },
   { code: 'cross-compile', severity: 'error', applies: 'pbulk.conf', text: 'cross_compile on without target_arch or target_destdir.' },
-  { code: 'chroot-settings', severity: 'warning', applies: 'pbulk.conf', text: 'Chroot settings incomplete or inconsistent (chroot_create without chroot_dir, no chroot_delete, no build_chroots, master_mode=no ...).' },
+  { code: 'chroot-settings', severity: 'warning', applies: 'pbulk.conf', text: 'Chroot settings incomplete or inconsistent (chroot_create without chroot_dir, chroot_delete without chroot_create, no chroot_delete, no build_chroots, master_mode=no ...). chroot_dir alone is information: pbulk ignores it, pkgsrc-bulk names its own sandboxes after it.' },
   { code: 'use-before-assignment', severity: 'error', applies: 'pbulk.conf', text: '${var} above the line that assigns var: it expands to nothing there.' },
   { code: 'unset-reference', severity: 'warning', applies: 'pbulk.conf', text: '${var} of a variable that is never set (or was unset), with a did-you-mean.', fix: true },
   { code: 'duplicate-assignment', severity: 'information', applies: 'pbulk.conf', text: 'A variable assigned again; points at both assignments.', fix: true },

@@ -64,31 +64,47 @@ export function checkCrossCompile(run: CheckRun): void {
   }
 }
 
+/**
+ * pbulk's chroot code runs only with both chroot_create and chroot_dir. pkgsrc-bulk's engine
+ * also reads chroot_dir alone: it then makes its own sandboxes named after it (chroots as
+ * root, user namespaces otherwise), so that case is a note on what each program does, not a
+ * half-finished setup. Combinations that neither can use stay warnings.
+ */
 export function checkChroots(run: CheckRun): void {
   const create = run.isNonEmpty('chroot_create');
   const dir = run.isNonEmpty('chroot_dir');
-  if (create !== dir) {
-    const [have, missing] = create ? ['chroot_create', 'chroot_dir'] : ['chroot_dir', 'chroot_create'];
-    run.report(run.anchor(have), 'warning', 'chroot-settings', `${have} is set but ${missing} is not: the chroot code paths need both, so scan and build run without chroots`);
+  const del = run.isNonEmpty('chroot_delete');
+  if (create && !dir) {
+    run.report(run.anchor('chroot_create'), 'warning', 'chroot-settings', 'chroot_create is set but chroot_dir is not: pbulk and pkgsrc-bulk both need chroot_dir to name the chroots, so scan and build run without chroots and chroot_create is never called');
+  }
+  if (dir && !create) {
+    if (del) {
+      run.report(run.anchor('chroot_delete'), 'warning', 'chroot-settings', 'chroot_delete is set without chroot_create: pbulk ignores both without chroot_create, and pkgsrc-bulk refuses to start because it cannot make the sandboxes chroot_delete would remove. Add chroot_create or remove chroot_delete');
+    } else {
+      run.report(run.anchor('chroot_dir'), 'information', 'chroot-settings', 'chroot_dir without chroot_create: pbulk itself ignores chroot_dir and runs scan and build without chroots; pkgsrc-bulk names its own sandboxes after it (<chroot_dir>-scan-N, <chroot_dir>-build-N) and creates them itself, as chroots when it runs as root and in user namespaces otherwise');
+    }
   }
   if (create && dir) {
-    if (!run.isNonEmpty('chroot_delete')) {
-      run.report(run.anchor('chroot_create'), 'warning', 'chroot-settings', 'chroot_create is set without chroot_delete: the chroots of every run are left behind');
+    if (!del) {
+      run.report(run.anchor('chroot_create'), 'warning', 'chroot-settings', 'chroot_create is set without chroot_delete: with pbulk the chroots of every run are left behind (pkgsrc-bulk removes its sandboxes itself)');
     }
     if (run.masterMode() === false) {
-      run.report(run.anchor('chroot_create'), 'warning', 'chroot-settings', 'chroots are only used in master mode, and master_mode is no: they are never created. Set master_mode=yes and leave scan_clients/build_clients empty to use local chroots');
+      run.report(run.anchor('chroot_create'), 'warning', 'chroot-settings', 'pbulk uses chroots only in master mode, and master_mode is no: it never creates them (pkgsrc-bulk uses them either way). Set master_mode=yes and leave scan_clients/build_clients empty to use local chroots');
     }
     if (!run.isNonEmpty('build_chroots')) {
       run.report(run.anchor(run.isSet('build_chroots') ? 'build_chroots' : 'chroot_create'), 'error', 'chroot-settings', `chroots are configured but build_chroots is ${run.isSet('build_chroots') ? 'empty' : 'not set'}: the chroot script compares it with -gt 1, a shell error. Set it to the number of build chroots per host`);
     }
-    if (run.isSet('scan_procs') && run.isSet('scan_chroots')) {
-      run.report(run.anchor('scan_chroots'), 'warning', 'chroot-settings', 'both scan_procs and scan_chroots are set: scan_chroots is the older name, remove it');
-    }
-  } else {
-    for (const name of ['build_chroots', 'scan_procs', 'scan_chroots', 'chroot_delete']) {
-      if (run.isNonEmpty(name) && run.finalAssignment(name)) {
-        run.report(run.anchor(name), 'information', 'chroot-settings', `${name} has no effect without both chroot_create and chroot_dir`);
-      }
-    }
+  }
+  if (dir && run.isSet('scan_procs') && run.isSet('scan_chroots')) {
+    run.report(run.anchor('scan_chroots'), 'warning', 'chroot-settings', 'both scan_procs and scan_chroots are set: scan_chroots is the older name, remove it');
+  }
+  if (create && dir) return;
+  const counts = ['build_chroots', 'scan_procs', 'scan_chroots'];
+  for (const name of dir ? counts : [...counts, 'chroot_delete']) {
+    if (!run.isNonEmpty(name) || !run.finalAssignment(name)) continue;
+    const why = dir
+      ? `pbulk ignores ${name} without chroot_create; pkgsrc-bulk uses it for the number of its own sandboxes below chroot_dir`
+      : `${name} has no effect without chroot_dir (pbulk also needs chroot_create)`;
+    run.report(run.anchor(name), 'information', 'chroot-settings', why);
   }
 }
