@@ -134,7 +134,7 @@ export const lintCommand: Command = {
     const all = reports.flatMap((r) => r.problems);
     const count = (s: string): number => all.filter((p) => p.severity === s).length;
     if (o.json) {
-      console.log(JSON.stringify({ files: reports, errors: count('error'), warnings: count('warning') }, null, 2));
+      console.log(JSON.stringify({ files: reports, errors: count('error'), warnings: count('warning'), notes: count('information') + count('hint') }, null, 2));
     } else {
       for (const p of all) (p.code === 'unreadable-file' || p.code === 'file-too-large' ? console.error : console.log)(formatProblem(p));
       const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
