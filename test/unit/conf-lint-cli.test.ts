@@ -118,3 +118,30 @@ test('loadPbulkConf reports ulimit lines it cannot pass on', async () => {
   assert.ok(loaded.problems.some((p) => p.code === 'dynamic-ulimit' && p.range.start.line === BASE.split('\n').length));
   assert.equal(loaded.pbulkVersion.source, 'setting');
 });
+
+test('file-level checks: each with a file that triggers it and a close one that does not', async () => {
+  const files: Record<string, string | Buffer> = {
+    'good.conf': BASE,
+    'gone.conf': '',
+    'huge.conf': Buffer.alloc(5 * 1024 * 1024, 0x23),
+    'big.conf': BASE + '#'.repeat(3 * 1024 * 1024) + '\n',
+    'latin1.conf': Buffer.from(BASE.replace('report_subject_prefix="pkgsrc"', 'report_subject_prefix="caf\xe9"'), 'latin1'),
+    'utf8.conf': BASE.replace('report_subject_prefix="pkgsrc"', 'report_subject_prefix="caf\u00e9"'),
+    'ulimit-dynamic.conf': BASE + 'ulimit -v $(expr 4 \\* 1024)\n',
+    'ulimit-static.conf': BASE + 'ulimit -v 4096\n',
+  };
+  for (const [name, content] of Object.entries(files)) if (name !== 'gone.conf') writeFileSync(path.join(dir, name), content);
+  const { reports } = await lintFiles({ json: false, existence: false, pbulkVersion: '0.68', files: Object.keys(files).map((f) => path.join(dir, f)) });
+  const by = (f: string) => reports.find((r) => r.file.endsWith(`/${f}`))!.problems.map((p) => p.code);
+  assert.deepEqual(by('good.conf'), []);
+  assert.deepEqual(by('gone.conf'), ['unreadable-file']);
+  assert.deepEqual(by('huge.conf'), ['file-too-large']);
+  assert.deepEqual(by('big.conf'), []);
+  assert.deepEqual(by('latin1.conf'), ['invalid-utf8']);
+  assert.deepEqual(by('utf8.conf'), []);
+  const dynamic = await loadPbulkConf(path.join(dir, 'ulimit-dynamic.conf'), { pbulkVersion: '0.68', checkExistence: false });
+  assert.deepEqual(dynamic.problems.map((p) => p.code), ['dynamic-ulimit']);
+  const fixed = await loadPbulkConf(path.join(dir, 'ulimit-static.conf'), { pbulkVersion: '0.68', checkExistence: false });
+  assert.deepEqual(fixed.problems.map((p) => p.code), []);
+  assert.deepEqual(fixed.ulimits, [['-v', '4096']]);
+});
