@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './cli-harness';
+import { normalizeLocation } from '../../src/engine/cli/setup';
 import { backdate, makeWorkspace, writePbulkConf, type Workspace } from './harness';
 import type { SmallPackage } from './tree';
 
@@ -35,7 +36,8 @@ test('build, scan, rebuild and status on the command line, with pbulk-style line
   const rescan = run('scan', '-c', ws.conf);
   assert.equal(rescan.code, 0, rescan.stderr);
   assert.equal(run('build', '-c', ws.conf).code, 1);
-  const limited = run('build', '-c', ws.conf, 'devel/libfoo');
+  // A path as shell completion types it, inside the tree, means the location.
+  const limited = run('build', '-c', ws.conf, `${ws.pkgsrc}/devel/libfoo/`);
   assert.equal(limited.code, 0, limited.stderr);
   assert.match(limited.stdout, /Successfully built libfoo-1\.0 \(up to date\)/);
   const sc = run('scan', '-c', ws.conf, '--json', 'devel/app');
@@ -76,6 +78,10 @@ test('usage and config errors exit 2 with the file and line', async (t) => {
   assert.equal(run('build').code, 2);
   assert.equal(run('build', '-c', ws.conf, '--jobs', 'x').code, 2);
   assert.equal(run('rebuild', '-c', ws.conf).code, 2);
+  const notLocation = run('build', '-c', ws.conf, 'devel', '../../etc/passwd');
+  assert.equal(notLocation.code, 2);
+  assert.match(notLocation.stderr, /not a package location \(category\/dir in .*\): 'devel', '\.\.\/\.\.\/etc\/passwd'$/m);
+  assert.deepEqual(['devel/foo/', './devel/foo', `${ws.pkgsrc}/devel/foo`, 'devel/foo'].map((a) => normalizeLocation(a, ws.pkgsrc)), Array(4).fill('devel/foo'));
   rmSync(ws.bulklog, { recursive: true });
   const noBulklog = run('status', '-c', ws.conf);
   assert.equal(noBulklog.code, 2);

@@ -3,6 +3,7 @@
 // lock (exit 3 when another engine holds it).
 import { formatProblem } from '../../pkgsrc/problem';
 import { readLimitedList } from '../scan/limited-list';
+import { LOCATION } from '../scan/runner';
 import { loadEngineConfig } from '../config/load';
 import { defaultSettings, loadSettings, settingsSchema, SettingsError, type EngineSettings } from '../config/settings';
 import type { EngineConfig } from '../config/types';
@@ -43,9 +44,25 @@ export async function configFor(o: CommonOptions, stderr: NodeJS.WritableStream 
   return r.config;
 }
 
+/**
+ * A PKGPATH as typed in a shell: `devel/foo/` (completion's slash), `./devel/foo` or
+ * `/usr/pkgsrc/devel/foo` (inside pbulk.conf's pkgsrc) all mean `devel/foo`.
+ */
+export function normalizeLocation(arg: string, pkgsrc: string): string {
+  let l = arg.replace(/\/+$/, '');
+  const root = pkgsrc.replace(/\/+$/, '') + '/';
+  if (l.startsWith(root)) l = l.slice(root.length);
+  return l.replace(/^(\.\/)+/, '');
+}
+
 /** Locations of a limited build from the options: PKGPATHs, --limited-list, or none. */
 export async function locationsFor(o: CommonOptions, cfg: EngineConfig): Promise<string[] | undefined> {
-  if (o.locations.length > 0) return o.locations;
+  if (o.locations.length > 0) {
+    const locations = o.locations.map((a) => normalizeLocation(a, cfg.pkgsrc));
+    const bad = o.locations.filter((_, i) => !LOCATION.test(locations[i]!));
+    if (bad.length > 0) throw new ConfigError(`not a package location (category/dir in ${cfg.pkgsrc}): ${bad.map((b) => `'${b}'`).join(', ')}`);
+    return locations;
+  }
   if (o.limitedList) {
     const l = await readLimitedList(o.limitedList, cfg.pbulkVersion);
     const bad = l.problems.filter((p) => p.severity === 'error');
