@@ -59,6 +59,12 @@ test('includes, disabled SUBDIR entries and broken lines', () => {
   assert.deepEqual(p.problems.map((x) => [x.code, x.range.start.line]), [['unparsable-line', 4], ['unparsable-line', 5], ['bad-include', 6], ['unclosed-expression', 7]]);
 });
 
+test('package Makefiles keep only the includes metadata can come from, and still flag broken ones', () => {
+  const p = parsePackageMakefile('.include "../../mk/bsd.prefs.mk"\n.include "Makefile.common"\n.include "../../lang/python/egg.mk"\n.sinclude "../../a/b/Makefile.common"\n.include nothing\n', F);
+  assert.deepEqual(p.statements.map((s) => s.kind === 'include' && s.path), ['Makefile.common', '../../a/b/Makefile.common']);
+  assert.deepEqual(p.problems.map((x) => [x.code, x.range.start.line]), [['bad-include', 4]]);
+});
+
 test('CRLF files: values without CR, one problem, and columns as in the file', () => {
   const p = parseMakefile('COMMENT=\tCRLF package\r\nX=1\r\n', F);
   assert.deepEqual(assigns(p).map((s) => s.value), ['CRLF package', '1']);

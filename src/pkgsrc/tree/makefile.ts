@@ -77,6 +77,8 @@ export interface ParseOptions {
    * slices, which would keep the whole text alive as long as a value.
    */
   bytes?: Buffer;
+  /** Keep only the includes whose file name passes (e.g. Makefile.common); default: all. */
+  includes?: (path: string) => boolean;
 }
 
 const directives = new Set([
@@ -160,6 +162,7 @@ class Parser {
   private readonly only: NameSet | undefined;
   private readonly wordsOf: NameSet | undefined;
   private readonly bytes: Buffer | undefined;
+  private readonly includes: ((path: string) => boolean) | undefined;
   private text = '';
 
   constructor(
@@ -169,6 +172,7 @@ class Parser {
     this.only = nameSet(opts.only);
     this.wordsOf = nameSet(opts.wordsOf);
     this.bytes = opts.bytes;
+    this.includes = opts.includes;
   }
 
   private pos(off: number): Position {
@@ -308,6 +312,7 @@ class Parser {
         return;
       }
       const path = m[1] ?? m[2]!;
+      if (this.includes && !this.includes(path)) return;
       const start = after + m[0].length - path.length - 1;
       this.statements.push({ kind: 'include', path, range: this.range(start, start + path.length), conditional: this.depth > 0, optional: name !== 'include' && name !== 'dinclude' });
     }
@@ -395,7 +400,7 @@ class Parser {
     let escaped = false;
     // Skip natively to the first character that matters: most values have none.
     plainValue.lastIndex = a;
-    plainValue.exec(S);
+    plainValue.test(S);
     for (let i = Math.min(plainValue.lastIndex, b); i < b; i++) {
       const c = S.charCodeAt(i);
       if (c === BACKSLASH) {

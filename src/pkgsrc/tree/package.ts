@@ -12,8 +12,11 @@ import type { MkValue } from './values';
 
 export const wantedVars: ReadonlySet<string> = new Set(packageVars);
 
+/** The includes a package's metadata can come from (see commonTarget); bsd.pkg.mk and the like are not kept. */
+const isCommon = (p: string) => p === 'Makefile.common' || p.endsWith('/Makefile.common');
+
 export function parsePackageMakefile(text: string, file: string, bytes?: Buffer): ParsedMakefile {
-  return parseMakefile(text, file, bytes ? { only: wantedVars, bytes } : { only: wantedVars });
+  return parseMakefile(text, file, bytes ? { only: wantedVars, bytes, includes: isCommon } : { only: wantedVars, includes: isCommon });
 }
 
 /** `../../category/package/Makefile.common`: how a package names another one's. */
@@ -22,7 +25,7 @@ const sibling = /^\.\.\/\.\.\/([^/]+)\/([^/]+)\/Makefile\.common$/;
 /** The Makefile.common an include brings in (absolute path), or undefined when not followed. */
 export function commonTarget(makefile: string, inc: MkInclude): string | undefined {
   const p = inc.path;
-  if (!(p === 'Makefile.common' || p.endsWith('/Makefile.common')) || hasExpression(p)) return undefined;
+  if (!isCommon(p) || hasExpression(p)) return undefined;
   // The two usual forms by string operations (path.resolve is costly run thousands of times in
   // a fresh process), when the Makefile's path is already normalized.
   const dir = makefile.slice(0, makefile.lastIndexOf('/'));
