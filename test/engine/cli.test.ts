@@ -70,6 +70,8 @@ test('build, scan, rebuild and status on the command line, with pbulk-style line
   const again = run('rebuild', '-c', ws.conf, '--failed');
   assert.equal(again.code, 1);
   assert.match(again.stdout, /Rebuilding 2 package\(s\): libbad-1\.0 app-1\.0|Rebuilding 2 package\(s\): app-1\.0 libbad-1\.0/);
+  const byPath = run('rebuild', '-c', ws.conf, 'devel/libfoo/');
+  assert.match(byPath.stdout, /^Rebuilding 1 package\(s\): libfoo-1\.0$/m, byPath.stderr);
 });
 
 test('usage and config errors exit 2 with the file and line', async (t) => {

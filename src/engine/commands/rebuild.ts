@@ -2,6 +2,7 @@
 // depends on them), or every failed one.
 import { runEngineCommand } from '../cli/run';
 import { COMMON_USAGE, parseCommon } from '../cli/options';
+import { normalizeLocation } from '../cli/setup';
 import { UsageError, type Command } from './types';
 
 const usage = `usage: pkgsrc-bulk rebuild [options] (--failed | PKGNAME|PKGPATH ...)
@@ -22,8 +23,10 @@ export const rebuildCommand: Command = {
   run(argv) {
     const o = parseCommon(argv, usage, { failed: true });
     if (!o.failed && o.locations.length === 0) throw new UsageError(`name packages or give --failed\n\n${usage}`);
-    return runEngineCommand(o, 'rebuild', async (engine) => {
-      const r = await engine.rebuild({ ...(o.locations.length ? { packages: o.locations } : {}), ...(o.failed ? { failed: true } : {}), ...(o.jobs ? { jobs: o.jobs } : {}) });
+    return runEngineCommand(o, 'rebuild', async (engine, cfg) => {
+      // PKGNAMEs pass unchanged; a location may be typed as a path (devel/foo/).
+      const packages = o.locations.map((a) => (a.includes('/') ? normalizeLocation(a, cfg.pkgsrc) : a));
+      const r = await engine.rebuild({ ...(packages.length ? { packages } : {}), ...(o.failed ? { failed: true } : {}), ...(o.jobs ? { jobs: o.jobs } : {}) });
       if (!o.json) process.stdout.write(`Rebuilding ${r.reset.length} package(s): ${r.reset.slice(0, 12).join(' ')}${r.reset.length > 12 ? ' ...' : ''}\n`);
       return r;
     });
