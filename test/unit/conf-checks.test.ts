@@ -76,6 +76,7 @@ const cases: Case[] = [
   { name: 'pkg tools inside the prefix', code: 'wiped-path', severity: 'error', bad: withSetting('pkg_add', 'pkg_add=/usr/pkg/sbin/pkg_add'), good: BASE, says: 'must NOT be inside' },
   { name: 'pbulk programs inside the prefix', code: 'wiped-path', severity: 'error', bad: withSetting('prefix', 'prefix=/usr/pbulk'), good: BASE },
   { name: 'packages inside the bulklog', code: 'wiped-path', severity: 'error', bad: withSetting('packages', 'packages=/bulk/bulklog/packages'), good: BASE, says: 'rm -rf ${bulklog}/*' },
+  { name: 'bmake inside the prefix without a bootstrap kit', code: 'wiped-path', severity: 'error', bad: withSetting('bootstrapkit', 'bootstrapkit='), good: withSettings({ bootstrapkit: 'bootstrapkit=', make: 'make=/usr/bin/make' }), says: 'no kit to restore bmake from', line: lineOf(BASE, 'make=') },
   { name: 'installed pbulk inside the prefix', code: 'wiped-path', severity: 'error', bad: BASE, good: BASE, ctx: { pbulkVersion: { version: '0.68', source: 'detected', prefix: '/usr/pkg', file: '/usr/pkg/share/examples/pbulk/pbulk.conf' } }, says: 'pbulk itself' },
   // existence
   { name: 'missing pkgsrc tree', code: 'path-missing', severity: 'warning', bad: BASE, good: BASE, ctx: { probe: fakeProbe({ missing: ['/usr/pkgsrc'] }) }, says: '/usr/pkgsrc does not exist' },

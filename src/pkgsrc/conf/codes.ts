@@ -41,7 +41,7 @@ export const checkCodes: readonly CheckCode[] = [
   { code: 'pkg-sufx', severity: 'warning', applies: 'pbulk.conf', text: 'pkg_sufx does not look like .tgz/.tbz/...' },
   { code: 'dangerous-path', severity: 'error', applies: 'pbulk.conf', text: 'bulklog, prefix, pkgdb (or target_destdir when cross-compiling) unset, empty, / or a system directory: pbulk runs rm -rf on them.' },
   { code: 'relative-path', severity: 'warning', applies: 'pbulk.conf', text: 'A relative path where pbulk needs an absolute one (an error for the directories pbulk deletes).' },
-  { code: 'wiped-path', severity: 'error', applies: 'pbulk.conf', text: 'Something pbulk needs (pkg tools, pbulk itself, packages, pkgsrc, the bootstrap kit, the limited_list) inside a directory pbulk deletes.' },
+  { code: 'wiped-path', severity: 'error', applies: 'pbulk.conf', text: 'Something pbulk needs (pkg tools, pbulk itself, packages, pkgsrc, the bootstrap kit, the limited_list) inside a directory pbulk deletes, or make inside the prefix with no bootstrap kit to restore it from.' },
   { code: 'path-missing', severity: 'warning', applies: 'pbulk.conf', text: 'A configured path does not exist on this machine (several below one missing directory are reported once).' },
   { code: 'loc-not-bulklog-meta', severity: 'warning', applies: 'pbulk.conf', text: 'loc is not ${bulklog}/meta, which the upload assumes.', fix: true },
   { code: 'ignored-in-limited-build', severity: 'information', applies: 'pbulk.conf', text: 'reuse_scan_results or ignore_missing_dependencies set in a limited build, which ignores them.' },

@@ -95,6 +95,25 @@ export function checkDangerousPaths(run: CheckRun): void {
   }
   checkRelative(run);
   checkInsideWiped(run, wiped);
+  checkMakeRestored(run, wiped);
+}
+
+/**
+ * make may live in the prefix only because client-clean unpacks the bootstrap kit right after
+ * wiping it. Without a kit (an empty value is pbulk's way of saying "NetBSD, tools from base")
+ * the bmake is gone before the first scan or build runs.
+ */
+function checkMakeRestored(run: CheckRun, wiped: Wiped[]): void {
+  const prefix = wiped.find((w) => w.name === 'prefix');
+  const make = run.value('make');
+  if (!prefix || make === undefined || run.isDynamic('bootstrapkit') || run.isNonEmpty('bootstrapkit')) return;
+  if (run.opaque && !run.isSet('bootstrapkit')) return;
+  const program = normalizePath(programOf(make));
+  if (!program.startsWith('/') || !isUnder(program, prefix.dir)) return;
+  const a = run.finalAssignment('bootstrapkit');
+  run.report(run.anchor('make'), 'error', 'wiped-path', `make=${program} is inside prefix (${prefix.dir}) and bootstrapkit is ${a ? 'empty' : 'not set'}: ${prefix.how} and has no kit to restore bmake from, so the scan and every build fail with "${program}: not found". Set bootstrapkit to the kit made by bootstrap --gzip-binary-kit, or point make at a bmake outside the prefix`, {
+    related: a ? [run.related(a, 'bootstrapkit is empty here')] : [],
+  });
 }
 
 /** Every other absolute path setting: relative values resolve against a changing directory. */
