@@ -13,8 +13,15 @@ export const phase = z.enum(PHASES);
 /** A package path as pbulk names a location: `category/dir` (never `.` or `..` as the dir). */
 export const location = z.string().regex(/^[A-Za-z0-9][^/\s]*\/(?!\.{1,2}$)[^/\s]+$/, 'expected category/dir');
 
-/** A PKGNAME: no whitespace, at least name-version. */
-export const pkgname = z.string().min(3).regex(/^\S+$/, 'a PKGNAME has no whitespace');
+/**
+ * A PKGNAME: no whitespace, at least name-version. Never a path: it names the log directory
+ * `<bulklog>/<PKGNAME>/`, so a `/` (or a bare `..`) would let a client reach other files.
+ */
+export const pkgname = z
+  .string()
+  .min(3)
+  .regex(/^\S+$/, 'a PKGNAME has no whitespace')
+  .regex(/^(?!\.\.?$)[^/]+$/, 'a PKGNAME has no /');
 
 /** 0-based position in a file, as src/pkgsrc/problem.ts has it. */
 export const fileLocation = z.object({

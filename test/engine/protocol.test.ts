@@ -54,6 +54,13 @@ test('locations never climb out of their category', () => {
   }
 });
 
+test('a followed PKGNAME cannot name a directory outside the bulklog', () => {
+  for (const bad of ['../../etc', '..', 'foo-1.0/../../x', '/etc/passwd']) {
+    assert.throws(() => check(logs.Follow.method, logs.Follow.params, { pkgname: bad }), ProtocolError, bad);
+  }
+  assert.deepEqual(check(logs.Follow.method, logs.Follow.params, { pkgname: 'p5-Foo-Bar-1.0nb2' }), { pkgname: 'p5-Foo-Bar-1.0nb2' });
+});
+
 test('a client cannot hand the engine paths or commands: fields beyond the protocol\'s are dropped', () => {
   const sneaky = { locations: ['devel/foo'], pkgsrc: '/etc', bulklog: '/', make: 'rm -rf /', config: '/tmp/evil.conf', env: { LD_PRELOAD: '/x.so' } };
   assert.deepEqual(check(build.Start.method, build.Start.params, sneaky), { locations: ['devel/foo'] });
