@@ -504,6 +504,7 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
       this.runEmitter.fire({ started: nowRunning });
       this.reshow();
     }
+    if (e.stage === 'cancelled') this.onStopped();
     if (!nowRunning) {
       this.scheduleRead(0);
       // Let the engine exit when it has been idle long enough; a command attaches again.
@@ -522,6 +523,16 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     void vscode.window.showInformationMessage(msg, ...actions).then((a) => {
       if (a === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
       if (a === 'Open Report') void vscode.commands.executeCommand('pkgsrcBulk.openReport');
+    });
+  }
+
+  /** A stopped build sends no summary (it wrote no reports): say where it stands and offer Resume. */
+  private onStopped(): void {
+    const c = this.model.counts();
+    const msg = `Build stopped: ${c.done} built, ${c.failed} failed, ${c['indirect-failed']} depending on failed, ${c.open + c.in_processing} not built yet. Resume carries on from the bulklog.`;
+    this.deps.log.info(msg);
+    void vscode.window.showInformationMessage(msg, 'Resume').then((a) => {
+      if (a === 'Resume') void vscode.commands.executeCommand('pkgsrcBulk.resume');
     });
   }
 

@@ -21,16 +21,21 @@ export class ControllerStates implements BuildStateSource {
   private update(): void {
     const byLocation = new Map<string, VariantState[]>();
     const disk = this.controller.bulklog;
+    const building = this.controller.building;
     for (const p of this.controller.model.packages.values()) {
       if (!p.location) continue;
       const d = disk?.byName.get(p.pkgname);
       let detail: string | undefined;
-      if (p.state === 'in_processing') detail = `${p.phase ?? 'starting'}${p.slot !== undefined ? `, slot ${p.slot}` : ''}`;
+      // Without a running build, a package the bulklog shows in processing was stopped or
+      // killed: it is not building, it waits for Resume.
+      const stopped = p.state === 'in_processing' && !building;
+      if (stopped) detail = 'not finished: stopped';
+      else if (p.state === 'in_processing') detail = `${p.phase ?? 'starting'}${p.slot !== undefined ? `, slot ${p.slot}` : ''}`;
       else if (p.state === 'failed') detail = p.phase ? `${p.phase} phase` : undefined;
       else if (p.causes?.length) detail = `because of ${p.causes.join(', ')}`;
       else if (d?.reasons?.length) detail = d.reasons.join(' ');
       const list = byLocation.get(p.location) ?? [];
-      list.push({ pkgname: p.pkgname, state: fromPbulkState(p.state), ...(detail ? { detail } : {}) });
+      list.push({ pkgname: p.pkgname, state: stopped ? 'queued' : fromPbulkState(p.state), ...(detail ? { detail } : {}) });
       byLocation.set(p.location, list);
     }
     this.map = new Map([...byLocation].map(([loc, vs]) => [loc, locationState(vs)]));

@@ -2,7 +2,8 @@
 // Packages view and build them (real engine, real bmake): progress shows, the tree marks the
 // states with Building and Failed groups, the failure lands in Problems, activating it opens
 // the Makefile on its line, Show Log opens the failing phase at the compiler error, the report
-// view draws its charts; then a window reload in the middle of a build re-attaches to it.
+// view draws its charts; then a window reload in the middle of a build re-attaches to it, and
+// a build is stopped and resumed.
 // Extension-host steps check the same from the inside (suite/build-state.step.test.ts).
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -282,5 +283,36 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await screenshot(page, 'build-reattached', { clip: await regionOf(page, '.part.sidebar', '.part.statusbar') });
     await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the build to finish after the reload', { timeout: 120_000 });
     await waitFor(row(pane, 'Building'), 'the Building group to go', { state: 'detached' });
+  });
+
+  it('Stop ends a running build (Building group gone, "Build stopped"); Resume carries it to the end', async function () {
+    this.timeout(240_000);
+    const b = ctx.workspace.build;
+    // Not built by the tests above: a package already built would be up to date at once.
+    assert.ok(b.succeeds.length >= 3, 'the sample build has three packages that build');
+    const pkg = b.succeeds[2];
+    editMakefile(pkg, (t) => t.replace('.include "../../mk/bsd.pkg.mk"', 'FIXTURE_BUILD_SECONDS=\t15\n\n.include "../../mk/bsd.pkg.mk"'));
+    await resetWindow(page);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await showPackages(page, pane, [pkg]);
+    await row(pane, pkg.split('/')[1]).first().click();
+    await waitFor(page.locator('.part.editor .breadcrumbs-control', { hasText: pkg.split('/')[1] }), `the Makefile of ${pkg}`);
+    await restoreSize(page);
+    await runCommand(page, 'pkgsrc: Build Selected Packages');
+    await scrollTop(pane);
+    await waitFor(row(pane, pkg, /build/), `${pkg} building`, { timeout: 60_000 });
+
+    await runCommand(page, 'pkgsrc: Stop Build');
+    const toast = (text) => page.locator('.notifications-toasts .notification-toast', { hasText: text });
+    await waitFor(toast('Build stopped'), 'the stopped build', { timeout: 60_000 });
+    await waitFor(row(pane, 'Building'), 'the Building group to go', { state: 'detached' });
+    // Waiting for Resume (the clock), no longer building.
+    await waitFor(row(pane, pkg.split('/')[1]).first().locator('.codicon-clock'), `${pkg} marked as not finished`);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+
+    await runCommand(page, 'pkgsrc: Resume Build');
+    await waitFor(row(pane, pkg, /build/), `${pkg} building again`, { timeout: 60_000 });
+    await waitFor(toast('Build finished'), 'the resumed build to finish', { timeout: 120_000 });
+    await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the finished build in the status bar');
   });
 });
