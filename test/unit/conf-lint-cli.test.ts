@@ -145,3 +145,18 @@ test('file-level checks: each with a file that triggers it and a close one that 
   assert.deepEqual(fixed.problems.map((p) => p.code), []);
   assert.deepEqual(fixed.ulimits, [['-v', '4096']]);
 });
+
+test('a list given directly is recognised by its content and checked against --pkgsrc', async () => {
+  writeFileSync(path.join(dir, 'wanted.txt'), '# what we ship\nlang/perl5\nlang/ruby\n');
+  const { reports } = await lintFiles({ json: false, existence: true, pbulkVersion: '0.68', pkgsrc: path.join(dir, 'pkgsrc'), files: [path.join(dir, 'wanted.txt')] });
+  assert.deepEqual(reports.map((r) => [r.kind, r.problems.map((p) => `${p.range.start.line + 1} ${p.code}`)]), [['limited-list', ['3 limited-list-missing']]]);
+  const { reports: noTree } = await lintFiles({ json: false, existence: true, pbulkVersion: '0.68', files: [path.join(dir, 'wanted.txt')] });
+  assert.deepEqual(noTree[0]!.problems, []);
+});
+
+test('a list named on the command line before the config that names it is checked once, with the config\'s tree and mode', async () => {
+  writeFileSync(path.join(dir, 'master2.conf'), withSetting('master_mode', 'master_mode=yes', withSetting('pkgsrc', `pkgsrc=${dir}/pkgsrc`)) + 'limited_list=list\n');
+  const { reports } = await lintFiles({ json: false, existence: false, pbulkVersion: '0.68', files: [path.join(dir, 'list'), path.join(dir, 'master2.conf')] });
+  assert.deepEqual(reports.map((r) => [path.basename(r.file), r.via && path.basename(r.via)]), [['master2.conf', undefined], ['list', 'master2.conf']]);
+  assert.deepEqual(reports[1]!.problems.map((p) => `${p.severity} ${p.code}`), ['error limited-list-entry', 'warning limited-list-missing']);
+});

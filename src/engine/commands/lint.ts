@@ -24,7 +24,8 @@ import { UsageError } from './types';
 const usage = `usage: pkgsrc-bulk lint [options] FILE...
 
 Checks pbulk.conf files and limited_list files (the kind is detected from the name and the
-content). A pbulk.conf's limited_list is checked too.
+content). A pbulk.conf's limited_list is checked too, with that config's pkgsrc tree and
+master mode; pbulk.conf files are reported first.
 
 options:
   --json                 print one JSON document instead of file:line:col lines
@@ -83,17 +84,27 @@ export async function lintFiles(o: Options): Promise<{ reports: FileReport[]; un
   let unreadable = false;
   const contextOptions = { ...(o.pbulkVersion ? { pbulkVersion: o.pbulkVersion } : {}), checkExistence: o.existence };
 
+  // Every file is read first so that the pbulk.conf files go before the lists: a list that a
+  // config names is then checked with that config's tree and master mode, in whatever order
+  // the files were given.
+  const inputs: { file: string; text: string; readProblems: ConfDiagnostic[]; kind: ConfFileKind }[] = [];
   for (const arg of o.files) {
     const file = resolve(arg);
+    if (inputs.some((i) => i.file === file)) continue;
+    const { text, problems: readProblems } = await readConfText(file);
+    const failed = readProblems.some((p) => p.severity === 'error');
+    inputs.push({ file, text, readProblems, kind: detectFileKind(file, failed ? '' : text) });
+  }
+  const ordered = [...inputs.filter((i) => i.kind === 'pbulk-conf'), ...inputs.filter((i) => i.kind !== 'pbulk-conf')];
+
+  for (const { file, text, readProblems, kind } of ordered) {
     if (done.has(file)) continue;
     done.add(file);
-    const { text, problems: readProblems } = await readConfText(file);
     if (readProblems.some((p) => p.severity === 'error')) {
       unreadable = true;
-      reports.push({ file, kind: detectFileKind(file, ''), problems: readProblems });
+      reports.push({ file, kind, problems: readProblems });
       continue;
     }
-    const kind = detectFileKind(file, text);
     if (kind === 'limited-list') {
       const ctx = createConfContext(contextOptions);
       if (o.pkgsrc) ctx.pkgsrc = resolve(o.pkgsrc);
