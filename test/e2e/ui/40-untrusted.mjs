@@ -1,7 +1,7 @@
 // Workspace trust: in a window that does not trust the sample tree (a second server with trust
 // on; the main one runs with it off), a build command is refused with a message saying why,
 // before it asks anything else.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
@@ -26,7 +26,12 @@ describe('builds in an untrusted workspace (UI)', () => {
     await openWorkbench(page, server, { folder: ctx.workspace.root });
   });
 
-  after(async () => {
+  after(async function () {
+    // This server's log beside the main one's when something failed (its state goes away).
+    if (server && this.test.parent.tests.some((t) => t.state === 'failed')) {
+      mkdirSync(join(ctx.resultsDir, 'logs'), { recursive: true });
+      cpSync(server.layout.log, join(ctx.resultsDir, 'logs', 'untrusted-server.log'));
+    }
     if (page) {
       ctx.pages.delete(page);
       await page.close().catch(() => {});
