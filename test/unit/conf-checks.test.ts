@@ -84,6 +84,8 @@ const cases: Case[] = [
   { name: 'missing bootstrap kit is silently ignored by pbulk', code: 'path-missing', severity: 'warning', bad: BASE, good: BASE, ctx: { probe: fakeProbe({ missing: ['/bulk/bootstrap.tar.gz'] }) }, says: 'silently' },
   { name: 'tool not executable', code: 'path-missing', severity: 'warning', bad: BASE, good: BASE, ctx: { probe: fakeProbe({ notExecutable: ['/usr/pbulk/bin/pbulk-scan'] }) }, says: 'not an executable' },
   { name: 'missing limited_list', code: 'path-missing', severity: 'warning', bad: BASE + 'limited_list=/bulk/limited_list\n', good: BASE + 'limited_list=/bulk/limited_list\n', ctx: { probe: fakeProbe({ missing: ['/bulk/limited_list'] }) } },
+  { name: 'missing target_destdir when cross-compiling', code: 'path-missing', severity: 'warning', bad: withSettings({ cross_compile: 'cross_compile=yes', target_destdir: 'target_destdir=/usr/src/destdir-vax' }), good: withSettings({ cross_compile: 'cross_compile=yes', target_destdir: 'target_destdir=/usr/src/destdir-vax' }), ctx: { probe: fakeProbe({ missing: ['/usr/src/destdir-vax'] }) }, goodCtx: {}, says: 'pre-build stops' },
+  { name: 'missing packages directory', code: 'path-missing', severity: 'warning', bad: BASE, good: BASE, ctx: { probe: fakeProbe({ missing: ['/bulk/packages'] }) }, says: 'packages: /bulk/packages does not exist' },
   { name: 'missing bulklog parent', code: 'path-missing', severity: 'warning', bad: BASE, good: BASE, ctx: { probe: fakeProbe({ missing: ['/bulk'] }) } },
   // settings
   { name: 'loc away from the bulklog', code: 'loc-not-bulklog-meta', severity: 'warning', bad: withSetting('loc', 'loc=/var/tmp/meta'), good: withSetting('loc', 'loc=/bulk/bulklog/meta/'), fixed: (t) => assert.match(t, /^loc=\$\{bulklog\}\/meta$/m) },

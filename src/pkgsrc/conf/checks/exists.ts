@@ -37,7 +37,7 @@ export function checkExistence(run: CheckRun): void {
     let problem: string | undefined;
     switch (want) {
       case 'directory':
-        if (st?.kind !== 'directory') problem = st ? `${path} is not a directory` : `${path} does not exist`;
+        if (st?.kind !== 'directory') problem = (st ? `${path} is not a directory` : `${path} does not exist`) + (spec.name === 'target_destdir' ? ': pre-build stops a cross build without it' : '');
         break;
       case 'parent':
         if (st?.kind !== 'directory') problem = `the parent directory ${path} does not exist`;
