@@ -68,8 +68,20 @@ test('full build: every failure class, multi-version, logs kept only for failure
   t.after(() => ws.remove());
   const engine = new Engine(await loadWorkspaceConfig(ws));
   const events = record(engine);
+  // meta/success and meta/error hold a package by the time it is reported finished (and it
+  // left the log directory of a success), so a kill right after loses nothing.
+  const onDisk: string[] = [];
+  engine.hub.on((name, payload) => {
+    if (name !== 'finished') return;
+    const f = payload as EventPayload<'finished'>;
+    if (f.slot === undefined) return;
+    const list = readFileSync(join(ws.bulklog, 'meta', f.state === 'failed' ? 'error' : 'success'), 'utf8').trim().split('\n');
+    if (list[list.length - 1] !== f.pkgname) onDisk.push(`${f.pkgname} not yet in meta/${f.state === 'failed' ? 'error' : 'success'}`);
+    if (f.state === 'done' && existsSync(join(ws.bulklog, f.pkgname))) onDisk.push(`${f.pkgname} still has its logs`);
+  });
   const run = await engine.start();
   const res = await run.done;
+  assert.deepEqual(onDisk, []);
   assert.equal(res.error, undefined);
   const got = states(ws.bulklog);
   assert.deepEqual(got, Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, v[0]])));
