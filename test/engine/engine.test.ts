@@ -162,9 +162,12 @@ test('cycles and unresolvable dependencies stop the run with pbulk\'s message', 
 test('unprivileged_user: configure, build and install run as that user when the engine is root', async (t) => {
   const root = process.getuid?.() === 0;
   const user = root ? 'nobody' : userInfo().username;
+  // pkg-build keeps install of a `destdir` package and package itself privileged.
+  const priv = root ? 'root' : userInfo().username;
+  const expect = [`FIXTURE_EXPECT_USER=${user}`, `FIXTURE_EXPECT_PRIV=${priv}`];
   const ws = makeWorkspace('engine-user', [
-    { path: 'devel/lib', distname: 'lib-1.0', extra: [`FIXTURE_EXPECT_USER=${user}`] },
-    { path: 'devel/app', distname: 'app-1.0', depends: ['devel/lib'], destdir: 'destdir', extra: [`FIXTURE_EXPECT_USER=${user}`] },
+    { path: 'devel/lib', distname: 'lib-1.0', extra: expect },
+    { path: 'devel/app', distname: 'app-1.0', depends: ['devel/lib'], destdir: 'destdir', extra: expect },
   ]);
   t.after(() => ws.remove());
   // Work directories where the unprivileged user may write, as a real setup has them.
