@@ -1,11 +1,11 @@
 // The engine's own sandboxes (`pkgsrc-bulk build` with chroot_dir and build_chroots in
-// pbulk.conf, as root: the chroot backend): SIGTERM and SIGINT during builds tear them all down
+// pbulk.conf, as root: the chroot backend): scans and builds run inside them; SIGTERM and SIGINT during builds tear them all down
 // before the engine exits; kill -9 at random points of a build leaves them, recorded, for the
 // next run or `sandbox cleanup`, and never costs a file of the trees mounted read-write.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeWorkspace, writePbulkConf, type Workspace } from '../engine/harness';
 import { listStateFiles, readState } from '../../src/engine/sandbox/state';
@@ -19,10 +19,16 @@ interface Site {
   trees(): string;
 }
 
+/**
+ * Every bmake run of a package (its scan and each build step) appends its targets and the
+ * device:inode of the `/` it sees to pkgsrc/<cat>/<pkg>/roots.
+ */
+const RECORD_ROOT = '_SBX_ROOT!=\techo "${.TARGETS} $$(stat -c %d:%i /)" >> ${.CURDIR}/roots';
+
 function site(tag: string, buildSeconds: number): Site {
   const ws = makeWorkspace(`sbx-${tag}`, [
-    { path: 'devel/slowa', distname: 'slowa-1.0', buildSeconds },
-    { path: 'devel/slowb', distname: 'slowb-1.0', buildSeconds },
+    { path: 'devel/slowa', distname: 'slowa-1.0', buildSeconds, extra: [RECORD_ROOT] },
+    { path: 'devel/slowb', distname: 'slowb-1.0', buildSeconds, extra: [RECORD_ROOT] },
   ]);
   const base = join(ws.dir, 'sandboxes');
   writePbulkConf(ws, { chroot_dir: `${base}/run`, build_chroots: '2' });
@@ -32,7 +38,7 @@ function site(tag: string, buildSeconds: number): Site {
     ws,
     base,
     // A cancelled build leaves its WRKDIR (pkgsrc/<cat>/<pkg>/work), as pkgsrc does.
-    trees: () => treeHash(ws.pkgsrc, (rel) => /^\/[^/]+\/[^/]+\/work(\/|$)/.test(rel)) + treeHash(join(ws.packages, 'kept')),
+    trees: () => treeHash(ws.pkgsrc, (rel) => /^\/[^/]+\/[^/]+\/(work|roots)(\/|$)/.test(rel)) + treeHash(join(ws.packages, 'kept')),
   };
 }
 
@@ -75,6 +81,35 @@ async function drop(sites: Site[]): Promise<void> {
   }
 }
 
+test('the engine scans in the scan sandbox and builds each package in a build sandbox, never on the host', { timeout: 120_000 }, async () => {
+  requireRoot();
+  const s = site('inside', 0);
+  try {
+    const b = build(s);
+    assert.equal((await b.exited).code, 0, b.stderr());
+    await assertNothingLeft(s);
+    const host = statSync('/');
+    const hostRoot = `${host.dev}:${host.ino}`;
+    const scanRoots = new Set<string>();
+    const buildRoots = new Set<string>();
+    for (const pkg of ['slowa', 'slowb']) {
+      const lines = readFileSync(join(s.ws.pkgsrc, 'devel', pkg, 'roots'), 'utf8').trim().split('\n');
+      for (const line of lines) {
+        const [targets, root] = [line.slice(0, line.lastIndexOf(' ')), line.slice(line.lastIndexOf(' ') + 1)];
+        assert.notEqual(root, hostRoot, `bmake ${targets} of ${pkg} ran on the host`);
+        (targets === 'pbulk-index' ? scanRoots : buildRoots).add(root);
+      }
+      assert.ok(lines.some((l) => l.startsWith('pbulk-index ')), `${pkg} was scanned: ${lines.join(' | ')}`);
+      assert.ok(lines.some((l) => !l.startsWith('pbulk-index ')), `${pkg} was built: ${lines.join(' | ')}`);
+    }
+    assert.equal(scanRoots.size, 1, 'one scan sandbox');
+    assert.ok(buildRoots.size >= 1 && buildRoots.size <= 2, 'build sandboxes (build_chroots=2)');
+    for (const r of buildRoots) assert.ok(!scanRoots.has(r), 'builds run in build sandboxes, not the scan one');
+  } finally {
+    await drop([s]);
+  }
+});
+
 test('SIGTERM and SIGINT to the engine during builds: all its sandboxes are torn down before it exits', { timeout: 120_000 }, async () => {
   requireRoot();
   const sites = [site('term', 60), site('int', 60)];
@@ -98,6 +133,18 @@ test('SIGTERM and SIGINT to the engine during builds: all its sandboxes are torn
   }
 });
 
+/** When the first state file owned by this engine appears (or the engine ends without one). */
+async function firstSandbox(s: Site, child: ChildProcess): Promise<number> {
+  const owned = async () => {
+    for (const f of await listStateFiles(s.base)) {
+      if ((await readState(f).catch(() => null))?.owner.pid === child.pid) return true;
+    }
+    return false;
+  };
+  await until(`a sandbox of pid ${child.pid} in ${s.base}`, async () => child.exitCode !== null || child.signalCode !== null || (await owned()));
+  return Date.now();
+}
+
 /** Every mount below base is in the state file of the sandbox it belongs to. */
 async function assertMountsRecorded(base: string): Promise<void> {
   const recorded = new Set<string>();
@@ -112,25 +159,33 @@ test('kill -9 of the engine at random points of builds, 20 times, then cleanup: 
   const sites = [0, 1, 2, 3].map((k) => site(`kill${k}`, 1));
   try {
     const before = sites.map((s) => s.trees());
-    // One whole run each, left alone: it cleans up after itself and tells how long a run takes.
-    const t0 = Date.now();
-    const runs = await Promise.all(sites.map(async (s) => {
+    // One whole run each, left alone: it cleans up after itself, and tells how long the engine
+    // takes to its first sandbox (scan, resolve) and how long it holds sandboxes after that.
+    const timings = await Promise.all(sites.map(async (s) => {
+      const t0 = Date.now();
       const b = build(s);
+      const seen = await firstSandbox(s, b.child);
       const r = await b.exited;
       assert.equal(r.code, 0, b.stderr());
-      return Date.now() - t0;
+      return { startup: seen - t0, active: Date.now() - seen };
     }));
     for (const s of sites) await assertNothingLeft(s);
-    const whole = Math.max(...runs);
+    const startup = Math.min(...timings.map((t) => t.startup));
+    const active = Math.min(...timings.map((t) => t.active));
 
-    // Each round kills all four somewhere in scan, sandbox creation, builds or teardown; the next
-    // round's engine takes over what the killed one left under the same names.
+    // Four engines at once, each killed before its sandboxes exist (scan) or somewhere while it
+    // holds them (creation, builds, teardown), until 20 kills landed; the next run's engine
+    // takes over what a killed one left under the same names.
     let killed = 0;
     let leftMounted = 0;
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 12 && killed < 20; round++) {
       await Promise.all(sites.map(async (s) => {
         const b = build(s);
-        await new Promise((r) => setTimeout(r, Math.random() * whole));
+        if (Math.random() < 0.2) await new Promise((r) => setTimeout(r, Math.random() * startup));
+        else {
+          await firstSandbox(s, b.child);
+          await new Promise((r) => setTimeout(r, Math.random() * active));
+        }
         b.child.kill('SIGKILL');
         const r = await b.exited;
         if (r.signal === 'SIGKILL') killed++;
@@ -139,7 +194,7 @@ test('kill -9 of the engine at random points of builds, 20 times, then cleanup: 
         if (mountPointsUnder(s.base).length > 0) leftMounted++;
       }));
     }
-    assert.ok(killed >= 15, `only ${killed} of 20 runs were killed before they ended`);
+    assert.ok(killed >= 20, `only ${killed} runs were killed before they ended`);
     assert.ok(leftMounted > 0, 'no kill left a mounted sandbox behind: the kills came too late');
 
     for (const [i, s] of sites.entries()) {
