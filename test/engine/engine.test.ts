@@ -202,17 +202,19 @@ test('an engine on a bulklog written by real pbulk reports its states from the f
 test('ulimit lines of pbulk.conf limit every build step', async (t) => {
   const ws = makeWorkspace('engine-ulimit', [
     { path: 'devel/burn', distname: 'burn-1.0', extra: ['FIXTURE_BUILD_CPU_SECONDS=20'] },
-    { path: 'devel/calm', distname: 'calm-1.0' },
+    { path: 'devel/hog', distname: 'hog-1.0', extra: ['FIXTURE_BUILD_MEMORY_MB=300'] },
+    { path: 'devel/calm', distname: 'calm-1.0', extra: ['FIXTURE_BUILD_MEMORY_MB=1'] },
   ]);
   t.after(() => ws.remove());
-  writeFileSync(ws.conf, `${readFileSync(ws.conf, 'utf8')}ulimit -t 1\n`);
+  writeFileSync(ws.conf, `${readFileSync(ws.conf, 'utf8')}ulimit -t 1\nulimit -v 100000\n`);
   const cfg = await loadWorkspaceConfig(ws);
-  assert.deepEqual(cfg.limits, { cpuSeconds: 1 });
+  assert.deepEqual(cfg.limits, { cpuSeconds: 1, virtualMemoryKiB: 100000 });
   const t0 = Date.now();
   await (await new Engine(cfg).start()).done;
   assert.ok(Date.now() - t0 < 15_000, 'the CPU limit stopped the build long before 20 s');
-  assert.deepEqual(states(ws.bulklog), { 'burn-1.0': 'failed', 'calm-1.0': 'done' });
+  assert.deepEqual(states(ws.bulklog), { 'burn-1.0': 'failed', 'hog-1.0': 'failed', 'calm-1.0': 'done' });
   assert.ok(existsSync(join(ws.bulklog, 'burn-1.0/build.log')));
+  assert.match(readFileSync(join(ws.bulklog, 'hog-1.0/build.log'), 'utf8'), /memory exhausted/);
 });
 
 test('a generated pkgsrc-like tree (families, options, Python variants) scans and builds with real bmake', async (t) => {
