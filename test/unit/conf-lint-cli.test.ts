@@ -160,3 +160,16 @@ test('a list named on the command line before the config that names it is checke
   assert.deepEqual(reports.map((r) => [path.basename(r.file), r.via && path.basename(r.via)]), [['master2.conf', undefined], ['list', 'master2.conf']]);
   assert.deepEqual(reports[1]!.problems.map((p) => `${p.severity} ${p.code}`), ['error limited-list-entry', 'warning limited-list-missing']);
 });
+
+test('a limited_list the config names but that cannot be read is reported, not skipped', async () => {
+  const sub = path.join(dir, 'biglist');
+  mkdirSync(sub, { recursive: true });
+  writeFileSync(path.join(sub, 'limited_list'), Buffer.alloc(5 * 1024 * 1024, 0x23));
+  writeFileSync(path.join(sub, 'pbulk.conf'), withSetting('pkgsrc', `pkgsrc=${dir}/pkgsrc`) + `limited_list=${sub}/limited_list\n`);
+  const { reports } = await lintFiles({ json: false, existence: false, pbulkVersion: '0.68', files: [path.join(sub, 'pbulk.conf')] });
+  assert.deepEqual(reports.map((r) => [path.basename(r.file), r.problems.map((p) => `${p.severity} ${p.code}`)]), [['pbulk.conf', []], ['limited_list', ['error file-too-large']]]);
+  // A list that is not there at all is left to the config's path-missing warning.
+  writeFileSync(path.join(sub, 'other.conf'), withSetting('pkgsrc', `pkgsrc=${dir}/pkgsrc`) + `limited_list=${sub}/nowhere\n`);
+  const gone = await lintFiles({ json: false, existence: false, pbulkVersion: '0.68', files: [path.join(sub, 'other.conf')] });
+  assert.equal(gone.reports.length, 1);
+});

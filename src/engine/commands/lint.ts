@@ -2,6 +2,7 @@
 // line. Detects which kind each file is, follows limited_list from a pbulk.conf, and prints
 // compiler-style lines (or JSON). Exit 0: no errors; 1: errors found; 2: bad usage or a file
 // that cannot be read.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatProblem } from '../../pkgsrc/problem';
 import {
@@ -122,7 +123,15 @@ export async function lintFiles(o: Options): Promise<{ reports: FileReport[]; un
     const listFile = resolve(file, '..', list);
     if (done.has(listFile)) continue;
     const listText = await readConfText(listFile);
-    if (listText.problems.some((p) => p.severity === 'error')) continue;
+    if (listText.problems.some((p) => p.severity === 'error')) {
+      // A missing list is the config's path-missing warning; one that is there but cannot be
+      // read (too large, no permission) is reported here rather than skipped without a word.
+      if (statSync(listFile, { throwIfNoEntry: false })?.isFile()) {
+        done.add(listFile);
+        reports.push({ file: listFile, kind: 'limited-list', via: file, problems: listText.problems });
+      }
+      continue;
+    }
     done.add(listFile);
     const pkgsrc = staticValue(ev, 'pkgsrc');
     const master = staticValue(ev, 'master_mode');
