@@ -81,7 +81,7 @@ export function checkChroots(run: CheckRun): void {
     if (del) {
       run.report(run.anchor('chroot_delete'), 'warning', 'chroot-settings', 'chroot_delete is set without chroot_create: pbulk ignores both without chroot_create, and pkgsrc-bulk refuses to start because it cannot make the sandboxes chroot_delete would remove. Add chroot_create or remove chroot_delete');
     } else {
-      run.report(run.anchor('chroot_dir'), 'information', 'chroot-settings', 'chroot_dir without chroot_create: pbulk itself ignores chroot_dir and runs scan and build without chroots; pkgsrc-bulk names its own sandboxes after it (<chroot_dir>-scan-N, <chroot_dir>-build-N) and creates them itself, as chroots when it runs as root and in user namespaces otherwise');
+      run.report(run.anchor('chroot_dir'), 'information', 'chroot-settings', 'chroot_dir without chroot_create: pbulk itself ignores chroot_dir (and build_chroots, scan_procs) and runs scan and build without chroots; pkgsrc-bulk names its own sandboxes after it (<chroot_dir>-scan-N, <chroot_dir>-build-N, as many as scan_procs and build_chroots say) and creates them itself, as chroots when it runs as root and in user namespaces otherwise');
     }
   }
   if (create && dir) {
@@ -98,13 +98,10 @@ export function checkChroots(run: CheckRun): void {
   if (dir && run.isSet('scan_procs') && run.isSet('scan_chroots')) {
     run.report(run.anchor('scan_chroots'), 'warning', 'chroot-settings', 'both scan_procs and scan_chroots are set: scan_chroots is the older name, remove it');
   }
-  if (create && dir) return;
-  const counts = ['build_chroots', 'scan_procs', 'scan_chroots'];
-  for (const name of dir ? counts : [...counts, 'chroot_delete']) {
+  // With chroot_dir alone the counts size pkgsrc-bulk's sandboxes (said at chroot_dir).
+  if (dir) return;
+  for (const name of ['build_chroots', 'scan_procs', 'scan_chroots', 'chroot_delete']) {
     if (!run.isNonEmpty(name) || !run.finalAssignment(name)) continue;
-    const why = dir
-      ? `pbulk ignores ${name} without chroot_create; pkgsrc-bulk uses it for the number of its own sandboxes below chroot_dir`
-      : `${name} has no effect without chroot_dir (pbulk also needs chroot_create)`;
-    run.report(run.anchor(name), 'information', 'chroot-settings', why);
+    run.report(run.anchor(name), 'information', 'chroot-settings', `${name} has no effect without chroot_dir (pbulk also needs chroot_create)`);
   }
 }
