@@ -118,3 +118,18 @@ test('binary content and a huge file are reported, not crashed on', async () => 
   assert.deepEqual(h.diagnostics.map((d) => d.code), ['file-too-large']);
   assert.equal(await client.hover(huge, 0, 0), null);
 });
+
+test('the pbulkVersion setting decides which config_version is right, and changing it re-checks', async () => {
+  const uri = 'file:///var/tmp/pkgsrc-bulk-diag/version.pbulk.conf';
+  const text = readFileSync(path.join(data, 'pbulk-0.51-installed.conf'), 'utf8');
+  const chosen068 = client.waitForDiagnostics(uri, (p) => byCode(p.diagnostics, 'config-version').some((d) => d.severity === 1));
+  await client.changeSettings({ pbulkVersion: '0.68' });
+  await client.open(uri, text);
+  const [mismatch] = byCode((await chosen068).diagnostics, 'config-version');
+  assert.match(mismatch!.message, /This version of pbulk expects version 0\.68\./);
+  const chosen051 = client.waitForDiagnostics(uri, (p) => byCode(p.diagnostics, 'config-version').length === 0);
+  await client.changeSettings({ pbulkVersion: '0.51' });
+  assert.deepEqual(byCode((await chosen051).diagnostics, 'config-version'), []);
+  await client.changeSettings({ pbulkVersion: '' });
+  await client.close(uri);
+});
