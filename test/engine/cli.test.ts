@@ -79,6 +79,11 @@ test('usage and config errors exit 2 with the file and line', async (t) => {
   assert.equal(run('build').code, 2);
   assert.equal(run('build', '-c', ws.conf, '--jobs', 'x').code, 2);
   assert.equal(run('rebuild', '-c', ws.conf).code, 2);
+  const settings = join(ws.dir, 'settings.json');
+  writeFileSync(settings, '{"socketGroup": "no-such-group-here"}\n');
+  const noGroup = run('build', '-c', ws.conf, '--settings', settings);
+  assert.equal(noGroup.code, 2, noGroup.stderr);
+  assert.match(noGroup.stderr, /socketGroup no-such-group-here: no such group/);
   const notLocation = run('build', '-c', ws.conf, 'devel', '../../etc/passwd');
   assert.equal(notLocation.code, 2);
   assert.match(notLocation.stderr, /not a package location \(category\/dir in .*\): 'devel', '\.\.\/\.\.\/etc\/passwd'$/m);

@@ -48,7 +48,7 @@ export async function runEngineCommand(
       io.stderr.write(`pkgsrc-bulk ${command}: ${e.message}\n`);
       return EXIT.locked;
     }
-    if (e instanceof SocketInUseError) {
+    if (e instanceof SocketInUseError || e instanceof ConfigError) {
       io.stderr.write(`pkgsrc-bulk ${command}: ${e.message}\n`);
       return EXIT.usage;
     }

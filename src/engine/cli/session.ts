@@ -10,6 +10,7 @@ import { BulklogLock } from '../lock';
 import { attach, type Attached } from '../rpc/connection';
 import { closeSocket, listenSocket } from '../rpc/socket';
 import { groupId } from './groups';
+import { ConfigError } from './setup';
 
 export interface Session {
   cfg: EngineConfig;
@@ -40,7 +41,7 @@ export async function openSession(cfg: EngineConfig, command: string, opts: Sess
     await engine.load();
     await mkdir(join(path, '..'), { recursive: true });
     const group = cfg.settings.socketGroup ? groupId(cfg.settings.socketGroup) : undefined;
-    if (cfg.settings.socketGroup && !group) throw new Error(`socketGroup ${cfg.settings.socketGroup}: no such group`);
+    if (cfg.settings.socketGroup && !group) throw new ConfigError(`socketGroup ${cfg.settings.socketGroup}: no such group (the settings' socketGroup names the group allowed on the socket)`);
     server = await listenSocket({
       path,
       group,

@@ -75,7 +75,7 @@ export const serveCommand: Command = {
         log(e.message);
         return EXIT.locked;
       }
-      if (e instanceof SocketInUseError) {
+      if (e instanceof SocketInUseError || e instanceof ConfigError) {
         log(e.message);
         return EXIT.usage;
       }
