@@ -133,3 +133,17 @@ test('the pbulkVersion setting decides which config_version is right, and changi
   await client.changeSettings({ pbulkVersion: '' });
   await client.close(uri);
 });
+
+test('a quick fix spells a boolean the way pbulk reads it', async () => {
+  const uri = 'file:///var/tmp/pkgsrc-bulk-diag/bool.pbulk.conf';
+  const p = await client.open(uri, mistakes);
+  const bool = byCode(p.diagnostics, 'boolean-value').find((d) => d.range.start.line === 2)!;
+  const actions = (await client.codeActions(uri, [bool]))!;
+  assert.ok(actions.length > 0);
+  const edits = actions[0]!.edit!.changes![uri] as TextEdit[];
+  const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'pbulk-conf', 1, mistakes), edits);
+  assert.equal(fixed.split('\n')[2], 'keep_wrkdir=yes');
+  const after = await client.change(uri, [{ text: fixed }]);
+  assert.equal(byCode(after!.diagnostics, 'boolean-value').filter((d) => d.range.start.line === 2).length, 0);
+  await client.close(uri);
+});
