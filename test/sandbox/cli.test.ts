@@ -7,7 +7,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './fixtures';
 
 function cli(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [engineBundle(), 'sandbox', ...args], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [engineBundle(), 'sandbox', ...args], { cwd: REPO, encoding: 'utf8', timeout: 120_000, env: { ...process.env, PBULK_CONF: '', ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -63,6 +67,37 @@ test('refusals: a directory we did not make (exit 2, untouched), bad usage (exit
     assert.equal(failing.code, 1, failing.err);
     assert.deepEqual(mountPointsUnder(s), []);
     assert.equal(existsSync(`${s}/base/runner`), false);
+  } finally {
+    await dropScratch(s);
+  }
+});
+
+test('list and cleanup find the sandboxes from pbulk.conf (-c or $PBULK_CONF): the parent of chroot_dir', async () => {
+  requireRoot();
+  const s = scratch('cli');
+  try {
+    const host = hostTree(`${s}/host`);
+    const base = `${s}/chroot`;
+    const conf = `${s}/pbulk.conf`;
+    writeFileSync(conf, `# as a build would use it\ntop=${s}\nchroot_dir=\${top}/chroot/pkgsrc-current\nbuild_chroots=2\n`);
+    const made = cli('create', '--base', base, '--pkgsrc', host, 'pkgsrc-current-build-1');
+    assert.equal(made.code, 0, made.err);
+    const listed = JSON.parse(cli('list', '-c', conf, '--json').out) as { root: string; status: string }[];
+    assert.deepEqual(listed.map((x) => [x.root, x.status]), [[`${base}/pkgsrc-current-build-1`, 'kept']]);
+    const clean = cliWith({ PBULK_CONF: conf }, 'cleanup', '--kept');
+    assert.equal(clean.code, 0, clean.err);
+    assert.match(clean.out, new RegExp(`^removed ${base}/pkgsrc-current-build-1$`, 'm'));
+    assert.deepEqual(mountPointsUnder(s), []);
+
+    writeFileSync(conf, 'bulklog=/var/bulklog\n');
+    const none = cli('cleanup', '-c', conf);
+    assert.equal(none.code, 2);
+    assert.match(none.err, new RegExp(`${conf}:1: .*sets no chroot_dir, so builds with it make no sandboxes; give --base DIR`));
+    assert.match(cli('list', '-c', `${s}/missing.conf`).err, /missing\.conf:1:1: error: cannot read/);
+    assert.match(cli('cleanup').err, /cleanup needs --base DIR, or a pbulk.conf \(-c FILE or \$PBULK_CONF\)/);
+    // The engine setting sandboxBase wins, as it does for a build.
+    writeFileSync(`${s}/settings.json`, JSON.stringify({ sandboxBase: `${s}/elsewhere` }));
+    assert.equal(cli('list', '--settings', `${s}/settings.json`, '-c', conf).out, `no sandboxes in ${s}/elsewhere\n`);
   } finally {
     await dropScratch(s);
   }

@@ -10,11 +10,12 @@ import {
   type BackendName, type ExecResult, type Sandbox,
 } from '../sandbox/index';
 import type { Warn } from '../sandbox/lifecycle';
+import { BASE_FROM_CONF_USAGE, sandboxBaseFromConf } from './sandbox-base';
 
-const usage = `usage: pkgsrc-bulk sandbox list --base DIR [--json]
+const usage = `usage: pkgsrc-bulk sandbox list [--base DIR | -c PBULK_CONF] [--json]
        pkgsrc-bulk sandbox create [options] NAME... [--run -- COMMAND...]
        pkgsrc-bulk sandbox destroy ROOT...
-       pkgsrc-bulk sandbox cleanup --base DIR [--kept] [--dry-run] [--json]
+       pkgsrc-bulk sandbox cleanup [--base DIR | -c PBULK_CONF] [--kept] [--dry-run] [--json]
 
 Sandboxes are directories in a base directory (pbulk.conf: the parent of chroot_dir), each with
 a state file beside it (.NAME.pkgsrc-bulk-sandbox) recording its owner and every mount.
@@ -40,6 +41,8 @@ create    makes a sandbox per NAME (a path, or a name inside --base). The defaul
 destroy   removes sandboxes (kept or stale ones; a running one only by stopping its owner).
 cleanup   removes every stale sandbox in the base (owner dead, e.g. an engine killed with -9),
           plus half-made ones and unused /etc snapshots. --kept removes kept ones too.
+list and cleanup without --base:
+${BASE_FROM_CONF_USAGE}
 
 Exit status: 0 done; 1 something could not be removed or COMMAND failed; 2 bad usage or input.`;
 
@@ -64,16 +67,32 @@ function absolute(p: string, what: string): string {
   return posix.normalize(p);
 }
 
+const CONF_OPTIONS = { config: { type: 'string', short: 'c' }, settings: { type: 'string' } } as const;
+
+/** --base as given, else found from pbulk.conf (and the settings) as a build would. */
+async function baseOf(sub: string, values: { base?: string; config?: string; settings?: string }): Promise<string> {
+  if (values.base) {
+    if (values.config || values.settings) throw new UsageError(`${sub}: give --base or -c/--settings, not both`);
+    return absolute(values.base, '--base');
+  }
+  try {
+    return await sandboxBaseFromConf(sub, values.config, values.settings);
+  } catch (e) {
+    if (e instanceof UsageError && !values.config && !values.settings && !process.env.PBULK_CONF) throw new UsageError(`${e.message}\n\n${usage}`);
+    throw e;
+  }
+}
+
 async function list(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
-  if (!values.base) throw new UsageError(`list needs --base DIR\n\n${usage}`);
-  const items = await listSandboxes(absolute(values.base, '--base'));
+  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, ...CONF_OPTIONS, json: { type: 'boolean' } }, strict: true });
+  const base = await baseOf('list', values);
+  const items = await listSandboxes(base);
   if (values.json) {
     process.stdout.write(JSON.stringify(items, null, 2) + '\n');
     return 0;
   }
   if (items.length === 0) {
-    process.stdout.write(`no sandboxes in ${values.base}\n`);
+    process.stdout.write(`no sandboxes in ${base}\n`);
     return 0;
   }
   for (const s of items) {
@@ -211,12 +230,12 @@ async function cleanup(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { base: { type: 'string' }, kept: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+    options: { base: { type: 'string' }, ...CONF_OPTIONS, kept: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
   });
-  if (!values.base) throw new UsageError(`cleanup needs --base DIR\n\n${usage}`);
+  const base = await baseOf('cleanup', values);
   let report;
   try {
-    report = await cleanupBase(absolute(values.base, '--base'), { warn: warnToStderr(), includeKept: values.kept === true, dryRun: values['dry-run'] === true });
+    report = await cleanupBase(base, { warn: warnToStderr(), includeKept: values.kept === true, dryRun: values['dry-run'] === true });
   } catch (e) {
     return fail(e);
   }
@@ -228,7 +247,7 @@ async function cleanup(argv: string[]): Promise<number> {
     for (const l of report.leftovers) process.stdout.write(`removed leftover ${l}\n`);
     for (const s of report.skipped) process.stdout.write(`kept ${s.root}: ${s.reason}\n`);
     for (const f of report.failed) process.stderr.write(`pkgsrc-bulk sandbox: could not remove ${f.root}: ${f.error}\n`);
-    if (report.removed.length + report.leftovers.length + report.skipped.length + report.failed.length === 0) process.stdout.write(`nothing to clean up in ${values.base}\n`);
+    if (report.removed.length + report.leftovers.length + report.skipped.length + report.failed.length === 0) process.stdout.write(`nothing to clean up in ${base}\n`);
   }
   return report.failed.length > 0 ? 1 : 0;
 }
