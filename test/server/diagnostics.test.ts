@@ -126,7 +126,7 @@ test('the pbulkVersion setting decides which config_version is right, and changi
   await client.changeSettings({ pbulkVersion: '0.68' });
   await client.open(uri, text);
   const [mismatch] = byCode((await chosen068).diagnostics, 'config-version');
-  assert.match(mismatch!.message, /This version of pbulk expects version 0\.68\./);
+  assert.match(mismatch!.message as string, /This version of pbulk expects version 0\.68\./);
   const chosen051 = client.waitForDiagnostics(uri, (p) => byCode(p.diagnostics, 'config-version').length === 0);
   await client.changeSettings({ pbulkVersion: '0.51' });
   assert.deepEqual(byCode((await chosen051).diagnostics, 'config-version'), []);
