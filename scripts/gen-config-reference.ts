@@ -5,7 +5,7 @@
 //   node --import tsx scripts/gen-config-reference.ts --check   exit 1 when either is stale
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allVariables, booleanParsings, checkCodes, CURRENT_PBULK_VERSION, sections, versionsText, type VariableSpec } from '../src/pkgsrc/conf/index';
+import { allVariables, booleanParsings, checkCodes, CURRENT_PBULK_VERSION, markdownProse, sections, versionsText, type VariableSpec } from '../src/pkgsrc/conf/index';
 
 const ROOT = join(__dirname, '..');
 export const START = '<!-- config-reference:start -->';
@@ -27,9 +27,27 @@ function sentence(s: string): string {
   return /[.!?]["')]?$/.test(s) ? s : `${s}.`;
 }
 
+/**
+ * The doc up to its first full stop outside parentheses, quotes and code spans (a colon is no
+ * sentence end: "`no`: ..." and "set mail=: to ..." keep going).
+ */
 function firstSentence(doc: string): string {
-  const m = /^(.+?[.:])(\s|$)/.exec(doc);
-  return m ? m[1]! : doc;
+  let depth = 0;
+  let code = false;
+  let quote = false;
+  for (let i = 0; i < doc.length; i++) {
+    const c = doc[i]!;
+    if (c === '`') code = !code;
+    else if (code) continue;
+    else if (c === '"') quote = !quote;
+    else if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if ((c === '.' || c === '!' || c === '?') && depth === 0 && !quote && (i + 1 === doc.length || /\s/.test(doc[i + 1]!))) {
+      if (/(\b(e\.g|i\.e|etc|cf)|\.\.)$/.test(doc.slice(0, i))) continue;
+      return doc.slice(0, i + 1);
+    }
+  }
+  return doc;
 }
 
 function facts(v: VariableSpec): string {
@@ -71,13 +89,13 @@ export function renderReference(): string {
     if (vars.length === 0) continue;
     lines.push('', `## ${section}`);
     for (const v of vars) {
-      lines.push('', `### ${v.name}`, '', `*${facts(v)}*`, '', v.doc, '', `How pbulk reads it: ${sentence(v.interpretation)}`);
+      lines.push('', `### ${v.name}`, '', `*${facts(v)}*`, '', markdownProse(v.doc), '', `How pbulk reads it: ${markdownProse(sentence(v.interpretation))}`);
       if (v.example !== undefined) lines.push('', `Example: ${code(`${v.name}=${v.example}`)}${v.placeholder ? ` (the uninstalled example has ${code(v.placeholder)})` : ''}`);
-      if (v.unset !== undefined) lines.push('', `Unset: ${sentence(v.unset)}`);
+      if (v.unset !== undefined) lines.push('', `Unset: ${markdownProse(sentence(v.unset))}`);
     }
   }
   lines.push('', '## Diagnostics', '', 'Codes printed in brackets by `pkgsrc-bulk lint` and shown in the Problems panel.', '', '| Code | Severity | File | Meaning | Fix |', '|---|---|---|---|---|');
-  for (const c of checkCodes) lines.push(`| ${c.code} | ${c.severity} | ${c.applies} | ${cell(c.text)} | ${c.fix ? 'yes' : ''} |`);
+  for (const c of checkCodes) lines.push(`| ${c.code} | ${c.severity} | ${c.applies} | ${cell(markdownProse(c.text))} | ${c.fix ? 'yes' : ''} |`);
   return lines.join('\n') + '\n';
 }
 
@@ -98,7 +116,7 @@ export function renderReadmeSection(): string {
   ];
   for (const v of allVariables()) {
     const flags = [v.vendor ? v.vendor : '', v.replacement ? `use ${v.replacement}` : '', v.internal ? 'internal' : ''].filter(Boolean).join(', ');
-    lines.push(`| [${v.name}](docs/configuration.md#${v.name}) | ${v.section} | ${v.type} | ${versionsText(v)}${flags ? ` (${flags})` : ''} | ${cell(firstSentence(v.doc))} |`);
+    lines.push(`| [${v.name}](docs/configuration.md#${v.name}) | ${v.section} | ${v.type} | ${versionsText(v)}${flags ? ` (${flags})` : ''} | ${cell(markdownProse(firstSentence(v.doc)))} |`);
   }
   lines.push(END);
   return lines.join('\n');

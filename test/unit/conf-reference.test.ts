@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { END, renderReadmeSection, renderReference, START } from '../../scripts/gen-config-reference';
-import { allVariables, checkCodes } from '../../src/pkgsrc/conf/index';
+import { allVariables, checkCodes, variableInfo, variableMarkdown } from '../../src/pkgsrc/conf/index';
 import { lint } from './conf-helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -36,4 +36,15 @@ test('diagnostic codes seen on broken configs are documented', () => {
   const broken = 'fi\nprefix = /usr/pkg\ngzip=/bin/gzip -9\nx="unterminated\n';
   for (const d of lint(broken)) assert.ok(documented.has(d.code), d.code);
   assert.equal(documented.size, checkCodes.length);
+});
+
+test('README rows keep the whole first sentence, and <placeholders> survive as Markdown text', () => {
+  const readme = renderReadmeSection();
+  const row = (name: string) => readme.split('\n').find((l) => l.startsWith(`| [${name}]`))!;
+  assert.match(row('master_mode'), /`no`: scan and build run locally in one process, one package at a time\. \|$/);
+  assert.match(row('mail'), /set mail=: to send nothing\. \|$/);
+  assert.match(row('script_phase_scan'), /Second phase: scans the tree/);
+  for (const line of readme.split('\n')) assert.doesNotMatch(line.replace(/`[^`]*`/g, ''), /(^|[^\\])<[a-z]/i, line);
+  assert.match(variableMarkdown(variableInfo('report_rsync_target')!), /goes to \\<target>\/\\<build date>/);
+  assert.match(renderReference(), /as \$\{bulklog\}\/\\<pkg>\/wrkdir\.tar\.gz/);
 });

@@ -52,6 +52,7 @@ export {
   booleanText,
   confSchema,
   knownIn,
+  markdownProse,
   sections,
   valueTypes,
   variableInfo,

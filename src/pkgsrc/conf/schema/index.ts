@@ -72,11 +72,22 @@ function sentence(s: string): string {
   return /[.!?]["')]?$/.test(s) ? s : `${s}.`;
 }
 
+/**
+ * Schema prose as Markdown text: placeholders such as <target> or <pkg> would be read as HTML
+ * tags and vanish, so `<` is escaped outside code spans.
+ */
+export function markdownProse(s: string): string {
+  return s
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith('`') ? part : part.replace(/</g, '\\<')))
+    .join('');
+}
+
 /** Hover/completion text: doc paragraph, interpretation, example value, versions. */
 export function variableMarkdown(spec: VariableSpec): string {
-  const lines = [`**${spec.name}** (${spec.type}) — ${spec.section}`, '', spec.doc, '', `*How pbulk reads it:* ${sentence(spec.interpretation)}`];
+  const lines = [`**${spec.name}** (${spec.type}) — ${spec.section}`, '', markdownProse(spec.doc), '', `*How pbulk reads it:* ${markdownProse(sentence(spec.interpretation))}`];
   if (spec.example !== undefined) lines.push('', `*Example:* \`${spec.name}=${spec.example}\``);
-  if (spec.unset !== undefined) lines.push('', `*Unset:* ${sentence(spec.unset)}`);
+  if (spec.unset !== undefined) lines.push('', `*Unset:* ${markdownProse(sentence(spec.unset))}`);
   const extra: string[] = [`pbulk ${versionsText(spec)}`];
   if (spec.vendor) extra.push(`${spec.vendor} copies only`);
   if (spec.replacement) extra.push(`replaced by ${spec.replacement}`);
