@@ -81,7 +81,7 @@ export function checkChroots(run: CheckRun): void {
     if (del) {
       run.report(run.anchor('chroot_delete'), 'warning', 'chroot-settings', 'chroot_delete is set without chroot_create: pbulk ignores both without chroot_create, and pkgsrc-bulk refuses to start because it cannot make the sandboxes chroot_delete would remove. Add chroot_create or remove chroot_delete');
     } else {
-      run.report(run.anchor('chroot_dir'), 'information', 'chroot-settings', 'chroot_dir without chroot_create: pbulk itself ignores chroot_dir (and build_chroots, scan_procs) and runs scan and build without chroots; pkgsrc-bulk names its own sandboxes after it (<chroot_dir>-scan-N, <chroot_dir>-build-N, as many as scan_procs and build_chroots say) and creates them itself, as chroots when it runs as root and in user namespaces otherwise');
+      run.report(run.anchor('chroot_dir'), 'information', 'chroot-settings', 'chroot_dir without chroot_create: pbulk itself ignores chroot_dir (and build_chroots, scan_procs) and runs scan and build without chroots; pkgsrc-bulk creates its own sandboxes named after it, <chroot_dir>-scan-1 and <chroot_dir>-build-1 ... -N (N from build_chroots unless its jobs setting says otherwise), as chroots when it runs as root and in user namespaces otherwise');
     }
   }
   if (create && dir) {

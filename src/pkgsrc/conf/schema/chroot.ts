@@ -29,7 +29,7 @@ export const chrootVariables: VariableInput[] = [
     name: 'chroot_dir',
     section: 'Chroots',
     type: 'path-prefix',
-    doc: 'Prefix of the chroot directory names: the scan runs in <chroot_dir>-scan, builds in <chroot_dir>-build (one chroot) or <chroot_dir>-build-1 ... -N. pbulk uses it only together with chroot_create. pkgsrc-bulk also reads it alone: it then creates its own sandboxes <chroot_dir>-scan-N and <chroot_dir>-build-N (chroots when it runs as root, user namespaces otherwise).',
+    doc: 'Prefix of the chroot directory names: the scan runs in <chroot_dir>-scan, builds in <chroot_dir>-build (one chroot) or <chroot_dir>-build-1 ... -N. pbulk uses it only together with chroot_create. pkgsrc-bulk also reads it alone: it then creates its own sandboxes <chroot_dir>-scan-1 and <chroot_dir>-build-1 ... -N (chroots when it runs as root, user namespaces otherwise).',
     interpretation: 'a path to which -scan, -build and -build-N are appended',
     example: '/chroot/pkgsrc',
     since: '0.68',
