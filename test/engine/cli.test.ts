@@ -35,6 +35,7 @@ test('build, scan, rebuild and status on the command line, with pbulk-style line
   // A scan starts a fresh bulklog: the failures of the build it replaces are not its own.
   const rescan = run('scan', '-c', ws.conf);
   assert.equal(rescan.code, 0, rescan.stderr);
+  assert.match(rescan.stdout, /^Resolved: .*\/meta\/presolve$/m);
   // A path as shell completion types it, inside the tree, means the location.
   const limited = run('build', '-c', ws.conf, `${ws.pkgsrc}/devel/libfoo/`);
   assert.equal(limited.code, 0, limited.stderr);

@@ -1,5 +1,6 @@
 // `pkgsrc-bulk scan`: only the scan phase (meta/pscan, pscan.stderr, presolve), through the
 // scan cache.
+import { join } from 'node:path';
 import { runEngineCommand } from '../cli/run';
 import { COMMON_USAGE, parseCommon } from '../cli/options';
 import { locationsFor } from '../cli/setup';
@@ -26,7 +27,14 @@ export const scanCommand: Command = {
     const o = parseCommon(argv, usage);
     return runEngineCommand(o, 'scan', async (engine, cfg) => {
       const locations = await locationsFor(o, cfg);
-      return engine.start({ ...(locations ? { locations } : {}), ...(o.full ? { full: true } : {}), scanOnly: true, resume: false });
+      const started = await engine.start({ ...(locations ? { locations } : {}), ...(o.full ? { full: true } : {}), scanOnly: true, resume: false });
+      // The scan has no build summary: say where its result is.
+      if (!o.json) {
+        void started.done.then((r) => {
+          if (r.error === undefined && !r.cancelled) process.stdout.write(`Resolved: ${join(cfg.metaDir, 'presolve')}\n`);
+        });
+      }
+      return started;
     });
   },
 };
