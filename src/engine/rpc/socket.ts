@@ -68,7 +68,9 @@ export async function listenSocket(o: SocketOptions): Promise<Server> {
     socket.pause();
     void peerCredentials(socket).then((peer) => {
       if (!allowedPeer(peer, owner, o.group?.gid)) {
-        o.onRefused?.(`refused a connection from ${peer ? peer.map((p) => `pid ${p.pid} uid ${p.uid}`).join(', ') : 'an unidentified peer'}`);
+        o.onRefused?.(
+          `refused a connection from ${peer ? peer.map((p) => `pid ${p.pid} uid ${p.uid}`).join(', ') : 'a peer whose credentials could not be read (the check needs ss(8) and /proc, as on Linux)'}`,
+        );
         socket.destroy();
         return;
       }
