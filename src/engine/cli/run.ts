@@ -64,6 +64,8 @@ export async function runEngineCommand(
       io.stderr.write(`\npkgsrc-bulk: ${sig}: stopping the running builds (again to quit at once)\n`);
       session.engine.cancel();
     } else {
+      // Quitting without teardown: say where the sandboxes went, as a kill -9 would leave them.
+      io.stderr.write(`pkgsrc-bulk: ${sig} again: quitting now; sandboxes still there are removed by the next build or \`pkgsrc-bulk sandbox cleanup -c ${cfg.configFile}\`\n`);
       process.exit(130);
     }
   };
