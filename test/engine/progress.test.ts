@@ -24,6 +24,7 @@ function play(tty: boolean): { out: string; err: string } {
   const base = { runId: 'r', time: 1 };
   p.handle('stage', { ...base, stage: 'scanning' });
   for (let done = 1; done <= 20; done++) p.handle('scanProgress', { ...base, round: 1, done, total: 20, cached: 0, failed: 0 });
+  p.handle('scanProgress', { ...base, round: 2, done: 1, total: 1, cached: 1, failed: 0 });
   p.handle('scanFinished', { runId: 'r', records: 2, locations: 20, cached: 0, failures: [], durationMs: 1200 });
   p.handle('stage', { ...base, stage: 'building' });
   p.handle('started', { ...base, pkgname: 'libfoo-1.0', location: 'devel/libfoo', slot: 0, finished: 0, total: 2 });
@@ -44,7 +45,8 @@ test('not on a terminal: pbulk-build\'s plain lines, a few scan lines, no contro
   assert.ok(lines.includes('[0/2] Starting build of  libfoo-1.0'), out);
   assert.ok(lines.includes('[1/2] Successfully built libfoo-1.0'), out);
   assert.ok(lines.includes('[2/2] Failed to build    app-1.0 in configure: /b/app-1.0/configure.log'), out);
-  assert.ok(lines.filter((l) => l.startsWith('Scanned ')).length <= 11, 'the scan is reported in tenths, not per location');
+  assert.ok(lines.filter((l) => l.startsWith('Scanned ')).length <= 12, 'the scan is reported in tenths, not per location');
+  assert.ok(lines.includes('Scanned 1/1 locations (1 cached, 0 failed, round 2)'), out);
   assert.match(out, /^Done in 3\.0 s: 2 packages, 1 built, 1 failed/m);
 });
 

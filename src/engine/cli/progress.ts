@@ -67,7 +67,9 @@ export class Progress {
           const bucket = Math.floor(p.done / step);
           if (p.done === p.total || bucket !== this.lastScanLine) {
             this.lastScanLine = p.done === p.total ? -1 : bucket;
-            if (p.done % step === 0 || p.done === p.total) this.line(`Scanned ${p.done}/${p.total} locations (${p.cached} cached, ${p.failed} failed)`);
+            // A limited scan goes round by round (the dependencies found in the previous one).
+            const round = p.round > 1 ? `, round ${p.round}` : '';
+            if (p.done % step === 0 || p.done === p.total) this.line(`Scanned ${p.done}/${p.total} locations (${p.cached} cached, ${p.failed} failed${round})`);
           }
         }
         break;
