@@ -10,6 +10,7 @@ import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
+import { execa } from 'execa';
 import { SocketMessageReader, SocketMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import { viewport } from '../lib/browser.mjs';
 import { ctx } from '../lib/context.mjs';
@@ -314,5 +315,29 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await waitFor(row(pane, pkg, /build/), `${pkg} building again`, { timeout: 60_000 });
     await waitFor(toast('Build finished'), 'the resumed build to finish', { timeout: 120_000 });
     await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the finished build in the status bar');
+  });
+
+  it('Clean Up Sandboxes takes down a sandbox whose owner was killed', async function () {
+    this.timeout(120_000);
+    const base = ctx.workspace.sandboxBase;
+    const mountsUnder = () =>
+      readFileSync('/proc/self/mounts', 'utf8')
+        .split('\n')
+        .map((l) => l.split(' ')[1] ?? '')
+        .filter((m) => m === base || m.startsWith(`${base}/`));
+    // What a killed engine leaves: a sandbox with its mounts whose owner died (kill -9).
+    const owner = execa(process.execPath, [join(ctx.extensionDir, 'dist/engine.js'), 'sandbox', 'create', '--base', base, 'stale-e2e', '--run', '--', 'sleep', '600'], {
+      detached: true,
+      reject: false,
+      stdin: 'ignore',
+    });
+    await until('the stale sandbox mounted', () => mountsUnder().length > 0, { timeout: 60_000 });
+    process.kill(-owner.pid, 'SIGKILL');
+    await owner;
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'pkgsrc: Clean Up Sandboxes...');
+    const done = page.locator('.notifications-toasts .notification-toast', { hasText: `Sandboxes in ${base} cleaned up` });
+    await waitFor(done, 'the sandboxes cleaned up', { timeout: 90_000 });
+    assert.deepEqual(mountsUnder(), [], 'mounts left under the sandboxes');
   });
 });
