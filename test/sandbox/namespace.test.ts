@@ -8,7 +8,7 @@ import { chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { NamespaceBackend } from '../../src/engine/sandbox/namespace';
-import { REPO, dropScratch, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './fixtures';
+import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './fixtures';
 
 const user = `pbsbx${randomBytes(3).toString('hex')}`;
 let uid = -1;
@@ -82,4 +82,23 @@ test('the namespace backend prefers bwrap, and names both tools when neither is 
   assert.equal(new NamespaceBackend({ lookup: (n) => (n === 'unshare' ? '/usr/bin/unshare' : null) }).tool().tool, 'unshare');
   assert.throws(() => new NamespaceBackend({ lookup: () => null }).tool(), /needs bubblewrap \(bwrap\) or unshare\(1\) from util-linux; neither is installed/);
   assert.throws(() => new NamespaceBackend({ tool: 'unshare', lookup: () => null }).tool(), /asked to use unshare, which is not installed/);
+});
+
+test('with neither bwrap nor unshare there (both hidden in a private mount namespace), the namespace backend names both and makes nothing', async () => {
+  requireRoot();
+  const s = scratch('nstool');
+  try {
+    // /dev/null over both programs, in a mount namespace of this command only: gone with it.
+    const r = spawnSync('unshare', [
+      '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', 'mount --bind /dev/null /usr/bin/bwrap && mount --bind /dev/null /usr/bin/unshare && exec "$@"', 'sh',
+      process.execPath, engineBundle(), 'sandbox', 'create', '--backend', 'namespace', '--base', `${s}/base`, 'x', '--run', '--', 'true',
+    ], { cwd: REPO, encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, timeout: 60_000 });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /the namespace backend needs bubblewrap \(bwrap\) or unshare\(1\) from util-linux; neither is installed/);
+    assert.equal(existsSync(`${s}/base/x`), false);
+    assert.ok(statSync('/usr/bin/bwrap').isFile(), 'the host still has bwrap');
+    assert.deepEqual(mountPointsUnder('/usr/bin').filter((m) => m === '/usr/bin/bwrap' || m === '/usr/bin/unshare'), []);
+  } finally {
+    await dropScratch(s);
+  }
 });
