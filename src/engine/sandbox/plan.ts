@@ -78,7 +78,7 @@ export function planSandboxes(input: PlanInput): SandboxPlan {
   const build = count(input.buildSlots, 'build slots') ?? count(input.buildChroots, 'build_chroots') ?? 1;
   const scan = count(input.scanSlots, 'scan slots') ?? count(input.scanChroots, 'scan_chroots') ?? count(input.scanProcs, 'scan_procs') ?? 1;
   if (backend === 'none') {
-    if (build > 1 || scan > 1) warnings.push('without sandboxes builds and scans run one at a time on the host');
+    if (build > 1) warnings.push('without sandboxes packages are built one at a time on the host (scans still run in parallel)');
     return { backend, base: null, scanRoots: ['/'], buildRoots: ['/'], reason, warnings };
   }
   if (!input.chrootDir && !input.base) throw new SandboxError('bad-spec', `the ${backend} backend needs chroot_dir: the path prefix for the sandboxes`);
