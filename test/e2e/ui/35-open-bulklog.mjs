@@ -14,22 +14,30 @@ describe('a bulklog opened from disk (UI)', () => {
   let page;
   let copy;
 
+  /** No bulklog and no binary packages: the next build starts from nothing, later suites see no states. */
+  const emptyBuildDirs = () => {
+    for (const dir of [ctx.workspace.bulklog, ctx.workspace.packagesDir]) {
+      for (const e of readdirSync(dir)) rmSync(join(dir, e), { recursive: true, force: true });
+    }
+  };
+
   before(async function () {
     this.timeout(180_000);
+    // Packages the build scenarios left would be up to date, the failing one too once fixed.
+    emptyBuildDirs();
     const engine = join(ctx.extensionDir, 'dist/engine.js');
     const r = await execa(process.execPath, [engine, 'build', '--config', ctx.workspace.pbulkConf], { reject: false, all: true, timeout: 120_000 });
     assert.equal(r.exitCode, 1, `pkgsrc-bulk build exited ${r.exitCode}:\n${r.all}`);
     // As if fetched from a CI run: a copy elsewhere, nothing left where the pbulk.conf points.
     copy = join(mkdtempSync(join(tmpdir(), 'pkgsrc-bulk-e2e-ci-')), 'bulklog');
     cpSync(ctx.workspace.bulklog, copy, { recursive: true });
-    for (const dir of [ctx.workspace.bulklog, ctx.workspace.packagesDir]) {
-      for (const e of readdirSync(dir)) rmSync(join(dir, e), { recursive: true, force: true });
-    }
+    emptyBuildDirs();
     page = await mainPage();
     await resetWindow(page);
   });
 
   after(async () => {
+    emptyBuildDirs();
     if (copy) rmSync(join(copy, '..'), { recursive: true, force: true });
     if (page) await resetWindow(page);
   });
