@@ -51,16 +51,20 @@ describe('a bulklog opened from disk (UI)', () => {
     const pane = await waitFor(viewPane(page, 'Packages'), 'the Packages view');
     await runCommand(page, 'pkgsrc: Open Bulklog from Disk...', { opensInput: true });
     // VS Code's own folder dialog in the browser: a path in a quick input and its OK button.
+    // It fills in its starting folder on its own time: type the path once it has, and accept
+    // only while the input still holds it and the list shows the bulklog's meta/.
     const widget = page.locator('.quick-input-widget');
-    await widget.locator('input.input').fill(`${copy}/`);
-    // The dialog follows the typed path on its own time: accept once it lists the folder's
-    // contents, again while it stays open.
-    await waitFor(widget.locator('.monaco-list-row .label-name', { hasText: /^meta$/ }), 'the bulklog folder listed in the dialog');
+    const input = widget.locator('input.input');
+    const target = `${copy}/`;
+    await until('the folder dialog to show its starting folder', async () => (await input.inputValue()).startsWith('/'));
     const ok = widget.locator('.monaco-button', { hasText: 'Open Bulklog' });
-    await until('the dialog to take the folder', async () => {
-      if (await widget.isVisible()) await ok.click({ timeout: 2000 }).catch(() => {});
-      return !(await widget.isVisible());
-    }, { timeout: 20_000, interval: 500 });
+    const meta = widget.locator('.monaco-list-row .label-name', { hasText: /^meta$/ });
+    await until(`the dialog to take ${copy}`, async () => {
+      if (!(await widget.isVisible())) return true;
+      if ((await input.inputValue()) !== target) await input.fill(target);
+      else if (await meta.isVisible()) await ok.click({ timeout: 2000 }).catch(() => {});
+      return false;
+    }, { timeout: 30_000, interval: 300 });
     await waitFor(editorTab(page, 'pkgsrc Build Report'), 'the report of the opened bulklog', { timeout: 30_000 });
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await waitFor(frame.locator('#failures tr.state-failed', { hasText: pkgname }), 'the failure in the report', { timeout: 30_000 });
