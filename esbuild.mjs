@@ -33,8 +33,18 @@ const bundles = [
   },
 ];
 
+// The "$esbuild-watch" problem matcher of .vscode/tasks.json waits for these two lines to know
+// when a rebuild starts and ends; esbuild prints neither by itself.
+const watchLines = {
+  name: 'watch-lines',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd(() => console.log('[watch] build finished'));
+  },
+};
+
 if (watch) {
-  for (const b of bundles) await (await esbuild.context(b)).watch();
+  for (const b of bundles) await (await esbuild.context({ ...b, plugins: [watchLines] })).watch();
 } else {
   await Promise.all(bundles.map((b) => esbuild.build(b)));
   chmodSync('dist/engine.js', 0o755);
