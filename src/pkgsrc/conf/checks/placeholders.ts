@@ -3,6 +3,7 @@
 // the version, or a tool found in the usual directories.
 import { isUnder } from './paths-util';
 import type { CheckRun } from './run';
+import { pbulkPrefixesOf } from '../context';
 
 /** Placeholder -> program to look for. */
 const TOOLS: Record<string, { program: string; args?: string }> = {
@@ -19,20 +20,6 @@ const TOOLS: Record<string, { program: string; args?: string }> = {
   '@PKG_DELETE_CMD@': { program: 'pkg_delete' },
   '@PKG_ADMIN_CMD@': { program: 'pkg_admin' },
 };
-
-/** Where pbulk lives according to paths already filled in, e.g. pbuild=/usr/pbulk/bin/pbulk-build. */
-function prefixFromConfig(run: CheckRun): string | undefined {
-  for (const [name, tail] of [
-    ['pbuild', '/bin/pbulk-build'],
-    ['pscan', '/bin/pbulk-scan'],
-    ['presolve', '/bin/pbulk-resolve'],
-    ['pbuild_script', '/libexec/pbulk/pkg-build'],
-  ] as const) {
-    const v = run.value(name);
-    if (v?.endsWith(tail) && v.startsWith('/')) return v.slice(0, -tail.length) || '/';
-  }
-  return undefined;
-}
 
 function replacement(run: CheckRun, token: string, pbulkPrefix: string | undefined): string | undefined {
   if (token === '@PBULK_CONFIG_VERSION@') return run.version.version;
@@ -58,7 +45,7 @@ export function checkPlaceholders(run: CheckRun): void {
     const pos = run.index.position(offset);
     return run.doc.comments.some((c) => c.range.start.line === pos.line && c.range.start.character <= pos.character);
   };
-  const pbulkPrefix = run.version.prefix ?? prefixFromConfig(run);
+  const pbulkPrefix = run.version.prefix ?? pbulkPrefixesOf(run.ev)[0];
   const re = /@[A-Z][A-Z0-9_]*@/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (inComment(m.index)) continue;
