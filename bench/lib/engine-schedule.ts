@@ -4,19 +4,13 @@
 // Scheduler is played out by simulate().
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { parseRecords, recordDepends } from '../../src/pkgsrc/bulklog/records';
+import { parseRecords, recordForStates } from '../../src/pkgsrc/bulklog/records';
 import type { Priority, ScheduleRecord } from '../../src/engine/scheduler';
 import { makespanLowerBound, simulate } from '../../src/engine/simulate';
 
 export function loadPresolve(file: string): ScheduleRecord[] {
   const { records } = parseRecords(gunzipSync(readFileSync(file)).toString('latin1'), file);
-  return records.map((r) => ({
-    pkgname: r.pkgname,
-    depends: recordDepends(r),
-    skipReason: r.values.get('PKG_SKIP_REASON'),
-    failReason: r.values.get('PKG_FAIL_REASON'),
-    location: r.values.get('PKG_LOCATION'),
-  }));
+  return records.map(recordForStates);
 }
 
 /** Seeded log-normal build times (median 60, a long tail: most packages are quick, some take hours). */

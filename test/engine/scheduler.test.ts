@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { parseRecords, recordDepends, parsePbuild, parsePkgList } from '../../src/pkgsrc/bulklog';
+import { parseRecords, recordForStates, parsePbuild, parsePkgList } from '../../src/pkgsrc/bulklog';
 import { Scheduler, type ScheduleRecord } from '../../src/engine/scheduler';
 import { makespanLowerBound, simulate } from '../../src/engine/simulate';
 
@@ -12,13 +12,7 @@ const meta = path.join(data, 'bulklog-2013q1-limited/meta');
 
 function realRecords(): ScheduleRecord[] {
   const { records } = parseRecords(readFileSync(path.join(meta, 'presolve'), 'latin1'), 'presolve');
-  return records.map((r) => ({
-    pkgname: r.pkgname,
-    depends: recordDepends(r),
-    skipReason: r.values.get('PKG_SKIP_REASON'),
-    failReason: r.values.get('PKG_FAIL_REASON'),
-    location: r.values.get('PKG_LOCATION'),
-  }));
+  return records.map(recordForStates);
 }
 
 function rec(pkgname: string, depends: string[] = [], extra: Partial<ScheduleRecord> = {}): ScheduleRecord {

@@ -19,7 +19,7 @@ import { parsePbuild, type PbuildEntry } from './pbuild';
 import type { Phase } from './phases';
 import { parsePkgList, type PkgList } from './pkglist';
 import { splitReasons } from './reasons';
-import { parseRecords, recordDepends, type BulkRecord } from './records';
+import { parseRecords, recordDepends, recordForStates, type BulkRecord } from './records';
 import { parseMetaReport, type MetaReportEntry } from './meta-report';
 import { emptyTotals, type BuildState } from './states';
 import { parseStatus, type BulklogStatus } from './status';
@@ -258,12 +258,7 @@ function applyComputedStates(
   meta: (n: string) => string,
   withDepth: boolean,
 ): DependencyGraph {
-  const inputs = records.map((r) => ({
-    pkgname: r.pkgname,
-    depends: recordDepends(r),
-    skipReason: r.values.get('PKG_SKIP_REASON'),
-    failReason: r.values.get('PKG_FAIL_REASON'),
-  }));
+  const inputs = records.map(recordForStates);
   const c = computeStates(inputs, success.names, error.names);
   for (const issue of c.issues) {
     // The record parser already reports records without reason lines and duplicate names.

@@ -41,6 +41,17 @@ export function recordDepends(rec: BulkRecord): string[] | undefined {
   return v.split(/[ \t]+/).filter((s) => s !== '');
 }
 
+/** What the state computation and the scheduler need of a presolve record. */
+export function recordForStates(rec: BulkRecord): { pkgname: string; depends: string[] | undefined; skipReason: string | undefined; failReason: string | undefined; location: string | undefined } {
+  return {
+    pkgname: rec.pkgname,
+    depends: recordDepends(rec),
+    skipReason: rec.values.get('PKG_SKIP_REASON'),
+    failReason: rec.values.get('PKG_FAIL_REASON'),
+    location: rec.values.get('PKG_LOCATION'),
+  };
+}
+
 export function recordValue(rec: BulkRecord, key: string): string | undefined {
   return rec.values.get(key);
 }
