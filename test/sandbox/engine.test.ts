@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { makeWorkspace, writePbulkConf, type Workspace } from '../engine/harness';
 import { listStateFiles, readState } from '../../src/engine/sandbox/state';
 import { processesUsing } from '../../src/engine/sandbox/procs';
-import { REPO, dropScratch, engineBundle, mountPointsUnder, requireRoot, treeHash } from './fixtures';
+import { REPO, dropScratch, engineBundle, mountPointsUnder, requireRoot, treeHash, assertMountsRecorded } from './fixtures';
 
 interface Site {
   ws: Workspace;
@@ -143,15 +143,6 @@ async function firstSandbox(s: Site, child: ChildProcess): Promise<number> {
   };
   await until(`a sandbox of pid ${child.pid} in ${s.base}`, async () => child.exitCode !== null || child.signalCode !== null || (await owned()));
   return Date.now();
-}
-
-/** Every mount below base is in the state file of the sandbox it belongs to. */
-async function assertMountsRecorded(base: string): Promise<void> {
-  const recorded = new Set<string>();
-  for (const f of await listStateFiles(base)) {
-    for (const x of (await readState(f))?.steps ?? []) if (x.kind === 'mount') recorded.add(x.target);
-  }
-  for (const m of mountPointsUnder(base)) assert.ok(recorded.has(m), `mount ${m} is in no state file`);
 }
 
 test('kill -9 of the engine at random points of builds, 20 times, then cleanup: canaries and trees intact, nothing left', { timeout: 300_000 }, async () => {

@@ -11,6 +11,7 @@ import { mountsUnder, readMountinfoSync } from '../../src/engine/sandbox/mountin
 import { removeTree } from '../../src/engine/sandbox/remove';
 import type { Sandbox, SandboxSpec } from '../../src/engine/sandbox/types';
 import { defaultSpec } from '../../src/engine/sandbox/plan';
+import { listStateFiles, readState } from '../../src/engine/sandbox/state';
 
 export const REPO = posix.resolve(__dirname, '../..');
 export const SCRATCH_PARENT = '/var/tmp';
@@ -124,3 +125,12 @@ export function engineBundle(): string {
 }
 
 export const ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
+
+/** Every mount below base is in the state file of the sandbox it belongs to. */
+export async function assertMountsRecorded(base: string): Promise<void> {
+  const recorded = new Set<string>();
+  for (const f of await listStateFiles(base)) {
+    for (const x of (await readState(f))?.steps ?? []) if (x.kind === 'mount') recorded.add(x.target);
+  }
+  for (const m of mountPointsUnder(base)) assert.ok(recorded.has(m), `mount ${m} is in no state file`);
+}

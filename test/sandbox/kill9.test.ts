@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'no
 import { listStateFiles, readState } from '../../src/engine/sandbox/state';
 import { processesUsing } from '../../src/engine/sandbox/procs';
 import { findTool } from '../../src/engine/sandbox/tools';
-import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './fixtures';
+import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, treeHash, assertMountsRecorded } from './fixtures';
 
 const CLI = [process.execPath, engineBundle(), 'sandbox'];
 
@@ -32,15 +32,6 @@ async function firstStateFile(base: string, tag: string, limitMs: number): Promi
     await new Promise((r) => setTimeout(r, 3));
   }
   return Date.now();
-}
-
-/** Every mount below base is in the state file of the sandbox it belongs to. */
-async function assertMountsRecorded(base: string): Promise<void> {
-  const recorded = new Set<string>();
-  for (const f of await listStateFiles(base)) {
-    for (const s of (await readState(f))?.steps ?? []) if (s.kind === 'mount') recorded.add(s.target);
-  }
-  for (const m of mountPointsUnder(base)) assert.ok(recorded.has(m), `mount ${m} is in no state file`);
 }
 
 test('kill -9 of the owner at random points, 12 times, then cleanup: canary and host tree intact, nothing left', { timeout: 240_000 }, async () => {
