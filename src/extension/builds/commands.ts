@@ -9,6 +9,7 @@ import { ReportPanel } from '../report/panel';
 import { expandSetting } from '../tree/locate';
 import type { Node } from '../tree/items';
 import type { PackagesView } from '../tree/view';
+import { bulklogDirProblem, noPackagesMessage } from './bulklogDir';
 import type { ConfigChooser } from './configs';
 import type { BuildController } from './controller';
 import type { EngineOutput } from './engineOutput';
@@ -179,13 +180,29 @@ async function cleanSandboxes(deps: CommandDeps): Promise<void> {
   else void vscode.window.showErrorMessage(`Cleaning up sandboxes in ${base} failed (exit ${r.exitCode}).`, 'Show Engine Output').then((a) => a && deps.output.channel.show());
 }
 
-async function openBulklog(deps: CommandDeps): Promise<void> {
-  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Open Bulklog', title: 'A bulklog directory (the one holding meta/), from this machine, another one or CI' });
-  const dir = picked?.[0]?.fsPath;
+async function openBulklog(deps: CommandDeps, uri: unknown): Promise<void> {
+  let dir = uri instanceof vscode.Uri && uri.scheme === 'file' ? uri.fsPath : undefined;
+  if (!dir) {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Open Bulklog', title: 'A bulklog directory (the one holding meta/), from this machine, another one or CI' });
+    dir = picked?.[0]?.fsPath;
+  }
   if (!dir) return;
+  // Checked before the views switch to it: what they show stays when the choice is no bulklog.
+  const problem = await bulklogDirProblem(dir);
+  if (problem) {
+    deps.log.warn(`Open Bulklog from Disk: ${problem}`);
+    void vscode.window.showErrorMessage(problem);
+    return;
+  }
+  if (deps.controller.building) {
+    void vscode.window.showInformationMessage(`A build is running: the views follow it, and show ${dir} when it ends.`);
+  }
   await deps.controller.openBulklog(dir);
-  if (!deps.controller.bulklog) {
-    void vscode.window.showErrorMessage(`${dir} holds no bulklog pkgsrc-bulk can read (no meta/ with pbulk's files).`);
+  if (deps.controller.building) return;
+  const empty = noPackagesMessage(deps.controller.bulklog, dir);
+  if (empty) {
+    deps.log.warn(`Open Bulklog from Disk: ${empty}`);
+    void vscode.window.showWarningMessage(empty);
     return;
   }
   ReportPanel.show(deps.context, deps.controller);
@@ -223,7 +240,7 @@ export function registerBuildCommands(deps: CommandDeps): vscode.Disposable[] {
     reg('pkgsrcBulk.openReport', () => {
       ReportPanel.show(deps.context, c);
     }),
-    reg('pkgsrcBulk.openBulklog', () => openBulklog(deps)),
+    reg('pkgsrcBulk.openBulklog', (uri?: unknown) => openBulklog(deps, uri)),
     reg('pkgsrcBulk.showLog', (arg?: unknown) => showLog(deps, arg)),
     reg('pkgsrcBulk.openDependency', (arg?: unknown) => openDependency(deps, arg)),
     reg('pkgsrcBulk.cleanSandboxes', () => cleanSandboxes(deps)),

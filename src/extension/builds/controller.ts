@@ -83,7 +83,7 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     await this.deps.configs.ready();
     await this.engine.serially(() => this.engine.tryAttach(this.deps.configs.active));
     this.reshow();
-    await this.view.reads;
+    await this.view.nextRead();
   }
 
   /** True while a build runs in the attached engine. */
@@ -122,11 +122,11 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     }
   }
 
-  /** Shows a bulklog chosen from disk (another machine's, a CI run's) until a build runs. */
+  /** Shows a bulklog chosen from disk (another machine's, a CI run's) until a build runs; resolves once it is read. */
   async openBulklog(dir: string): Promise<void> {
     this.opened = { dir, metaDir: join(dir, 'meta'), why: 'opened' };
     this.reshow();
-    await this.view.reads;
+    await this.view.nextRead();
   }
 
   private async configChanged(): Promise<void> {

@@ -69,6 +69,8 @@ export class ShownBulklog implements vscode.Disposable {
   private watcher: vscode.FileSystemWatcher | undefined;
   private readTimer: NodeJS.Timeout | undefined;
   private readChain: Promise<void> = Promise.resolve();
+  /** Settles when the read the timer is set for is done. */
+  private pending: { promise: Promise<void>; resolve: () => void } | undefined;
   private lastReadMs = 0;
 
   constructor(private readonly deps: ShownBulklogDeps) {}
@@ -104,20 +106,28 @@ export class ShownBulklog implements vscode.Disposable {
       if (delay !== 0) return;
       clearTimeout(this.readTimer);
     }
+    if (!this.pending) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.pending = { promise, resolve };
+    }
     this.readTimer = setTimeout(() => {
       this.readTimer = undefined;
+      const done = this.pending;
+      this.pending = undefined;
       this.readChain = this.readChain
         .then(async () => {
           const t0 = Date.now();
           if (await this.deps.read(this.current)) this.lastReadMs = Date.now() - t0;
         })
-        .catch((e: unknown) => this.deps.log.error(`reading the bulklog: ${(e as Error).stack ?? String(e)}`));
+        .catch((e: unknown) => this.deps.log.error(`reading the bulklog: ${(e as Error).stack ?? String(e)}`))
+        .finally(() => done?.resolve());
     }, d);
   }
 
-  /** The reads started so far, done. */
-  get reads(): Promise<void> {
-    return this.readChain;
+  /** Done when the read scheduled now (or, with none scheduled, the one under way) is. */
+  nextRead(): Promise<void> {
+    return this.pending?.promise ?? this.readChain;
   }
 
   /** Waits for reads under way or scheduled. */
@@ -130,6 +140,7 @@ export class ShownBulklog implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.readTimer);
+    this.pending?.resolve();
     this.watcher?.dispose();
   }
 }
