@@ -143,6 +143,23 @@ test('a second build finds everything up to date; rebuild --failed after a fix b
   assert.deepEqual(f2.map((f) => [f.pkgname, f.state, f.upToDate ?? false]), [['libfoo-1.0', 'done', false]]);
 });
 
+test('a rebuild asked for the moment a build is announced finished is taken, not refused as busy', async (t) => {
+  const small = tree.filter((p) => ['devel/libfoo', 'devel/libbad'].includes(p.path));
+  const ws = makeWorkspace('engine-next', small);
+  t.after(() => ws.remove());
+  const engine = new Engine(await loadWorkspaceConfig(ws));
+  let next: Promise<unknown> | undefined;
+  engine.hub.on((name, payload) => {
+    if (name === 'stage' && (payload as EventPayload<'stage'>).stage === 'finished' && next === undefined) {
+      next = engine.rebuild({ failed: true }).then((r) => r.done);
+    }
+  });
+  await (await engine.start()).done;
+  assert.ok(next, 'the build was announced finished');
+  await next;
+  assert.deepEqual(states(ws.bulklog), { 'libfoo-1.0': 'done', 'libbad-1.0': 'failed' });
+});
+
 test('cycles and unresolvable dependencies stop the run with pbulk\'s message', async (t) => {
   const ws = makeWorkspace('engine-cycle', [
     { path: 'devel/a', distname: 'a-1.0', depends: ['devel/b'] },

@@ -55,6 +55,8 @@ export class Engine {
   private runId: string | undefined;
   private controller: AbortController | undefined;
   private current: Promise<RunResult> | undefined;
+  /** Set by a run as it ends; called by launch once the engine is idle again. */
+  private announceEnd: (() => void) | undefined;
   private scheduler: Scheduler | undefined;
   private readonly running = new Map<string, RunningInfo>();
   /** Followed packages, counted per follower (several clients may follow one package). */
@@ -178,6 +180,9 @@ export class Engine {
       this.current = undefined;
       this.controller = undefined;
       this.finishedAt = Date.now();
+      const announceEnd = this.announceEnd;
+      this.announceEnd = undefined;
+      announceEnd?.();
     });
     this.current = done;
     return { runId: state.runId, resumed, done };
@@ -216,25 +221,30 @@ export class Engine {
       return result({ error: message, setup: true });
     }
     for (const w of boxes.warnings) this.hub.emit('error', { severity: 'warning', message: w, code: 'sandbox', time: Date.now() });
+    // The end of a run (its summary and last stage) is announced only once its sandboxes are
+    // gone and the engine is idle (see launch): a client that starts the next build on that
+    // news must not find this one still running.
+    let endStage: Stage | undefined;
+    let announce: (() => void) | undefined;
     try {
       if (state.stage === 'scan') {
         const err = await runScanStage(this.stageContext(), state, boxes.scan, signal);
         if (err !== undefined || signal.aborted) {
-          this.setStage(signal.aborted ? 'cancelled' : 'failed');
+          endStage = signal.aborted ? 'cancelled' : 'failed';
           return result(err !== undefined ? { error: err.message, ...(err.setup ? { setup: true } : {}) } : {});
         }
         state.stage = 'build';
         await writeRunState(cfg.metaDir, state);
       }
       if (params.scanOnly) {
-        this.setStage('finished');
+        endStage = 'finished';
         return result();
       }
       this.setStage('building');
       const { records, errors } = await readPresolve(cfg.metaDir);
       if (errors.length > 0) {
         for (const e of errors) this.error(e, 'presolve');
-        this.setStage('failed');
+        endStage = 'failed';
         return result({ error: errors[0] });
       }
       const loop = await runBuildLoop({
@@ -252,13 +262,13 @@ export class Engine {
       });
       if (!loop.ok) {
         this.error(loop.error, 'build-graph', join(cfg.metaDir, 'presolve'));
-        this.setStage('failed');
+        endStage = 'failed';
         return result({ error: loop.error });
       }
       const s = loop.scheduler;
       await writePbuild(join(cfg.metaDir, 'pbuild'), records.map((r, i) => ({ pkgname: r.pkgname, state: s.state(i), depth: s.depth(i) })));
       if (loop.cancelled) {
-        this.setStage('cancelled');
+        endStage = 'cancelled';
         return result();
       }
       this.setStage('reporting');
@@ -270,7 +280,7 @@ export class Engine {
       state.finishedAt = Date.now();
       state.force = [];
       await writeRunState(cfg.metaDir, state);
-      this.hub.emit('summary', {
+      const summaryEvent = {
         runId: state.runId,
         counts: s.counts(),
         total: s.size,
@@ -279,12 +289,20 @@ export class Engine {
         cancelled: false,
         reportHtml: written.html,
         failures: summary.failed.map((f) => ({ pkgname: f.pkgname, location: f.location ?? '', ...(f.phase ? { phase: f.phase } : {}), breaks: f.breaks })),
-      });
-      this.setStage('finished');
+      };
+      announce = () => this.hub.emit('summary', summaryEvent);
+      endStage = 'finished';
       return result();
     } finally {
-      await boxes.destroy();
-      this.running.clear();
+      try {
+        await boxes.destroy();
+      } finally {
+        this.running.clear();
+        this.announceEnd = () => {
+          announce?.();
+          if (endStage) this.setStage(endStage);
+        };
+      }
     }
   }
 }
