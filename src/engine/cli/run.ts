@@ -77,7 +77,7 @@ export async function runEngineCommand(
       started = await act(session.engine, cfg);
     } catch (e) {
       // A limited list that cannot be read or holds bad entries is a usage error (exit 2).
-      if (e instanceof RequestError || e instanceof BusyError || e instanceof UsageError || e instanceof ConfigError) {
+      if (e instanceof RequestError || e instanceof BusyError || e instanceof UsageError) {
         io.stderr.write(`pkgsrc-bulk ${command}: ${e.message}\n`);
         return EXIT.usage;
       }

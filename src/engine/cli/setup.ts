@@ -10,7 +10,8 @@ import type { EngineConfig } from '../config/types';
 import { UsageError } from '../commands/types';
 import type { CommonOptions } from './options';
 
-export class ConfigError extends Error {}
+/** A pbulk.conf or settings file the engine cannot use: exit 2, like bad usage. */
+export class ConfigError extends UsageError {}
 
 // Warnings about what the engine itself will do differently; the rest is `pkgsrc-bulk lint`'s business.
 const ENGINE_WARNINGS = new Set(['engine-config', 'ulimit-ignored', 'dynamic-ulimit']);
@@ -36,11 +37,24 @@ export async function settingsFor(o: CommonOptions): Promise<EngineSettings> {
 
 /** Loads pbulk.conf; prints its warnings to stderr; errors become ConfigError. */
 export async function configFor(o: CommonOptions, stderr: NodeJS.WritableStream = process.stderr): Promise<EngineConfig> {
-  const settings = await settingsFor(o);
-  const r = await loadEngineConfig(o.config, settings);
+  return loadConfigFile(o.config, await settingsFor(o), { stderr, warnings: true });
+}
+
+/**
+ * Loads a pbulk.conf as the engine reads it, printing its errors (and, with `warnings`, what
+ * the engine will do differently from pbulk); a file it cannot use is a ConfigError ending in
+ * `why`.
+ */
+export async function loadConfigFile(
+  file: string,
+  settings: EngineSettings,
+  opts: { stderr?: NodeJS.WritableStream; warnings?: boolean; why?: string } = {},
+): Promise<EngineConfig> {
+  const stderr = opts.stderr ?? process.stderr;
+  const r = await loadEngineConfig(file, settings);
   const errors = r.problems.filter((p) => p.severity === 'error');
-  for (const p of r.problems) if (p.severity === 'error' || ENGINE_WARNINGS.has(p.code)) stderr.write(`${formatProblem(p)}\n`);
-  if (!r.config) throw new ConfigError(`${o.config}: ${errors.length} error(s); the engine cannot use this pbulk.conf`);
+  for (const p of r.problems) if (p.severity === 'error' || (opts.warnings && ENGINE_WARNINGS.has(p.code))) stderr.write(`${formatProblem(p)}\n`);
+  if (!r.config) throw new ConfigError(`${file}: ${errors.length} error(s); ${opts.why ?? 'the engine cannot use this pbulk.conf'}`);
   return r.config;
 }
 

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { BulklogError, readBulklog } from '../../pkgsrc/bulklog';
 import { formatProblem } from '../../pkgsrc/problem';
 import { buildSummary, formatSummaryText, withFirstErrors, writeReports } from '../../pkgsrc/report';
-import { loadEngineConfig } from '../config/load';
+import { loadConfigFile } from '../cli/setup';
 import { defaultSettings } from '../config/settings';
 import { loadExeca } from '../execa';
 import { UsageError, type Command } from './types';
@@ -56,12 +56,8 @@ async function bulklogOf(v: { config?: string; bulklog?: string; meta?: string }
   if (v.meta !== undefined) throw new UsageError('--meta needs --bulklog');
   const conf = v.config ?? process.env.PBULK_CONF;
   if (!conf) throw new UsageError(`no bulklog: pass --config FILE (or set PBULK_CONF) or --bulklog DIR\n\n${usage}`);
-  const r = await loadEngineConfig(conf, defaultSettings());
-  if (!r.config) {
-    const errors = r.problems.filter((p) => p.severity === 'error');
-    throw new UsageError(`${errors.map(formatProblem).join('\n')}\n${conf}: ${errors.length} error(s); cannot tell where the bulklog is`);
-  }
-  return { bulklog: r.config.bulklog, metaDir: r.config.metaDir };
+  const cfg = await loadConfigFile(conf, defaultSettings(), { why: 'cannot tell where the bulklog is' });
+  return { bulklog: cfg.bulklog, metaDir: cfg.metaDir };
 }
 
 export const reportCommand: Command = {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { formatProblem, type Problem } from '../../pkgsrc/problem';
 import { messageLine, messageProblem, resolveFiles } from '../../pkgsrc/resolve';
 import { parseScan, readScanFile, type ScanRecord } from '../../pkgsrc/scan';
-import { loadEngineConfig } from '../config/load';
+import { loadConfigFile } from '../cli/setup';
 import { defaultSettings } from '../config/settings';
 import { UsageError, type Command } from './types';
 
@@ -100,14 +100,9 @@ export const resolveCommand: Command = {
   async run(argv: string[]): Promise<number> {
     const args = parseResolveArgs(argv);
     if (args.config !== undefined) {
-      const r = await loadEngineConfig(args.config, defaultSettings());
-      if (!r.config) {
-        for (const p of r.problems.filter((q) => q.severity === 'error')) console.error(formatProblem(p));
-        console.error(`pkgsrc-bulk resolve: ${args.config}: cannot tell where meta/pscan is`);
-        return 2;
-      }
-      args.files = [join(r.config.metaDir, 'pscan')];
-      args.partial ||= r.config.ignoreMissingDependencies;
+      const cfg = await loadConfigFile(args.config, defaultSettings(), { why: 'cannot tell where meta/pscan is' });
+      args.files = [join(cfg.metaDir, 'pscan')];
+      args.partial ||= cfg.ignoreMissingDependencies;
     }
     const inputs: ScanRecord[][] = [];
     const fileOf = new Map<ScanRecord, string>();
