@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readBulklog } from '../../src/pkgsrc/bulklog';
-import { bulklogDirProblem, noPackagesMessage } from '../../src/extension/builds/bulklogDir';
+import { bulklogDirProblem, noPackagesMessage } from '../../src/pkgsrc/bulklog/dir-check';
 
 const REAL = resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
 

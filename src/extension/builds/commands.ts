@@ -9,7 +9,7 @@ import { ReportPanel } from '../report/panel';
 import { expandSetting } from '../tree/locate';
 import type { Node } from '../tree/items';
 import type { PackagesView } from '../tree/view';
-import { bulklogDirProblem, noPackagesMessage } from './bulklogDir';
+import { bulklogDirProblem, noPackagesMessage } from '../../pkgsrc/bulklog/dir-check';
 import type { ConfigChooser } from './configs';
 import type { BuildController } from './controller';
 import type { EngineOutput } from './engineOutput';

@@ -1,9 +1,9 @@
 // Whether a directory chosen as a bulklog is one: "Open Bulklog from Disk..." says what is
 // missing, and where, instead of showing an empty report. Only stats and a directory listing,
-// so it stays quick on a bulklog of tens of megabytes. Pure (no vscode), tested without VS Code.
+// so it stays quick on a bulklog of tens of megabytes.
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Bulklog } from '../../pkgsrc/bulklog';
+import type { Bulklog } from './read';
 
 /** The files of meta/ that name packages: pbulk writes at least one of them in every run. */
 export const PACKAGE_LISTS = ['presolve', 'report', 'pscan', 'pbuild', 'success', 'error'] as const;
