@@ -1,6 +1,7 @@
 // Publishing a build's package repository and mailing its report: the requests the editor
 // sends the engine, and the repository state file (`<bulklog>.publish.json`) that the engine
 // writes after every build and publish and the report view reads.
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineRequest } from './rpc';
 import { time } from './common';
@@ -58,6 +59,21 @@ export const publishStateFile = z.object({
   failed: z.object({ at: time, what: z.enum(['publish', 'mail', 'repository']), message: z.string() }).optional(),
 });
 export type PublishStateFile = z.infer<typeof publishStateFile>;
+
+/** Where the state of a bulklog's repository is kept: beside the bulklog, which pre-build empties. */
+export function publishStatePath(bulklog: string): string {
+  return `${bulklog.replace(/\/+$/, '')}.publish.json`;
+}
+
+/** The state file; empty when missing or unreadable. */
+export async function readPublishState(file: string): Promise<PublishStateFile> {
+  try {
+    const r = publishStateFile.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    return r.success ? r.data : {};
+  } catch {
+    return {};
+  }
+}
 
 export const publishParams = z.object({
   /** Say what would be uploaded and run, change nothing. */

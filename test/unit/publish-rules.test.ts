@@ -122,6 +122,23 @@ test('rsync --list-only output: directories, links with their targets, files', (
   ]);
 });
 
+test('property: listings of any names parse back; other lines are skipped', () => {
+  const name = fc.stringMatching(/^[A-Za-z0-9._+-][A-Za-z0-9 ._+-]{0,20}$/).filter((n) => n !== '.' && !n.endsWith(' ') && !n.includes(' -> '));
+  const entry = fc.oneof(
+    name.map((n) => ({ name: n, kind: 'dir' as const })),
+    name.map((n) => ({ name: n, kind: 'file' as const })),
+    fc.tuple(name, name).map(([n, t]) => ({ name: n, kind: 'link' as const, target: t })),
+  );
+  fc.assert(
+    fc.property(fc.array(entry, { maxLength: 8 }), fc.array(fc.string({ maxLength: 30 }), { maxLength: 3 }), (entries, noise) => {
+      const line = (e: (typeof entries)[number]) =>
+        `${e.kind === 'dir' ? 'drwxr-xr-x' : e.kind === 'link' ? 'lrwxrwxrwx' : '-rw-r--r--'}          4,096 2024/01/02 03:04:05 ${e.name}${e.kind === 'link' ? ` -> ${e.target}` : ''}`;
+      const text = [...noise.map((n) => n.replace(/^[dl-]/, 'x')), ...entries.map(line)].join('\n');
+      assert.deepEqual(parseListing(text), entries);
+    }),
+  );
+});
+
 test('gates: at least N packages, required locations, PKGBASEs or PKGNAMEs', () => {
   const built = [{ pkgname: 'pkgin-0.6.4nb1', location: 'pkgtools/pkgin' }, { pkgname: 'digest-20121220', location: 'pkgtools/digest' }];
   assert.deepEqual(evaluateGates({}, built), { passed: true, built: 2, missing: [], reasons: [] });

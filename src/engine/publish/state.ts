@@ -2,23 +2,10 @@
 // that a new build's pre-build, which empties the bulklog, keeps what was last published:
 // the repository written after the last build, the gates' verdict on it, the last upload and
 // mail, and the last failure. Replaced atomically; an unreadable file counts as empty.
-import { readFile } from 'node:fs/promises';
-import { publishStateFile, type PublishStateFile } from '../../protocol/publish';
+// Its schema and place are in the protocol: the report view reads it.
+import { publishStateFile, publishStatePath, readPublishState, type PublishStateFile } from '../../protocol/publish';
 import { writeFileAtomic } from '../../pkgsrc/bulklog/write';
 import type { EngineConfig } from '../config/types';
-
-export function publishStatePath(bulklog: string): string {
-  return `${bulklog.replace(/\/+$/, '')}.publish.json`;
-}
-
-export async function readPublishState(file: string): Promise<PublishStateFile> {
-  try {
-    const r = publishStateFile.safeParse(JSON.parse(await readFile(file, 'utf8')));
-    return r.success ? r.data : {};
-  } catch {
-    return {};
-  }
-}
 
 /** Merges `patch` into the state of this config's bulklog (an undefined member is removed). */
 export async function updatePublishState(cfg: EngineConfig, patch: Partial<PublishStateFile>): Promise<PublishStateFile> {
