@@ -242,6 +242,15 @@ test('publish: a new release, switched at once; the previous one kept for rollba
   assert.match(mail.stdout, /pkgsrc bulk build report/);
   assert.equal(readdirSync(spool).length, mails);
 
+  // An unfinished build is not published.
+  const runState = join(ws.bulklog, 'meta/engine.json');
+  const finishedState = readFileSync(runState, 'utf8');
+  writeFileSync(runState, finishedState.replace('"stage": "done"', '"stage": "build"'));
+  const unfinished = await publish(cfg, {});
+  writeFileSync(runState, finishedState);
+  assert.equal(unfinished.ok, false);
+  assert.match(unfinished.error!, /is not finished/);
+
   // A target that is a plain directory is refused before anything is uploaded.
   mkdirSync(join(remote, 'plain/Linux'), { recursive: true });
   const plain = await publish({ ...cfg, publish: { ...cfg.publish!, pkgRsyncTarget: join(remote, 'plain/Linux') } }, { only: 'packages' });

@@ -98,7 +98,11 @@ export class Engine {
     }
   }
 
-  private say: Say = (severity, message) => this.hub.emit('error', { severity, message, code: 'publish', time: Date.now() });
+  /** Publishing's news: what went wrong to the clients, what was done to the engine's log (stderr). */
+  private say: Say = (severity, message) => {
+    if (severity === 'information') process.stderr.write(`pkgsrc-bulk: ${message}\n`);
+    else this.hub.emit('error', { severity, message, code: 'publish', time: Date.now() });
+  };
 
   status(): EngineStatus {
     const s = this.scheduler;

@@ -10,7 +10,7 @@ import { loadExeca } from '../execa';
 import { publishConf } from './config';
 import { buildStart } from './upload';
 import { quote } from './rsync';
-import { updatePublishState } from './state';
+import { recordOutcome } from './state';
 
 export interface MailOptions {
   dryRun?: boolean;
@@ -25,7 +25,7 @@ export async function mailReport(cfg: EngineConfig, o: MailOptions = {}): Promis
   };
   const fail = async (error: string, argv?: string[]): Promise<MailResult> => {
     say(`error: ${error}`);
-    if (!o.dryRun) await updatePublishState(cfg, { failed: { at: Date.now(), what: 'mail', message: error } });
+    if (!o.dryRun) await recordOutcome(cfg, 'mail', error);
     return { ok: false, lines, error, ...(argv ? { argv } : {}) };
   };
   const pc = publishConf(cfg);
@@ -58,6 +58,6 @@ export async function mailReport(cfg: EngineConfig, o: MailOptions = {}): Promis
   const { execa } = await loadExeca();
   const r = await execa(argv[0]!, argv.slice(1), { inputFile: body, reject: false, all: true, timeout: 120_000 });
   if (r.exitCode !== 0 || r.failed) return fail(`${argv[0]} exited ${r.exitCode ?? r.shortMessage}: ${String(r.all ?? '').trim().split('\n').slice(-3).join(' | ')}`, argv);
-  await updatePublishState(cfg, { mailed: { at: Date.now(), subject, recipients: pc.reportRecipients }, failed: undefined });
+  await recordOutcome(cfg, 'mail', undefined, { mailed: { at: Date.now(), subject, recipients: pc.reportRecipients } });
   return { ok: true, lines, argv };
 }

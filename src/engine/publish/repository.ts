@@ -17,7 +17,7 @@ import { readFinished } from '../core/resume';
 import { loadExeca } from '../execa';
 import { digestFile, digestLines } from './digest';
 import { publishConf } from './config';
-import { updatePublishState } from './state';
+import { recordOutcome } from './state';
 
 const CHUNK = 256;
 const STAGE_PREFIX = '.pkgsrc-bulk-repo.';
@@ -30,6 +30,8 @@ export interface RepositoryResult {
   /** Successful packages with their locations, for the gates. */
   success: { pkgname: string; location?: string }[];
   warnings: string[];
+  /** What was done besides the index, worth a line in the log. */
+  notes: string[];
 }
 
 function alive(pid: number): boolean {
@@ -180,9 +182,9 @@ export async function writeRepository(cfg: EngineConfig): Promise<RepositoryResu
 
   let links = 0;
   for (const e of upload.entries) if (e.dir !== 'All' && (await ensureLink(cfg.packages, e.dir, `${e.pkgname}${cfg.pkgSufx}`))) links++;
-  if (links > 0) warnings.push(`made ${links} category link(s) to ../All that the package builds had not made`);
+  const notes = links > 0 ? [`made ${links} category link(s) to ../All that the package builds had not made`] : [];
 
   const state: RepositoryState = { writtenAt: Date.now(), packagesDir: cfg.packages, packages: files.length, restricted: upload.restricted, missing, checksum: pc.checksum };
-  await updatePublishState(cfg, { repository: state, gates: plan.gates });
-  return { state, gates: plan.gates, upload, success: plan.success, warnings };
+  await recordOutcome(cfg, 'repository', undefined, { repository: state, gates: plan.gates });
+  return { state, gates: plan.gates, upload, success: plan.success, warnings, notes };
 }

@@ -19,3 +19,13 @@ export async function updatePublishState(cfg: EngineConfig, patch: Partial<Publi
   await writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n');
   return state;
 }
+
+/**
+ * Records what a publish, mail or repository write did: `patch`, and its failure (or, when it
+ * succeeded, the end of an earlier failure of the same kind; other kinds' failures stay).
+ */
+export async function recordOutcome(cfg: EngineConfig, what: 'publish' | 'mail' | 'repository', error: string | undefined, patch: Partial<PublishStateFile> = {}): Promise<PublishStateFile> {
+  const prev = await readPublishState(publishStatePath(cfg.bulklog));
+  const failed = error !== undefined ? { at: Date.now(), what, message: error } : prev.failed?.what === what ? undefined : prev.failed;
+  return updatePublishState(cfg, { ...patch, failed });
+}

@@ -9,11 +9,12 @@ import { packageRules, reportCandidates, reportRules, splitTarget, type RsyncTar
 import type { PublishedState, PublishParams, PublishResult } from '../../protocol/publish';
 import type { EngineConfig } from '../config/types';
 import { readFinished } from '../core/resume';
+import { readRunState } from '../core/run-state';
 import { loadExeca } from '../execa';
 import { publishConf } from './config';
 import { keptReleases, nextRelease, quote, remoteRepository, removeReleases, RsyncError, switchTo, uploadRelease, type Rsync } from './rsync';
 import { planRepository, writeRepository } from './repository';
-import { updatePublishState } from './state';
+import { recordOutcome } from './state';
 
 export interface PublishOptions extends PublishParams {
   /** Each line as it happens (the CLI prints it, the after-build phase sends it as an event). */
@@ -32,7 +33,7 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /** BUILD_START_DIR and friends from meta/status; pbulk stops without a start time. */
-export async function buildStart(cfg: EngineConfig): Promise<{ dir: string; iso: string; platform?: string }> {
+export async function buildStart(cfg: EngineConfig): Promise<{ dir: string; iso: string; platform?: string; finished: boolean }> {
   let text = '';
   try {
     text = await readFile(join(cfg.metaDir, 'status'), 'latin1');
@@ -41,7 +42,15 @@ export async function buildStart(cfg: EngineConfig): Promise<{ dir: string; iso:
   }
   const { status } = parseStatus(text, join(cfg.metaDir, 'status'));
   if (!status.buildStartDir || !status.buildStartIso) throw new PublishError(`Could not find start time of build. (${join(cfg.metaDir, 'status')} has no BUILD_START_ISO/BUILD_START_DIR: no build in this bulklog)`);
-  return { dir: status.buildStartDir, iso: status.buildStartIso, ...(status.platform ? { platform: status.platform } : {}) };
+  // pbulk appends BUILD_END_ISO when its build phase ends; the engine's run state says more.
+  const run = await readRunState(cfg.metaDir);
+  const finished = run ? run.stage === 'done' : status.buildEndIso !== undefined;
+  return { dir: status.buildStartDir, iso: status.buildStartIso, ...(status.platform ? { platform: status.platform } : {}), finished };
+}
+
+/** Only a finished build is published, as pbulk uploads only after its build phase. */
+async function finishedBuild(cfg: EngineConfig): Promise<void> {
+  if (!(await buildStart(cfg)).finished) throw new PublishError(`the build in ${cfg.bulklog} is not finished: resume it (pkgsrc-bulk build) or let it end before publishing`);
 }
 
 function target(raw: string, what: string): RsyncTarget {
@@ -176,13 +185,11 @@ export async function publish(cfg: EngineConfig, o: PublishOptions = {}): Promis
     await attempt(async () => (published = await rollback(cfg, o, say)));
   } else {
     let report: string | undefined;
-    if (o.only !== 'packages') await attempt(async () => (report = await uploadReport(cfg, o, say)));
-    if (o.only !== 'report') await attempt(async () => (published = await uploadPackages(cfg, o, say)));
+    await attempt(() => finishedBuild(cfg));
+    if (errors.length === 0 && o.only !== 'packages') await attempt(async () => (report = await uploadReport(cfg, o, say)));
+    if (errors.length === 0 && o.only !== 'report') await attempt(async () => (published = await uploadPackages(cfg, o, say)));
     if (published && report) published.report = report;
   }
-  if (!o.dryRun) {
-    const failed = errors.length > 0 ? { at: Date.now(), what: 'publish' as const, message: errors.join('; ') } : undefined;
-    await updatePublishState(cfg, { ...(published ? { published } : {}), failed });
-  }
+  if (!o.dryRun) await recordOutcome(cfg, 'publish', errors.length > 0 ? errors.join('; ') : undefined, published ? { published } : {});
   return { ok: errors.length === 0, lines, ...(errors.length ? { error: errors.join('; ') } : {}), ...(refused ? { refused } : {}), ...(published && !o.dryRun ? { published } : {}) };
 }
