@@ -57,7 +57,8 @@ export function quote(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
-async function run(r: Rsync, argv: string[], opts: { cwd?: string; input?: string } = {}): Promise<string> {
+/** Runs rsync with these arguments; a failure is an RsyncError with the end of its output. */
+export async function runRsync(r: Rsync, argv: string[], opts: { cwd?: string; input?: string } = {}): Promise<string> {
   const { execa } = await loadExeca();
   const cmd = [...r.cmd, ...argv];
   r.log?.(`${opts.cwd ? `(cd ${quote([opts.cwd])}) ` : ''}${quote(cmd)}`);
@@ -71,7 +72,7 @@ async function run(r: Rsync, argv: string[], opts: { cwd?: string; input?: strin
 
 /** The entries of the directory holding the repository. */
 export async function listParent(r: Rsync, t: RsyncTarget): Promise<RemoteEntry[]> {
-  return parseListing(await run(r, ['--list-only', '--dirs', '--links', '--no-recursive', ...transportArgs(r.args), `${t.parent}/`]));
+  return parseListing(await runRsync(r, ['--list-only', '--dirs', '--links', '--no-recursive', ...transportArgs(r.args), `${t.parent}/`]));
 }
 
 /** A release's time stamp and count, for ordering. */
@@ -138,7 +139,7 @@ export function keptReleases(remote: RemoteRepository, release: string, keep: nu
 /** Uploads the packages directory into `release` with the include rules on stdin (pbulk's upload). */
 export async function uploadRelease(r: Rsync, t: RsyncTarget, cwd: string, rules: readonly string[], release: string, linkFrom: readonly string[] = []): Promise<void> {
   const linkDest = linkFrom.map((l) => `--link-dest=../${l}`);
-  await run(r, ['--exclude-from=-', ...r.args, ...linkDest, '.', `${t.parent}/${release}/`], { cwd, input: rules.map((l) => `${l}\n`).join('') });
+  await runRsync(r, ['--exclude-from=-', ...r.args, ...linkDest, '.', `${t.parent}/${release}/`], { cwd, input: rules.map((l) => `${l}\n`).join('') });
 }
 
 /** Points the target's link at `release`: one rename on the server. */
@@ -146,7 +147,7 @@ export async function switchTo(r: Rsync, t: RsyncTarget, release: string): Promi
   const dir = await mkdtemp(join(tmpdir(), 'pkgsrc-bulk-link-'));
   try {
     await symlink(release, join(dir, t.name));
-    await run(r, ['--links', '--no-recursive', ...transportArgs(r.args), join(dir, t.name), `${t.parent}/`]);
+    await runRsync(r, ['--links', '--no-recursive', ...transportArgs(r.args), join(dir, t.name), `${t.parent}/`]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -159,7 +160,7 @@ export async function removeReleases(r: Rsync, t: RsyncTarget, names: readonly s
   const empty = await mkdtemp(join(tmpdir(), 'pkgsrc-bulk-empty-'));
   try {
     const filters = [...doomed.map((n) => `--filter=+ /${n}/***`), '--filter=- *'];
-    await run(r, ['--recursive', '--delete', ...filters, ...transportArgs(r.args), `${empty}/`, `${t.parent}/`]);
+    await runRsync(r, ['--recursive', '--delete', ...filters, ...transportArgs(r.args), `${empty}/`, `${t.parent}/`]);
   } finally {
     await rm(empty, { recursive: true, force: true });
   }

@@ -10,9 +10,8 @@ import type { PublishedState, PublishParams, PublishResult } from '../../protoco
 import type { EngineConfig } from '../config/types';
 import { readFinished } from '../core/resume';
 import { readRunState } from '../core/run-state';
-import { loadExeca } from '../execa';
 import { publishConf } from './config';
-import { keptReleases, nextRelease, quote, remoteRepository, removeReleases, RsyncError, switchTo, uploadRelease, type Rsync } from './rsync';
+import { keptReleases, nextRelease, quote, remoteRepository, removeReleases, RsyncError, runRsync, switchTo, uploadRelease, type Rsync } from './rsync';
 import { planRepository, writeRepository } from './repository';
 import { recordOutcome } from './state';
 
@@ -78,11 +77,8 @@ async function uploadReport(cfg: EngineConfig, o: PublishOptions, say: (l: strin
     return dest;
   }
   say(`uploading the report to ${dest}`);
-  const { execa } = await loadExeca();
-  const argv = [...pc.rsync, '--exclude-from=-', ...pc.reportRsyncArgs, '.', dest];
-  say(`  (cd ${quote([cfg.bulklog])}) ${quote(argv)}`);
-  const r = await execa(argv[0]!, argv.slice(1), { cwd: cfg.bulklog, input: rules.map((l) => `${l}\n`).join(''), reject: false, all: true, ...(o.signal ? { cancelSignal: o.signal } : {}) });
-  if (r.exitCode !== 0 || r.failed) throw new RsyncError(`report upload: ${argv[0]} exited ${r.exitCode ?? r.shortMessage}: ${String(r.all ?? '').trim().split('\n').slice(-4).join(' | ')}`);
+  const r: Rsync = { cmd: pc.rsync, args: pc.reportRsyncArgs, log: (l) => say(`  ${l}`), ...(o.signal ? { signal: o.signal } : {}) };
+  await runRsync(r, ['--exclude-from=-', ...pc.reportRsyncArgs, '.', dest], { cwd: cfg.bulklog, input: rules.map((l) => `${l}\n`).join('') });
   return dest;
 }
 
