@@ -296,11 +296,51 @@
     if (g.omitted > 0) box.append(el('p', { class: 'note' }, [`${g.omitted} more broken package(s) not drawn: the ones breaking the most are shown.`]));
   }
 
+  /** @param {number} ms */
+  function when(ms) {
+    return new Date(ms).toLocaleString();
+  }
+
+  function renderRepository() {
+    const r = data.repository;
+    $('repository-section').hidden = !r;
+    if (!r) return;
+    const t = $('repository');
+    t.replaceChildren();
+    /** @param {string} label @param {string} text @param {string} [cls] */
+    const row = (label, text, cls) => t.append(el('tr', cls ? { class: cls } : {}, [el('td', {}, [label]), el('td', {}, [text])]));
+    if (r.repository) {
+      const extra = [r.repository.checksum ? 'SHA512.bz2' : 'no SHA512.bz2 (checksum_packages=no)'];
+      if (r.repository.restricted.length) extra.push(`${r.repository.restricted.length} restricted, not uploaded`);
+      if (r.repository.missing.length) extra.push(`${r.repository.missing.length} without a binary package`);
+      row('pkg_summary', `${r.repository.packages} package(s) in ${r.repository.packagesDir}, written ${when(r.repository.writtenAt)}; ${extra.join(', ')}`);
+    }
+    if (r.gates) {
+      const asked = [];
+      if (r.gates.minPackages !== undefined) asked.push(`at least ${r.gates.minPackages} packages`);
+      if (r.gates.requiredPackages && r.gates.requiredPackages.length) asked.push(`required: ${r.gates.requiredPackages.join(', ')}`);
+      const verdict = r.gates.passed ? 'pass' : `refuse: ${r.gates.reasons.join('; ')}`;
+      row('Gates', asked.length ? `${asked.join('; ')}: ${verdict}` : 'none set (publish.minPackages, publish.requiredPackages)', r.gates.passed ? 'state-done' : 'state-failed');
+    }
+    if (r.published) {
+      const p = r.published;
+      row(p.rollback ? 'Rolled back' : 'Last published', `${when(p.at)}: ${p.target} -> ${p.release}${p.rollback ? '' : `, ${p.packages} package(s)`}${p.previous ? ` (${p.previous} kept for rollback)` : ''}${p.report ? `; report at ${p.report}` : ''}`);
+    } else {
+      row('Last published', 'not published from this bulklog yet');
+    }
+    if (r.mailed) row('Report mailed', `${when(r.mailed.at)} to ${r.mailed.recipients.join(', ')}: ${r.mailed.subject}`);
+    if (r.failed) row(`Last ${r.failed.what} failure`, `${when(r.failed.at)}: ${r.failed.message}`, 'state-failed');
+    const actions = $('repository-actions');
+    actions.replaceChildren();
+    if (!data.live) actions.append(link('Publish...', { type: 'publish' }, 'Upload the packages and the report'), ' · ', link('Mail Report...', { type: 'mailReport' }, 'Mail report.txt to report_recipients'));
+  }
+
   function render() {
     $('empty').hidden = true;
     $('report').hidden = false;
     renderHeader();
     renderTotals();
+    renderRepository();
     renderBreakers();
     renderTimeline();
     renderGraph();

@@ -19,7 +19,8 @@ function dpkgHas(pkg) {
 }
 
 // bubblewrap: the rootless sandbox backend's first choice (its tests run with it and with unshare).
-const wanted = [['bmake', () => have('bmake')], ['bubblewrap', () => have('bwrap')]];
+// rsync: publishing uploads with it (its tests use a local target and an rsync daemon).
+const wanted = [['bmake', () => have('bmake')], ['bubblewrap', () => have('bwrap')], ['rsync', () => have('rsync')]];
 if (e2e) {
   wanted.push(['chromium', () => existsSync('/usr/bin/chromium')]);
   wanted.push(['ripgrep', () => have('rg')]);

@@ -5,6 +5,7 @@ export * as scan from './scan';
 export * as packages from './packages';
 export * as logs from './logs';
 export * as engine from './engine';
+export * as publish from './publish';
 export { PROTOCOL_VERSION } from './common';
 export { check, ProtocolError, type NotificationDef, type RequestDef } from './rpc';
 
@@ -13,6 +14,7 @@ import * as scan from './scan';
 import * as packages from './packages';
 import * as logs from './logs';
 import * as engine from './engine';
+import * as publish from './publish';
 import type { NotificationDef, RequestDef } from './rpc';
 import type { z } from 'zod';
 
@@ -26,6 +28,8 @@ export const requests: RequestDef<z.ZodType, z.ZodType>[] = [
   build.Rebuild,
   logs.Follow,
   logs.Unfollow,
+  publish.Publish,
+  publish.MailReport,
 ];
 
 /** Notifications the engine sends. */

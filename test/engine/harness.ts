@@ -7,6 +7,7 @@ import { pkgTools, writeMkConf } from '../fixtures/mk';
 import type { EngineConfig } from '../../src/engine/config/types';
 import { defaultSettings, type EngineSettings } from '../../src/engine/config/settings';
 import { loadEngineConfig } from '../../src/engine/config/load';
+import { readPublishConf } from '../../src/engine/publish/config';
 import { formatProblem } from '../../src/pkgsrc/problem';
 import { createBackend, defaultSpec } from '../../src/engine/sandbox';
 import type { Sandbox } from '../../src/engine/sandbox/types';
@@ -99,6 +100,7 @@ export function workspaceConfig(ws: Workspace, over: Partial<EngineConfig> = {},
     baseUrl: 'file:///reports',
     reportGraphScriptLimit: 512,
     limits: {},
+    publish: readPublishConf(() => undefined),
     settings: { ...defaultSettings(), ...settings },
     ...over,
   };

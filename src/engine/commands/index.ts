@@ -1,5 +1,7 @@
 import { buildCommand } from './build';
 import { lintCommand } from './lint';
+import { mailCommand } from './mail';
+import { publishCommand } from './publish';
 import { reportCommand } from './report';
 import { rebuildCommand } from './rebuild';
 import { resolveCommand } from './resolve';
@@ -11,4 +13,4 @@ import { treeCommand } from './tree';
 import type { Command } from './types';
 
 // Each command registers here; keep the list sorted.
-export const commands: Command[] = [buildCommand, lintCommand, rebuildCommand, reportCommand, resolveCommand, sandboxCommand, scanCommand, serveCommand, statusCommand, treeCommand];
+export const commands: Command[] = [buildCommand, lintCommand, mailCommand, publishCommand, rebuildCommand, reportCommand, resolveCommand, sandboxCommand, scanCommand, serveCommand, statusCommand, treeCommand];

@@ -7,6 +7,7 @@ import { resolve as resolvePath, isAbsolute, join } from 'node:path';
 import { booleanMeaning, loadPbulkConf, variableInfo, type LoadedConf } from '../../pkgsrc/conf';
 import { range, type Problem } from '../../pkgsrc/problem';
 import type { ExecLimits } from '../sandbox/types';
+import { readPublishConf } from '../publish/config';
 import type { EngineSettings } from './settings';
 import type { EngineConfig } from './types';
 
@@ -147,6 +148,12 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
     baseUrl: value('base_url') ?? '',
     reportGraphScriptLimit: Number(value('report_graph_script_limit') ?? 512) || 512,
     limits,
+    // A value only known when the file runs disables what it is for, not the builds.
+    publish: readPublishConf((n) => {
+      if (!conf.values[n]?.dynamic) return conf.get(n);
+      problems.push({ file, range: at(n), severity: 'warning', code: 'engine-config', message: `${n} is only known when the file runs: the engine publishes without it` });
+      return undefined;
+    }),
     settings,
   };
   const kit = value('bootstrapkit')?.trim();

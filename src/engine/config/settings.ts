@@ -3,6 +3,7 @@
 // gets new syntax for them.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { publishSettingsSchema } from '../publish/settings';
 
 export const settingsSchema = z
   .object({
@@ -42,6 +43,8 @@ export const settingsSchema = z
     socket: z.string().optional(),
     /** Unix group allowed to connect to a root engine's socket. */
     socketGroup: z.string().optional(),
+    /** Publishing the package repository (pkgsrc-bulk publish, and after full builds). */
+    publish: publishSettingsSchema,
   })
   .strict();
 

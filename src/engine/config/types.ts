@@ -1,6 +1,7 @@
 // What the engine needs from pbulk.conf plus its own settings, with pbulk's meanings. Built by
 // load.ts from a real pbulk.conf; tests may build one directly.
 import type { ExecLimits } from '../sandbox/types';
+import type { PublishConf } from '../publish/config';
 import type { EngineSettings } from './settings';
 
 export interface EngineConfig {
@@ -46,5 +47,7 @@ export interface EngineConfig {
   chrootDelete?: string;
   /** The pbulk version the config is for (decides how limited_list is read). */
   pbulkVersion?: string;
+  /** The repository and upload settings (gzip, digest, rsync targets, mail); defaults when absent. */
+  publish?: PublishConf;
   settings: EngineSettings;
 }

@@ -27,6 +27,7 @@ import { openSandboxes } from './sandboxes';
 import { BusyError, RequestError } from './errors';
 import { prepareRebuild, stateRecords } from './rebuild';
 import { runScanStage, type StageContext } from './scan-stage';
+import { publishAfterFullBuild, repositoryAfterBuild, type Say } from '../publish/phase';
 
 export interface RunResult {
   runId: string;
@@ -65,6 +66,8 @@ export class Engine {
   private diskCounts = { counts: emptyTotals(), total: 0 };
   private startedAt: number | undefined;
   private finishedAt: number | undefined;
+  /** Publishing work (upload, mail) running outside a build. */
+  private side: Promise<unknown> | undefined;
 
   constructor(readonly cfg: EngineConfig) {}
 
@@ -80,8 +83,26 @@ export class Engine {
   }
 
   get busy(): boolean {
-    return this.current !== undefined;
+    return this.current !== undefined || this.side !== undefined;
   }
+
+  /** Runs publishing work alone: refused during a build, and no build starts meanwhile. */
+  async exclusive<T>(what: string, f: () => Promise<T>): Promise<T> {
+    if (this.busy) throw new BusyError(`cannot ${what}: ${this.current ? 'a build is running' : 'a publish or mail is running'} in this engine`);
+    const p = f();
+    this.side = p;
+    try {
+      return await p;
+    } finally {
+      this.side = undefined;
+    }
+  }
+
+  /** Publishing's news: what went wrong to the clients, what was done to the engine's log (stderr). */
+  private say: Say = (severity, message) => {
+    if (severity === 'information') process.stderr.write(`pkgsrc-bulk: ${message}\n`);
+    else this.hub.emit('error', { severity, message, code: 'publish', time: Date.now() });
+  };
 
   status(): EngineStatus {
     const s = this.scheduler;
@@ -142,6 +163,7 @@ export class Engine {
   /** Starts a build (or resumes the unfinished one); rejects when one is running. */
   async start(params: StartParams = {}): Promise<StartedRun> {
     if (this.current) throw new BusyError('a build is already running in this engine');
+    if (this.side) throw new BusyError('a publish or mail is running in this engine');
     let locations = params.locations;
     if (locations === undefined && this.cfg.limitedList && !params.full) {
       const l = await readLimitedList(this.cfg.limitedList, this.cfg.pbulkVersion);
@@ -166,17 +188,26 @@ export class Engine {
   /** Reopens packages of the build in the bulklog and builds them (and what depends on them). */
   async rebuild(params: RebuildParams): Promise<StartedRun & { reset: string[] }> {
     if (this.current) throw new BusyError('a build is already running in this engine');
+    if (this.side) throw new BusyError('a publish or mail is running in this engine');
     const { state, reset } = await prepareRebuild(this.cfg, params);
-    const started = await this.launch(state, true, { ...(params.jobs ? { jobs: params.jobs } : {}) });
+    const started = await this.launch(state, true, { ...(params.jobs ? { jobs: params.jobs } : {}) }, false);
     return { ...started, reset };
   }
 
-  private async launch(state: RunState, resumed: boolean, params: StartParams): Promise<StartedRun> {
+  private async launch(state: RunState, resumed: boolean, params: StartParams, publish = true): Promise<StartedRun> {
     this.runId = state.runId;
     this.controller = new AbortController();
     this.startedAt = Date.now();
     this.finishedAt = undefined;
-    const done = this.run(state, resumed, params, this.controller.signal).finally(() => {
+    const signal = this.controller.signal;
+    // A full build ends with pbulk's report mail and upload (the engine is busy until then).
+    const fullBuild = publish && !params.scanOnly && state.locations === undefined;
+    const done = this.run(state, resumed, params, signal)
+      .then(async (r) => {
+        if (fullBuild && r.error === undefined && !r.cancelled && !signal.aborted) await publishAfterFullBuild(this.cfg, this.say, signal);
+        return r;
+      })
+      .finally(() => {
       this.current = undefined;
       this.controller = undefined;
       this.finishedAt = Date.now();
@@ -276,6 +307,7 @@ export class Engine {
       const bulklog = await readBulklog(cfg.bulklog, { metaDir: cfg.metaDir });
       const written = await writeReports(bulklog);
       const summary = buildSummary(bulklog);
+      await repositoryAfterBuild(cfg, this.say);
       state.stage = 'done';
       state.finishedAt = Date.now();
       state.force = [];

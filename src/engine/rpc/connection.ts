@@ -6,11 +6,14 @@ import { check, ProtocolError, type RequestDef } from '../../protocol';
 import * as build from '../../protocol/build';
 import * as engineP from '../../protocol/engine';
 import * as logs from '../../protocol/logs';
+import * as publishP from '../../protocol/publish';
 import { PROTOCOL_VERSION } from '../../protocol/common';
 import type { z } from 'zod';
 import { BusyError, RequestError, type Engine } from '../core/engine';
 import { EVENTS } from '../core/events';
 import { existingLogChunks } from '../core/follow';
+import { mailReport } from '../publish/mail';
+import { publish } from '../publish/upload';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -79,6 +82,8 @@ export function attach(conn: MessageConnection, engine: Engine, opts: Connection
     const r = await engine.rebuild(p);
     return { runId: r.runId, reset: r.reset };
   });
+  handle(publishP.Publish, (p) => engine.exclusive('publish', () => publish(engine.cfg, p)));
+  handle(publishP.MailReport, (p) => engine.exclusive('mail the report', () => mailReport(engine.cfg, p)));
   handle(logs.Follow, (p) => {
     followed.add(p.pkgname);
     const r = engine.follow(p.pkgname);

@@ -8,6 +8,7 @@ import type { Bulklog } from '../../pkgsrc/bulklog';
 import type { TimelineEntry } from '../../pkgsrc/bulklog/timeline';
 import { build, logs } from '../../protocol';
 import type { EngineStatus } from '../../protocol/build';
+import type { EngineClient } from '../../protocol/client';
 import type { EngineError } from '../../protocol/engine';
 import type { LogChunk } from '../../protocol/logs';
 import { BuildDiagnostics } from '../diagnostics/collection';
@@ -57,6 +58,8 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
   private readonly view: ShownBulklog;
   private readonly fileDiagnostics: BulklogDiagnostics;
   private running = false;
+  /** Requests in flight that are not builds (publish, mail): the engine stays attached for them. */
+  private requests = 0;
   /** The status of a build found running, for the model to be seeded from with the next read. */
   private needsSeed: EngineStatus | undefined;
   private opened: Shown | undefined;
@@ -234,7 +237,7 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
       this.scheduleRead(0);
       // Let the engine exit when it has been idle long enough; a command attaches again.
       setTimeout(() => {
-        if (!this.running) this.engine.detach();
+        if (!this.running && this.requests === 0) this.engine.detach();
       }, 2000);
     }
     this.fireChange();
@@ -316,6 +319,22 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     } catch (e) {
       showRefusal(e, this.diagnostics, this.deps.log);
       return false;
+    }
+  }
+
+  /**
+   * Runs requests other than builds (publish, mail) on the engine of the active pbulk.conf,
+   * which stays attached meanwhile; undefined (after saying why) when there is none.
+   */
+  async withEngine<R>(f: (client: EngineClient) => Promise<R>): Promise<R | undefined> {
+    const conf = await confForBuild(this.deps.configs, this.deps.log);
+    const client = conf ? await this.engine.connect(conf) : undefined;
+    if (!client) return undefined;
+    this.requests++;
+    try {
+      return await f(client);
+    } finally {
+      this.requests--;
     }
   }
 

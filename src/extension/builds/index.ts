@@ -10,6 +10,7 @@ import { onReportData, ReportPanel } from '../report/panel';
 import type { Node } from '../tree/items';
 import type { PackagesView } from '../tree/view';
 import { registerBuildCommands } from './commands';
+import { registerPublishCommands } from '../publish/commands';
 import { ConfigChooser } from './configs';
 import { BuildController } from './controller';
 import { EngineOutput } from './engineOutput';
@@ -49,6 +50,7 @@ export function registerBuilds(context: vscode.ExtensionContext, log: vscode.Log
     progress,
     vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }, { scheme: LOG_SCHEME }], new BuildCodeActions(controller.diagnostics), BuildCodeActions.metadata),
     ...registerBuildCommands({ context, controller, configs, packages, logs, output, log, selection: () => (selection.length > 0 ? selection : packages.treeView.selection) }),
+    ...registerPublishCommands({ controller, output, log }),
     controller.onDidChange(() => {
       const c = controller.model.counts();
       void vscode.commands.executeCommand('setContext', 'pkgsrcBulk.hasFailures', !controller.building && c.failed > 0);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildController } from '../builds/controller';
 import { reportData, type ReportData } from './data';
+import { repositoryView } from '../publish/view';
 
 export const REPORT_VIEW_TYPE = 'pkgsrcBulk.report';
 
@@ -16,13 +17,17 @@ type FromWebview =
   | { type: 'ready' }
   | { type: 'openLog'; pkgname: string }
   | { type: 'openMakefile'; location: string }
-  | { type: 'rebuild'; pkgname: string };
+  | { type: 'rebuild'; pkgname: string }
+  | { type: 'publish' }
+  | { type: 'mailReport' };
 
 export function isFromWebview(m: unknown): m is FromWebview {
   if (typeof m !== 'object' || m === null) return false;
   const x = m as Record<string, unknown>;
   switch (x.type) {
     case 'ready':
+    case 'publish':
+    case 'mailReport':
       return true;
     case 'openLog':
     case 'rebuild':
@@ -124,6 +129,8 @@ export class ReportPanel implements vscode.Disposable {
       if (counts.in_processing > 0 && !data.totals.some((t) => t.state === 'in_processing')) data.totals.push({ state: 'in_processing', label: 'Building', count: counts.in_processing });
       if (counts.open > 0 && !data.totals.some((t) => t.state === 'open')) data.totals.push({ state: 'open', label: 'Not built yet', count: counts.open });
     }
+    const repository = await repositoryView(b.dir);
+    if (repository) data.repository = repository;
     this.last = data;
     await this.panel.webview.postMessage({ type: 'data', data });
     posted.fire(data);
@@ -145,6 +152,12 @@ export class ReportPanel implements vscode.Disposable {
         return;
       case 'rebuild':
         await vscode.commands.executeCommand('pkgsrcBulk.rebuildPackage', { pkgnames: [m.pkgname] });
+        return;
+      case 'publish':
+        await vscode.commands.executeCommand('pkgsrcBulk.publish');
+        return;
+      case 'mailReport':
+        await vscode.commands.executeCommand('pkgsrcBulk.mailReport');
         return;
     }
   }

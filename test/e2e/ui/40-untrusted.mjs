@@ -1,6 +1,6 @@
 // Workspace trust: in a window that does not trust the sample tree (a second server with trust
-// on; the main one runs with it off), a build command is refused with a message saying why,
-// before it asks anything else.
+// on; the main one runs with it off), a build command and Publish are refused with a message
+// saying why, before they ask anything else.
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,5 +52,15 @@ describe('builds in an untrusted workspace (UI)', () => {
     // Refused before the confirmation of a full build: no dialog asks first.
     if ((await page.locator('.monaco-dialog-box').count()) > 0) throw new Error('a dialog opened although the build is refused');
     await screenshot(page, 'build-untrusted');
+  });
+
+  it('refuses to publish, saying why, before it asks anything', async function () {
+    this.timeout(90_000);
+    // The extension is active (it may run alone with --grep).
+    await waitFor(page.locator('.part.statusbar .statusbar-item', { hasText: 'pbulk.conf' }), 'the active pbulk.conf in the status bar', { timeout: 60_000 });
+    await runCommand(page, 'pkgsrc: Publish Packages and Report...');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Publishing is off in this untrusted workspace' });
+    await waitFor(toast, 'the refusal to publish', { timeout: 30_000 });
+    if ((await page.locator('.quick-input-widget:visible').count()) > 0) throw new Error('Publish asked what to publish although it is refused');
   });
 });
