@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { NamespaceBackend } from '../../src/engine/sandbox/namespace';
@@ -53,7 +53,19 @@ for (const tool of ['bwrap', 'unshare']) {
       chownSync(d, uid, gid);
     }
     const before = treeHash(host, (rel) => rel === '/written');
-    const out = runAsUser(tool, base, host, roHost);
+    // A mount the user namespace did not make, under both binds (as /run/netns is under /run
+    // once `ip netns add` has run): the kernel refuses a plain bind of such a directory there.
+    const submounts = [`${host}/sub/deeper`, roHost].map((d) => `${d}/mnt`);
+    for (const m of submounts) {
+      mkdirSync(m);
+      assert.equal(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', `pbsbx-${tool}`, m]).status, 0);
+    }
+    let out: Record<string, any>;
+    try {
+      out = runAsUser(tool, base, host, roHost);
+    } finally {
+      for (const m of submounts) if (spawnSync('umount', [m]).status === 0) rmdirSync(m);
+    }
     assert.equal(out.uid, uid);
     assert.deepEqual(out.hostMountsDuringExec, [], 'mounts live only inside the namespace');
     // bubblewrap keeps the user's uid; unshare alone can only map it to root inside.

@@ -14,7 +14,7 @@ import { requireTool } from './tools';
 /** Characters an overlay option list carries unescaped (its paths are separated by ',' and ':'). */
 const PLAIN = /^[A-Za-z0-9._/+@%=~-]+$/;
 
-function fstabLine(root: string, m: PlannedMount, devRbind: boolean): string {
+function fstabLine(root: string, m: PlannedMount, devRbind: boolean, recursive: boolean): string {
   const target = escapeMountPath(hostPath(root, m.target));
   switch (m.type) {
     case 'proc':
@@ -23,8 +23,10 @@ function fstabLine(root: string, m: PlannedMount, devRbind: boolean): string {
       const o = m.overlay!;
       return `overlay ${target} overlay lowerdir=${o.lower},upperdir=${o.upper},workdir=${o.work} 0 0`;
     }
-    case 'bind':
-      return `${escapeMountPath(m.source)} ${target} none ${m.ro ? 'bind,ro' : devRbind && m.source === '/dev' ? 'rbind' : 'bind'} 0 0`;
+    case 'bind': {
+      const bind = recursive || (devRbind && m.source === '/dev') ? 'rbind' : 'bind';
+      return `${escapeMountPath(m.source)} ${target} none ${m.ro ? `${bind},ro` : bind} 0 0`;
+    }
   }
 }
 
@@ -32,11 +34,16 @@ function fstabLine(root: string, m: PlannedMount, devRbind: boolean): string {
  * The mounts as an fstab for one `mount --all --fstab` run. Paths are escaped as fstab wants
  * (\040 for a space ...); null when an overlay's option list cannot carry its paths.
  * `devRbind`: /dev with its submounts (for a namespace, which cannot mount a devtmpfs of its own).
+ * `recursive`: every bind with its submounts. A user namespace must: the kernel refuses a plain
+ * bind of a directory with mounts under it that the namespace did not make (e.g. /run with
+ * /run/netns once `ip netns add` has run), since that would uncover what they hide. Read-only
+ * then applies to the bound directory itself; mounts below it keep their own flags, which an
+ * unprivileged user can write no more than on the host.
  */
-export function fstabText(root: string, mounts: PlannedMount[], devRbind = false): string | null {
+export function fstabText(root: string, mounts: PlannedMount[], devRbind = false, recursive = false): string | null {
   const overlayPaths = mounts.flatMap((m) => (m.overlay ? [m.overlay.lower, m.overlay.upper, m.overlay.work] : []));
   if (!overlayPaths.every((p) => PLAIN.test(p))) return null;
-  return mounts.map((m) => fstabLine(root, m, devRbind)).join('\n') + '\n';
+  return mounts.map((m) => fstabLine(root, m, devRbind, recursive)).join('\n') + '\n';
 }
 
 /** The argument arrays mounting m one at a time (used when fstab cannot carry the paths). */

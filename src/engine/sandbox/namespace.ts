@@ -164,7 +164,7 @@ export class NamespaceBackend implements SandboxBackend {
         }
       }
       const fstab = `${priv}/fstab`;
-      await writeFile(fstab, fstabText(root, mounts, true)!);
+      await writeFile(fstab, fstabText(root, mounts, true, !privileged)!);
       const sandbox = new NamespaceSandbox(root, state, this.warn, tool, toolPath, mounts, fstab);
       if (spec.bootstrapKit) {
         const kit = spec.bootstrapKit;
