@@ -5,6 +5,7 @@ export * as scan from './scan';
 export * as packages from './packages';
 export * as logs from './logs';
 export * as engine from './engine';
+export * as master from './master';
 export { PROTOCOL_VERSION } from './common';
 export { check, ProtocolError, type NotificationDef, type RequestDef } from './rpc';
 
@@ -13,6 +14,7 @@ import * as scan from './scan';
 import * as packages from './packages';
 import * as logs from './logs';
 import * as engine from './engine';
+import * as master from './master';
 import type { NotificationDef, RequestDef } from './rpc';
 import type { z } from 'zod';
 
@@ -40,5 +42,6 @@ export const notifications: NotificationDef<z.ZodType>[] = [
   packages.PackagePhase,
   packages.PackageFinished,
   logs.LogChunked,
+  master.ClientChanged,
 ];
 export { EngineClient } from './client';

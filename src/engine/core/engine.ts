@@ -27,6 +27,8 @@ import { openSandboxes } from './sandboxes';
 import { BusyError, RequestError } from './errors';
 import { prepareRebuild, stateRecords } from './rebuild';
 import { runScanStage, type StageContext } from './scan-stage';
+import { MasterError, openBuildMaster, reportMasterError, type BuildMaster } from '../master';
+import { masterPreflight } from '../master/preflight';
 
 export interface RunResult {
   runId: string;
@@ -210,9 +212,11 @@ export class Engine {
       this.diskCounts = { counts: emptyTotals(), total: 0 };
     }
     await writeRunState(cfg.metaDir, state);
+    // Master mode: the shared-paths marker, and what can be checked of the clients beforehand.
+    if (cfg.master) await masterPreflight(cfg, this.hub);
     let boxes;
     try {
-      boxes = await openSandboxes(cfg, this.jobs(params));
+      boxes = await openSandboxes(cfg, cfg.master?.build ? 1 : this.jobs(params));
     } catch (e) {
       if (!(e instanceof SandboxError)) throw e;
       const message = `cannot make the sandboxes: ${e.message}`;
@@ -247,7 +251,18 @@ export class Engine {
         endStage = 'failed';
         return result({ error: errors[0] });
       }
+      // Master mode: the clients on build_clients build instead of the engine's slots.
+      let master: BuildMaster | undefined;
+      try {
+        master = await openBuildMaster(cfg, this.hub, state.runId, () => this.scheduler?.counts());
+      } catch (e) {
+        if (!(e instanceof MasterError)) throw e;
+        reportMasterError(cfg, this.hub, e);
+        endStage = 'failed';
+        return result({ error: e.message, setup: true });
+      }
       const loop = await runBuildLoop({
+        ...(master ? { workers: master } : {}),
         cfg,
         hub: this.hub,
         runId: state.runId,
@@ -259,7 +274,11 @@ export class Engine {
         running: this.running,
         onScheduler: (s) => (this.scheduler = s),
         times: await BuildTimes.load(cfg.settings.timesFile ?? `${cfg.bulklog.replace(/\/+$/, '')}.build-times.json`),
-      });
+      }).finally(() => master?.close());
+      if (master?.error) {
+        endStage = 'failed';
+        return result({ error: master.error.message, setup: true });
+      }
       if (!loop.ok) {
         this.error(loop.error, 'build-graph', join(cfg.metaDir, 'presolve'));
         endStage = 'failed';
