@@ -47,7 +47,11 @@ export async function buildClient(cfg: EngineConfig, box: Sandbox, slot: number,
       let ok: boolean;
       try {
         const out = await new PackageBuild(cfg, { sandbox: box, index: slot }, job, { note: (m) => log.info(m) }, one.signal).run();
-        if (out.kind === 'cancelled') return signal.aborted ? 130 : 0;
+        if (out.kind === 'cancelled') {
+          if (signal.aborted) return 130;
+          log.info(`the build master ended the connection during ${pkgname}: its build is stopped (the master hands it out again)`);
+          return 0;
+        }
         ok = out.kind !== 'failed';
         log.info(`${ok ? 'Successfully built' : 'Failed to build'} ${pkgname}${out.kind === 'failed' ? ` (${out.phase})` : out.kind === 'up-to-date' ? ' (up to date)' : ''}`);
       } catch (e) {
