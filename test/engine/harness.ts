@@ -99,6 +99,7 @@ export function workspaceConfig(ws: Workspace, over: Partial<EngineConfig> = {},
     baseUrl: 'file:///reports',
     reportGraphScriptLimit: 512,
     limits: {},
+    configVersion: '0.51',
     settings: { ...defaultSettings(), ...settings },
     ...over,
   };
