@@ -95,7 +95,7 @@ export class Engine {
       config: this.cfg.configFile,
       counts,
       total: s ? s.size : this.diskCounts.total,
-      running: [...this.running.values()].map((r) => ({ pkgname: r.pkgname, location: r.location, slot: r.slot, ...(r.phase ? { phase: r.phase } : {}), startedAt: r.startedAt })),
+      running: [...this.running.values()].map((r) => ({ pkgname: r.pkgname, location: r.location, slot: r.slot, ...(r.host ? { host: r.host } : {}), ...(r.phase ? { phase: r.phase } : {}), startedAt: r.startedAt })),
       ...(this.startedAt ? { startedAt: this.startedAt } : {}),
       ...(this.finishedAt ? { finishedAt: this.finishedAt } : {}),
     };
