@@ -37,7 +37,7 @@ export interface MasterOptions {
   buildScript?: (setup: MasterSetup) => string;
 }
 
-export function masterSetup(name: string, packages: SmallPackage[], o: MasterOptions): MasterSetup {
+export function masterSetup(name: string, packages: SmallPackage[] | ((pkgsrc: string) => void), o: MasterOptions): MasterSetup {
   const hosts = makeHosts(o.clients);
   let ws: Workspace | undefined;
   try {
