@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { loadEngineConfig } from '../../src/engine/config/load';
 import { defaultSettings } from '../../src/engine/config/settings';
 import { checkMarker, writeMarker } from '../../src/engine/master/marker';
-import { judgeProbe, sshArgs } from '../../src/engine/master/preflight';
+import { judgeProbe, masterPreflight, sshArgs } from '../../src/engine/master/preflight';
+import { EventHub } from '../../src/engine/core/events';
+import { findTool } from '../../src/engine/sandbox/tools';
 import { entryHost } from '../../src/engine/master/names';
 import { parseTimeline, formatTimelineLine } from '../../src/pkgsrc/bulklog/timeline';
 import { cli } from './cli-harness';
@@ -75,4 +77,27 @@ test('pkgsrc-bulk client refuses bad usage with exit 2 and says why', () => {
   const r2 = spawnSync(n2, a2, { encoding: 'utf8' });
   assert.equal(r2.status, 2);
   assert.match(r2.stderr, /exactly one of --scan and --build/);
+});
+
+test('pre-flight: with a start script using ssh, a client ssh cannot reach in batch mode is an error on the client list line', { skip: findTool('ssh') ? false : 'no ssh program' }, async (t) => {
+  const ws = makeWorkspace('preflight', [{ path: 'devel/a', distname: 'a-1.0' }]);
+  t.after(() => ws.remove());
+  const script = join(ws.dir, 'build-client-start');
+  writeFileSync(script, '#!/bin/sh\nfor client in ${build_clients}; do\n\tssh $client "pbulk-build -c ${master_port_build} -b pkg-build" &\ndone\n');
+  append(ws.conf, `master_mode=yes\nmaster_port_build=127.0.0.1:2002\nbuild_clients="127.0.0.1:1"\npbuild_start_script=${script}\n`);
+  const cfg = await loadWorkspaceConfig(ws);
+  const hub = new EventHub();
+  const seen: { code: string; message: string; line: number }[] = [];
+  hub.on((name, p) => {
+    if (name === 'error') {
+      const e = p as { code: string; message: string; location?: { line: number } };
+      seen.push({ code: e.code, message: e.message, line: e.location?.line ?? -1 });
+    }
+  });
+  await masterPreflight(cfg, hub);
+  const e = seen.find((x) => x.code === 'client-unreachable');
+  assert.ok(e, JSON.stringify(seen));
+  assert.match(e.message, /^127\.0\.0\.1:1 in build_clients cannot be reached with ssh in batch mode \(.*refused.*\)/);
+  assert.match(readFileSync(ws.conf, 'utf8').split('\n')[e.line]!, /^build_clients=/);
+  assert.ok(readFileSync(join(ws.bulklog, '.pkgsrc-bulk-master'), 'utf8').includes('"token"'));
 });

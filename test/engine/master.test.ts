@@ -12,7 +12,7 @@ import { readBulklog } from '../../src/pkgsrc/bulklog';
 import { Engine } from '../../src/engine/core/engine';
 import { engineBundle } from './cli-harness';
 import { loadWorkspaceConfig, makeWorkspace } from './harness';
-import { clientPid, masterSetup, runMaster, type MasterSetup } from './master-harness';
+import { clientPid, masterSetup, runMaster, shq, type MasterSetup } from './master-harness';
 import { netnsAvailable } from './netns';
 import type { SmallPackage } from './tree';
 
@@ -164,3 +164,29 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+test('master mode: a client failing every package it gets is reported and dropped; the other host builds the rest', { skip }, async (t) => {
+  const tree: SmallPackage[] = Array.from({ length: 6 }, (_, i) => ({ path: `misc/p${i}`, distname: `p${i}-1.0` }));
+  const setup = masterSetup('master-drop', tree, {
+    clients: 2,
+    masterSettings: { clientFailureLimit: 2 },
+    // Host 2 runs the wire client, which fails whatever it is given, once host 1's client is
+    // there (a lone client is never dropped).
+    buildScript: (s) => {
+      const out1 = shq(join(s.ws.dir, 'client-build-1.out'));
+      const failing = [...s.hosts.exec(s.hosts.clients[1]!.ns), process.execPath, WIRE_CLIENT, 'fail', s.hosts.master.ip, '2002'].map(shq).join(' ');
+      return `#!/bin/sh\n${s.clientCommand('build', 0).map(shq).join(' ')} >> ${out1} 2>&1 &\n(while ! grep -q 'Building package' ${out1} 2>/dev/null; do sleep 0.1; done; exec ${failing}) >> ${shq(join(s.ws.dir, 'failing.out'))} 2>&1 &\n`;
+    },
+  });
+  t.after(() => setup.remove());
+  const run = runMaster(setup, ['build', ...tree.map((p) => p.path)]);
+  assert.equal(await run.done, 1, run.stderr());
+  const dropped = run.events.find(isEvent('client', { change: 'dropped' }));
+  assert.equal(dropped?.host, setup.hosts.clients[1]!.ip);
+  assert.match(String(dropped?.message), /failed its last 2 packages in a row \(p\d-1\.0, p\d-1\.0\) and was dropped/);
+  const err = run.events.find(isEvent('error', { code: 'client-dropped' }));
+  assert.match(readFileSync(setup.ws.conf, 'utf8').split('\n')[(err!.location as { line: number }).line]!, /^build_clients=/);
+  const st = await states(setup.ws.bulklog);
+  assert.deepEqual(Object.values(st).sort(), ['done', 'done', 'done', 'done', 'failed', 'failed']);
+  assert.match(readFileSync(join(setup.ws.dir, 'failing.out'), 'utf8'), /closed by the master/);
+});

@@ -3,6 +3,7 @@
 //   node wire-client.mjs stats HOST PORT     `S`, prints the seven counters as JSON
 //   node wire-client.mjs garbage HOST PORT   sends bytes that are no command, prints how it ended
 //   node wire-client.mjs hold HOST PORT      `G`, prints the PKGNAME it got, then holds it (no answer)
+//   node wire-client.mjs fail HOST PORT      `G`, answers `F` to every package until the master hangs up
 import { connect } from 'node:net';
 
 const [mode, host, port] = process.argv.slice(2);
@@ -44,6 +45,20 @@ sock.on('connect', async () => {
       sock.write('HELLO, is this the build master?\n');
       sock.on('data', () => undefined);
       sock.on('close', () => console.log('closed by the master'));
+    } else if (mode === 'fail') {
+      for (;;) {
+        sock.write('G');
+        let len;
+        try {
+          len = (await want(4)).readUInt32BE(0);
+        } catch {
+          console.log('closed by the master');
+          return;
+        }
+        const info = (await want(len)).toString('latin1');
+        console.log(`failing ${/^PKGNAME=(.*)$/m.exec(info)?.[1] ?? '?'}`);
+        sock.write('F');
+      }
     } else if (mode === 'hold') {
       sock.write('G');
       const len = (await want(4)).readUInt32BE(0);
