@@ -129,10 +129,11 @@ export class BuildMaster extends MasterServer<BuildPeer> implements WorkerPool {
       } else {
         if (b !== STATUS_DONE && b !== STATUS_FAILED) return this.garbage(p, `sent ${describeBytes(p.input)} where D or F was expected for ${p.job?.pkgname ?? 'its package'}`);
         p.input = p.input.subarray(1);
-        const job = p.job!;
+        const job = p.job;
         p.job = undefined;
         p.state = 'command';
-        this.completed(p, job, b === STATUS_DONE);
+        // No job: the package was given up (the build was stopped) while the client built it.
+        if (job) this.completed(p, job, b === STATUS_DONE);
       }
     }
   }
