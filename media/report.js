@@ -154,7 +154,9 @@
       return;
     }
     const lane = 22;
-    const left = 60;
+    const labels = tl.labels || [];
+    // Lanes named after client hosts need room for the name.
+    const left = Math.min(200, Math.max(60, ...labels.map((l) => l.length * 7 + 10)));
     const width = Math.max(600, box.clientWidth - 10);
     const plot = width - left - 10;
     const span = Math.max(1000, tl.end - tl.start);
@@ -164,7 +166,7 @@
     for (let k = 0; k < tl.slots; k++) {
       s.append(svg('rect', { class: 'lane', x: left, y: k * lane + 2, width: plot, height: lane - 4 }));
       const label = svg('text', { x: 4, y: k * lane + lane / 2 + 4 });
-      label.textContent = `slot ${k}`;
+      label.textContent = labels[k] || `slot ${k}`;
       s.append(label);
     }
     /** @param {{pkgname: string, slot: number, start: number, end: number, state: string}} e @param {boolean} running */
@@ -197,6 +199,11 @@
     }
     box.append(s);
     box.append(el('p', { class: 'note' }, [`${tl.entries.length} package build(s) over ${duration(span)}${tl.running.length ? `, ${tl.running.length} building now` : ''}.`]));
+    if (tl.hosts && tl.hosts.length > 0) {
+      const head = el('tr', {}, ['Client host', 'Built', 'Failed', 'Building', 'Busy'].map((h) => el('th', {}, [h])));
+      const rows = tl.hosts.map((h) => el('tr', {}, [h.host, String(h.done), String(h.failed), String(h.building), duration(h.busyMs)].map((v) => el('td', {}, [v]))));
+      box.append(el('table', { class: 'hosts', 'aria-label': 'Packages per client host' }, [head, ...rows]));
+    }
   }
 
   /** Layers by longest path from the roots; order in a layer by the mean position of the parents. */

@@ -1,7 +1,7 @@
 // Installs what the build, the tests and the demo need on a fresh Debian machine, and nothing
 // that is already there: Debian packages through apt-get, npm packages through `npm ci`.
 // Plain Node with no dependencies, because it runs before node_modules exists.
-//   node scripts/setup.mjs          bmake, bubblewrap and the npm packages
+//   node scripts/setup.mjs          bmake, bubblewrap, iproute2, openssh-client and the npm packages
 //   node scripts/setup.mjs --e2e    also chromium, ripgrep and the headless VS Code (see test/e2e)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -21,6 +21,9 @@ function dpkgHas(pkg) {
 // bubblewrap: the rootless sandbox backend's first choice (its tests run with it and with unshare).
 // rsync: publishing uploads with it (its tests use a local target and an rsync daemon).
 const wanted = [['bmake', () => have('bmake')], ['bubblewrap', () => have('bwrap')], ['rsync', () => have('rsync')]];
+// iproute2 and openssh-client: the multi-host tests make client hosts as network namespaces
+// (ip netns) and check ssh pre-flight against them.
+wanted.push(['iproute2', () => have('ip')], ['openssh-client', () => have('ssh')]);
 if (e2e) {
   wanted.push(['chromium', () => existsSync('/usr/bin/chromium')]);
   wanted.push(['ripgrep', () => have('rg')]);

@@ -146,6 +146,14 @@ export class Scheduler {
     if (loc !== undefined && this.busy.get(loc) === i) this.busy.delete(loc);
   }
 
+  /** Puts a running package back in the queue: its build client went away mid-build. */
+  requeue(i: number): void {
+    if (!this.runningSet.has(i)) return;
+    this.abandon(i);
+    this.states.reopen(i);
+    if (this.states.isReady(i)) this.enqueue(i);
+  }
+
   get running(): number {
     return this.runningSet.size;
   }

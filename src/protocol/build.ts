@@ -40,6 +40,8 @@ export const runningPackage = z.object({
   pkgname,
   location,
   slot: z.number().int().nonnegative(),
+  /** The client host building it (multi-host builds). */
+  host: z.string().optional(),
   phase: phase.optional(),
   startedAt: time,
 });

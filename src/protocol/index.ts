@@ -6,6 +6,7 @@ export * as packages from './packages';
 export * as logs from './logs';
 export * as engine from './engine';
 export * as publish from './publish';
+export * as master from './master';
 export { PROTOCOL_VERSION } from './common';
 export { check, ProtocolError, type NotificationDef, type RequestDef } from './rpc';
 
@@ -15,6 +16,7 @@ import * as packages from './packages';
 import * as logs from './logs';
 import * as engine from './engine';
 import * as publish from './publish';
+import * as master from './master';
 import type { NotificationDef, RequestDef } from './rpc';
 import type { z } from 'zod';
 
@@ -44,5 +46,6 @@ export const notifications: NotificationDef<z.ZodType>[] = [
   packages.PackagePhase,
   packages.PackageFinished,
   logs.LogChunked,
+  master.ClientChanged,
 ];
 export { EngineClient } from './client';

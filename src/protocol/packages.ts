@@ -20,6 +20,8 @@ export const packageStarted = z.object({
   pkgname,
   location,
   slot: z.number().int().nonnegative(),
+  /** The client host building it (multi-host builds); absent for the engine's own slots. */
+  host: z.string().optional(),
   time,
   /** `[n/N]` as pbulk-build prints it: finished so far, total. */
   finished: z.number().int().nonnegative(),
@@ -32,6 +34,8 @@ export const packagePhase = z.object({
   pkgname,
   phase,
   slot: z.number().int().nonnegative(),
+  /** The client host building it (multi-host builds); absent for the engine's own slots. */
+  host: z.string().optional(),
   time,
   /** `<bulklog>/<PKGNAME>/<phase>.log`, being written. */
   logPath: z.string(),
@@ -46,6 +50,8 @@ export const packageFinished = z.object({
   /** Failing phase for `failed`; the last phase run otherwise. */
   phase: phase.optional(),
   slot: z.number().int().nonnegative().optional(),
+  /** The client host building it (multi-host builds); absent for the engine's own slots. */
+  host: z.string().optional(),
   time,
   durationMs: z.number().nonnegative().optional(),
   /** The kept log of the failing phase. */

@@ -101,6 +101,7 @@ export function workspaceConfig(ws: Workspace, over: Partial<EngineConfig> = {},
     reportGraphScriptLimit: 512,
     limits: {},
     publish: readPublishConf(() => undefined),
+    configVersion: '0.51',
     settings: { ...defaultSettings(), ...settings },
     ...over,
   };

@@ -86,7 +86,7 @@ export class Progress {
         this.build.total = p.total;
         this.build.finished = p.finished;
         this.building.set(p.pkgname, 'starting');
-        if (!this.o.tty) this.line(`[${p.finished}/${p.total}] Starting build of  ${p.pkgname}`);
+        if (!this.o.tty) this.line(`[${p.finished}/${p.total}] Starting build of  ${p.pkgname}${p.host ? ` on ${p.host}` : ''}`);
         this.redrawBuild();
         break;
       }
@@ -129,6 +129,11 @@ export class Progress {
         const p = payload as EventPayload<'error'>;
         const where = p.location ? `${p.location.file}:${p.location.line + 1}:${p.location.character + 1}: ` : '';
         this.line(`pkgsrc-bulk: ${where}${p.severity}: ${p.message}`, this.err);
+        break;
+      }
+      case 'client': {
+        const p = payload as EventPayload<'client'>;
+        this.line(`pkgsrc-bulk: ${p.role} client ${p.message}`, p.change === 'connected' ? this.out : this.err);
         break;
       }
       default:

@@ -1,4 +1,5 @@
 import { buildCommand } from './build';
+import { clientCommand } from './client';
 import { lintCommand } from './lint';
 import { mailCommand } from './mail';
 import { publishCommand } from './publish';
@@ -13,4 +14,4 @@ import { treeCommand } from './tree';
 import type { Command } from './types';
 
 // Each command registers here; keep the list sorted.
-export const commands: Command[] = [buildCommand, lintCommand, mailCommand, publishCommand, rebuildCommand, reportCommand, resolveCommand, sandboxCommand, scanCommand, serveCommand, statusCommand, treeCommand];
+export const commands: Command[] = [buildCommand, clientCommand, lintCommand, mailCommand, publishCommand, rebuildCommand, reportCommand, resolveCommand, sandboxCommand, scanCommand, serveCommand, statusCommand, treeCommand];

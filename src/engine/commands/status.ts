@@ -32,7 +32,7 @@ function printStatus(s: EngineStatus, live: boolean, out: NodeJS.WritableStream)
   out.write(`Total number of packages:      ${String(s.total).padStart(5)}\n`);
   for (const st of FINAL_STATES) out.write(`  ${(STATE_LABELS[st] + ':').padEnd(29)}${String(s.counts[st]).padStart(5)}\n`);
   if (unfinished > 0) out.write(`  ${'Not built yet:'.padEnd(29)}${String(unfinished).padStart(5)}\n`);
-  for (const r of s.running) out.write(`  building in slot ${r.slot}: ${r.pkgname}${r.phase ? ` (${r.phase})` : ''}\n`);
+  for (const r of s.running) out.write(`  building ${r.host ? `on ${r.host}` : `in slot ${r.slot}`}: ${r.pkgname}${r.phase ? ` (${r.phase})` : ''}\n`);
 }
 
 export const statusCommand: Command = {

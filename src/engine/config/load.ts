@@ -10,6 +10,7 @@ import type { ExecLimits } from '../sandbox/types';
 import { readPublishConf } from '../publish/config';
 import type { EngineSettings } from './settings';
 import type { EngineConfig } from './types';
+import { masterConfig } from './master';
 
 export interface LoadedEngineConfig {
   config?: EngineConfig;
@@ -122,6 +123,8 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
     err('cross_compile', `cross_compile=${conf.get('cross_compile')}: the engine builds natively only; set cross_compile=no`);
   }
 
+  const master = masterConfig(conf, err);
+
   if (problems.some((p) => p.severity === 'error') || REQUIRED_PATHS.some((n) => paths[n] === undefined) || metaDir === undefined) {
     return { problems };
   }
@@ -172,6 +175,9 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
   if (cc) config.chrootCreate = cc;
   const cdel = value('chroot_delete')?.trim();
   if (cdel) config.chrootDelete = cdel;
+  if (master) config.master = master;
+  const cv = value('config_version')?.trim();
+  if (cv) config.configVersion = cv;
   return { config, problems };
 }
 

@@ -45,6 +45,15 @@ export const settingsSchema = z
     socketGroup: z.string().optional(),
     /** Publishing the package repository (pkgsrc-bulk publish, and after full builds). */
     publish: publishSettingsSchema,
+    /**
+     * Master mode: how long after a start script ended a listed client may take to connect
+     * before it is reported as missing (the master goes on waiting, as pbulk's does).
+     */
+    clientWaitMs: z.number().int().positive().default(120_000),
+    /** Master mode: a build client failing this many packages in a row is dropped. 0: never. */
+    clientFailureLimit: z.number().int().nonnegative().default(5),
+    /** Master mode: check ssh reachability and the shared paths of the clients before starting them. */
+    masterPreflight: z.boolean().default(true),
   })
   .strict();
 

@@ -8,7 +8,7 @@ import { formatTimelineLine, TIMELINE_FILE } from '../../pkgsrc/bulklog/timeline
 import type { Phase } from '../../pkgsrc/bulklog/phases';
 import type { PresolveRecord } from '../../pkgsrc/resolve';
 import { weightOf } from '../../pkgsrc/scan/record';
-import { PackageBuild, removeLogDir, type BuildOutcome } from '../builder/builder';
+import { removeLogDir, type BuildOutcome } from '../builder/builder';
 import { jobFromRecord } from '../builder/job';
 import type { EngineConfig } from '../config/types';
 import type { Sandbox } from '../sandbox/types';
@@ -16,11 +16,14 @@ import { Scheduler } from '../scheduler';
 import type { EventHub } from './events';
 import { cleanInterrupted, readFinished } from './resume';
 import type { BuildTimes } from './times';
+import { localWorkers, type BuildWorker, type WorkerOutcome, type WorkerPool } from './workers';
 
 export interface RunningInfo {
   pkgname: string;
   location: string;
   slot: number;
+  /** The client host building it (multi-host builds). */
+  host?: string;
   phase?: Phase;
   startedAt: number;
 }
@@ -31,6 +34,8 @@ export interface BuildLoopInput {
   runId: string;
   records: PresolveRecord[];
   slots: Sandbox[];
+  /** Who builds instead of the slots: the clients of a build master. */
+  workers?: WorkerPool;
   /** Packages to build even when up to date (explicit rebuilds). */
   force: ReadonlySet<string>;
   /** Packages whose log chunks are sent as events. */
@@ -93,24 +98,31 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
   const error = await AppendLog.open(join(cfg.metaDir, 'error'));
   // Not pbulk's: when and where each package ran, for the report's timeline of build slots.
   const timeline = await AppendLog.open(join(cfg.metaDir, TIMELINE_FILE));
-  const free = inp.slots.map((_, k) => k);
+  const pool = inp.workers ?? localWorkers(cfg, inp.slots);
   const running = new Map<number, Promise<void>>();
 
-  const finish = async (i: number, slot: number, startedAt: number, out: BuildOutcome): Promise<void> => {
+  const finish = async (i: number, w: BuildWorker, startedAt: number, out: WorkerOutcome): Promise<void> => {
     const pkgname = sched.name(i);
     const location = records[i]!.location;
+    const { slot, host } = w;
     inp.running.delete(pkgname);
     if (out.kind === 'cancelled') {
       sched.abandon(i);
       return;
     }
+    if (out.kind === 'lost') {
+      // pbulk's master does the same: the package is open again for the next client.
+      sched.requeue(i);
+      hub.emit('queued', { runId, pkgname, location, depth: sched.depth(i), state: sched.state(i) });
+      return;
+    }
     const ok = out.kind !== 'failed';
     await (ok ? success : error).append(pkgname);
     if (out.kind === 'built') times?.set(pkgname, Date.now() - startedAt);
-    await timeline.append(formatTimelineLine({ pkgname, slot, start: startedAt, end: Date.now(), state: ok ? 'done' : 'failed' }));
+    await timeline.append(formatTimelineLine({ pkgname, slot, start: startedAt, end: Date.now(), state: ok ? 'done' : 'failed', ...(host ? { host } : {}) }));
     if (ok) removeLogDir(cfg, pkgname);
     const { indirect } = sched.complete(i, ok);
-    const base = { runId, location, time: Date.now(), durationMs: Date.now() - startedAt, slot };
+    const base = { runId, location, time: Date.now(), durationMs: Date.now() - startedAt, slot, ...(host ? { host } : {}) };
     if (out.kind === 'failed') {
       hub.emit('finished', { ...base, pkgname, state: 'failed', phase: out.phase, logPath: out.logPath, finished: finishedCount(), total });
     } else {
@@ -121,47 +133,55 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     }
   };
 
-  const launch = (i: number, slot: number): Promise<void> => {
+  const launch = (i: number, w: BuildWorker): Promise<void> => {
     const rec = records[i]!;
     const pkgname = rec.pkgname;
     const startedAt = Date.now();
-    const info: RunningInfo = { pkgname, location: rec.location, slot, startedAt };
+    const { slot, host } = w;
+    const where = host ? { host } : {};
+    const info: RunningInfo = { pkgname, location: rec.location, slot, ...where, startedAt };
     inp.running.set(pkgname, info);
-    hub.emit('started', { runId, pkgname, location: rec.location, slot, time: startedAt, finished: finishedCount(), total });
+    hub.emit('started', { runId, pkgname, location: rec.location, slot, ...where, time: startedAt, finished: finishedCount(), total });
     // The record as presolve has it: resolved DEPENDS and the text pkg-build would read.
     const job = { ...jobFromRecord(rec.record, inp.force.has(pkgname)), depends: rec.depends ?? [], text: rec.text };
-    const build = new PackageBuild(cfg, { sandbox: inp.slots[slot]!, index: slot }, job, {
-      phase: (phase, logPath) => {
+    const observer = {
+      phase: (phase: Phase, logPath: string) => {
         info.phase = phase;
-        hub.emit('phase', { runId, pkgname, phase, slot, time: Date.now(), logPath });
+        hub.emit('phase', { runId, pkgname, phase, slot, ...where, time: Date.now(), logPath });
       },
-      chunk: (phase, offset, text) => {
+      chunk: (phase: Phase, offset: number, text: string) => {
         if (inp.followed.has(pkgname)) hub.emit('chunk', { pkgname, phase, offset, text });
       },
-    }, signal);
-    return build
-      .run()
+    };
+    return w
+      .build(job, observer, signal)
       .catch((e: unknown): BuildOutcome => {
         hub.emit('error', { severity: 'error', message: `${pkgname}: ${(e as Error).message}`, code: 'build-error', time: Date.now() });
         return { kind: 'failed', phase: info.phase ?? 'pre-clean', logPath: join(cfg.bulklog, pkgname, `${info.phase ?? 'pre-clean'}.log`) };
       })
-      .then((out) => finish(i, slot, startedAt, out))
+      .then((out) => finish(i, w, startedAt, out))
       .finally(() => {
         running.delete(i);
-        free.push(slot);
+        pool.release(w);
       });
   };
 
+  const stopped = pool.dynamic ? [aborted(signal)] : [];
   try {
     for (;;) {
-      while (free.length > 0 && !signal.aborted) {
+      while (!signal.aborted) {
+        const w = pool.take();
+        if (!w) break;
         const i = sched.next();
-        if (i === undefined) break;
-        const slot = free.shift()!;
-        running.set(i, launch(i, slot));
+        if (i === undefined) {
+          pool.release(w);
+          break;
+        }
+        running.set(i, launch(i, w));
       }
-      if (running.size === 0) break;
-      await Promise.race(running.values());
+      // Clients come and go: with nothing running, wait for one unless nothing is left to build.
+      if (running.size === 0 && (!pool.dynamic || signal.aborted || sched.finished || pool.error)) break;
+      await Promise.race([...running.values(), pool.changed(), ...stopped]);
     }
   } finally {
     await success.close();
@@ -169,4 +189,8 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     await timeline.close();
   }
   return { ok: true, scheduler: sched, cancelled: signal.aborted };
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 }

@@ -28,6 +28,8 @@ import { BusyError, RequestError } from './errors';
 import { prepareRebuild, stateRecords } from './rebuild';
 import { runScanStage, type StageContext } from './scan-stage';
 import { publishAfterFullBuild, repositoryAfterBuild, type Say } from '../publish/phase';
+import { MasterError, openBuildMaster, reportMasterError, type BuildMaster } from '../master';
+import { masterPreflight } from '../master/preflight';
 
 export interface RunResult {
   runId: string;
@@ -114,7 +116,7 @@ export class Engine {
       config: this.cfg.configFile,
       counts,
       total: s ? s.size : this.diskCounts.total,
-      running: [...this.running.values()].map((r) => ({ pkgname: r.pkgname, location: r.location, slot: r.slot, ...(r.phase ? { phase: r.phase } : {}), startedAt: r.startedAt })),
+      running: [...this.running.values()].map((r) => ({ pkgname: r.pkgname, location: r.location, slot: r.slot, ...(r.host ? { host: r.host } : {}), ...(r.phase ? { phase: r.phase } : {}), startedAt: r.startedAt })),
       ...(this.startedAt ? { startedAt: this.startedAt } : {}),
       ...(this.finishedAt ? { finishedAt: this.finishedAt } : {}),
     };
@@ -241,9 +243,11 @@ export class Engine {
       this.diskCounts = { counts: emptyTotals(), total: 0 };
     }
     await writeRunState(cfg.metaDir, state);
+    // Master mode: the shared-paths marker, and what can be checked of the clients beforehand.
+    if (cfg.master) await masterPreflight(cfg, this.hub);
     let boxes;
     try {
-      boxes = await openSandboxes(cfg, this.jobs(params));
+      boxes = await openSandboxes(cfg, cfg.master?.build ? 1 : this.jobs(params));
     } catch (e) {
       if (!(e instanceof SandboxError)) throw e;
       const message = `cannot make the sandboxes: ${e.message}`;
@@ -278,7 +282,18 @@ export class Engine {
         endStage = 'failed';
         return result({ error: errors[0] });
       }
+      // Master mode: the clients on build_clients build instead of the engine's slots.
+      let master: BuildMaster | undefined;
+      try {
+        master = await openBuildMaster(cfg, this.hub, state.runId, () => this.scheduler?.counts());
+      } catch (e) {
+        if (!(e instanceof MasterError)) throw e;
+        reportMasterError(cfg, this.hub, e);
+        endStage = 'failed';
+        return result({ error: e.message, setup: true });
+      }
       const loop = await runBuildLoop({
+        ...(master ? { workers: master } : {}),
         cfg,
         hub: this.hub,
         runId: state.runId,
@@ -290,7 +305,11 @@ export class Engine {
         running: this.running,
         onScheduler: (s) => (this.scheduler = s),
         times: await BuildTimes.load(cfg.settings.timesFile ?? `${cfg.bulklog.replace(/\/+$/, '')}.build-times.json`),
-      });
+      }).finally(() => master?.close());
+      if (master?.error) {
+        endStage = 'failed';
+        return result({ error: master.error.message, setup: true });
+      }
       if (!loop.ok) {
         this.error(loop.error, 'build-graph', join(cfg.metaDir, 'presolve'));
         endStage = 'failed';

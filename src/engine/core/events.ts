@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import * as build from '../../protocol/build';
 import * as engine from '../../protocol/engine';
 import * as logs from '../../protocol/logs';
+import * as master from '../../protocol/master';
 import * as packages from '../../protocol/packages';
 import * as scan from '../../protocol/scan';
 
@@ -19,6 +20,7 @@ export const EVENTS = {
   finished: packages.PackageFinished,
   chunk: logs.LogChunked,
   error: engine.EngineErrored,
+  client: master.ClientChanged,
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -10,6 +10,7 @@ import type { Sandbox } from '../sandbox/types';
 import { fullScan, limitedScan } from '../scan/phase';
 import { ScanRunner } from '../scan/runner';
 import { listLocations, SubdirError } from '../scan/subdirs';
+import { MasterError, remoteScan, reportMasterError } from '../master';
 import type { Stage } from '../../protocol/build';
 import type { EventHub } from './events';
 import type { RunState } from './run-state';
@@ -41,7 +42,9 @@ export async function runScanStage(ctx: StageContext, state: RunState, box: Sand
     for (const p of loaded.problems) hub.emit('error', { severity: p.severity === 'error' ? 'error' : p.severity === 'warning' ? 'warning' : 'information', message: p.message, code: p.code, time: Date.now() });
   }
   const concurrency = cfg.settings.scanJobs ?? cfg.scanProcs ?? Math.max(1, availableParallelism());
+  const remote = remoteScan(cfg, hub, state.runId);
   const runner = new ScanRunner(cfg, box, {
+    ...(remote ? { remote } : {}),
     concurrency,
     env,
     cache,
@@ -72,6 +75,11 @@ export async function runScanStage(ctx: StageContext, state: RunState, box: Sand
       }
       out = await fullScan(cfg, runner, listing.locations, listing.warnings);
     }
+  } catch (e) {
+    // The scan master could not bind its port or start its clients: nothing was scanned.
+    if (!(e instanceof MasterError)) throw e;
+    reportMasterError(cfg, hub, e);
+    return { message: e.message, setup: true };
   } finally {
     if (cache) await cache.save(cacheFile).catch((e: Error) => ctx.error(`cannot save the scan cache: ${e.message}`, 'scan-cache', cacheFile));
   }

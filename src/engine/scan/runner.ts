@@ -1,7 +1,8 @@
 // Runs `make pbulk-index` over locations, N at a time, in the scan sandbox: argument arrays
 // only, a timeout per run, NUL bytes or a non-zero exit discard the output (pbulk-scan's
-// rules). Locations whose scan cache entry is still current are not run at all. Results come
-// back in location order, ready for assemblePscan.
+// rules). Locations whose scan cache entry is still current are not run at all. With a
+// remote scan (master mode) the runs happen on the scan clients instead, one master per round.
+// Results come back in location order, ready for assemblePscan.
 import { join } from 'node:path';
 import { splitIndexOutput, type ScanJobResult } from '../../pkgsrc/scan/pscan';
 import type { ScanCache } from '../../pkgsrc/scan/cache';
@@ -34,7 +35,15 @@ export interface ScanRound {
   failures: ScanFailure[];
 }
 
+/** One scan round on other hosts: a scan master open for the round's duration. */
+export interface RemoteScanRound {
+  index(location: string, signal?: AbortSignal): Promise<{ output: Buffer; host: string } | { failed: string; host: string } | { notProcessed: true }>;
+  close(): Promise<void>;
+}
+
 export interface ScanRunnerOptions {
+  /** Opens the scan master of a round (master mode); absent: scans run in the sandbox. */
+  remote?: () => Promise<RemoteScanRound>;
   concurrency: number;
   env: Record<string, string>;
   cache?: ScanCache | undefined;
@@ -78,6 +87,13 @@ export class ScanRunner {
         return { location, output: f.entry.output };
       }
       const started = Date.now() / 1000;
+      if (this.opts.remote) {
+        const m = await (master ??= this.opts.remote());
+        const res = await m.index(location, signal);
+        if ('notProcessed' in res) return { location, notProcessed: true };
+        if ('failed' in res) return fail(`Scan failed for ${location}: ${res.failed}`);
+        return kept(res.output.toString('latin1'), started);
+      }
       let r;
       try {
         r = await this.box.exec([...this.cfg.make, 'pbulk-index'], {
@@ -98,14 +114,23 @@ export class ScanRunner {
         const why = r.exitCode === null ? `could not run make (${r.signal ?? 'no exit status'})` : `make pbulk-index exited ${r.exitCode}`;
         return fail(`Scan failed for ${location}: ${why}${r.stderr ? `\n${tail(r.stderr)}` : ''}`);
       }
-      const out = r.stdout ?? '';
-      if (out.includes('\0')) return fail(`Scan failed for ${location}: output holds NUL bytes`);
-      // Only clean output is worth keeping; anything else is scanned again next time.
-      if (cache && splitIndexOutput(out, location).message === undefined) cache.store(location, out, started);
-      progress(location);
-      return { location, output: out };
+      return kept(r.stdout ?? '', started);
+      function kept(out: string, started: number): ScanJobResult {
+        if (out.includes('\0')) return fail(`Scan failed for ${location}: output holds NUL bytes`);
+        // Only clean output is worth keeping; anything else is scanned again next time.
+        if (cache && splitIndexOutput(out, location).message === undefined) cache.store(location, out, started);
+        progress(location);
+        return { location, output: out };
+      }
     };
-    const results = await mapPool(locations, this.opts.concurrency, one, signal);
+    // A remote round queues every location at the master, which hands them to the clients.
+    let master: Promise<RemoteScanRound> | undefined;
+    let results;
+    try {
+      results = await mapPool(locations, this.opts.remote ? locations.length : this.opts.concurrency, one, signal);
+    } finally {
+      if (master) await (await master.catch(() => undefined))?.close();
+    }
     const jobs = results.map((r, i) => r ?? { location: locations[i]!, notProcessed: true as const });
     return { jobs, stderr, cached, failures };
   }

@@ -22,7 +22,7 @@ import { EngineLink, RUNNING_STAGES, type EngineEvents, type StageEvent } from '
 import type { EngineOutput } from './engineOutput';
 import { packageLogInfo } from './logInfo';
 import { BuildModel, type Finished } from './model';
-import { noticeEngineLost, noticeStopped, noticeSummary } from './runNotices';
+import { noticeClient, noticeEngineLost, noticeStopped, noticeSummary } from './runNotices';
 import { chooseShown, readResumable, readShownFiles, ShownBulklog, type Shown } from './shownBulklog';
 
 export type { BuildRequest } from './buildRequest';
@@ -211,6 +211,7 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
       finished: (e) => this.onFinished(e),
       chunk: (e) => this.chunkEmitter.fire(e),
       error: (e) => void this.onEngineError(e),
+      client: (e) => noticeClient(e, this.deps.log),
       attachedRunning: (s) => this.onAttachedRunning(s),
       lost: () => this.onLost(),
     };

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { build, engine as engineP, logs, packages, scan } from '../../protocol';
+import { build, engine as engineP, logs, master, packages, scan } from '../../protocol';
 import type { EngineClient } from '../../protocol/client';
 import type { EngineStatus } from '../../protocol/build';
 import type { EngineError } from '../../protocol/engine';
@@ -38,6 +38,8 @@ export interface EngineEvents {
   finished(e: Finished): void;
   chunk(e: LogChunk): void;
   error(e: EngineError): void;
+  /** Multi-host builds: a client host came, went, was dropped or never came. */
+  client(e: master.ClientEvent): void;
   /** The engine's hello says a build runs: the views take it over from its status. */
   attachedRunning(status: EngineStatus): void;
   /** The connection closed without us dropping it (the engine exited or was killed). */
@@ -158,6 +160,7 @@ export class EngineLink implements vscode.Disposable {
     on(packages.PackageFinished, (e: Finished) => ev.finished(e));
     on(logs.LogChunked, (e: LogChunk) => ev.chunk(e));
     on(engineP.EngineErrored, (e: EngineError) => ev.error(e));
+    on(master.ClientChanged, (e: master.ClientEvent) => ev.client(e));
     subs.push({ dispose: client.connection.onClose(() => this.closed()).dispose });
     this.subs = subs;
     let hello;

@@ -12,7 +12,7 @@ export function packageLogInfo(bulklog: string, pkgname: string, o: { fromDisk: 
   const state = live?.state ?? fromDisk?.state;
   const building = o.running && state === 'in_processing';
   const facts = building
-    ? [`building${live?.phase ? `: ${live.phase} phase` : ''}${live?.slot !== undefined ? ` in slot ${live.slot}` : ''}`]
+    ? [`building${live?.phase ? `: ${live.phase} phase` : ''}${live?.host ? ` on ${live.host}` : live?.slot !== undefined ? ` in slot ${live.slot}` : ''}`]
     : fromDisk && fromDisk.state === state
       ? logFacts(fromDisk)
       : state

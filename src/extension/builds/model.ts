@@ -17,6 +17,8 @@ export interface LivePackage {
   state: BuildState;
   phase?: Phase | undefined;
   slot?: number | undefined;
+  /** The client host building it (multi-host builds). */
+  host?: string | undefined;
   startedAt?: number | undefined;
   finishedAt?: number | undefined;
   depth?: number | undefined;
@@ -30,6 +32,13 @@ export type Queued = z.infer<typeof P.packageQueued>;
 export type Started = z.infer<typeof P.packageStarted>;
 export type PhaseEvent = z.infer<typeof P.packagePhase>;
 export type Finished = z.infer<typeof P.packageFinished>;
+
+export interface HostActivity {
+  host: string;
+  building: string[];
+  done: number;
+  failed: number;
+}
 
 /** Durations kept for the ETA: the most recent builds say most about the ones left. */
 const ETA_WINDOW = 30;
@@ -86,7 +95,7 @@ export class BuildModel {
       if (status.startedAt) this.startedAt = status.startedAt;
       for (const r of status.running) {
         const p = this.packages.get(r.pkgname) ?? { pkgname: r.pkgname, location: r.location, state: 'in_processing' as BuildState };
-        this.packages.set(r.pkgname, { ...p, state: 'in_processing', slot: r.slot, startedAt: r.startedAt, phase: r.phase });
+        this.packages.set(r.pkgname, { ...p, state: 'in_processing', slot: r.slot, host: r.host, startedAt: r.startedAt, phase: r.phase });
         this.slotsSeen = Math.max(this.slotsSeen, r.slot + 1);
       }
       // Anything the disk shows as in processing that the engine does not run is only queued.
@@ -119,7 +128,7 @@ export class BuildModel {
 
   started(e: Started): void {
     const prev = this.packages.get(e.pkgname);
-    this.packages.set(e.pkgname, { ...(prev ?? {}), pkgname: e.pkgname, location: e.location, state: 'in_processing', slot: e.slot, startedAt: e.time, phase: undefined, finishedAt: undefined });
+    this.packages.set(e.pkgname, { ...(prev ?? {}), pkgname: e.pkgname, location: e.location, state: 'in_processing', slot: e.slot, host: e.host, startedAt: e.time, phase: undefined, finishedAt: undefined });
     this.slotsSeen = Math.max(this.slotsSeen, e.slot + 1);
   }
 
@@ -147,7 +156,7 @@ export class BuildModel {
     this.packages.set(e.pkgname, p);
     if (e.slot !== undefined && (e.state === 'done' || e.state === 'failed')) {
       const start = prev?.startedAt ?? e.time - (e.durationMs ?? 0);
-      this.addTimeline({ pkgname: e.pkgname, slot: e.slot, start, end: e.time, state: e.state });
+      this.addTimeline({ pkgname: e.pkgname, slot: e.slot, start, end: e.time, state: e.state, ...(e.host ? { host: e.host } : {}) });
     }
   }
 
@@ -163,6 +172,18 @@ export class BuildModel {
 
   running(): LivePackage[] {
     return [...this.packages.values()].filter((p) => p.state === 'in_processing').sort((a, b) => (a.slot ?? 0) - (b.slot ?? 0));
+  }
+
+  /**
+   * Multi-host builds: per client host, what it builds now and what it finished (from the
+   * timeline), in host order. Empty when no package carried a host.
+   */
+  hosts(): HostActivity[] {
+    const by = new Map<string, HostActivity>();
+    const of = (h: string) => by.get(h) ?? by.set(h, { host: h, building: [], done: 0, failed: 0 }).get(h)!;
+    for (const e of this.timelineEntries.values()) if (e.host) of(e.host)[e.state === 'failed' ? 'failed' : 'done']++;
+    for (const p of this.packages.values()) if (p.state === 'in_processing' && p.host) of(p.host).building.push(p.pkgname);
+    return [...by.values()].sort((a, b) => a.host.localeCompare(b.host, undefined, { numeric: true }));
   }
 
   timeline(): TimelineEntry[] {
@@ -220,5 +241,13 @@ export function countsText(m: BuildModel): string {
     `${c['indirect-prefailed']} depending on a broken or masked package`,
     `${c.in_processing} building`,
     `${c.open} waiting`,
-  ].join('\n');
+  ].join('\n') + hostsText(m);
+}
+
+/** Per client host of a multi-host build: counts and what it builds now (empty otherwise). */
+export function hostsText(m: BuildModel): string {
+  const hosts = m.hosts();
+  if (hosts.length === 0) return '';
+  const rows = hosts.map((h) => `${h.host}: ${h.done} built, ${h.failed} failed${h.building.length ? `; building ${h.building.join(', ')}` : ''}`);
+  return `\n\nClient hosts:\n${rows.join('\n')}`;
 }

@@ -70,7 +70,7 @@ export class BuildProgress implements vscode.Disposable {
         const counts = m.counts();
         const total = Math.max(1, m.total);
         const fraction = m.stage === 'building' || m.stage === 'reporting' ? (total - counts.open - counts.in_processing) / total : 0;
-        const running = m.running().map((p) => `${p.pkgname}${p.phase ? ` (${p.phase})` : ''}`);
+        const running = m.running().map((p) => `${p.pkgname}${p.phase || p.host ? ` (${[p.phase, p.host && `on ${p.host}`].filter(Boolean).join(' ')})` : ''}`);
         const message = `${text}${running.length ? ` — ${running.slice(0, 3).join(', ')}${running.length > 3 ? ` +${running.length - 3}` : ''}` : ''}`;
         const increment = Math.max(0, (fraction - this.lastFraction) * 100);
         this.lastFraction = Math.max(this.lastFraction, fraction);

@@ -1,7 +1,7 @@
 // What the user is told when a build ends: finished (with its counts and where to look),
 // stopped (where it stands, and Resume), or lost with its engine.
 import * as vscode from 'vscode';
-import type { build } from '../../protocol';
+import type { build, master } from '../../protocol';
 import type { EngineOutput } from './engineOutput';
 import type { BuildModel } from './model';
 
@@ -23,6 +23,29 @@ export function noticeStopped(model: BuildModel, log: vscode.LogOutputChannel): 
   log.info(msg);
   void vscode.window.showInformationMessage(msg, 'Resume').then((a) => {
     if (a === 'Resume') void vscode.commands.executeCommand('pkgsrcBulk.resume');
+  });
+}
+
+/** Which client news was shown in the current run (a missing host is told once, not per scan round). */
+const told = { runId: '', seen: new Set<string>() };
+
+/** A client host of a multi-host build going away (or never coming) is news, not a silent gap. */
+export function noticeClient(e: master.ClientEvent, log: vscode.LogOutputChannel): void {
+  const text = `${e.role} client ${e.message}`;
+  if (e.change === 'connected') {
+    log.info(text);
+    return;
+  }
+  log.warn(text);
+  if (told.runId !== e.runId) told.seen.clear();
+  told.runId = e.runId;
+  const key = `${e.role} ${e.host} ${e.change}`;
+  if (e.change === 'missing' && told.seen.has(key)) return;
+  told.seen.add(key);
+  const what = e.change === 'missing' ? 'has not connected' : e.change === 'dropped' ? 'was dropped' : e.change === 'garbage' ? 'broke the protocol' : 'went away';
+  const left = `${e.connected} ${e.role} client${e.connected === 1 ? '' : 's'} left`;
+  void vscode.window.showWarningMessage(`Build host ${e.host} ${what}${e.pkgname ? `; ${e.pkgname} goes back to the queue` : ''} (${left}).`, 'Show Details').then((a) => {
+    if (a === 'Show Details') void vscode.window.showInformationMessage(e.message, { modal: true });
   });
 }
 

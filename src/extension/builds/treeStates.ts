@@ -30,7 +30,7 @@ export class ControllerStates implements BuildStateSource {
       // killed: it is not building, it waits for Resume.
       const stopped = p.state === 'in_processing' && !building;
       if (stopped) detail = 'not finished: stopped';
-      else if (p.state === 'in_processing') detail = `${p.phase ?? 'starting'}${p.slot !== undefined ? `, slot ${p.slot}` : ''}`;
+      else if (p.state === 'in_processing') detail = `${p.phase ?? 'starting'}${p.host ? ` on ${p.host}` : p.slot !== undefined ? `, slot ${p.slot}` : ''}`;
       else if (p.state === 'failed') detail = p.phase ? `${p.phase} phase` : undefined;
       else if (p.causes?.length) detail = `because of ${p.causes.join(', ')}`;
       else if (d?.reasons?.length) detail = d.reasons.join(' ');

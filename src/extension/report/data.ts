@@ -43,7 +43,17 @@ export interface ReportData {
   totals: { state: BuildState; label: string; count: number }[];
   topBreakers: ReportRow[];
   failures: ReportRow[];
-  timeline: { slots: number; start: number; end: number; entries: TimelineEntry[]; running: { pkgname: string; slot: number; start: number }[] };
+  timeline: {
+    slots: number;
+    start: number;
+    end: number;
+    entries: TimelineEntry[];
+    running: RunningBar[];
+    /** Multi-host builds: the lane of each slot (`host`, or `host #2` for a host's second slot). */
+    labels?: string[];
+    /** Multi-host builds: per client host, what it built and how long it was busy. */
+    hosts?: { host: string; done: number; failed: number; busyMs: number; building: number }[];
+  };
   graph: { nodes: GraphNode[]; edges: { from: string; to: string; failed: boolean }[]; omitted: number };
   /** Problems met while reading the bulklog. */
   problems: number;
@@ -118,9 +128,46 @@ export function brokenGraph(b: Bulklog, maxNodes = MAX_GRAPH_NODES): ReportData[
   };
 }
 
+export interface RunningBar {
+  pkgname: string;
+  slot: number;
+  start: number;
+  host?: string;
+}
+
+/** Lanes and per-host totals of a multi-host timeline (nothing when no entry has a host). */
+export function hostLanes(entries: readonly TimelineEntry[], running: readonly RunningBar[], slots: number, now: number): Pick<ReportData['timeline'], 'labels' | 'hosts'> {
+  const hostOf = new Map<number, string>();
+  for (const e of [...entries, ...running]) if (e.host) hostOf.set(e.slot, e.host);
+  if (hostOf.size === 0) return {};
+  const seen = new Map<string, number>();
+  const labels = Array.from({ length: slots }, (_, k) => {
+    const h = hostOf.get(k);
+    if (!h) return `slot ${k}`;
+    const n = (seen.get(h) ?? 0) + 1;
+    seen.set(h, n);
+    return n === 1 ? h : `${h} #${n}`;
+  });
+  const by = new Map<string, { host: string; done: number; failed: number; busyMs: number; building: number }>();
+  const of = (h: string) => by.get(h) ?? by.set(h, { host: h, done: 0, failed: 0, busyMs: 0, building: 0 }).get(h)!;
+  for (const e of entries) {
+    if (!e.host) continue;
+    const r = of(e.host);
+    if (e.state === 'failed') r.failed++;
+    else r.done++;
+    r.busyMs += e.end - e.start;
+  }
+  for (const r of running) {
+    if (!r.host) continue;
+    of(r.host).building++;
+    of(r.host).busyMs += Math.max(0, now - r.start);
+  }
+  return { labels, hosts: [...by.values()].sort((a, b) => a.host.localeCompare(b.host, undefined, { numeric: true })) };
+}
+
 export async function reportData(
   b: Bulklog,
-  opts: { timeline?: readonly TimelineEntry[]; running?: { pkgname: string; slot: number; start: number }[]; live?: boolean; now?: number } = {},
+  opts: { timeline?: readonly TimelineEntry[]; running?: RunningBar[]; live?: boolean; now?: number } = {},
 ): Promise<ReportData> {
   const s = await withFirstErrors(buildSummary(b));
   const logged = new Set(b.packages.filter((p) => p.logs.length > 0).map((p) => p.pkgname));
@@ -149,7 +196,7 @@ export async function reportData(
     totals: TOTALS_ORDER.filter((st) => (st !== 'open' && st !== 'in_processing') || s.totals[st] > 0).map((st) => ({ state: st, label: LABELS[st], count: s.totals[st] })),
     topBreakers: s.topBreakers.map((t) => row(t, logged.has(t.pkgname))),
     failures,
-    timeline: { slots, start: starts.reduce((a, x) => Math.min(a, x), starts[0] ?? 0), end: ends.reduce((a, x) => Math.max(a, x), 0), entries, running },
+    timeline: { slots, start: starts.reduce((a, x) => Math.min(a, x), starts[0] ?? 0), end: ends.reduce((a, x) => Math.max(a, x), 0), entries, running, ...hostLanes(entries, running, slots, now) },
     graph: brokenGraph(b),
     problems: s.problemCount,
   };

@@ -119,7 +119,7 @@ export class ReportPanel implements vscode.Disposable {
     const live = c.building;
     const data = await reportData(b, {
       timeline: live ? c.model.timeline() : c.timeline.length > 0 ? c.timeline : c.model.timeline(),
-      running: live ? c.model.running().flatMap((p) => (p.slot !== undefined && p.startedAt !== undefined ? [{ pkgname: p.pkgname, slot: p.slot, start: p.startedAt }] : [])) : [],
+      running: live ? c.model.running().flatMap((p) => (p.slot !== undefined && p.startedAt !== undefined ? [{ pkgname: p.pkgname, slot: p.slot, start: p.startedAt, ...(p.host ? { host: p.host } : {}) }] : [])) : [],
       live,
     });
     if (live) {

@@ -110,6 +110,11 @@ export class PbulkStates {
     this.st[i] = 'in_processing';
   }
 
+  /** A package in processing goes back to open (its build client went away, as in pbulk's master). */
+  reopen(i: number): void {
+    if (this.st[i] === 'in_processing') this.st[i] = 'open';
+  }
+
   /** Marks i done; returns the dependents that became ready. */
   markDone(i: number): number[] {
     if (this.st[i] === 'done') return [];

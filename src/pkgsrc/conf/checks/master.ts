@@ -1,11 +1,10 @@
 // Master mode: the port settings pbulk-scan/pbulk-build parse with inet_aton (dotted IPv4 only),
 // and client lists that must not be empty (the master would wait forever) nor hold one build
 // host twice (two builders would wipe each other's prefix).
+import { parseMasterAddress } from '../../wire/address';
 import { compareVersions } from '../version';
 import type { CheckRun } from './run';
 
-const PORT = /^(?:([^:]*):)?([^:]*)$/;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const CLIENT_HOST = /^(?:[A-Za-z0-9._+-]+@)?(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])$/;
 const CLIENT_HOST_PORT = /^(?:[A-Za-z0-9._+-]+@)?(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):(\d+)$/;
 
@@ -27,29 +26,18 @@ function checkPort(run: CheckRun, name: string): void {
   // When the address came from ${master_ip}, point there too.
   const ipOrigin = state.origin?.uses.find((u) => u.reference.name === 'master_ip')?.origin;
   const related = ipOrigin ? [run.related(ipOrigin.assignment, 'master_ip is set here')] : [];
-  const m = PORT.exec(value);
-  if (!m) {
-    run.report(range, 'error', 'master-port', `${name}='${value}' is not [a.b.c.d:]port: pbulk stops with "Could not parse addr/port"`, { related });
+  // The same reading as the engine's master and pbulk's parse_sockaddr_in.
+  const parsed = parseMasterAddress(value);
+  if (!parsed.ok) {
+    run.report(range, 'error', 'master-port', `${name}: ${parsed.message}`, { related });
     return;
   }
-  const [, host, port] = m;
-  if (host !== undefined) {
-    const ip = IPV4.exec(host);
-    if (!ip) {
-      const what = host === '' ? 'an empty address' : /[A-Za-z]/.test(host) ? `the host name '${host}'` : `'${host}'`;
-      run.report(range, 'error', 'master-port', `${name} has ${what}: pbulk parses the address with inet_aton and accepts only a dotted IPv4 address ("Could not parse addr/port")`, { related });
-      return;
-    }
-    if (ip.slice(1).some((o) => Number(o) > 255)) {
-      run.report(range, 'error', 'master-port', `${name}: '${host}' is not an IPv4 address (an octet is above 255)`, { related });
-      return;
-    }
-  }
-  if (!/^\d+$/.test(port!) || Number(port) > 65535 || Number(port) === 0) {
-    run.report(range, 'error', 'master-port', `${name}: port '${port}' must be a decimal number from 1 to 65535`, { related });
+  const port = parsed.address.port;
+  if (port === 0) {
+    run.report(range, 'error', 'master-port', `${name}: port 0 makes the master listen on a port of the system's choosing, which the clients cannot know: use a number from 1 to 65535`, { related });
     return;
   }
-  if (host === undefined) {
+  if (parsed.address.anyAddress) {
     run.report(range, 'warning', 'master-port', `${name} has no address: the master listens on 0.0.0.0 and the clients, which use the same string, connect to 0.0.0.0. Write the master's IPv4 address, e.g. \${master_ip}:${port}`);
   }
 }
