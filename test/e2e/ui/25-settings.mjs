@@ -1,0 +1,89 @@
+// The pbulk.conf settings form as a person uses it: the title-bar button opens the form over the
+// sample pbulk.conf; setting bulklog to / shows the language server's error under bulklog and in
+// Problems; undo in the form restores the value, and the text editor shows the same text.
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import { ctx } from '../lib/context.mjs';
+import { editorTab, mainPage, quickOpen, regionOf, resetWindow, screenshot, showProblems, until, visibleEditorText, waitFor } from '../lib/workbench.mjs';
+
+const FILE = 'settings-ui.pbulk.conf';
+
+/** The form's document (VS Code nests a webview's page in two iframes). */
+function formFrame(page) {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+/** A title-bar action of the active editor, by its label. */
+function titleAction(page, label) {
+  return page.locator(`.part.editor .editor-group-container.active .editor-actions .action-label[aria-label="${label}"]`).first();
+}
+
+/** Quick Open, again while a fresh window is still indexing the workspace's files. */
+async function openFile(page, name) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await quickOpen(page, name);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+describe('settings form (UI): pbulk.conf as a form over the same file', () => {
+  let page;
+  let bulklog;
+  const file = () => join(ctx.workspace.root, FILE);
+
+  before(async () => {
+    const text = readFileSync(join(ctx.workspace.root, 'pbulk.conf'), 'utf8');
+    bulklog = /^bulklog=(.*)$/m.exec(text)[1];
+    writeFileSync(file(), text);
+    page = await mainPage();
+  });
+
+  after(async () => {
+    await resetWindow(page);
+    rmSync(file(), { force: true });
+  });
+
+  it('opens from the title bar; bulklog=/ shows its error in the form and in Problems', async () => {
+    await openFile(page, FILE);
+    await (await waitFor(titleAction(page, 'Open pbulk.conf Settings'), 'the "Open pbulk.conf Settings" title button')).click();
+    const form = formFrame(page);
+    const input = await waitFor(form.locator('#input-bulklog'), 'the bulklog setting in the form');
+    await until('the form to show the value as written', async () => (await input.inputValue()) === bulklog);
+    // Documentation from the schema, and the label names the input.
+    await waitFor(form.locator('#doc-bulklog', { hasText: 'rm -rf' }), "bulklog's documentation");
+    await waitFor(form.locator('label[for="input-bulklog"]', { hasText: 'bulklog' }), 'the label of the bulklog input');
+
+    // Keyboard only: focus the input, type, Enter.
+    await input.focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('/');
+    await page.keyboard.press('Enter');
+    await waitFor(form.locator('#problems-bulklog .problem.severity-error', { hasText: 'deletes the whole system' }), 'the error under bulklog in the form');
+    await waitFor(editorTab(page, FILE).and(page.locator('.dirty')), 'the tab to show the file as modified');
+    await screenshot(page, 'pbulk-conf-settings', { clip: await regionOf(page, '.part.editor'), docs: true });
+
+    const rows = await showProblems(page, { file: FILE });
+    await waitFor(rows.filter({ hasText: 'bulklog=/: pre-build runs rm -rf' }).first(), 'the error in Problems');
+  });
+
+  it('undo in the form brings the value back, and the text editor shows the same text', async () => {
+    const form = formFrame(page);
+    const input = form.locator('#input-bulklog');
+    await input.focus();
+    await page.keyboard.press('Control+Z');
+    await until('the form to show the old value again', async () => (await input.inputValue()) === bulklog);
+    await waitFor(form.locator('#problems-bulklog .problem.severity-error'), 'the error to leave the form', { state: 'detached' });
+    await waitFor(editorTab(page, FILE).and(page.locator('.dirty')), 'the tab to be clean again', { state: 'detached' });
+
+    await (await waitFor(titleAction(page, 'Open pbulk.conf as Text'), 'the "Open pbulk.conf as Text" title button')).click();
+    await waitFor(page.locator('.part.editor .editor-instance .monaco-editor'), 'the text editor');
+    await until('the text editor to show the original bulklog line', async () => (await visibleEditorText(page)).includes(`bulklog=${bulklog}`));
+    assert.ok(!(await visibleEditorText(page)).includes('bulklog=/\n'), 'the text editor still shows bulklog=/');
+  });
+});
