@@ -86,4 +86,34 @@ describe('settings form (UI): pbulk.conf as a form over the same file', () => {
     await until('the text editor to show the original bulklog line', async () => (await visibleEditorText(page)).includes(`bulklog=${bulklog}`));
     assert.ok(!(await visibleEditorText(page)).includes('bulklog=/\n'), 'the text editor still shows bulklog=/');
   });
+
+  it('an edit in the text editor shows in the form; a quick fix is a button; Ctrl+S saves', async () => {
+    // In the text editor: build_chroots=2 becomes 20.
+    const line = readFileSync(file(), 'utf8').split('\n').findIndex((l) => l.startsWith('build_chroots=')) + 1;
+    await page.locator('.part.editor .editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(String(line));
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.type('0');
+    await (await waitFor(titleAction(page, 'Open pbulk.conf Settings'), 'the "Open pbulk.conf Settings" title button')).click();
+    const form = formFrame(page);
+    const chroots = form.locator('#input-build_chroots');
+    await until('the form to show build_chroots=20', async () => (await chroots.inputValue()) === '20');
+
+    // loc away from ${bulklog}/meta: a warning whose fix is a button.
+    const loc = form.locator('#input-loc');
+    await loc.fill('/tmp/meta');
+    await loc.press('Enter');
+    const fix = await waitFor(form.locator('#problems-loc button.fix', { hasText: 'Change to ${bulklog}/meta' }), 'the quick fix button under loc');
+    await fix.click();
+    await until('the fix to set loc back', async () => (await loc.inputValue()) === '${bulklog}/meta');
+
+    await chroots.focus();
+    await page.keyboard.press('Control+S');
+    await waitFor(editorTab(page, FILE).and(page.locator('.dirty')), 'the tabs to be clean after saving', { state: 'detached' });
+    const saved = readFileSync(file(), 'utf8');
+    assert.match(saved, /^build_chroots=20$/m);
+    assert.match(saved, /^loc=\$\{bulklog\}\/meta$/m);
+  });
 });
