@@ -69,15 +69,15 @@
     list.hidden = problems.length === 0;
   }
 
-  /** @param {any} row */
-  function effectiveText(row) {
+  /** The effective value line: what sh makes of the value, or what pbulk does without it. @param {any} row */
+  function effectiveParts(row) {
     const e = row.effective;
     if (e.kind === 'value') {
-      if (row.state === 'editable' && e.value === row.value) return '';
-      return e.value === '' ? 'Effective value: empty' : `Effective value: ${e.value}`;
+      if (row.state === 'editable' && e.value === row.value) return [];
+      return e.value === '' ? ['Effective value: empty'] : ['Effective value: ', el('code', {}, [e.value])];
     }
-    if (e.kind === 'dynamic') return `Effective value ${e.reason}`;
-    return e.note ? `Not set: ${e.note}` : 'Not set';
+    if (e.kind === 'dynamic') return [`Effective value ${e.reason}.`];
+    return e.note ? [`Not set: ${e.note}`] : [];
   }
 
   /** @param {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement} input @param {any} row */
@@ -191,8 +191,9 @@
         }
         if (remove) remove.hidden = row.state !== 'editable';
       }
-      effective.textContent = effectiveText(row);
-      effective.hidden = effective.textContent === '';
+      const parts = effectiveParts(row);
+      effective.replaceChildren(...parts);
+      effective.hidden = parts.length === 0;
       renderProblems(problems, row.problems);
     }
     update(row);
@@ -242,8 +243,9 @@
         a.addEventListener('click', (ev) => {
           ev.preventDefault();
           const h = $(`group-${g.id}-title`);
-          h.scrollIntoView({ block: 'start' });
-          h.focus();
+          // Below the sticky header, not under it.
+          window.scrollTo({ top: h.getBoundingClientRect().top + window.scrollY - $('top').offsetHeight - 8 });
+          h.focus({ preventScroll: true });
         });
         return a;
       }),

@@ -109,6 +109,12 @@ describe('settings form (UI): pbulk.conf as a form over the same file', () => {
     await fix.click();
     await until('the fix to set loc back', async () => (await loc.inputValue()) === '${bulklog}/meta');
 
+    // The search box narrows the form; the group links still work.
+    await form.locator('#search').fill('chroot');
+    await waitFor(form.locator('#setting-bulklog'), 'bulklog to be filtered out', { state: 'hidden' });
+    await form.locator('#toc-sandboxes').click();
+    await waitFor(form.locator('#setting-chroot_dir'), 'chroot_dir in the filtered form');
+    await form.locator('#search').fill('');
     await chroots.focus();
     await page.keyboard.press('Control+S');
     await waitFor(editorTab(page, FILE).and(page.locator('.dirty')), 'the tabs to be clean after saving', { state: 'detached' });
