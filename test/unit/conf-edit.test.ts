@@ -154,7 +154,7 @@ test('what the form cannot represent is refused, naming the lines', () => {
     const r = settingEdits(doc, { kind: 'set', name, value: '/x' }, ev);
     assert.ok('error' in r && /line \d/.test(r.error), `${name}: ${JSON.stringify(r)}`);
   }
-  assert.deepEqual(settingSite(doc, ev, 'bulklog').kind === 'readonly' && settingSite(doc, ev, 'bulklog'), { kind: 'readonly', reason: 'set inside an if', lines: [0] });
+  assert.deepEqual(settingSite(doc, ev, 'bulklog').kind === 'readonly' && settingSite(doc, ev, 'bulklog'), { kind: 'readonly', reason: 'set inside an if', lines: [1] });
   assert.ok('error' in settingEdits(doc, { kind: 'set', name: 'not a name', value: '' }, ev));
 });
 

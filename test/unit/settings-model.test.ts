@@ -63,7 +63,7 @@ test('what the form cannot edit is read-only with its lines; conditionals and fu
   const bulklog = rows.get('bulklog')!;
   assert.equal(bulklog.state, 'readonly');
   assert.match(bulklog.reason!, /inside an if/);
-  assert.equal(bulklog.written, 'if [ -d /bulk ]; then');
+  assert.equal(bulklog.written, '  bulklog=/bulk/log');
   assert.equal(bulklog.effective.kind, 'dynamic');
   const pkgsrc = rows.get('pkgsrc')!;
   assert.deepEqual([pkgsrc.state, pkgsrc.written], ['readonly', 'pkgsrc=$(pwd)/pkgsrc']);

@@ -47,7 +47,12 @@ export function settingSite(doc: ConfDocument, ev: ConfEvaluation, name: string)
   const assignments = state?.assignments ?? [];
   const regions = state?.dynamicRegions ?? [];
   const unsets = doc.statements.filter((s) => s.kind === 'unset' && !s.functions && s.names.some((n) => n.name === name));
-  const lines = [...assignments.map((a) => a.range.start.line), ...regions.map((r) => r.range.start.line), ...unsets.map((u) => u.range.start.line)].sort((a, b) => a - b);
+  // Inside a region, the lines that assign the name (a sourced file or eval: the region's line).
+  const regionLines = regions.flatMap((r) => {
+    const own = r.mayAssign.filter((n) => n.name === name).map((n) => n.range.start.line);
+    return own.length > 0 ? own : [r.range.start.line];
+  });
+  const lines = [...new Set([...assignments.map((a) => a.range.start.line), ...regionLines, ...unsets.map((u) => u.range.start.line)])].sort((a, b) => a - b);
   if (regions.length > 0) return { kind: 'readonly', reason: `set inside ${REGION_WORDS[regions[0]!.dynamicKind] ?? 'a compound command'}`, lines };
   if (unsets.length > 0) return { kind: 'readonly', reason: 'unset by an unset command', lines };
   const last = assignments[assignments.length - 1];
