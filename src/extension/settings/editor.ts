@@ -4,9 +4,6 @@
 // both editors follow each other. The page is a template (nonce, CSP source and asset URIs
 // filled in); the form itself arrives by postMessage after every change of the text or of its
 // diagnostics.
-import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { evaluateConf, parseConf } from '../../pkgsrc/conf/index';
 import { settingEdits, type SettingChange } from '../../pkgsrc/conf/edit/index';
@@ -14,6 +11,7 @@ import type { Range } from '../../pkgsrc/problem';
 import { fromWebview, type FromWebview, type ToWebview } from './messages';
 import { placeProblems, settingsModel, type SettingsModel } from './model';
 import { collectProblems } from './problems';
+import { webviewPage } from '../webviewPage';
 
 export const SETTINGS_VIEW_TYPE = 'pkgsrcBulk.settings';
 
@@ -62,13 +60,8 @@ class SettingsForm {
   }
 
   async render(): Promise<void> {
-    const webview = this.panel.webview;
-    const dir = join(this.context.extensionUri.fsPath, 'media', 'settings');
-    const asset = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'settings', f)).toString();
-    const template = await readFile(join(dir, 'settings.html'), 'utf8');
-    const nonce = randomBytes(16).toString('base64');
-    const values: Record<string, string> = { nonce, cspSource: webview.cspSource, scriptUri: asset('settings.js'), styleUri: asset('settings.css') };
-    webview.html = template.replace(/\{\{(\w+)\}\}/g, (m, k: string) => values[k] ?? m);
+    const dir = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'settings');
+    this.panel.webview.html = await webviewPage(this.panel.webview, dir, 'settings.html', { scriptUri: 'settings.js', styleUri: 'settings.css' });
   }
 
   private get file(): string {
