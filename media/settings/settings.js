@@ -109,6 +109,7 @@
       if (row.choices) attrs.list = `choices-${row.name}`;
       input = /** @type {HTMLInputElement} */ (el('input', attrs));
     }
+    /** @type {HTMLElement[]} */
     const parts = [input];
     if (row.choices && row.control !== 'boolean') parts.push(el('datalist', { id: `choices-${row.name}` }, row.choices.map((/** @type {string} */ c) => el('option', { value: c }))));
     if (row.pick) {

@@ -82,7 +82,11 @@ class SettingsForm {
     const version = this.document.version;
     const conf = parseConf(this.document.getText(), this.file);
     const model = settingsModel(conf, evaluateConf(conf));
-    const { problems, fixes } = await collectProblems(this.document);
+    // Without the problems (the language server not up yet, say) the form still shows the settings.
+    const { problems, fixes } = await collectProblems(this.document).catch((e: unknown) => {
+      this.log.warn(`settings form: no problems for ${this.file}: ${String(e)}`);
+      return { problems: [], fixes: new Map<string, vscode.CodeAction>() };
+    });
     // The text moved on while the fixes were asked for: the next post has the right ones.
     if (this.document.version !== version) return;
     placeProblems(conf, model, problems);
