@@ -6,7 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import { ctx } from '../lib/context.mjs';
-import { editorTab, mainPage, quickOpen, regionOf, resetWindow, screenshot, showProblems, until, visibleEditorText, waitFor } from '../lib/workbench.mjs';
+import { editorTab, mainPage, quickOpen, regionOf, resetWindow, runCommand, screenshot, showProblems, until, visibleEditorText, waitFor } from '../lib/workbench.mjs';
 
 const FILE = 'settings-ui.pbulk.conf';
 
@@ -18,6 +18,11 @@ function formFrame(page) {
 /** A title-bar action of the active editor, by its label. */
 function titleAction(page, label) {
   return page.locator(`.part.editor .editor-group-container.active .editor-actions .action-label[aria-label="${label}"]`).first();
+}
+
+/** The tabs of the file (the text editor's and the form's) that show it as modified. */
+function dirtyTabs(page) {
+  return editorTab(page, FILE).and(page.locator('.dirty'));
 }
 
 /** Quick Open, again while a fresh window is still indexing the workspace's files. */
@@ -65,7 +70,7 @@ describe('settings form (UI): pbulk.conf as a form over the same file', () => {
     await page.keyboard.type('/');
     await page.keyboard.press('Enter');
     await waitFor(form.locator('#problems-bulklog .problem.severity-error', { hasText: 'deletes the whole system' }), 'the error under bulklog in the form');
-    await waitFor(editorTab(page, FILE).and(page.locator('.dirty')), 'the tab to show the file as modified');
+    await until('the form\'s tab to show the file as modified', async () => (await dirtyTabs(page).and(page.locator('.active')).count()) === 1);
     await screenshot(page, 'pbulk-conf-settings', { clip: await regionOf(page, '.part.editor'), docs: true });
 
     const rows = await showProblems(page, { file: FILE });
@@ -79,7 +84,7 @@ describe('settings form (UI): pbulk.conf as a form over the same file', () => {
     await page.keyboard.press('Control+Z');
     await until('the form to show the old value again', async () => (await input.inputValue()) === bulklog);
     await waitFor(form.locator('#problems-bulklog .problem.severity-error'), 'the error to leave the form', { state: 'detached' });
-    await waitFor(editorTab(page, FILE).and(page.locator('.dirty')), 'the tab to be clean again', { state: 'detached' });
+    await until('the tabs to be clean again', async () => (await dirtyTabs(page).count()) === 0);
 
     await (await waitFor(titleAction(page, 'Open pbulk.conf as Text'), 'the "Open pbulk.conf as Text" title button')).click();
     await waitFor(page.locator('.part.editor .editor-instance .monaco-editor'), 'the text editor');
@@ -117,9 +122,18 @@ describe('settings form (UI): pbulk.conf as a form over the same file', () => {
     await form.locator('#search').fill('');
     await chroots.focus();
     await page.keyboard.press('Control+S');
-    await waitFor(editorTab(page, FILE).and(page.locator('.dirty')), 'the tabs to be clean after saving', { state: 'detached' });
+    await until('the tabs to be clean after saving', async () => (await dirtyTabs(page).count()) === 0);
     const saved = readFileSync(file(), 'utf8');
     assert.match(saved, /^build_chroots=20$/m);
     assert.match(saved, /^loc=\$\{bulklog\}\/meta$/m);
+  });
+
+  it('Reopen Editor With... offers pbulk.conf Settings', async () => {
+    await resetWindow(page);
+    await openFile(page, FILE);
+    await runCommand(page, 'View: Reopen Editor With...', { opensInput: true });
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'pbulk.conf Settings' }).first();
+    await (await waitFor(row, '"pbulk.conf Settings" among the editors')).click();
+    await waitFor(formFrame(page).locator('#input-bulklog'), 'the form');
   });
 });
