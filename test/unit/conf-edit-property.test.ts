@@ -3,6 +3,8 @@
 // touch only the setting concerned: every other statement and comment stays byte-identical.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { evaluateConf, LineIndex, parseConf, staticValue, type ConfDocument } from '../../src/pkgsrc/conf/index';
 import { settingEdits, settingSite, shellWord, valuePieces, type SettingChange } from '../../src/pkgsrc/conf/edit/index';
@@ -37,6 +39,10 @@ const TRICKY = [
 ].join('\n');
 
 const TEXTS = [BASE, TRICKY, TRICKY.replace(/\n/g, '\r\n'), TRICKY + '\n', 'prefix=/usr/pkg', ''];
+
+/** pbulk's own example config and a tutorial's edit of it, where ../shared/data is beside the checkout. */
+const REAL_DIR = path.resolve(__dirname, '../../../shared/data/pbulk-conf');
+const REAL = existsSync(REAL_DIR) ? ['pbulk-0.51-installed.conf', 'seed-tutorial.conf'].map((f) => readFileSync(path.join(REAL_DIR, f), 'utf8')) : [];
 
 const NAMES = ['bulklog', 'packages', 'prefix', 'pkgdb', 'pkgsrc', 'loc', 'make', 'gzip', 'mail', 'scan_clients', 'chroot_dir', 'config_version', 'limited_list', 'bootstrapkit', 'base', 'master_mode', 'build_chroots', 'report_recipients', 'xz', 'custom_var'];
 
@@ -148,6 +154,16 @@ test('random sequences of form edits leave the rest of the file byte-identical',
       for (const c of changes) t = checkChange(t, c);
     }),
     { numRuns: 400 },
+  );
+});
+
+test('random form edits on pbulk\'s example configs leave the rest byte-identical', { skip: REAL.length === 0 ? `no ${REAL_DIR}` : false }, () => {
+  fc.assert(
+    fc.property(fc.constantFrom(...REAL), fc.array(change, { minLength: 1, maxLength: 4 }), (text, changes) => {
+      let t = text;
+      for (const c of changes) t = checkChange(t, c);
+    }),
+    { numRuns: 150 },
   );
 });
 
