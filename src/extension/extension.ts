@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { registerBuilds } from './builds';
 import type { BuildsApi } from './builds';
 import { startLanguageClient } from './languageClient';
+import { registerSettingsEditor } from './settings';
 import { registerPackagesView } from './tree';
 import type { PackagesView } from './tree';
 
@@ -21,6 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pkgsrc
   context.subscriptions.push(startLanguageClient(context, output));
   const packages = registerPackagesView(context, output);
   const builds = registerBuilds(context, output, packages);
+  registerSettingsEditor(context, output);
   return { version: String(context.extension.packageJSON.version), packages, builds };
 }
 

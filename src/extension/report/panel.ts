@@ -3,11 +3,9 @@
 // extension posts: totals, top breakers, all failures, the timeline of the build slots and the
 // broken-dependency graph. It follows the build controller, live or finished, and sends back
 // the links the user follows (a log, a Makefile, a rebuild).
-import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildController } from '../builds/controller';
+import { webviewPage } from '../webviewPage';
 import { reportData, type ReportData } from './data';
 import { repositoryView } from '../publish/view';
 
@@ -87,12 +85,8 @@ export class ReportPanel implements vscode.Disposable {
   }
 
   private async render(): Promise<void> {
-    const webview = this.panel.webview;
-    const media = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', f)).toString();
-    const template = await readFile(join(this.context.extensionUri.fsPath, 'media', 'report.html'), 'utf8');
-    const nonce = randomBytes(16).toString('base64');
-    const values: Record<string, string> = { nonce, cspSource: webview.cspSource, scriptUri: media('report.js'), styleUri: media('report.css') };
-    webview.html = template.replace(/\{\{(\w+)\}\}/g, (m, k: string) => values[k] ?? m);
+    const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
+    this.panel.webview.html = await webviewPage(this.panel.webview, media, 'report.html', { scriptUri: 'report.js', styleUri: 'report.css' });
   }
 
   /** Posts fresh data soon (at once with 0); while a build runs, at most every two seconds. */
