@@ -1,4 +1,6 @@
 import { buildCommand } from './build';
+import { diffCommand } from './diff';
+import { historyCommand } from './history';
 import { lintCommand } from './lint';
 import { reportCommand } from './report';
 import { rebuildCommand } from './rebuild';
@@ -11,4 +13,4 @@ import { treeCommand } from './tree';
 import type { Command } from './types';
 
 // Each command registers here; keep the list sorted.
-export const commands: Command[] = [buildCommand, lintCommand, rebuildCommand, reportCommand, resolveCommand, sandboxCommand, scanCommand, serveCommand, statusCommand, treeCommand];
+export const commands: Command[] = [buildCommand, diffCommand, historyCommand, lintCommand, rebuildCommand, reportCommand, resolveCommand, sandboxCommand, scanCommand, serveCommand, statusCommand, treeCommand];
