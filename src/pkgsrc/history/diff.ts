@@ -119,7 +119,11 @@ export function diffRuns(from: RunSummary, to: RunSummary, opts: DiffOptions = {
       d.otherStates.push(change(a, b));
     }
     if (isBroken(b.state) && b.state !== 'failed' && b.state !== 'prefailed' && !brokeBefore.has(pkgbase(b.pkgname))) {
-      for (const c of b.culprits ?? []) newlyBrokenBy.set(c, [...(newlyBrokenBy.get(c) ?? []), b.pkgname]);
+      for (const c of b.culprits ?? []) {
+        const l = newlyBrokenBy.get(c);
+        if (l) l.push(b.pkgname);
+        else newlyBrokenBy.set(c, [b.pkgname]);
+      }
     }
     if (a && a.state === 'done' && b.state === 'done' && a.ms !== undefined && b.ms !== undefined && a.ms > 0 && b.ms > 0) {
       const hi = Math.max(a.ms, b.ms);
