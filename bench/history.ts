@@ -20,7 +20,7 @@ import { diffRuns } from '../src/pkgsrc/history/diff';
 import { listRuns, readRunSummary } from '../src/pkgsrc/history/store';
 import { splitLines } from '../src/pkgsrc/text';
 import { RunFiler } from '../src/engine/history/filer';
-import { knownRuns } from '../src/engine/history/runs';
+import { knownRuns } from '../src/pkgsrc/history/runs';
 import { defaultSettings } from '../src/engine/config/settings';
 import type { EngineConfig } from '../src/engine/config/types';
 import { plans, writeRun } from './lib/history-fixture';

@@ -5,7 +5,7 @@ import { findRun } from '../../pkgsrc/history/store';
 import { EXIT } from '../cli/exit';
 import { describeRun, historyArgs } from '../history/cli';
 import { formatDiffText } from '../history/print';
-import { knownRuns, logPath } from '../history/runs';
+import { knownRuns, logPath } from '../../pkgsrc/history/runs';
 import { UsageError, type Command } from './types';
 
 const usage = `usage: pkgsrc-bulk diff [-c pbulk.conf] [--settings FILE] [--json] [RUN_A [RUN_B]]

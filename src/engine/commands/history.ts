@@ -2,7 +2,7 @@
 import { BROKEN_STATES } from '../../pkgsrc/bulklog/states';
 import { EXIT } from '../cli/exit';
 import { historyArgs, localTime } from '../history/cli';
-import { knownRuns } from '../history/runs';
+import { knownRuns } from '../../pkgsrc/history/runs';
 import type { Command } from './types';
 
 const usage = `usage: pkgsrc-bulk history [-c pbulk.conf] [--settings FILE] [--json]

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, gzipSync } from 'node:zlib';
 import { isArchive } from '../../pkgsrc/bulklog/phases';
@@ -158,6 +158,10 @@ export class RunFiler {
   async stage(keep: string[] = []): Promise<string | undefined> {
     const { bulklog, metaDir } = this.cfg;
     if (this.opts.keepRuns === 0 || !(await holdsResults(metaDir))) return undefined;
+    const rel = relative(bulklog, this.store);
+    if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+      throw new HistoryError(`historyDir ${this.store} is inside the bulklog ${bulklog}, which a fresh run empties: put it beside the bulklog (the default is ${bulklog.replace(/\/+$/, '')}.history)`);
+    }
     const state = await readRunStateInfo(metaDir);
     const base = (state?.runId ?? (await pbulkId(metaDir))).replace(/[^0-9A-Za-z._-]/g, '') || 'run';
     let id = base;

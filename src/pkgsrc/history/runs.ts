@@ -1,9 +1,9 @@
 // Every run a bulklog has known, oldest first: the runs of its history, then the one the
 // bulklog holds now (current). What `history` lists, `diff` picks from and the editor shows.
 import { join } from 'node:path';
-import { summarizeBulklog } from '../../pkgsrc/history/current';
-import { listRuns, readRunSummary, type StoredRun } from '../../pkgsrc/history/store';
-import type { RunInfo, RunSummary } from '../../pkgsrc/history/summary';
+import { summarizeBulklog } from './current';
+import { listRuns, readRunSummary, type StoredRun } from './store';
+import type { RunInfo, RunSummary } from './summary';
 
 export interface KnownRun {
   info: RunInfo;
