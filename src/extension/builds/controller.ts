@@ -129,6 +129,13 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     await this.view.nextRead();
   }
 
+  /** Stops showing a bulklog opened from disk (back to the setting's or the active pbulk.conf's); resolves once read. */
+  async closeOpened(): Promise<void> {
+    this.opened = undefined;
+    this.reshow();
+    await this.view.nextRead();
+  }
+
   private async configChanged(): Promise<void> {
     await this.engine.serially(async () => {
       // Another pbulk.conf: its engine, not the one attached for the last one.

@@ -6,6 +6,7 @@ import type { Bulklog } from '../../pkgsrc/bulklog';
 import { STATE_LABELS, isBroken, type BuildState } from '../../pkgsrc/bulklog/states';
 import type { TimelineEntry } from '../../pkgsrc/bulklog/timeline';
 import { buildSummary, withFirstErrors, type ReportSummary } from '../../pkgsrc/report/summary';
+import type { SinceData } from '../history/sinceData';
 
 export interface ReportRow {
   pkgname: string;
@@ -46,6 +47,8 @@ export interface ReportData {
   graph: { nodes: GraphNode[]; edges: { from: string; to: string; failed: boolean }[]; omitted: number };
   /** Problems met while reading the bulklog. */
   problems: number;
+  /** What changed since the previous run (the run history), shown first. */
+  since?: SinceData;
 }
 
 /** Graph size the webview lays out; the packages breaking the most are kept. */

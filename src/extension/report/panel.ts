@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildController } from '../builds/controller';
+import type { SinceData } from '../history/sinceData';
 import { reportData, type ReportData } from './data';
 
 export const REPORT_VIEW_TYPE = 'pkgsrcBulk.report';
@@ -16,13 +17,15 @@ type FromWebview =
   | { type: 'ready' }
   | { type: 'openLog'; pkgname: string }
   | { type: 'openMakefile'; location: string }
-  | { type: 'rebuild'; pkgname: string };
+  | { type: 'rebuild'; pkgname: string }
+  | { type: 'pickRun' };
 
 export function isFromWebview(m: unknown): m is FromWebview {
   if (typeof m !== 'object' || m === null) return false;
   const x = m as Record<string, unknown>;
   switch (x.type) {
     case 'ready':
+    case 'pickRun':
       return true;
     case 'openLog':
     case 'rebuild':
@@ -35,6 +38,12 @@ export function isFromWebview(m: unknown): m is FromWebview {
 }
 
 const posted = new vscode.EventEmitter<ReportData>();
+
+/** The run history's section of the report, and when it changes. */
+let since: { data(): SinceData; onDidChange: vscode.Event<void> } | undefined;
+export function provideReportSince(s: typeof since): void {
+  since = s;
+}
 /** Fires with the data each time a report view is given fresh data. */
 export const onReportData = posted.event;
 
@@ -77,6 +86,7 @@ export class ReportPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((m: unknown) => void this.received(m)),
       panel.onDidChangeViewState(() => panel.visible && this.schedule(0)),
       controller.onDidChange(() => this.schedule()),
+      ...(since ? [since.onDidChange(() => this.schedule())] : []),
     );
     void this.render();
   }
@@ -86,7 +96,7 @@ export class ReportPanel implements vscode.Disposable {
     const media = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', f)).toString();
     const template = await readFile(join(this.context.extensionUri.fsPath, 'media', 'report.html'), 'utf8');
     const nonce = randomBytes(16).toString('base64');
-    const values: Record<string, string> = { nonce, cspSource: webview.cspSource, scriptUri: media('report.js'), styleUri: media('report.css') };
+    const values: Record<string, string> = { nonce, cspSource: webview.cspSource, scriptUri: media('report.js'), sinceScriptUri: media('report-since.js'), styleUri: media('report.css') };
     webview.html = template.replace(/\{\{(\w+)\}\}/g, (m, k: string) => values[k] ?? m);
   }
 
@@ -117,6 +127,7 @@ export class ReportPanel implements vscode.Disposable {
       running: live ? c.model.running().flatMap((p) => (p.slot !== undefined && p.startedAt !== undefined ? [{ pkgname: p.pkgname, slot: p.slot, start: p.startedAt }] : [])) : [],
       live,
     });
+    if (since) data.since = since.data();
     if (live) {
       // The bulklog read lags the events a little: show the states the events gave.
       const counts = c.model.counts();
@@ -145,6 +156,9 @@ export class ReportPanel implements vscode.Disposable {
         return;
       case 'rebuild':
         await vscode.commands.executeCommand('pkgsrcBulk.rebuildPackage', { pkgnames: [m.pkgname] });
+        return;
+      case 'pickRun':
+        await vscode.commands.executeCommand('pkgsrcBulk.openEarlierRun');
         return;
     }
   }
