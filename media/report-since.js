@@ -47,7 +47,10 @@
       [c.added, 'added', 'added'],
       [c.removed, 'removed', 'removed'],
       [c.times, 'build time change', 'build time changes'],
-    ].map(([n, one, many]) => `${n} ${n === 1 ? one : many}`);
+    ]
+      // New failures and fixes always; the rest when there are some.
+      .filter(([n], k) => k < 2 || n > 0)
+      .map(([n, one, many]) => `${n} ${n === 1 ? one : many}`);
     box.append(el('p', { class: 'since-counts' }, [parts.join(' · ')]));
 
     const stateText = (/** @type {string | undefined} */ s) => (s === undefined ? 'not in the build' : h.stateText[s] || s);
