@@ -9,7 +9,7 @@
 // Baseline, same run: reading the presolve and splitting it into lines.
 //   --runs=R (default 3)
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,8 +21,7 @@ import { listRuns, readRunSummary } from '../src/pkgsrc/history/store';
 import { splitLines } from '../src/pkgsrc/text';
 import { RunFiler } from '../src/engine/history/filer';
 import { knownRuns } from '../src/pkgsrc/history/runs';
-import { defaultSettings } from '../src/engine/config/settings';
-import type { EngineConfig } from '../src/engine/config/types';
+import { workspaceConfig, writePbulkConf, type Workspace } from '../test/engine/harness';
 import { plans, writeRun } from './lib/history-fixture';
 import type { Benchmark } from './run';
 import { childCpuMs } from './lib/child-cpu';
@@ -30,33 +29,9 @@ import { fmtMs, table } from './util';
 
 const DATA = join(__dirname, '../../shared/data/scan-2013q1-full');
 
-function config(dir: string): EngineConfig {
-  const bulklog = join(dir, 'bulklog');
-  return {
-    configFile: join(dir, 'pbulk.conf'),
-    pkgsrc: join(dir, 'pkgsrc'),
-    bulklog,
-    metaDir: join(bulklog, 'meta'),
-    packages: join(dir, 'packages'),
-    prefix: join(dir, 'pkg'),
-    pkgdb: join(dir, 'pkg/pkgdb'),
-    varbase: join(dir, 'var'),
-    make: ['/usr/bin/bmake'],
-    pkgAdd: ['pkg_add'],
-    pkgDelete: ['pkg_delete'],
-    pkgInfo: ['pkg_info'],
-    tar: ['/bin/tar'],
-    keepWrkdir: false,
-    keepPrefix: false,
-    skipAgeCheck: false,
-    useUnprivilegedChecksum: false,
-    ignoreMissingDependencies: false,
-    pkgSufx: '.tgz',
-    baseUrl: 'file:///reports',
-    reportGraphScriptLimit: 512,
-    limits: {},
-    settings: defaultSettings(),
-  };
+/** The engine's view of a bench directory: bulklog, tree and the rest under `dir`, as the engine tests lay them out. */
+function workspace(dir: string): Workspace {
+  return { dir, pkgsrc: join(dir, 'pkgsrc'), bulklog: join(dir, 'bulklog'), packages: join(dir, 'packages'), prefix: join(dir, 'pkg'), pkgdb: join(dir, 'pkg/pkgdb'), conf: join(dir, 'pbulk.conf'), remove: () => undefined };
 }
 
 interface Cost {
@@ -103,7 +78,8 @@ const bench: Benchmark = {
       const pscan = gunzipSync(readFileSync(join(DATA, 'pscan.gz')));
       const records = parseRecords(presolve.toString('latin1'), 'presolve').records.map(recordForStates);
       const [planA, planB] = plans(records.length);
-      const cfg = config(dir);
+      const ws = workspace(dir);
+      const cfg = workspaceConfig(ws);
       const tplA = join(dir, 'run-a');
       const tplB = join(dir, 'run-b');
       const a = await writeRun(tplA, pscan, presolve, records, planA);
@@ -154,13 +130,12 @@ const bench: Benchmark = {
       let startMs: Cost | undefined;
       const engine = join(__dirname, '../dist/engine.js');
       if (existsSync(engine)) {
-        await mkdir(join(dir, 'pkgsrc'), { recursive: true });
-        const conf = Object.entries({ config_version: '0.51', bulklog: cfg.bulklog, pkgsrc: cfg.pkgsrc, prefix: cfg.prefix, pkgdb: cfg.pkgdb, packages: cfg.packages, varbase: cfg.varbase, loc: '${bulklog}/meta', make: '/usr/bin/bmake', master_mode: 'no', pkg_add: '/bin/true', pkg_delete: '/bin/true', pkg_info: '/bin/true', tar: '/bin/tar' });
-        await writeFile(cfg.configFile, conf.map(([k, v]) => `${k}=${v}\n`).join(''));
+        await mkdir(ws.pkgsrc, { recursive: true });
+        writePbulkConf(ws);
         const { execa } = await import('execa');
         startMs = await measure(() => execa(process.execPath, [engine, '--help']), runs);
         processMs = await measure(async () => {
-          const r = await execa(process.execPath, [engine, 'diff', '-c', cfg.configFile, '--json'], { reject: false });
+          const r = await execa(process.execPath, [engine, 'diff', '-c', ws.conf, '--json'], { reject: false });
           if (r.exitCode !== 1) throw new Error(`pkgsrc-bulk diff: exit ${r.exitCode}: ${r.stderr}`);
         }, runs);
       }

@@ -24,6 +24,7 @@ import {
   ENTRY_SUMMARY,
   ENTRY_INFO,
   entryInfoText,
+  filesUnder,
   listRuns,
   STAGED_BULKLOG,
   STAGED_MARK,
@@ -40,14 +41,10 @@ export class HistoryError extends Error {}
 /** Files compressed at a time: zlib runs on libuv's threads, off the event loop. */
 const WORKERS = 4;
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const exists = (p: string): Promise<boolean> => stat(p).then(
+  () => true,
+  () => false,
+);
 
 /** rename, or copy and remove across file systems. */
 async function move(from: string, to: string): Promise<void> {
@@ -58,16 +55,6 @@ async function move(from: string, to: string): Promise<void> {
     await cp(from, to, { recursive: true, errorOnExist: true, force: false });
     await rm(from, { recursive: true, force: true });
   }
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
 }
 
 /** Whether the meta directory holds build results worth keeping (a scan alone is not a run). */
@@ -225,7 +212,7 @@ export class RunFiler {
     const entry = join(dir, 'entry');
     await rm(entry, { recursive: true, force: true });
     await mkdir(join(entry, ENTRY_FILES), { recursive: true });
-    const files = (await walk(staged)).filter((f) => !isArchive(basename(f)) && basename(f) !== CURRENT_SUMMARY);
+    const files = (await filesUnder(staged)).filter((f) => !isArchive(basename(f)) && basename(f) !== CURRENT_SUMMARY);
     let next = 0;
     const worker = async () => {
       while (next < files.length) {
@@ -238,7 +225,7 @@ export class RunFiler {
     await Promise.all(Array.from({ length: WORKERS }, worker));
     await writeFileAtomic(join(entry, ENTRY_SUMMARY), gzipSync(formatSummary(summary)));
     let bytes = 0;
-    for (const f of await walk(entry)) bytes += (await stat(f)).size;
+    for (const f of await filesUnder(entry)) bytes += (await stat(f)).size;
     await writeFileAtomic(join(entry, ENTRY_INFO), entryInfoText(summary.run, this.now(), bytes));
     await rename(entry, join(this.store, id));
     return true;

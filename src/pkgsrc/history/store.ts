@@ -113,11 +113,12 @@ export async function readRunSummary(r: StoredRun): Promise<RunSummary> {
   return parseSummary(gunzipSync(await readFile(file)).toString('utf8'), file);
 }
 
-async function walk(dir: string): Promise<string[]> {
+/** Every regular file under a directory, depth first. */
+export async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
+    if (e.isDirectory()) out.push(...(await filesUnder(p)));
     else if (e.isFile()) out.push(p);
   }
   return out;
@@ -127,7 +128,7 @@ async function walk(dir: string): Promise<string[]> {
 export async function extractRun(r: StoredRun, dest: string): Promise<void> {
   if (r.pending) throw new Error(`${r.info.id} is still being filed; try again in a moment`);
   const root = join(r.dir, ENTRY_FILES);
-  for (const f of await walk(root)) {
+  for (const f of await filesUnder(root)) {
     if (!f.endsWith('.gz')) continue;
     const out = join(dest, relative(root, f).slice(0, -3));
     await mkdir(dirname(out), { recursive: true });
