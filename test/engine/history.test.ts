@@ -210,9 +210,15 @@ test('a refused request leaves the bulklog and the history byte for byte as they
   // The same engine asked over JSON-RPC, as the editor asks it: refused, nothing touched.
   const client = await attachSocket(join(ws.bulklog, 'meta/engine.sock'));
   await client.hello('test');
-  for (const params of [{ locations: ['devel/doesnotexist'] }, { locations: ['devel/libfoo', 'www/nosuch'] }]) {
-    await assert.rejects(client.request(build.Start, params), (e: unknown) => e instanceof ResponseError && e.code === RpcErrors.badRequest && /no such package/.test(e.message));
+  const refusals: [object, RegExp][] = [
+    [{ locations: ['devel/doesnotexist'] }, /no such package/],
+    [{ locations: ['devel/libfoo', 'www/nosuch'] }, /www\/nosuch: no such package/],
+    [{ resume: true }, /nothing to resume/],
+  ];
+  for (const [params, message] of refusals) {
+    await assert.rejects(client.request(build.Start, params), (e: unknown) => e instanceof ResponseError && e.code === RpcErrors.badRequest && message.test(e.message));
   }
+  await assert.rejects(client.request(build.Start, { full: true, locations: ['devel/libfoo'] }), (e: unknown) => e instanceof ResponseError && /full build takes no locations/.test(e.message));
   await assert.rejects(client.request(build.Rebuild, { packages: ['nosuch-1.0'] }), (e: unknown) => e instanceof ResponseError && e.code === RpcErrors.badRequest);
   // The engine may exit before its answer is written: wait for the exit, not the answer.
   void client.request(engineP.Shutdown, {}).catch(() => undefined);
