@@ -239,9 +239,11 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     if (e.stage === 'cancelled') noticeStopped(this.model, this.deps.log);
     if (!nowRunning) {
       this.scheduleRead(0);
-      // Let the engine exit when it has been idle long enough; a command attaches again.
+      // Let the engine exit when it has been idle long enough; a command attaches again. Only
+      // this engine: a build asked for meanwhile may be connecting to another one.
+      const link = this.engine.client;
       setTimeout(() => {
-        if (!this.running) this.engine.detach();
+        if (!this.running && this.engine.client === link) this.engine.detach();
       }, 2000);
     }
     this.fireChange();

@@ -44,14 +44,16 @@ export class RunHistory implements vscode.Disposable {
     return vscode.workspace.getConfiguration('pkgsrcBulk').get<string>('engine.settingsFile', '').trim() || undefined;
   }
 
-  /** Computes again (once more after the one under way, if any). */
+  /** Computes again (once more after the one under way, if any); during a build at most every two seconds. */
   update(): void {
     if (this.busy) {
       this.again = true;
       return;
     }
     this.busy = true;
-    this.running = this.compute()
+    const pause = this.controller.building ? new Promise((r) => setTimeout(r, 2000)) : Promise.resolve();
+    this.running = pause
+      .then(() => this.compute())
       .catch((e: unknown) => this.log.warn(`run history: ${(e as Error).message}`))
       .finally(() => {
         this.busy = false;

@@ -39,6 +39,9 @@ describe('what changed since the previous run (UI)', () => {
     rmSync(join(ws.packagesDir, 'All', `${pkgname(ok())}.tgz`), { force: true });
     await build('the build after the edit');
     page = await mainPage();
+    // A reload forgets a bulklog an earlier suite opened from disk: the sample's is shown again.
+    await page.reload();
+    await waitFor(page.locator('.monaco-workbench'), 'the reloaded workbench', { timeout: 60_000 });
     await resetWindow(page);
   });
 
