@@ -63,6 +63,8 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
   /** The files the running build's problems go on, as its command knew them. */
   private buildFiles: BuildFiles | undefined;
   private changeTimer: NodeJS.Timeout | undefined;
+  /** Builds and rebuilds asked for so far (the idle detach leaves an engine asked for one since). */
+  private requests = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly deps: ControllerDeps) {
@@ -239,11 +241,13 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     if (e.stage === 'cancelled') noticeStopped(this.model, this.deps.log);
     if (!nowRunning) {
       this.scheduleRead(0);
-      // Let the engine exit when it has been idle long enough; a command attaches again. Only
-      // this engine: a build asked for meanwhile may be connecting to another one.
+      // Let the engine exit when it has been idle long enough; a command attaches again. Not
+      // when a build was asked for meanwhile (its first events may not be here yet), nor
+      // another engine that one is connecting to.
       const link = this.engine.client;
+      const asked = this.requests;
       setTimeout(() => {
-        if (!this.running && this.engine.client === link) this.engine.detach();
+        if (!this.running && this.engine.client === link && this.requests === asked) this.engine.detach();
       }, 2000);
     }
     this.fireChange();
@@ -313,6 +317,7 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     if (!conf) return false;
     const asked = await startRequest(req, conf, { pkgsrc: this.pkgsrcRoot(), resumable: async () => this.resumable ?? (await readResumable(conf.metaDir)) });
     if (!asked) return false;
+    this.requests++;
     const client = await this.engine.connect(conf);
     if (!client) return false;
     this.buildFiles = asked.files;
@@ -347,6 +352,7 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     if (!(await this.trusted())) return false;
     const conf = await confForRebuild(this.deps.configs, this.view.shown);
     if (!conf) return false;
+    this.requests++;
     const client = await this.engine.connect(conf);
     if (!client) return false;
     const jobs = jobsSetting();
