@@ -346,6 +346,9 @@
     $('empty').hidden = true;
     $('report').hidden = false;
     renderHeader();
+    // The run history's section (media/report-since.js), first: what changed since the last run.
+    // @ts-ignore
+    if (window.pkgsrcRenderSince) window.pkgsrcRenderSince(data.since, { el, link, $, stateText: STATE_TEXT });
     renderTotals();
     renderRepository();
     renderBreakers();

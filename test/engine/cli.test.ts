@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { cli } from './cli-harness';
 import { normalizeLocation } from '../../src/engine/cli/setup';
 import { backdate, makeWorkspace, writePbulkConf, type Workspace } from './harness';
-import type { SmallPackage } from './tree';
+import { writePackage, type SmallPackage } from './tree';
 
 function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const [cmd, argv] = cli(...args);
@@ -60,9 +60,10 @@ test('build, scan, rebuild and status on the command line, with pbulk-style line
   assert.match(badList.stderr, new RegExp(`${list}:2:1: error: 'not a location' is not a category/package location`));
   assert.doesNotMatch(badList.stderr, /internal error/);
   // A location that does not scan is missing from the build: that is a failure too.
-  const missing = run('scan', '-c', ws.conf, 'devel/libfoo', 'devel/nosuch');
+  writePackage(ws.pkgsrc, { path: 'devel/noscan', distname: 'noscan-1.0', extra: ['FIXTURE_SCAN_FAIL=yes'] });
+  const missing = run('scan', '-c', ws.conf, 'devel/libfoo', 'devel/noscan');
   assert.equal(missing.code, 1, missing.stderr);
-  assert.match(missing.stderr, /1 location failed to scan and is not in the build \(.*meta\/pscan\.stderr says why\): devel\/nosuch$/m);
+  assert.match(missing.stderr, /1 location failed to scan and is not in the build \(.*meta\/pscan\.stderr says why\): devel\/noscan$/m);
   const rb = run('rebuild', '-c', ws.conf, '--failed');
   assert.equal(rb.code, 2, 'nothing failed in a scan-only bulklog');
   const bb = run('build', '-c', ws.conf);

@@ -70,6 +70,8 @@ export async function openSession(cfg: EngineConfig, command: string, opts: Sess
       await Promise.race([Promise.all([...clients].map((c) => c.flush())), new Promise((r) => setTimeout(r, 2000))]);
       for (const c of clients) c.detach();
       if (server) await closeSocket(server, path);
+      // A run being filed into the history is finished before the lock goes.
+      await engine.settle();
       await lock.release();
     },
   };

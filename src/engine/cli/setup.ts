@@ -4,6 +4,7 @@
 import { formatProblem } from '../../pkgsrc/problem';
 import { readLimitedList } from '../scan/limited-list';
 import { LOCATION } from '../scan/runner';
+import { checkLocations } from '../core/validate';
 import { loadEngineConfig } from '../config/load';
 import { defaultSettings, loadSettings, settingsSchema, SettingsError, type EngineSettings } from '../config/settings';
 import type { EngineConfig } from '../config/types';
@@ -81,6 +82,7 @@ export async function locationsFor(o: CommonOptions, cfg: EngineConfig): Promise
     const l = await readLimitedList(o.limitedList, cfg.pbulkVersion);
     const bad = l.problems.filter((p) => p.severity === 'error');
     if (bad.length > 0) throw new ConfigError(bad.map(formatProblem).join('\n'));
+    await checkLocations(cfg.pkgsrc, l.locations, o.limitedList);
     return l.locations;
   }
   return undefined;

@@ -1,5 +1,7 @@
 import { buildCommand } from './build';
 import { clientCommand } from './client';
+import { diffCommand } from './diff';
+import { historyCommand } from './history';
 import { lintCommand } from './lint';
 import { mailCommand } from './mail';
 import { publishCommand } from './publish';
@@ -14,4 +16,4 @@ import { treeCommand } from './tree';
 import type { Command } from './types';
 
 // Each command registers here; keep the list sorted.
-export const commands: Command[] = [buildCommand, clientCommand, lintCommand, mailCommand, publishCommand, rebuildCommand, reportCommand, resolveCommand, sandboxCommand, scanCommand, serveCommand, statusCommand, treeCommand];
+export const commands: Command[] = [buildCommand, clientCommand, diffCommand, historyCommand, lintCommand, mailCommand, publishCommand, rebuildCommand, reportCommand, resolveCommand, sandboxCommand, scanCommand, serveCommand, statusCommand, treeCommand];

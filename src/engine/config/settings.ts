@@ -33,6 +33,12 @@ export const settingsSchema = z
     timesFile: z.string().optional(),
     /** Scan cache file; default `<bulklog>.scan-cache.json` beside the bulklog. */
     scanCache: z.string().optional(),
+    /** Where earlier runs are kept; default `<bulklog>.history` beside the bulklog. */
+    historyDir: z.string().optional(),
+    /** Runs the history keeps (the newest); 0 keeps none, as pbulk, which only empties the bulklog. */
+    historyKeepRuns: z.number().int().min(0).max(10_000).default(30),
+    /** Runs older than this many days leave the history. */
+    historyKeepDays: z.number().positive().optional(),
     /** Reuse cached scan records whose SCAN_DEPENDS files are unchanged. */
     incrementalScan: z.boolean().default(true),
     /** Extra environment for every scan and build process. */

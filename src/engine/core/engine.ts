@@ -30,6 +30,9 @@ import { runScanStage, type StageContext } from './scan-stage';
 import { publishAfterFullBuild, repositoryAfterBuild, type Say } from '../publish/phase';
 import { MasterError, openBuildMaster, reportMasterError, type BuildMaster } from '../master';
 import { masterPreflight } from '../master/preflight';
+import { checkLocations } from './validate';
+import { HistoryError, RunFiler } from '../history/filer';
+import { writeRunSummary } from '../history/summary-file';
 
 export interface RunResult {
   runId: string;
@@ -70,11 +73,41 @@ export class Engine {
   private finishedAt: number | undefined;
   /** Publishing work (upload, mail) running outside a build. */
   private side: Promise<unknown> | undefined;
+  /** Files finished runs away into the history before a fresh run empties the bulklog. */
+  readonly filer: RunFiler;
+  /** Compression of staged runs, in the background of the next run. */
+  private filing: Promise<void> = Promise.resolve();
 
-  constructor(readonly cfg: EngineConfig) {}
+  constructor(readonly cfg: EngineConfig) {
+    this.filer = new RunFiler(cfg, (m) => this.hub.emit('error', { severity: 'warning', message: m, code: 'history', time: Date.now() }));
+  }
+
+  private sockets(): string[] {
+    return this.cfg.settings.socket ? [this.cfg.settings.socket] : [join(this.cfg.metaDir, 'engine.sock')];
+  }
+
+  /** Completes the filing of staged runs in the background (see settle()). */
+  private fileInBackground(): void {
+    this.filing = this.filing
+      .then(() => this.filer.complete())
+      .then(
+        (ids) => {
+          for (const id of ids) this.hub.emit('error', { severity: 'information', message: `the run ${id} is kept in ${this.filer.store}`, code: 'history', time: Date.now() });
+        },
+        (e: unknown) => this.hub.emit('error', { severity: 'warning', message: `filing runs into ${this.filer.store}: ${(e as Error).message}; retried by the next run`, code: 'history', time: Date.now() }),
+      );
+  }
+
+  /** Waits until runs being filed away are (before the process exits). */
+  async settle(): Promise<void> {
+    await this.filing;
+  }
 
   /** Counts of the bulklog as it is on disk, for status before any run. */
   async load(): Promise<void> {
+    // A run half moved into the history by a killed engine goes back into the bulklog first.
+    await this.filer.recover();
+    this.fileInBackground();
     const { records } = await readPresolve(this.cfg.metaDir);
     if (records.length === 0) return;
     const lists = await readFinished(this.cfg);
@@ -172,6 +205,9 @@ export class Engine {
       const bad = l.problems.filter((p) => p.severity === 'error');
       if (bad.length > 0) throw new RequestError(bad.map((p) => `${p.file}:${p.range.start.line + 1}: ${p.message}`).join('\n'));
       locations = l.locations;
+      await checkLocations(this.cfg.pkgsrc, locations, this.cfg.limitedList);
+    } else if (locations !== undefined) {
+      await checkLocations(this.cfg.pkgsrc, locations);
     }
     if (locations !== undefined && locations.length === 0) throw new RequestError('the limited build lists no locations');
     const prev = await readRunState(this.cfg.metaDir);
@@ -180,7 +216,19 @@ export class Engine {
     if (resume && !resumable) throw new RequestError(prev ? (prev.stage === 'done' ? 'the build in the bulklog is finished: nothing to resume (use rebuild)' : 'the unfinished build in the bulklog was for other locations') : 'nothing to resume in the bulklog');
     if (!resume && prev !== undefined && prev.stage !== 'done') {
       const why = resumable ? 'as asked' : 'because it was for other locations';
-      this.hub.emit('error', { severity: 'information', message: `the unfinished build in ${this.cfg.bulklog} is discarded ${why}; starting a fresh one`, code: 'fresh-build', time: Date.now() });
+      const where = this.filer.opts.keepRuns > 0 ? `filed into ${this.filer.store} as unfinished` : 'discarded';
+      this.hub.emit('error', { severity: 'information', message: `the unfinished build in ${this.cfg.bulklog} is ${where} ${why}; starting a fresh one`, code: 'fresh-build', time: Date.now() });
+    }
+    if (!resume) {
+      // The last run goes into the history before pre-build empties the bulklog; if it cannot,
+      // the request is refused with the bulklog untouched.
+      try {
+        await this.filer.stage(this.sockets());
+      } catch (e) {
+        if (e instanceof HistoryError) throw new RequestError(e.message);
+        throw e;
+      }
+      this.fileInBackground();
     }
     const runId = randomBytes(6).toString('hex');
     const state: RunState = resume ? { ...prev!, runId } : { runId, configFile: this.cfg.configFile, ...(locations ? { locations } : {}), startedAt: Date.now(), stage: 'scan', force: [] };
@@ -237,7 +285,7 @@ export class Engine {
     });
     this.scheduler = undefined;
     if (!resumed) {
-      await preBuild(cfg, cfg.settings.socket ? [cfg.settings.socket] : [join(cfg.metaDir, 'engine.sock')]);
+      await preBuild(cfg, this.sockets());
       // The emptied bulklog has no states: the counts of the build it held must not decide
       // this run's outcome (a scan after a failed build is not itself a failure).
       this.diskCounts = { counts: emptyTotals(), total: 0 };
@@ -330,6 +378,7 @@ export class Engine {
       state.stage = 'done';
       state.finishedAt = Date.now();
       state.force = [];
+      await writeRunSummary(cfg.metaDir, bulklog, state);
       await writeRunState(cfg.metaDir, state);
       const summaryEvent = {
         runId: state.runId,

@@ -59,13 +59,15 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
   private readonly fileDiagnostics: BulklogDiagnostics;
   private running = false;
   /** Requests in flight that are not builds (publish, mail): the engine stays attached for them. */
-  private requests = 0;
+  private sideRequests = 0;
   /** The status of a build found running, for the model to be seeded from with the next read. */
   private needsSeed: EngineStatus | undefined;
   private opened: Shown | undefined;
   /** The files the running build's problems go on, as its command knew them. */
   private buildFiles: BuildFiles | undefined;
   private changeTimer: NodeJS.Timeout | undefined;
+  /** Builds and rebuilds asked for so far (the idle detach leaves an engine asked for one since). */
+  private requests = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly deps: ControllerDeps) {
@@ -128,6 +130,13 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
   /** Shows a bulklog chosen from disk (another machine's, a CI run's) until a build runs; resolves once it is read. */
   async openBulklog(dir: string): Promise<void> {
     this.opened = { dir, metaDir: join(dir, 'meta'), why: 'opened' };
+    this.reshow();
+    await this.view.nextRead();
+  }
+
+  /** Stops showing a bulklog opened from disk (back to the setting's or the active pbulk.conf's); resolves once read. */
+  async closeOpened(): Promise<void> {
+    this.opened = undefined;
     this.reshow();
     await this.view.nextRead();
   }
@@ -236,9 +245,13 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     if (e.stage === 'cancelled') noticeStopped(this.model, this.deps.log);
     if (!nowRunning) {
       this.scheduleRead(0);
-      // Let the engine exit when it has been idle long enough; a command attaches again.
+      // Let the engine exit when it has been idle long enough; a command attaches again. Not
+      // when a build was asked for meanwhile (its first events may not be here yet), nor
+      // another engine that one is connecting to.
+      const link = this.engine.client;
+      const asked = this.requests;
       setTimeout(() => {
-        if (!this.running && this.requests === 0) this.engine.detach();
+        if (!this.running && this.sideRequests === 0 && this.engine.client === link && this.requests === asked) this.engine.detach();
       }, 2000);
     }
     this.fireChange();
@@ -308,6 +321,7 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     if (!conf) return false;
     const asked = await startRequest(req, conf, { pkgsrc: this.pkgsrcRoot(), resumable: async () => this.resumable ?? (await readResumable(conf.metaDir)) });
     if (!asked) return false;
+    this.requests++;
     const client = await this.engine.connect(conf);
     if (!client) return false;
     this.buildFiles = asked.files;
@@ -331,11 +345,11 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     const conf = await confForBuild(this.deps.configs, this.deps.log);
     const client = conf ? await this.engine.connect(conf) : undefined;
     if (!client) return undefined;
-    this.requests++;
+    this.sideRequests++;
     try {
       return await f(client);
     } finally {
-      this.requests--;
+      this.sideRequests--;
     }
   }
 
@@ -358,6 +372,7 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     if (!(await this.trusted())) return false;
     const conf = await confForRebuild(this.deps.configs, this.view.shown);
     if (!conf) return false;
+    this.requests++;
     const client = await this.engine.connect(conf);
     if (!client) return false;
     const jobs = jobsSetting();

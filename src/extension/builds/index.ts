@@ -6,7 +6,8 @@ import { BuildCodeActions } from '../diagnostics/codeActions';
 import { LogDocuments } from '../logs/provider';
 import { LOG_SCHEME } from '../logs/uri';
 import type { ReportData } from '../report/data';
-import { onReportData, ReportPanel } from '../report/panel';
+import { onReportData, provideReportSince, ReportPanel } from '../report/panel';
+import { registerHistory, type HistoryApi } from '../history';
 import type { Node } from '../tree/items';
 import type { PackagesView } from '../tree/view';
 import { registerBuildCommands } from './commands';
@@ -27,6 +28,8 @@ export interface BuildsApi {
   report(): ReportPanel | undefined;
   /** Fires when a report view is given fresh data. */
   readonly onReportData: vscode.Event<ReportData>;
+  /** The run history: what changed since the previous run. */
+  readonly history: HistoryApi;
 }
 
 export function registerBuilds(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, packages: PackagesView): BuildsApi {
@@ -37,6 +40,8 @@ export function registerBuilds(context: vscode.ExtensionContext, log: vscode.Log
   const states = new ControllerStates(controller);
   packages.useExternalStates(states);
   const progress = new BuildProgress(controller);
+  const history = registerHistory(context, controller, log, () => packages.root);
+  provideReportSince({ data: () => history.history.reportSection(), onDidChange: history.history.onDidChange });
   // The selection as its events report it: treeView.selection alone was seen empty after a
   // multi-selection when nothing listened to the events.
   let selection: readonly Node[] = [];
@@ -61,5 +66,5 @@ export function registerBuilds(context: vscode.ExtensionContext, log: vscode.Log
   );
   void vscode.commands.executeCommand('setContext', 'pkgsrcBulk.building', false);
   const ready = controller.init().catch((e: unknown) => log.error(`builds: ${(e as Error).stack ?? String(e)}`));
-  return { controller, configs, logs, ready: () => ready, report: () => ReportPanel.open, onReportData };
+  return { controller, configs, logs, ready: () => ready, report: () => ReportPanel.open, onReportData, history };
 }

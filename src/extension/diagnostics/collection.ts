@@ -23,6 +23,12 @@ function vrange(r: Range): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }
 
+/** Which owners' diagnostics are shown, and a word added to their source (found by the Problems filter). */
+export interface DiagnosticsLens {
+  shows(owner: string): boolean;
+  label(owner: string): string | undefined;
+}
+
 export class BuildDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('pkgsrcBulk.builds');
   private readonly byOwner = new Map<string, DiagnosticSpec[]>();
@@ -30,6 +36,15 @@ export class BuildDiagnostics implements vscode.Disposable {
   private readonly byUri = new Map<string, { diagnostic: vscode.Diagnostic; spec: DiagnosticSpec }[]>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private lens: DiagnosticsLens | undefined;
+
+  /** Shows the diagnostics through a lens (none: all, as they are); republishes everything. */
+  setLens(lens: DiagnosticsLens | undefined): void {
+    this.lens = lens;
+    const keys = new Set(this.keyUris.keys());
+    for (const specs of this.byOwner.values()) for (const s of specs) keys.add(targetKey(s.target));
+    if (keys.size > 0) this.publish(keys);
+  }
 
   owners(): string[] {
     return [...this.byOwner.keys()];
@@ -74,7 +89,8 @@ export class BuildDiagnostics implements vscode.Disposable {
   private publish(keys: Set<string>): void {
     const grouped = new Map<string, DiagnosticSpec[]>();
     for (const k of keys) grouped.set(k, []);
-    for (const specs of this.byOwner.values()) {
+    for (const [owner, specs] of this.byOwner) {
+      if (this.lens && !this.lens.shows(owner)) continue;
       for (const s of specs) {
         const k = targetKey(s.target);
         if (keys.has(k)) grouped.get(k)!.push(s);
@@ -106,7 +122,8 @@ export class BuildDiagnostics implements vscode.Disposable {
   private toDiagnostic(spec: DiagnosticSpec): vscode.Diagnostic {
     this.keyUris.set(targetKey(spec.target), targetUri(spec.target));
     const d = new vscode.Diagnostic(vrange(spec.range), spec.message, SEVERITY[spec.severity]);
-    d.source = DIAGNOSTIC_SOURCE;
+    const label = this.lens?.label(spec.owner);
+    d.source = label ? `${DIAGNOSTIC_SOURCE} · ${label}` : DIAGNOSTIC_SOURCE;
     const log = spec.actions.showLog;
     // The code links to the package's log where there is one.
     d.code = log ? { value: spec.code, target: logUri(log.bulklog, log.pkgname) } : spec.code;

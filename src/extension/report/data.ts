@@ -7,6 +7,7 @@ import { STATE_LABELS, isBroken, type BuildState } from '../../pkgsrc/bulklog/st
 import type { TimelineEntry } from '../../pkgsrc/bulklog/timeline';
 import { buildSummary, withFirstErrors, type ReportSummary } from '../../pkgsrc/report/summary';
 import type { RepositoryView } from '../publish/view';
+import type { SinceData } from '../history/sinceData';
 
 export interface ReportRow {
   pkgname: string;
@@ -59,6 +60,8 @@ export interface ReportData {
   problems: number;
   /** The package repository written from this bulklog, its gates and its publication. */
   repository?: RepositoryView;
+  /** What changed since the previous run (the run history), shown first. */
+  since?: SinceData;
 }
 
 /** Graph size the webview lays out; the packages breaking the most are kept. */

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { BuildController } from '../builds/controller';
 import { webviewPage } from '../webviewPage';
+import type { SinceData } from '../history/sinceData';
 import { reportData, type ReportData } from './data';
 import { repositoryView } from '../publish/view';
 
@@ -17,7 +18,8 @@ type FromWebview =
   | { type: 'openMakefile'; location: string }
   | { type: 'rebuild'; pkgname: string }
   | { type: 'publish' }
-  | { type: 'mailReport' };
+  | { type: 'mailReport' }
+  | { type: 'pickRun' };
 
 export function isFromWebview(m: unknown): m is FromWebview {
   if (typeof m !== 'object' || m === null) return false;
@@ -26,6 +28,7 @@ export function isFromWebview(m: unknown): m is FromWebview {
     case 'ready':
     case 'publish':
     case 'mailReport':
+    case 'pickRun':
       return true;
     case 'openLog':
     case 'rebuild':
@@ -38,6 +41,12 @@ export function isFromWebview(m: unknown): m is FromWebview {
 }
 
 const posted = new vscode.EventEmitter<ReportData>();
+
+/** The run history's section of the report, and when it changes. */
+let since: { data(): SinceData; onDidChange: vscode.Event<void> } | undefined;
+export function provideReportSince(s: typeof since): void {
+  since = s;
+}
 /** Fires with the data each time a report view is given fresh data. */
 export const onReportData = posted.event;
 
@@ -80,13 +89,14 @@ export class ReportPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((m: unknown) => void this.received(m)),
       panel.onDidChangeViewState(() => panel.visible && this.schedule(0)),
       controller.onDidChange(() => this.schedule()),
+      ...(since ? [since.onDidChange(() => this.schedule())] : []),
     );
     void this.render();
   }
 
   private async render(): Promise<void> {
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
-    this.panel.webview.html = await webviewPage(this.panel.webview, media, 'report.html', { scriptUri: 'report.js', styleUri: 'report.css' });
+    this.panel.webview.html = await webviewPage(this.panel.webview, media, 'report.html', { scriptUri: 'report.js', sinceScriptUri: 'report-since.js', styleUri: 'report.css' });
   }
 
   /** Posts fresh data soon (at once with 0); while a build runs, at most every two seconds. */
@@ -116,6 +126,7 @@ export class ReportPanel implements vscode.Disposable {
       running: live ? c.model.running().flatMap((p) => (p.slot !== undefined && p.startedAt !== undefined ? [{ pkgname: p.pkgname, slot: p.slot, start: p.startedAt, ...(p.host ? { host: p.host } : {}) }] : [])) : [],
       live,
     });
+    if (since) data.since = since.data();
     if (live) {
       // The bulklog read lags the events a little: show the states the events gave.
       const counts = c.model.counts();
@@ -152,6 +163,9 @@ export class ReportPanel implements vscode.Disposable {
         return;
       case 'mailReport':
         await vscode.commands.executeCommand('pkgsrcBulk.mailReport');
+        return;
+      case 'pickRun':
+        await vscode.commands.executeCommand('pkgsrcBulk.openEarlierRun');
         return;
     }
   }

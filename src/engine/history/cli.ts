@@ -1,0 +1,45 @@
+// What the history and diff commands share: their options, the config they read the bulklog
+// and the store from, and how a run is shown on one line.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { RunInfo } from '../../pkgsrc/history/summary';
+import { configFor } from '../cli/setup';
+import type { EngineConfig } from '../config/types';
+import { UsageError } from '../commands/types';
+import { historyOptions } from './options';
+
+export interface HistoryArgs {
+  cfg: EngineConfig;
+  store: string;
+  json: boolean;
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+export async function historyArgs(argv: string[], usage: string, extra: NonNullable<ParseArgsConfig['options']> = {}): Promise<HistoryArgs> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { config: { type: 'string', short: 'c' }, settings: { type: 'string' }, json: { type: 'boolean' }, ...extra } });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${usage}`);
+  }
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const config = (v.config as string | undefined) ?? process.env.PBULK_CONF;
+  if (!config) throw new UsageError(`no pbulk.conf: pass --config FILE or set PBULK_CONF\n\n${usage}`);
+  const cfg = await configFor({ config, locations: [], json: false, fresh: false, failed: false, full: false, ...(typeof v.settings === 'string' ? { settingsFile: v.settings } : {}) });
+  return { cfg, store: historyOptions(cfg).dir, json: v.json === true, values: v, positionals: parsed.positionals };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Local `YYYY-MM-DD HH:MM`, as pbulk's BUILD_START_ISO. */
+export function localTime(ms: number | undefined): string {
+  if (ms === undefined) return '-';
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** `id (start, kind, N packages)` */
+export function describeRun(r: RunInfo, current = false): string {
+  const what = r.kind === 'limited' ? `limited: ${(r.locations ?? []).slice(0, 3).join(' ')}${(r.locations?.length ?? 0) > 3 ? ' ...' : ''}` : r.kind;
+  return `${r.id}${current ? ' (current)' : ''}, ${localTime(r.startedAt)}, ${what}, ${r.total} packages${r.finished ? '' : ', unfinished'}`;
+}
