@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import path, { join } from 'node:path';
+import { join } from 'node:path';
 import { Engine } from '../../src/engine/core/engine';
 import type { EventName, EventPayload } from '../../src/engine/core/events';
 import { parsePbuild } from '../../src/pkgsrc/bulklog';
@@ -10,6 +10,7 @@ import { loadWorkspaceConfig, makeWorkspace, writePbulkConf } from './harness';
 import { writeMkConf } from '../fixtures/mk';
 import { generateTree, type TreeManifest } from '../fixtures/generate';
 import { packageMakefile, type SmallPackage } from './tree';
+import { pbulkOutput } from '../fixtures/reference-data';
 
 const tree: SmallPackage[] = [
   { path: 'lang/python27', distname: 'python27-2.7.3' },
@@ -204,7 +205,7 @@ test('unprivileged_user: configure, build and install run as that user when the 
 test('an engine on a bulklog written by real pbulk reports its states from the files', async (t) => {
   const ws = makeWorkspace('engine-real', [{ path: 'devel/a', distname: 'a-1.0' }]);
   t.after(() => ws.remove());
-  const real = path.resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
+  const real = pbulkOutput.limitedBulklog;
   cpSync(join(real, 'meta'), join(ws.bulklog, 'meta'), { recursive: true });
   const engine = new Engine(await loadWorkspaceConfig(ws));
   await engine.load();
