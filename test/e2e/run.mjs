@@ -24,6 +24,7 @@ import { createRunDir, recordServer, removeRunDir, removeStaleRuns } from './lib
 import { packageExtension, vsixPath } from './lib/package.mjs';
 import { installVsix, startServer } from './lib/server.mjs';
 import { createWorkspace } from './lib/workspace.mjs';
+import { installedPbulk } from './lib/installed-pbulk.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -134,7 +135,12 @@ async function main() {
     writeFileSync(join(suite.dir, 'workspace.json'), JSON.stringify(workspace));
     const state = join(runDir, 'state');
     await installVsix(state, vsix);
-    server = await startServer({ state });
+    // The server runs as on a machine with pbulk 0.51 installed, where root can make one.
+    const pbulk = await installedPbulk(runDir);
+    if (pbulk.reason) console.log(`# NOTICE: e2e without a stand-in installed pbulk: ${pbulk.reason}`);
+    else step(`the server sees pbulk ${pbulk.version} installed (${pbulk.file}, in its own mount namespace)`);
+    writeFileSync(join(suite.dir, 'installed-pbulk.json'), JSON.stringify(pbulk.reason ? {} : { version: pbulk.version, file: pbulk.file }));
+    server = await startServer({ state, ...(pbulk.wrap ? { wrap: pbulk.wrap } : {}) });
     recordServer(runDir, server.pid);
     ctx.server = server;
     ctx.extensionDir = installedExtensionDir(server.layout.extensions);

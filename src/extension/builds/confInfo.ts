@@ -20,8 +20,9 @@ export interface ConfInfo {
   errors: ConfDiagnostic[];
 }
 
-export async function readConfInfo(file: string): Promise<ConfInfo> {
-  const conf = await loadPbulkConf(file);
+/** `pbulkVersion`: the pkgsrcBulk.pbulkVersion setting; empty, the installed pbulk's (as the language server checks). */
+export async function readConfInfo(file: string, pbulkVersion = ''): Promise<ConfInfo> {
+  const conf = await loadPbulkConf(file, { pbulkVersion });
   const abs = (name: string): string | undefined => {
     const v = conf.get(name)?.trim();
     if (!v) return undefined;
