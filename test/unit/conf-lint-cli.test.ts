@@ -69,7 +69,7 @@ test('an unreadable file exits 2; so do usage errors', async () => {
 
 test('--json follows limited_list from the config, checked against the config\'s tree', async () => {
   const r = await followed;
-  assert.equal(r.code, 0, r.stdout);
+  assert.equal(r.code, 1, r.stdout);
   const out = JSON.parse(r.stdout) as { files: { file: string; kind: string; via?: string; problems: { code: string; range: { start: { line: number } } }[] }[]; errors: number; warnings: number; notes: number };
   assert.deepEqual(out.files.map((f) => [path.basename(f.file), f.kind]), [
     ['pbulk.conf', 'pbulk-conf'],
@@ -80,8 +80,8 @@ test('--json follows limited_list from the config, checked against the config\'s
     ['limited-list-entry', 1],
     ['limited-list-missing', 2],
   ]);
-  assert.equal(out.errors, 0);
-  assert.equal(out.warnings, out.files.flatMap((f) => f.problems).length - out.notes);
+  assert.equal(out.errors, 1);
+  assert.equal(out.warnings, out.files.flatMap((f) => f.problems).length - out.notes - out.errors);
 });
 
 test('in master mode the same list entry is an error (in-process)', async () => {
