@@ -7,7 +7,7 @@ import { Engine } from '../../src/engine/core/engine';
 import type { EventName, EventPayload } from '../../src/engine/core/events';
 import { parsePbuild } from '../../src/pkgsrc/bulklog';
 import { loadWorkspaceConfig, makeWorkspace, writePbulkConf } from './harness';
-import { writeMkConf } from '../fixtures/mk';
+import { pkgtoolsDir, writeMkConf } from '../fixtures/mk';
 import { generateTree, type TreeManifest } from '../fixtures/generate';
 import { packageMakefile, type SmallPackage } from './tree';
 import { pbulkOutput } from '../fixtures/reference-data';
@@ -192,8 +192,11 @@ test('unprivileged_user: configure, build and install run as that user when the 
   const work = join(ws.dir, 'work');
   mkdirSync(work);
   chmodSync(work, 0o1777);
-  writeMkConf(ws.pkgsrc, { localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages, wrkObjDir: work });
-  writePbulkConf(ws, { unprivileged_user: 'nobody' });
+  // The package tools where that user can run them, wherever the checkout is (a private home too).
+  const tools = join(ws.dir, 'pkgtools');
+  cpSync(pkgtoolsDir, tools, { recursive: true });
+  writeMkConf(ws.pkgsrc, { localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages, wrkObjDir: work, pkgInfo: join(tools, 'pkg_info') });
+  writePbulkConf(ws, { unprivileged_user: 'nobody', ...Object.fromEntries(['pkg_add', 'pkg_delete', 'pkg_info'].map((t) => [t, join(tools, t)])) });
   const engine = new Engine(await loadWorkspaceConfig(ws));
   const r = await (await engine.start()).done;
   assert.equal(r.error, undefined);
