@@ -1,7 +1,7 @@
 // A machine with pbulk 0.51 installed, as a pkgsrc developer's often is: the extension reads the
 // installed pbulk's version from /usr/pbulk/share/examples/pbulk/pbulk.conf (the sample
-// pbulk.conf names /usr/pbulk for pbulk's programs) and checks configs against it. The end-to-end
-// server runs on such a machine, so the tests prove they pin what they depend on
+// pbulk.conf names /usr/pbulk for pbulk's programs) and checks configs against it. The
+// extension-host tests run on such a machine, so they prove the tests pin what they depend on
 // (pkgsrcBulk.pbulkVersion) instead of relying on what the host has installed.
 //
 // The stand-in is made without touching the host: the server runs in a private mount namespace

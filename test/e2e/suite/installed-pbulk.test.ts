@@ -1,4 +1,4 @@
-// The run's server sees pbulk 0.51 installed (test/e2e/lib/installed-pbulk.mjs, where root can
+// The extension-host suite's server sees pbulk 0.51 installed (test/e2e/lib/installed-pbulk.mjs, where root can
 // make it): the extension detects it when nothing is chosen, and the pinned
 // pkgsrcBulk.pbulkVersion, which every other test relies on, is what keeps the sample's 0.68
 // config buildable. Defined only when the stand-in is there (the run prints why it is not).
