@@ -7,7 +7,6 @@
 //  - Log matching over 16 MB made of the real pax build and configure logs. Baseline: splitting
 //    the same text into lines.
 //   --runs=R (default 3)
-import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,7 +14,8 @@ import { computeStates, readBulklog, recordDepends } from '../src/pkgsrc/bulklog
 import { matchLog } from '../src/pkgsrc/problems';
 import { buildSummary, formatMetaReport, formatReportDot, formatReportHtml, formatReportTxt, reportInput, withFirstErrors, writeReports } from '../src/pkgsrc/report';
 import { splitLines } from '../src/pkgsrc/text';
-import { DATA, makeFullBulklog } from './lib/bulklog-fixture';
+import { makeFullBulklog } from './lib/bulklog-fixture';
+import { pbulkOutput } from '../test/fixtures/reference-data';
 import type { Benchmark } from './run';
 import { fmtMs, medianMs, table } from './util';
 
@@ -28,10 +28,6 @@ async function timeOnce<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
 const bench: Benchmark = {
   async run(args) {
     const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
-    if (!existsSync(join(DATA, 'scan-2013q1-full/presolve.gz'))) {
-      console.log('bulklog: ../shared/data not found beside the repository; nothing measured');
-      return;
-    }
     const fx = await makeFullBulklog();
     try {
       console.log(`bulklog of ${fx.packages} packages: ${fx.done} done, ${fx.failed} failed (with log directories); median of ${runs} runs\n`);
@@ -64,7 +60,7 @@ const bench: Benchmark = {
         row(`first error of ${fx.failed} failures`, firstErrors),
       ]);
 
-      const pax = join(DATA, 'bulklog-2013q1-limited/pax-20080110nb2');
+      const pax = join(pbulkOutput.limitedBulklog, 'pax-20080110nb2');
       const chunk = `${await readFile(join(pax, 'configure.log'), 'utf8')}${await readFile(join(pax, 'build.log'), 'utf8')}`;
       const text = chunk.repeat(Math.ceil((16 * 1024 * 1024) / chunk.length));
       const mb = Buffer.byteLength(text) / (1024 * 1024);

@@ -6,25 +6,19 @@
 // (bench/lib/bulklog-fixture.ts). Baseline: readBulklog of the same bulklog, which the editor
 // does anyway before any of this.
 //   --runs=R (default 3)
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { readBulklog } from '../src/pkgsrc/bulklog';
 import { diagnoseBulklog, fileContext } from '../src/extension/diagnostics/map';
 import { BuildModel } from '../src/extension/builds/model';
 import { reportData } from '../src/extension/report/data';
 import { fromPbulkState, locationState, type VariantState } from '../src/extension/tree/stateMap';
-import { DATA, makeFullBulklog } from './lib/bulklog-fixture';
+import { makeFullBulklog } from './lib/bulklog-fixture';
 import type { Benchmark } from './run';
 import { fmtMs, medianMs, table } from './util';
 
 const bench: Benchmark = {
   async run(args) {
     const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
-    if (!existsSync(join(DATA, 'scan-2013q1-full/presolve.gz'))) {
-      console.log('diagnostics: ../shared/data not found beside the repository; nothing measured');
-      return;
-    }
     const fx = await makeFullBulklog();
     try {
       const b = await readBulklog(fx.dir);

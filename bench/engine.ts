@@ -10,7 +10,6 @@
 //    the same commands in a plain loop).
 //   --packages=N (default 2000)  --seed=S (default 1)  --overhead=N (default 20)  --rounds=R (default 3)
 //   --only=scan,resolve,schedule,overhead
-import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark } from './run';
@@ -18,8 +17,8 @@ import { fmtMs, table } from './util';
 import { scanBench } from './lib/engine-scan';
 import { loadPresolve, scheduleBench, VARIANTS } from './lib/engine-schedule';
 import { overheadBench } from './lib/engine-overhead';
-
-const DATA = join(__dirname, '../../shared/data/scan-2013q1-full');
+import { fullPresolveText } from './lib/full-presolve';
+import { fullPscanGzFile } from '../test/fixtures/reference-data';
 
 function arg(args: string[], name: string, def: string): string {
   return args.find((x) => x.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
@@ -27,7 +26,7 @@ function arg(args: string[], name: string, def: string): string {
 
 async function resolveChild(mode: 'baseline' | 'resolve'): Promise<{ total: number; cpu: number; maxRssMB: number; records: number }> {
   const { execa } = await import('execa');
-  const r = await execa(process.execPath, ['--import', 'tsx', join(__dirname, 'lib/resolve-child.ts'), mode, join(DATA, 'pscan.gz')], { cwd: join(__dirname, '..') });
+  const r = await execa(process.execPath, ['--import', 'tsx', join(__dirname, 'lib/resolve-child.ts'), mode, fullPscanGzFile()], { cwd: join(__dirname, '..') });
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { total: number; cpu: number; maxRssMB: number; records: number };
 }
 
@@ -54,9 +53,7 @@ const bench: Benchmark = {
     }
 
     if (only.includes('resolve')) {
-      if (!existsSync(join(DATA, 'pscan.gz'))) {
-        console.log(`resolve: ${DATA}/pscan.gz not found; skipped\n`);
-      } else {
+      {
         const b = await resolveChild('baseline');
         const r = await resolveChild('resolve');
         console.log(`### resolve: real full pscan, ${r.records} records\n`);
@@ -72,10 +69,8 @@ const bench: Benchmark = {
     }
 
     if (only.includes('schedule')) {
-      if (!existsSync(join(DATA, 'presolve.gz'))) {
-        console.log(`schedule: ${DATA}/presolve.gz not found; skipped\n`);
-      } else {
-        const records = loadPresolve(join(DATA, 'presolve.gz'));
+      {
+        const records = loadPresolve(fullPresolveText());
         const rows = scheduleBench(records, [2, 4, 8, 16, 64], VARIANTS, seed);
         console.log(`### schedule: real presolve, ${records.length} packages, synthetic log-normal durations (seed ${seed})\n`);
         table(

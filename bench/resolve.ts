@@ -3,7 +3,7 @@
 // its own. The baseline, in the same run and the same way: read + gunzip + split the same file
 // into lines. Also timed: the whole CLI (`node dist/engine.js resolve -v pscan.gz`, output to
 // /dev/null), to set beside real pbulk-resolve's 1.29 s on a 2-core machine (an external
-// figure from ../shared/docs/anchor-figures.md, not a same-run ratio; pbulk read the file
+// figure from the project's anchor figures, not a same-run ratio; pbulk read the file
 // uncompressed).
 //   --runs=R (default 3)
 import { existsSync } from 'node:fs';
@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Benchmark } from './run';
 import { fmtMs, table } from './util';
+import { fullPscanGzFile } from '../test/fixtures/reference-data';
 
-const PSCAN = join(__dirname, '../../shared/data/scan-2013q1-full/pscan.gz');
+const PSCAN = fullPscanGzFile();
 const ENGINE = join(__dirname, '../dist/engine.js');
 const ANCHOR_MS = 1290;
 
@@ -50,10 +51,6 @@ async function cliMs(): Promise<number> {
 const bench: Benchmark = {
   async run(args) {
     const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
-    if (!existsSync(PSCAN)) {
-      console.log(`resolve: ${PSCAN} not found (../shared/data beside the repository); nothing measured`);
-      return;
-    }
     const base: Sample[] = [];
     const res: Sample[] = [];
     const cli: number[] = [];

@@ -1,14 +1,14 @@
 // A full-tree bulklog for the bulklog benchmark: the real 2013Q1 presolve (12,111 records),
 // success/error from a simulated build in which a seeded 5% of the buildable packages fail,
-// and log directories for the failures made of the real logs of ../shared/data.
-import { gunzipSync } from 'node:zlib';
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+// and log directories for the failures made of the real logs of test/fixtures/pbulk-0.51.
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatStatus, parseRecords, PbulkStates, recordDepends } from '../../src/pkgsrc/bulklog';
+import { pbulkOutput } from '../../test/fixtures/reference-data';
+import { fullPresolveText } from './full-presolve';
 
-export const DATA = join(__dirname, '../../../shared/data');
-const REAL = join(DATA, 'bulklog-2013q1-limited');
+const REAL = pbulkOutput.limitedBulklog;
 
 export interface Fixture {
   dir: string;
@@ -21,10 +21,10 @@ export async function makeFullBulklog(failRate = 0.05): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'pkgsrc-bulk-bench-'));
   const meta = join(dir, 'meta');
   await mkdir(meta);
-  const presolve = gunzipSync(await readFile(join(DATA, 'scan-2013q1-full/presolve.gz')));
-  await writeFile(join(meta, 'presolve'), presolve);
+  const presolve = fullPresolveText();
+  await writeFile(join(meta, 'presolve'), presolve, 'latin1');
   await copyFile(join(REAL, 'meta/status'), join(meta, 'status'));
-  const { records } = parseRecords(presolve.toString('utf8'), 'presolve');
+  const { records } = parseRecords(presolve, 'presolve');
   const { states } = PbulkStates.fromRecords(
     records.map((r) => ({ pkgname: r.pkgname, depends: recordDepends(r), skipReason: r.values.get('PKG_SKIP_REASON'), failReason: r.values.get('PKG_FAIL_REASON') })),
   );

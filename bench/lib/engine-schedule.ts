@@ -2,14 +2,12 @@
 // their real dependencies) built in simulated time with N slots and synthetic durations,
 // against the lower bound max(critical path, total work / N). No processes: the engine's own
 // Scheduler is played out by simulate().
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { parseRecords, recordForStates } from '../../src/pkgsrc/bulklog/records';
 import type { Priority, ScheduleRecord } from '../../src/engine/scheduler';
 import { makespanLowerBound, simulate } from '../../src/engine/simulate';
 
-export function loadPresolve(file: string): ScheduleRecord[] {
-  const { records } = parseRecords(gunzipSync(readFileSync(file)).toString('latin1'), file);
+export function loadPresolve(text: string): ScheduleRecord[] {
+  const { records } = parseRecords(text, 'presolve');
   return records.map(recordForStates);
 }
 

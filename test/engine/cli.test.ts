@@ -57,7 +57,7 @@ test('build, scan, rebuild and status on the command line, with pbulk-style line
   writeFileSync(list, 'devel/app\nnot a location\n');
   const badList = run('scan', '-c', ws.conf, '--limited-list', list);
   assert.equal(badList.code, 2, badList.stderr);
-  assert.match(badList.stderr, new RegExp(`${list}:2:1: error: 'not a location' is not a category/package location`));
+  assert.match(badList.stderr, new RegExp(`${list}:2:1: error: 'not a location' is not a package location \\(category/dir\\)`));
   assert.doesNotMatch(badList.stderr, /internal error/);
   // A location that does not scan is missing from the build: that is a failure too.
   writePackage(ws.pkgsrc, { path: 'devel/noscan', distname: 'noscan-1.0', extra: ['FIXTURE_SCAN_FAIL=yes'] });

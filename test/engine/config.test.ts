@@ -1,28 +1,37 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import path from 'node:path';
 import fc from 'fast-check';
 import { limitsFromUlimits, loadEngineConfig } from '../../src/engine/config/load';
 import { defaultSettings, parseSettings, SettingsError } from '../../src/engine/config/settings';
 import { formatProblem } from '../../src/pkgsrc/problem';
+import { ownConf, sharedConfs } from '../fixtures/reference-data';
 import { makeWorkspace, workspaceConfig } from './harness';
 
-const confs = path.resolve(__dirname, '../../../shared/data/pbulk-conf');
+test('a site config loads with pbulk\'s meanings; an unsubstituted template does not', async () => {
+  const site = await loadEngineConfig(ownConf('site.pbulk.conf'), defaultSettings());
+  assert.ok(site.config, site.problems.map(formatProblem).join('\n'));
+  assert.deepEqual(site.config.make, ['/usr/pkg/bin/bmake']);
+  assert.equal(site.config.metaDir, '/data/bulklog/meta');
+  assert.equal(site.config.keepWrkdir, false);
+  assert.deepEqual(site.config.limits, { cpuSeconds: 3600 });
+  assert.equal(site.config.buildChroots, 4);
+  assert.equal(site.config.limitedList, '/data/lists/desktop');
+  const template = await loadEngineConfig(ownConf('template.pbulk.conf'), defaultSettings());
+  assert.equal(template.config, undefined);
+  assert.ok(template.problems.some((p) => p.severity === 'error' && p.code === 'placeholder' && p.range.start.line > 0));
+});
 
-test('the real example configs load with pbulk\'s meanings; the unsubstituted source config does not', async () => {
-  const inst = await loadEngineConfig(join(confs, 'pbulk-0.51-installed.conf'), defaultSettings());
+test('pbulk\'s example configs load with pbulk\'s meanings; the unsubstituted source config does not', { skip: sharedConfs.skip }, async () => {
+  const inst = await loadEngineConfig(sharedConfs.file('pbulk-0.51-installed.conf'), defaultSettings());
   assert.ok(inst.config, inst.problems.map(formatProblem).join('\n'));
   assert.deepEqual(inst.config.make, ['/usr/pkg/bin/bmake']);
   assert.equal(inst.config.metaDir, '/bulklog/meta');
-  assert.equal(inst.config.keepWrkdir, false);
-  const seed = await loadEngineConfig(join(confs, 'seed-tutorial.conf'), defaultSettings());
+  const seed = await loadEngineConfig(sharedConfs.file('seed-tutorial.conf'), defaultSettings());
   assert.ok(seed.config);
   assert.deepEqual(seed.config.limits, { cpuSeconds: 3600 });
-  assert.equal(seed.config.buildChroots, 4);
   assert.equal(seed.config.limitedList, '/content/mk/pkglist');
-  const src = await loadEngineConfig(join(confs, 'pbulk-0.51-source.conf'), defaultSettings());
+  const src = await loadEngineConfig(sharedConfs.file('pbulk-0.51-source.conf'), defaultSettings());
   assert.equal(src.config, undefined);
   assert.ok(src.problems.some((p) => p.severity === 'error' && p.code === 'placeholder' && p.range.start.line > 0));
 });

@@ -2,14 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import path, { join } from 'node:path';
+import { join } from 'node:path';
 import { Engine } from '../../src/engine/core/engine';
 import type { EventName, EventPayload } from '../../src/engine/core/events';
 import { parsePbuild } from '../../src/pkgsrc/bulklog';
 import { loadWorkspaceConfig, makeWorkspace, writePbulkConf } from './harness';
-import { writeMkConf } from '../fixtures/mk';
+import { pkgtoolsDir, writeMkConf } from '../fixtures/mk';
 import { generateTree, type TreeManifest } from '../fixtures/generate';
 import { packageMakefile, type SmallPackage } from './tree';
+import { pbulkOutput } from '../fixtures/reference-data';
 
 const tree: SmallPackage[] = [
   { path: 'lang/python27', distname: 'python27-2.7.3' },
@@ -191,8 +192,11 @@ test('unprivileged_user: configure, build and install run as that user when the 
   const work = join(ws.dir, 'work');
   mkdirSync(work);
   chmodSync(work, 0o1777);
-  writeMkConf(ws.pkgsrc, { localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages, wrkObjDir: work });
-  writePbulkConf(ws, { unprivileged_user: 'nobody' });
+  // The package tools where that user can run them, wherever the checkout is (a private home too).
+  const tools = join(ws.dir, 'pkgtools');
+  cpSync(pkgtoolsDir, tools, { recursive: true });
+  writeMkConf(ws.pkgsrc, { localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages, wrkObjDir: work, pkgInfo: join(tools, 'pkg_info') });
+  writePbulkConf(ws, { unprivileged_user: 'nobody', ...Object.fromEntries(['pkg_add', 'pkg_delete', 'pkg_info'].map((t) => [t, join(tools, t)])) });
   const engine = new Engine(await loadWorkspaceConfig(ws));
   const r = await (await engine.start()).done;
   assert.equal(r.error, undefined);
@@ -204,7 +208,7 @@ test('unprivileged_user: configure, build and install run as that user when the 
 test('an engine on a bulklog written by real pbulk reports its states from the files', async (t) => {
   const ws = makeWorkspace('engine-real', [{ path: 'devel/a', distname: 'a-1.0' }]);
   t.after(() => ws.remove());
-  const real = path.resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
+  const real = pbulkOutput.limitedBulklog;
   cpSync(join(real, 'meta'), join(ws.bulklog, 'meta'), { recursive: true });
   const engine = new Engine(await loadWorkspaceConfig(ws));
   await engine.load();

@@ -6,9 +6,9 @@ import fc from 'fast-check';
 import { parseRecords, recordForStates, parsePbuild, parsePkgList } from '../../src/pkgsrc/bulklog';
 import { Scheduler, type ScheduleRecord } from '../../src/engine/scheduler';
 import { makespanLowerBound, simulate } from '../../src/engine/simulate';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const data = path.resolve(__dirname, '../../../shared/data');
-const meta = path.join(data, 'bulklog-2013q1-limited/meta');
+const meta = path.join(pbulkOutput.limitedBulklog, 'meta');
 
 function realRecords(): ScheduleRecord[] {
   const { records } = parseRecords(readFileSync(path.join(meta, 'presolve'), 'latin1'), 'presolve');

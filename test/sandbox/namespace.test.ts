@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
+import { buildSync } from 'esbuild';
 import { NamespaceBackend } from '../../src/engine/sandbox/namespace';
 import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './fixtures';
 
@@ -31,11 +32,23 @@ after(async () => {
   if (dir) await dropScratch(dir);
 });
 
+/**
+ * The driver bundled into the user's scratch directory: the user may not be able to read the
+ * checkout (a clone in root's home, or in a private temporary directory).
+ */
+function driver(): string {
+  const out = posix.join(dir, 'namespace-user.js');
+  if (!existsSync(out)) {
+    buildSync({ entryPoints: [posix.join(REPO, 'test/sandbox/drivers/namespace-user.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  }
+  return out;
+}
+
 function runAsUser(tool: string, base: string, host: string, roHost: string): Record<string, any> {
   const r = spawnSync('setpriv', [
     `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--',
-    process.execPath, '--import', 'tsx', posix.join(REPO, 'test/sandbox/drivers/namespace-user.ts'), tool, base, host, roHost,
-  ], { cwd: REPO, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TMPDIR: dir }, timeout: 120_000 });
+    process.execPath, driver(), tool, base, host, roHost,
+  ], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TMPDIR: dir }, timeout: 120_000 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   assert.ok(line.startsWith('{'), `driver printed no result (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
   const out = JSON.parse(line);

@@ -1,19 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { loadPbulkConf } from '../../src/pkgsrc/conf';
 import { planSandboxes, defaultSpec, MKSANDBOX_RO_DIRS } from '../../src/engine/sandbox/plan';
 import { createBackend } from '../../src/engine/sandbox/index';
 import { SandboxError } from '../../src/engine/sandbox/errors';
-
-const DATA = path.resolve(__dirname, '../../../shared/data');
+import { ownConf } from '../fixtures/reference-data';
 
 function num(v: string | undefined): number | undefined {
   return v === undefined || v === '' ? undefined : Number(v);
 }
 
-test('the tutorial pbulk.conf: command backend, <chroot_dir>-build-1..4 and -scan-1..4 in /chroot', async () => {
-  const conf = await loadPbulkConf(`${DATA}/pbulk-conf/seed-tutorial.conf`);
+test('a site pbulk.conf with its own sandbox scripts: command backend, <chroot_dir>-build-1..4 and -scan-1..4', async () => {
+  const conf = await loadPbulkConf(ownConf('site.pbulk.conf'));
   const plan = planSandboxes({
     chrootDir: conf.get('chroot_dir'),
     buildChroots: num(conf.get('build_chroots')),
@@ -22,9 +20,9 @@ test('the tutorial pbulk.conf: command backend, <chroot_dir>-build-1..4 and -sca
     chrootDelete: conf.get('chroot_delete'),
   });
   assert.equal(plan.backend, 'command');
-  assert.equal(plan.base, '/chroot');
-  assert.deepEqual(plan.buildRoots, [1, 2, 3, 4].map((i) => `/chroot/pkgsrc-2013Q4-build-${i}`));
-  assert.deepEqual(plan.scanRoots, [1, 2, 3, 4].map((i) => `/chroot/pkgsrc-2013Q4-scan-${i}`));
+  assert.equal(plan.base, '/sandbox');
+  assert.deepEqual(plan.buildRoots, [1, 2, 3, 4].map((i) => `/sandbox/q4-build-${i}`));
+  assert.deepEqual(plan.scanRoots, [1, 2, 3, 4].map((i) => `/sandbox/q4-scan-${i}`));
   assert.match(plan.reason, /chroot_create/);
 });
 

@@ -1,15 +1,14 @@
 // Diagnostics and quick fixes over the real LSP protocol: a pbulk.conf with mistakes gets them at
 // the right ranges, a quick fix repairs one, a burst of edits is checked once for its last
-// version, closing clears, and pbulk's own example configs have no errors.
+// version, closing clears, and a site config and pbulk's own example configs have no errors.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, TextEdit } from 'vscode-languageserver';
+import { ownConf, sharedConfs } from '../fixtures/reference-data';
 import { TestLspClient } from './lspClient';
 
-const data = path.resolve(__dirname, '../../../shared/data/pbulk-conf');
 const mistakes = ['config_version=0.51', 'bulklgo=/bulk/log', 'keep_wrkdir=YES', 'make=@TARGET_MAKE@', 'bulklog=/', 'master_mode=no', ''].join('\n');
 
 let client: TestLspClient;
@@ -84,30 +83,37 @@ test('closing a document clears its diagnostics', async () => {
   assert.equal((await cleared).diagnostics.length, 0);
 });
 
-for (const [name, errors] of [
-  ['pbulk-0.51-installed.conf', 0],
-  ['seed-tutorial.conf', 0],
-] as const) {
-  test(`${name} has ${errors} errors`, async () => {
-    const uri = `file:///var/tmp/pkgsrc-bulk-diag/${name.replace('.conf', '.pbulk.conf')}`;
-    const p = await client.open(uri, readFileSync(path.join(data, name), 'utf8'));
-    const found = p.diagnostics.filter((d) => d.severity === 1);
-    assert.equal(found.length, errors, found.map((d) => `${d.range.start.line + 1}: ${d.message}`).join('\n'));
-  });
+async function assertNoErrors(name: string, text: string): Promise<void> {
+  const uri = `file:///var/tmp/pkgsrc-bulk-diag/${name.replace(/(\.pbulk)?\.conf$/, '.pbulk.conf')}`;
+  const p = await client.open(uri, text);
+  const found = p.diagnostics.filter((d) => d.severity === 1);
+  assert.deepEqual(found.map((d) => `${d.range.start.line + 1}: ${d.message}`), []);
 }
 
-test('every placeholder of the source example is an error with a fix', async () => {
-  const text = readFileSync(path.join(data, 'pbulk-0.51-source.conf'), 'utf8');
-  const uri = 'file:///var/tmp/pkgsrc-bulk-diag/source.pbulk.conf';
+test('a complete site config has no errors', () => assertNoErrors('site.pbulk.conf', readFileSync(ownConf('site.pbulk.conf'), 'utf8')));
+
+for (const name of ['pbulk-0.51-installed.conf', 'seed-tutorial.conf'] as const) {
+  test(`${name} has no errors`, { skip: sharedConfs.skip }, () => assertNoErrors(name, sharedConfs.read(name)));
+}
+
+/** Every line with a @TOKEN@ outside a comment has a placeholder error; make='s offers a replacement. */
+async function assertPlaceholders(name: string, text: string): Promise<void> {
+  const uri = `file:///var/tmp/pkgsrc-bulk-diag/${name}`;
   const p = await client.open(uri, text);
   const lines = text.split('\n');
-  const expected = lines.flatMap((l, i) => (/@[A-Z_0-9]+@/.test(l) ? [i] : []));
+  const expected = lines.flatMap((l, i) => (!l.startsWith('#') && /@[A-Z_0-9]+@/.test(l) ? [i] : []));
   const got = [...new Set(byCode(p.diagnostics, 'placeholder').map((d) => d.range.start.line))];
   assert.deepEqual(got, expected);
   const make = byCode(p.diagnostics, 'placeholder').find((d) => lines[d.range.start.line]!.startsWith('make='))!;
   const actions = (await client.codeActions(uri, [make]))!;
   assert.ok(actions.length > 0 && actions[0]!.title.startsWith('Replace'), actions.map((a) => a.title).join(' | '));
-});
+}
+
+test('every placeholder of an unsubstituted template is an error with a fix', () =>
+  assertPlaceholders('template.pbulk.conf', readFileSync(ownConf('template.pbulk.conf'), 'utf8')));
+
+test('every placeholder of pbulk\'s source example is an error with a fix', { skip: sharedConfs.skip }, () =>
+  assertPlaceholders('source.pbulk.conf', sharedConfs.read('pbulk-0.51-source.conf')));
 
 test('binary content and a huge file are reported, not crashed on', async () => {
   const bin = 'file:///var/tmp/pkgsrc-bulk-diag/bin.pbulk.conf';
@@ -121,7 +127,7 @@ test('binary content and a huge file are reported, not crashed on', async () => 
 
 test('the pbulkVersion setting decides which config_version is right, and changing it re-checks', async () => {
   const uri = 'file:///var/tmp/pkgsrc-bulk-diag/version.pbulk.conf';
-  const text = readFileSync(path.join(data, 'pbulk-0.51-installed.conf'), 'utf8');
+  const text = readFileSync(ownConf('site.pbulk.conf'), 'utf8');
   const chosen068 = client.waitForDiagnostics(uri, (p) => byCode(p.diagnostics, 'config-version').some((d) => d.severity === 1));
   await client.changeSettings({ pbulkVersion: '0.68' });
   await client.open(uri, text);

@@ -1,14 +1,13 @@
 // Hover over the real LSP protocol: documentation from the schema, the value at that spot and
-// the assignments it was built from, on the tutorial config.
+// the assignments it was built from, on a site config.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { MarkupContent } from 'vscode-languageserver';
+import { ownConf } from '../fixtures/reference-data';
 import { TestLspClient } from './lspClient';
 
-const data = path.resolve(__dirname, '../../../shared/data/pbulk-conf');
-const text = readFileSync(path.join(data, 'seed-tutorial.conf'), 'utf8');
+const text = readFileSync(ownConf('site.pbulk.conf'), 'utf8');
 const lines = text.split('\n');
 const uri = 'file:///var/tmp/pkgsrc-bulk-hover/pbulk.conf';
 
@@ -44,12 +43,12 @@ test('hover on an assignment shows the doc, the value and the chain it came from
 test('hover on ${bulklog} shows the value the reference sees and where it was set', async () => {
   const loc = lineOf('loc=');
   const md = await hoverText(loc, 7);
-  assert.match(md, new RegExp(`Here \`\\$\\{bulklog\\}\` is \`/content/bulklog\`, set at line ${lineOf('bulklog=') + 1}`));
+  assert.match(md, new RegExp(`Here \`\\$\\{bulklog\\}\` is \`/data/bulklog\`, set at line ${lineOf('bulklog=') + 1}`));
   assert.match(md, /rm -rf/);
 });
 
 test('hover on a variable pbulk does not read says so', async () => {
-  const md = await hoverText(lineOf('MANTA_USER='), 2);
+  const md = await hoverText(lineOf('SITE_UPLOAD_USER='), 2);
   assert.match(md, /not a pbulk variable/);
   assert.match(md, /Assigned here: `pkgsrc`/);
 });

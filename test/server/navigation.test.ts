@@ -1,14 +1,12 @@
-// Outline, go to definition and find references over the real LSP protocol, on pbulk's own
-// example config and the tutorial config.
+// Outline, go to definition and find references over the real LSP protocol, on a site config.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { DocumentSymbol, Location } from 'vscode-languageserver';
+import { ownConf } from '../fixtures/reference-data';
 import { TestLspClient } from './lspClient';
 
-const data = path.resolve(__dirname, '../../../shared/data/pbulk-conf');
-const seedText = readFileSync(path.join(data, 'seed-tutorial.conf'), 'utf8');
+const seedText = readFileSync(ownConf('site.pbulk.conf'), 'utf8');
 const seedLines = seedText.split('\n');
 const seedUri = 'file:///var/tmp/pkgsrc-bulk-nav/seed.pbulk.conf';
 
@@ -33,11 +31,11 @@ after(async () => {
 test('document symbols group settings under the comment block that introduces them', async () => {
   const symbols = (await client.documentSymbols(seedUri)) as DocumentSymbol[];
   const byName = new Map(symbols.map((s) => [s.name, s]));
-  const dirs = byName.get('The directories where the various files are created');
+  const dirs = byName.get('Where the build keeps its files');
   assert.ok(dirs, symbols.map((s) => s.name).join(' | '));
   const names = dirs.children!.map((c) => c.name);
   for (const n of ['bulklog', 'packages', 'prefix', 'pkgsrc', 'pkgdb', 'chroot_dir']) assert.ok(names.includes(n), names.join(' '));
-  const limit = byName.get('Limit processes to an hour of CPU time');
+  const limit = byName.get('Stop any package build after an hour of CPU time');
   assert.equal(limit?.children?.[0]?.name, 'ulimit -t 3600');
   // Every child lies inside its section, and selection ranges inside ranges.
   for (const s of symbols) {
@@ -47,14 +45,14 @@ test('document symbols group settings under the comment block that introduces th
     }
   }
   const bulklog = dirs.children!.find((c) => c.name === 'bulklog')!;
-  assert.deepEqual(bulklog.selectionRange, { start: find(seedLines, 'bulklog=/content'), end: { ...find(seedLines, 'bulklog=/content'), character: 7 } });
-  assert.equal(bulklog.detail, '/content/bulklog');
+  assert.deepEqual(bulklog.selectionRange, { start: find(seedLines, 'bulklog=/data'), end: { ...find(seedLines, 'bulklog=/data'), character: 7 } });
+  assert.equal(bulklog.detail, '/data/bulklog');
 });
 
 test('go to definition of ${bulklog} lands on the bulklog assignment above it', async () => {
   const use = find(seedLines, 'loc=${bulklog}');
   const defs = (await client.definition(seedUri, use.line, use.character + 7)) as Location[];
-  const assigned = find(seedLines, 'bulklog=/content');
+  const assigned = find(seedLines, 'bulklog=/data');
   assert.equal(defs.length, 1);
   assert.deepEqual(defs[0]!.range, { start: assigned, end: { line: assigned.line, character: 7 } });
   assert.equal(defs[0]!.uri, seedUri);
@@ -80,7 +78,7 @@ test('find references of master_ip lists the assignment and both port settings',
 });
 
 test('definition and references outside a name answer nothing', async () => {
-  const comment = find(seedLines, '# Limit processes');
+  const comment = find(seedLines, '# Stop any package build');
   assert.equal(await client.definition(seedUri, comment.line, 4), null);
   assert.equal(await client.references(seedUri, comment.line, 4, true), null);
 });

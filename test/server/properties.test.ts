@@ -16,12 +16,12 @@ import { confOutline } from '../../src/server/confOutline';
 import { listOutline } from '../../src/server/listOutline';
 import { listEntries } from '../../src/server/listEntries';
 import { LineIndex } from '../../src/pkgsrc/conf/positions';
+import { ownConf, pbulkOutput } from '../fixtures/reference-data';
 
-const data = path.resolve(__dirname, '../../../shared/data');
 const seeds = [
-  readFileSync(path.join(data, 'pbulk-conf/seed-tutorial.conf'), 'utf8'),
-  readFileSync(path.join(data, 'pbulk-conf/pbulk-0.51-source.conf'), 'utf8'),
-  readFileSync(path.join(data, 'bulklog-2013q1-limited-run/limited_list'), 'utf8'),
+  readFileSync(ownConf('site.pbulk.conf'), 'utf8'),
+  readFileSync(ownConf('template.pbulk.conf'), 'utf8'),
+  readFileSync(path.join(pbulkOutput.limitedRun, 'limited_list'), 'utf8'),
 ];
 
 const fragments = [

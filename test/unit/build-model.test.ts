@@ -3,11 +3,11 @@
 // progress line, and meta/timeline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
 import { emptyTotals, readBulklog, parseTimeline, formatTimelineLine } from '../../src/pkgsrc/bulklog';
 import { BuildModel, estimateRemaining, formatDuration, progressText } from '../../src/extension/builds/model';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const REAL = resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
+const REAL = pbulkOutput.limitedBulklog;
 const run = 'r1';
 
 test('events: queued, started, phases, finished with indirect failures; counts and the timeline follow', () => {

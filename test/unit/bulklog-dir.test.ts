@@ -4,11 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readBulklog } from '../../src/pkgsrc/bulklog';
 import { bulklogDirProblem, noPackagesMessage } from '../../src/pkgsrc/bulklog/dir-check';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const REAL = resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
+const REAL = pbulkOutput.limitedBulklog;
 
 function scratch(t: { after: (f: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'pkgsrc-bulk-bulklog-dir-'));

@@ -1,19 +1,19 @@
-// The bulklog reader against the real pbulk 0.51 bulklog in ../shared/data, and against
+// The bulklog reader against the real pbulk 0.51 bulklog of test/fixtures/pbulk-0.51, and against
 // bulklogs cut down to what a live, aborted or copied bulklog holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, rm, truncate, unlink, writeFile, mkdir, chmod, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { BulklogError, computeStates, formatPbuild, parseRecords, readBulklog, recordDepends } from '../../src/pkgsrc/bulklog';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const DATA = resolve(__dirname, '../../../shared/data');
-const REAL = join(DATA, 'bulklog-2013q1-limited');
+const REAL = pbulkOutput.limitedBulklog;
 
 async function copyReal(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'pkgsrc-bulk-bulklog-'));
   await cp(REAL, dir, { recursive: true });
-  // The shared data is read-only; the copy must be writable.
+  // The fixture is read-only; the copy must be writable.
   const fix = async (d: string): Promise<void> => {
     await chmod(d, 0o755);
     for (const e of await readdir(d, { withFileTypes: true })) {

@@ -7,15 +7,11 @@ import path from 'node:path';
 import fc from 'fast-check';
 import type { Range } from '../../src/pkgsrc/problem';
 import { checkConf, checkLimitedList, evaluateConf, LineIndex, parseConf, parseLimitedList, type ConfDiagnostic, type ConfDocument } from '../../src/pkgsrc/conf/index';
+import { ownConf, pbulkOutput } from '../fixtures/reference-data';
 import { BASE, fakeProbe } from './conf-helpers';
 
-const DATA = path.resolve(__dirname, '../../../shared/data');
-const REAL = [
-  readFileSync(path.join(DATA, 'pbulk-conf/seed-tutorial.conf'), 'utf8'),
-  readFileSync(path.join(DATA, 'pbulk-conf/pbulk-0.51-source.conf'), 'utf8'),
-  BASE,
-];
-const LIST = readFileSync(path.join(DATA, 'bulklog-2013q1-limited-run/limited_list'), 'utf8');
+const REAL = [readFileSync(ownConf('site.pbulk.conf'), 'utf8'), readFileSync(ownConf('template.pbulk.conf'), 'utf8'), BASE];
+const LIST = readFileSync(path.join(pbulkOutput.limitedRun, 'limited_list'), 'utf8');
 
 /** Pieces that exercise every path of the sh lexer. */
 const PIECES = ['a', 'x=', 'prefix=', '=', ' ', '\t', '\n', '\r\n', '\r', '"', "'", '`', '$', '${', '}', '$(', ')', '((', '#', '\\', ';', ';;', '&', '&&', '|', '||', '<<', 'EOF', 'if', 'then', 'fi', 'case', 'in', 'esac', 'do', 'done', 'while', 'for', '{', '(', '!', 'export ', 'unset ', 'ulimit ', '. ', 'eval ', '\0', '\u00a0', '\ufeff', 'é', '@PREFIX@', '/usr/pkg', ':-', ':='];

@@ -2,15 +2,28 @@
 // the pbulk scripts parse booleans.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { allVariables, booleanMeaning, evaluateConf, knownIn, parseConf, variableInfo, variableMarkdown, variableSpec } from '../../src/pkgsrc/conf/index';
+import { sharedConfs } from '../fixtures/reference-data';
 
-const DATA = path.resolve(__dirname, '../../../shared/data');
+/** The variables pbulk 0.51's example config (pbulk.conf 1.18, 2012) sets, in its order. */
+const EXAMPLE_0_51 = [
+  'config_version', 'base_url', 'reuse_scan_results', 'master_mode', 'master_ip', 'scan_clients', 'build_clients', 'master_port_scan',
+  'master_port_build', 'pkg_rsync_args', 'pkg_rsync_target', 'report_rsync_args', 'report_rsync_target', 'report_subject_prefix',
+  'report_recipients', 'bootstrapkit', 'ignore_missing_dependencies', 'skip_age_check', 'report_graph_script_limit', 'unprivileged_user',
+  'cross_compile', 'target_arch', 'target_destdir', 'bulklog', 'packages', 'prefix', 'pkgsrc', 'pkgdb', 'varbase', 'pkg_info', 'pkg_add',
+  'pkg_delete', 'bzip2', 'digest', 'gzip', 'make', 'mail', 'neato', 'rsync', 'sed', 'tar', 'loc', 'pbuild', 'presolve', 'pscan',
+  'keep_wrkdir', 'keep_prefix', 'pkg_up_to_date_script', 'pbuild_script', 'pbuild_start_script', 'pscan_prepare', 'pscan_start_script',
+  'report_script', 'report_html_script', 'report_txt_script', 'report_graph_script', 'packages_script', 'script_phase_pre_build',
+  'script_phase_build', 'script_phase_report', 'script_phase_scan', 'script_phase_upload',
+];
+
+test('the list above is what pbulk 0.51\'s installed example sets', { skip: sharedConfs.skip }, () => {
+  const text = sharedConfs.read('pbulk-0.51-installed.conf');
+  assert.deepEqual([...evaluateConf(parseConf(text, 'f')).variables.keys()], EXAMPLE_0_51);
+});
 
 test('every variable of the 2013 example config is in the schema', () => {
-  const text = readFileSync(path.join(DATA, 'pbulk-conf/pbulk-0.51-installed.conf'), 'utf8');
-  const names = [...evaluateConf(parseConf(text, 'f')).variables.keys()];
+  const names = EXAMPLE_0_51;
   assert.equal(names.length, 62);
   for (const n of names) {
     const v = variableInfo(n);

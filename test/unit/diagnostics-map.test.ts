@@ -1,4 +1,4 @@
-// A bulklog as diagnostics: the real pbulk 0.51 limited build of ../shared/data (17 failed,
+// A bulklog as diagnostics: the real pbulk 0.51 limited build of test/fixtures/pbulk-0.51 (17 failed,
 // 29 indirect-failed, 4 prefailed, 1 indirect-prefailed), with and without a local tree holding
 // the packages' Makefiles, and generated bulklogs for what the real one lacks (a missing
 // dependency, a compiler error in a patched file and in files/, a checksum mismatch).
@@ -6,14 +6,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readBulklog } from '../../src/pkgsrc/bulklog';
 import { diagnoseBulklog, fileContext } from '../../src/extension/diagnostics/map';
 import { readLogDocument } from '../../src/extension/logs/logDocument';
 import { logFacts } from '../../src/extension/diagnostics/map';
 import type { DiagnosticSpec } from '../../src/extension/diagnostics/types';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const REAL = resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
+const REAL = pbulkOutput.limitedBulklog;
 
 async function withTmp(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'pkgsrc-bulk-diag-'));

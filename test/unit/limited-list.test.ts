@@ -55,8 +55,11 @@ test('indented comments and blank-only lines', () => {
   assert.deepEqual(codes('  lang/perl5\n'), ['error limited-list-blank']);
 });
 
-test('entry shape, stricter in master mode', () => {
-  assert.deepEqual(codes('lang/perl5/\n'), ['warning limited-list-entry']);
+test('entry shape: anything but category/dir is an error, with the scan clients\' reason in master mode', () => {
+  assert.deepEqual(codes('lang/perl5/\n'), ['error limited-list-entry']);
+  assert.deepEqual(codes('foo/bar;touch /tmp/x\n'), ['error limited-list-entry']);
+  assert.deepEqual(codes('foo/bar;touch /tmp/x\n', v068), ['error limited-list-entry']);
+  assert.deepEqual(codes('devel/..\n'), ['error limited-list-entry']);
   assert.deepEqual(codes('lang/perl5/\n', { ...v051, masterMode: true }), ['error limited-list-entry']);
   assert.deepEqual(codes('/usr/pkgsrc/lang/perl5\n', { ...v051, masterMode: true }), ['error limited-list-entry']);
   assert.deepEqual(codes('perl5\n', { ...v051, masterMode: true }), ['error limited-list-entry']);

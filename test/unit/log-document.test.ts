@@ -5,12 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { composeLogDocument, documentLine, phasePart, readLogDocument } from '../../src/extension/logs/logDocument';
 import { LiveLog } from '../../src/extension/logs/liveLog';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const REAL = resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
+const REAL = pbulkOutput.limitedBulklog;
 
 test('the real pdksh logs: phases in order, banners as sections, document lines equal to the log lines', async () => {
   const doc = await readLogDocument(REAL, { pkgname: 'pdksh-5.2.14nb5', location: 'shells/pdksh', facts: ['failed in the build phase'] });

@@ -4,11 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { firstErrorLine, matchLog, matchLogFile, readLogBounded, segmentLog } from '../../src/pkgsrc/problems';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const LOGS = resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
+const LOGS = pbulkOutput.limitedBulklog;
 
 async function withTmp(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'pkgsrc-bulk-logs-'));

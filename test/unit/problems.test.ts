@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   analyzeFailureLog,
   firstErrorLine,
@@ -16,9 +16,9 @@ import {
   segmentLog,
   type LogProblem,
 } from '../../src/pkgsrc/problems';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const DATA = resolve(__dirname, '../../../shared/data');
-const LOGS = join(DATA, 'bulklog-2013q1-limited');
+const LOGS = pbulkOutput.limitedBulklog;
 const log = (p: string) => readFile(join(LOGS, p), 'utf8');
 const lines = (t: string) => t.split('\n');
 const lineOf = (t: string, s: string) => lines(t).findIndex((l) => l.includes(s));
@@ -190,15 +190,15 @@ test('real checksum.log of every fetch failure: one problem per distfile with th
 });
 
 test("pbulk's own logs: presolve-err.log and pscan.stderr of the full scan, bulkbuild's console output", async () => {
-  const perr = await readFile(join(DATA, 'scan-2013q1-full/presolve-err.log'), 'utf8');
+  const perr = await readFile(join(pbulkOutput.fullScanLogs, 'presolve-err.log'), 'utf8');
   const pm = matchLog(perr);
   assert.equal(pm.problems.length, lines(perr).filter(Boolean).length);
   assert.ok(pm.problems.every((p) => p.code === 'best-match-differs' && p.severity === 'information'));
-  const serr = await readFile(join(DATA, 'scan-2013q1-full/pscan.stderr'), 'utf8');
+  const serr = await readFile(join(pbulkOutput.fullScanLogs, 'pscan.stderr'), 'utf8');
   const sm = matchLog(serr);
   assert.equal(sm.problems.length, lines(serr).filter(Boolean).length);
   assert.ok(sm.problems.every((p) => p.code === 'duplicate-package'));
-  const out = await readFile(join(DATA, 'bulklog-2013q1-limited-run/bulkbuild.out'), 'utf8');
+  const out = await readFile(join(pbulkOutput.limitedRun, 'bulkbuild.out'), 'utf8');
   const failed = matchLog(out).problems.filter((p) => p.code === 'build-failed').map((p) => p.data!.pkgname!);
   assert.deepEqual(failed.sort(), lines(await log('meta/error')).filter(Boolean).sort());
 });
@@ -207,7 +207,7 @@ test('bmake makefile diagnostics carry the makefile and line; the warnings in bu
   const m = matchLog('bmake: "/usr/pkgsrc/devel/foo/Makefile" line 12: Unknown directive "iff"\nbmake: Fatal errors encountered -- cannot continue\n');
   assert.deepEqual([m.problems[0]!.file, m.problems[0]!.line, m.problems[0]!.severity], ['/usr/pkgsrc/devel/foo/Makefile', 11, 'error']);
   assert.equal(firstErrorLine(m), 0);
-  const out = await readFile(join(DATA, 'bulklog-2013q1-limited-run/bulkbuild.out'), 'utf8');
+  const out = await readFile(join(pbulkOutput.limitedRun, 'bulkbuild.out'), 'utf8');
   const w = matchLog(out).problems.filter((p) => p.code === 'makefile-diagnostic');
   assert.ok(w.length > 0);
   assert.ok(w.every((p) => p.severity === 'warning' && p.file === '../../security/openssl/../../security/openssl/builtin.mk' && p.line === 59));
@@ -231,7 +231,7 @@ test('analyzeFailureLog: the causes of a failure and where to open its log; meta
   assert.deepEqual(pd.errors.map((e) => e.code), ['make-error']);
   const dir = await mkdtemp(join(tmpdir(), 'pkgsrc-bulk-meta-'));
   try {
-    await copyFile(join(DATA, 'scan-2013q1-full/pscan.stderr'), join(dir, 'pscan.stderr'));
+    await copyFile(join(pbulkOutput.fullScanLogs, 'pscan.stderr'), join(dir, 'pscan.stderr'));
     await writeFile(join(dir, 'presolve-err.log'), 'pbulk-resolve: No match found for dependency foo>=1 of package bar-1.0\n');
     const ps = await metaLogProblems(dir);
     const nomatch = ps.find((p) => p.code === 'unresolved-dependency')!;

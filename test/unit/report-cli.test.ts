@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { chmod, cp, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pbulkOutput } from '../fixtures/reference-data';
 
 const ROOT = resolve(__dirname, '../..');
-const REAL = resolve(ROOT, '../shared/data/bulklog-2013q1-limited');
+const REAL = pbulkOutput.limitedBulklog;
 
 async function cli(args: string[]) {
   const { execa } = await import('execa');

@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readBulklog, type Bulklog, type BulklogPackage } from '../../src/pkgsrc/bulklog';
 import { brokenGraph, reportData } from '../../src/extension/report/data';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const REAL = resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
+const REAL = pbulkOutput.limitedBulklog;
 
 test('real bulklog: totals, top breakers, failures with first errors, graph edges as report.dot', async () => {
   const b = await readBulklog(REAL);

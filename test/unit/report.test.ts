@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { readBulklog, BUILD_STATES, PHASES } from '../../src/pkgsrc/bulklog';
 import {
@@ -19,8 +19,9 @@ import {
   type ReportInput,
   type ReportPackage,
 } from '../../src/pkgsrc/report';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const REAL = resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
+const REAL = pbulkOutput.limitedBulklog;
 const real = (f: string) => readFile(join(REAL, 'meta', f), 'utf8');
 
 test('report.txt is byte-identical to pbulk 0.51', async () => {

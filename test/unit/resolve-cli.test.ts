@@ -10,9 +10,10 @@ import { UsageError } from '../../src/engine/commands/types';
 import { parseScan } from '../../src/pkgsrc/scan/parse';
 import { formatScan } from '../../src/pkgsrc/scan/format';
 import { dependsOf, makeRecord } from '../../src/pkgsrc/scan/record';
+import { pbulkOutput } from '../fixtures/reference-data';
 
 const root = path.resolve(__dirname, '../..');
-const limited = path.resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited/meta');
+const limited = path.join(pbulkOutput.limitedBulklog, 'meta');
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const { execa } = await import('execa');

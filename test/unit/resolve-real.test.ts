@@ -4,24 +4,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { resolveLimited } from '../../src/pkgsrc/resolve/limited';
 import { messageLine } from '../../src/pkgsrc/resolve/messages';
 import { resolveGlobal, resolveIncremental } from '../../src/pkgsrc/resolve/resolve';
 import { parseScan } from '../../src/pkgsrc/scan/parse';
 import { assemblePscan } from '../../src/pkgsrc/scan/pscan';
 import { dependsOf, makeRecord, type ScanRecord } from '../../src/pkgsrc/scan/record';
+import { createHash } from 'node:crypto';
+import { FULL_PRESOLVE_SHA256, fullPscan, pbulkOutput } from '../fixtures/reference-data';
 
-const data = path.resolve(__dirname, '../../../shared/data');
-const full = path.join(data, 'scan-2013q1-full');
-const limited = path.join(data, 'bulklog-2013q1-limited/meta');
-const limitedRun = path.join(data, 'bulklog-2013q1-limited-run');
+const fullLogs = pbulkOutput.fullScanLogs;
+const limited = path.join(pbulkOutput.limitedBulklog, 'meta');
+const limitedRun = pbulkOutput.limitedRun;
 
 let fullRecords: ScanRecord[] | undefined;
 
 test('the full 2013Q1 pscan resolves to pbulk\'s presolve byte for byte, with its -v messages', () => {
   const t0 = performance.now();
-  const pscan = gunzipSync(readFileSync(path.join(full, 'pscan.gz'))).toString('latin1');
+  const pscan = fullPscan().toString('latin1');
   const parsed = parseScan(pscan, { format: 'pscan', file: 'pscan' });
   fullRecords = parsed.records;
   assert.equal(parsed.records.length, 12111);
@@ -31,15 +31,14 @@ test('the full 2013Q1 pscan resolves to pbulk\'s presolve byte for byte, with it
   const t2 = performance.now();
   assert.equal(r.ok, true);
   assert.equal(r.records.length, 12111);
-  const presolve = gunzipSync(readFileSync(path.join(full, 'presolve.gz'))).toString('latin1');
-  assert.ok(r.text === presolve, 'presolve differs from pbulk-resolve\'s');
-  const err = readFileSync(path.join(full, 'presolve-err.log'), 'latin1');
+  assert.equal(createHash('sha256').update(r.text, 'latin1').digest('hex'), FULL_PRESOLVE_SHA256, 'presolve differs from pbulk-resolve\'s');
+  const err = readFileSync(path.join(fullLogs, 'presolve-err.log'), 'latin1');
   assert.equal(r.messages.map((m) => `${messageLine(m)}\n`).join(''), err);
   assert.equal(r.missing.length, 0);
   // 61 records have no dependencies at all and so no DEPENDS line.
   assert.equal(r.records.filter((x) => x.depends === undefined).length, 61);
   assert.deepEqual(r.unresolved, []);
-  console.log(`# full pscan: parse ${(t1 - t0).toFixed(0)} ms (with gunzip), resolve ${(t2 - t1).toFixed(0)} ms`);
+  console.log(`# full pscan: parse ${(t1 - t0).toFixed(0)} ms (with decompression), resolve ${(t2 - t1).toFixed(0)} ms`);
 });
 
 /**
@@ -85,7 +84,7 @@ test('the last round of a limited build: previous presolve + last pscan gives pb
 });
 
 test('the whole limited build, scanned from the full scan\'s records: pbulk\'s rounds and its presolve', async () => {
-  fullRecords ??= parseScan(gunzipSync(readFileSync(path.join(full, 'pscan.gz'))).toString('latin1')).records;
+  fullRecords ??= parseScan(fullPscan().toString('latin1')).records;
   // What `bmake pbulk-index` printed for each location, as the full scan recorded it.
   const outputs = new Map<string, string>();
   for (const r of fullRecords) outputs.set(r.location!, (outputs.get(r.location!) ?? '') + r.text.replace(`PKG_LOCATION=${r.location}\n`, ''));

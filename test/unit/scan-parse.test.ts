@@ -16,9 +16,9 @@ import {
   scanDependsOf,
   weightOf,
 } from '../../src/pkgsrc/scan/record';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const data = path.resolve(__dirname, '../../../shared/data');
-const limitedMeta = path.join(data, 'bulklog-2013q1-limited/meta');
+const limitedMeta = path.join(pbulkOutput.limitedBulklog, 'meta');
 
 /** Every problem range lies inside the text (0-based lines, columns within the line). */
 function assertInside(text: string, problems: readonly Problem[]): void {

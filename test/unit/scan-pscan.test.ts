@@ -7,8 +7,8 @@ import { generateTree } from '../fixtures/generate';
 import { resolveGlobal } from '../../src/pkgsrc/resolve/resolve';
 import { parseScan } from '../../src/pkgsrc/scan/parse';
 import { assemblePscan, checkIndexOutput, splitIndexOutput, type ScanJobResult } from '../../src/pkgsrc/scan/pscan';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const data = path.resolve(__dirname, '../../../shared/data');
 
 const out = (name: string, extra = ''): string =>
   `PKGNAME=${name}\nALL_DEPENDS=\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\n${extra}SCAN_DEPENDS=Makefile\n`;
@@ -64,7 +64,7 @@ test('short or blank PKGNAMEs are not pbulk-index output', () => {
 });
 
 test('the records of a real presolve, split back into outputs per location, reassemble to the same text', () => {
-  const text = readFileSync(path.join(data, 'bulklog-2013q1-limited/meta/pscan'), 'latin1');
+  const text = readFileSync(path.join(pbulkOutput.limitedBulklog, 'meta/pscan'), 'latin1');
   const recs = parseScan(text, { format: 'pscan' }).records;
   const jobs = recs.map((r) => ({ location: r.location!, output: r.text.replace(`PKG_LOCATION=${r.location}\n`, '') }));
   const a = assemblePscan(jobs);

@@ -1,4 +1,4 @@
-// Build states for the Packages view from a real pbulk bulklog (../shared/data): every package
+// Build states for the Packages view from a real pbulk bulklog (test/fixtures/pbulk-0.51): every package
 // lands on its location with pbulk's class, and a multi-version location shows its worst variant.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readBulklog } from '../../src/pkgsrc/bulklog';
 import { fromPbulkState, locationState, statesOf } from '../../src/extension/tree/stateMap';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const limited = path.resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited');
+const limited = pbulkOutput.limitedBulklog;
 
 test('the limited 2013 build: 63 packages placed by PKG_LOCATION with pbulk\'s classes', async () => {
   const log = await readBulklog(limited);

@@ -54,6 +54,8 @@ export async function loadConfigFile(
   const stderr = opts.stderr ?? process.stderr;
   const r = await loadEngineConfig(file, settings);
   const errors = r.problems.filter((p) => p.severity === 'error');
+  // An unreadable file has one error, and it is the whole story.
+  if (!r.config && errors.length === 1 && r.problems.length === 1) throw new ConfigError(formatProblem(errors[0]!));
   for (const p of r.problems) if (p.severity === 'error' || (opts.warnings && ENGINE_WARNINGS.has(p.code))) stderr.write(`${formatProblem(p)}\n`);
   if (!r.config) throw new ConfigError(`${file}: ${errors.length} error(s); ${opts.why ?? 'the engine cannot use this pbulk.conf'}`);
   return r.config;

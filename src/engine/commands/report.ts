@@ -5,6 +5,7 @@ import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BulklogError, readBulklog } from '../../pkgsrc/bulklog';
+import { bulklogDirProblem } from '../../pkgsrc/bulklog/dir-check';
 import { formatProblem } from '../../pkgsrc/problem';
 import { buildSummary, formatSummaryText, withFirstErrors, writeReports } from '../../pkgsrc/report';
 import { loadConfigFile } from '../cli/setup';
@@ -85,6 +86,11 @@ export const reportCommand: Command = {
       throw new UsageError((e as Error).message);
     }
     const where = await bulklogOf(values);
+    // A directory that is no bulklog is said to be one, before anything is read or written in it.
+    if (where.metaDir === undefined || where.metaDir === join(where.bulklog, 'meta')) {
+      const problem = await bulklogDirProblem(where.bulklog);
+      if (problem) throw new UsageError(`not a bulklog: ${problem}`);
+    }
     let b;
     try {
       b = await readBulklog(where.bulklog, where.metaDir ? { metaDir: where.metaDir } : {});

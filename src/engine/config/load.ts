@@ -56,6 +56,8 @@ export function limitsFromUlimits(lines: string[][], file: string, report: (p: P
 export async function loadEngineConfig(confFile: string, settings: EngineSettings): Promise<LoadedEngineConfig> {
   const file = resolvePath(confFile);
   const conf = await loadPbulkConf(file);
+  // Nothing else is worth saying about a file that could not be read.
+  if (!conf.readable) return { problems: conf.problems };
   const pbulkOnly = (p: Problem) => PBULK_ONLY.has(p.code) || (p.code === 'boolean-value' && p.message.startsWith('cross_compile '));
   const problems: Problem[] = conf.problems.map((p) => (p.severity === 'error' && pbulkOnly(p) ? { ...p, severity: 'warning' as const } : p));
   const at = (name: string) => {

@@ -9,9 +9,10 @@ import type { ScanCache } from '../../pkgsrc/scan/cache';
 import type { EngineConfig } from '../config/types';
 import type { Sandbox } from '../sandbox/types';
 import { mapPool } from '../pool';
+import { PACKAGE_LOCATION } from '../../pkgsrc/conf';
 
 /** `category/dir`; the directory may not be `.` or `..` (a location never leaves its category). */
-export const LOCATION = /^[A-Za-z0-9][^/\s]*\/(?!\.{1,2}$)[^/\s]+$/;
+export const LOCATION = PACKAGE_LOCATION;
 
 export interface ScanProgressInfo {
   round: number;

@@ -99,7 +99,8 @@ export async function startRequest(
     const l = await readLimitedListEntries(req.file, conf.pbulkVersion);
     const bad = l.problems.filter((p) => p.severity === 'error');
     if (bad.length > 0) {
-      void vscode.window.showErrorMessage(`${req.file}: ${bad[0]!.message}`);
+      const more = bad.length > 1 ? ` (and ${bad.length - 1} more error${bad.length > 2 ? 's' : ''})` : '';
+      void vscode.window.showErrorMessage(`${req.file}:${bad[0]!.range.start.line + 1}: ${bad[0]!.message}${more}`);
       return undefined;
     }
     const locations = [...new Set(l.entries.map((e) => e.location))];

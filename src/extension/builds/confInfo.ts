@@ -3,7 +3,7 @@
 // sets it), chroot_dir for sandbox cleanup. Read statically with the conf library, never
 // sourced. Pure (no vscode).
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { loadPbulkConf, parseLimitedList, readConfText, type ConfDiagnostic } from '../../pkgsrc/conf';
+import { limitedListLocations, loadPbulkConf, readConfText, type ConfDiagnostic } from '../../pkgsrc/conf';
 
 export interface ConfInfo {
   file: string;
@@ -20,8 +20,9 @@ export interface ConfInfo {
   errors: ConfDiagnostic[];
 }
 
-export async function readConfInfo(file: string): Promise<ConfInfo> {
-  const conf = await loadPbulkConf(file);
+/** `pbulkVersion`: the pkgsrcBulk.pbulkVersion setting; empty, the installed pbulk's (as the language server checks). */
+export async function readConfInfo(file: string, pbulkVersion = ''): Promise<ConfInfo> {
+  const conf = await loadPbulkConf(file, { pbulkVersion });
   const abs = (name: string): string | undefined => {
     const v = conf.get(name)?.trim();
     if (!v) return undefined;
@@ -43,8 +44,13 @@ export async function readConfInfo(file: string): Promise<ConfInfo> {
   return info;
 }
 
-/** The entries of a limited_list with their lines, read as the conf's pbulk version reads it. */
+/**
+ * The entries of a limited_list with their lines, read as the conf's pbulk version reads it, and
+ * the problems that stop a build of it (the same checker as the language server's and lint's).
+ */
 export async function readLimitedListEntries(file: string, pbulkVersion?: string) {
   const { text, problems } = await readConfText(file);
-  return { entries: parseLimitedList(text, pbulkVersion).entries, problems };
+  if (problems.some((p) => p.severity === 'error')) return { entries: [], problems };
+  const l = limitedListLocations(text, file, pbulkVersion ? { pbulkVersion: { version: pbulkVersion, source: 'setting' } } : {});
+  return { entries: l.entries, problems: [...problems, ...l.errors] };
 }

@@ -37,6 +37,9 @@ async function confsNear(folder: string): Promise<string[]> {
   return out;
 }
 
+/** The config_version builds are checked against, chosen by the user (empty: detect it). */
+const pbulkVersionSetting = (): string => vscode.workspace.getConfiguration('pkgsrcBulk').get<string>('pbulkVersion', '');
+
 export class ConfigChooser implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ConfInfo | undefined>();
   /** Fires when the active pbulk.conf changes or its content changes. */
@@ -55,6 +58,7 @@ export class ConfigChooser implements vscode.Disposable {
       this.statusItem,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('pkgsrcBulk.config')) this.reload();
+        else if (e.affectsConfiguration('pkgsrcBulk.pbulkVersion')) void this.reread();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()),
     );
@@ -108,7 +112,7 @@ export class ConfigChooser implements vscode.Disposable {
       this.watcher.onDidCreate(reread);
       this.watcher.onDidDelete(reread);
     }
-    this.activeInfo = file ? await readConfInfo(file) : undefined;
+    this.activeInfo = file ? await readConfInfo(file, pbulkVersionSetting()) : undefined;
     this.updateItem();
     this.changed.fire(this.activeInfo);
   }
@@ -116,7 +120,7 @@ export class ConfigChooser implements vscode.Disposable {
   private async reread(): Promise<void> {
     const file = this.activeInfo?.file;
     if (!file) return;
-    this.activeInfo = await readConfInfo(file);
+    this.activeInfo = await readConfInfo(file, pbulkVersionSetting());
     this.updateItem();
     this.changed.fire(this.activeInfo);
   }

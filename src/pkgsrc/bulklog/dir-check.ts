@@ -27,7 +27,7 @@ export async function bulklogDirProblem(dir: string): Promise<string | undefined
     // The meta/ directory itself chosen instead of the bulklog holding it.
     if (lists(top).length > 0) return `${dir} looks like the meta/ directory of a bulklog (it holds ${lists(top).join(', ')}): open ${dirname(dir)}, the directory that holds it.`;
     if (top.length === 0) return `${dir} is empty: a bulklog holds meta/ with pbulk's package lists (${PACKAGE_LISTS.join(', ')}).`;
-    return `${dir} has no meta/ directory, so it is not a pbulk bulklog: choose the directory pbulk.conf's bulklog names, the one holding meta/.`;
+    return `${dir} has no meta/ directory: use the directory pbulk.conf's bulklog names, the one holding meta/.`;
   }
   const metaDir = join(dir, 'meta');
   const meta = await entries(metaDir);

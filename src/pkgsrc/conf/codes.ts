@@ -60,7 +60,7 @@ export const checkCodes: readonly CheckCode[] = [
   { code: 'limited-list-comment', severity: 'error', applies: 'limited_list', text: 'An indented comment, which pbulk 0.51 keeps as a location.', fix: true },
   { code: 'limited-list-blank', severity: 'warning', applies: 'limited_list', text: 'Blank-only lines or leading blanks that pbulk 0.51 keeps (leading blanks: error).', fix: true },
   { code: 'limited-list-trailing', severity: 'error', applies: 'limited_list', text: 'Trailing blanks or an inline comment that pbulk 0.51 keeps in the location (information for 0.68, which strips them).', fix: true },
-  { code: 'limited-list-entry', severity: 'warning', applies: 'limited_list', text: 'Not a category/dir location; an error in master mode, where scan clients abort on it.', fix: true },
+  { code: 'limited-list-entry', severity: 'error', applies: 'limited_list', text: 'Not a category/dir location: nothing can be built from it (in master mode the scan clients abort on it); builds of the list are refused.', fix: true },
   { code: 'limited-list-missing', severity: 'warning', applies: 'limited_list', text: 'The location has no Makefile in the pkgsrc tree.' },
   { code: 'limited-list-duplicate', severity: 'warning', applies: 'limited_list', text: 'A location listed twice (harmless, sort -u removes it).', fix: true },
   { code: 'limited-list-empty', severity: 'warning', applies: 'limited_list', text: 'No locations at all.' },

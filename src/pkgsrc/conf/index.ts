@@ -26,7 +26,7 @@ export type { ConfEvaluation, ReferenceStatus, ReferenceUse, UlimitCall, ValueOr
 export { checkConf } from './check';
 export type { BooleanMeaning, ConfCheckContext } from './checks/run';
 export { booleanMeaning } from './checks/run';
-export { checkLimitedList, parseLimitedList, stripsComments } from './limited-list';
+export { checkLimitedList, limitedListLocations, PACKAGE_LOCATION, parseLimitedList, stripsComments } from './limited-list';
 export type { LimitedList, LimitedListEntry } from './limited-list';
 export { loadPbulkConf, readConfText, MAX_CONF_BYTES } from './load';
 export type { ConfValue, LoadedConf } from './load';

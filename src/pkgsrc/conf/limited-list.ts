@@ -2,6 +2,8 @@
 // lines *starting* with # and keeps everything else verbatim, so trailing blanks or comments
 // become part of the location; the 2020 scan script strips them. In master mode each scan
 // client rejects locations that are not exactly `category/dir`, which aborts that client.
+// checkLimitedList is the one judge of a list: the language server and lint show what it
+// finds, and builds (engine, CLI, editor) refuse a list it finds errors in.
 import type { Range } from '../problem';
 import type { ConfCheckContext } from './checks/run';
 import { LineIndex } from './positions';
@@ -56,7 +58,9 @@ export function parseLimitedList(text: string, version = defaultPbulkVersion().v
   return { entries, comments };
 }
 
-const SHAPE = /^[A-Za-z0-9][^/\s]*\/[^/\s]+$/;
+/** A package location: `category/dir`, no blanks, nothing above or beside the tree. */
+export const PACKAGE_LOCATION = /^[A-Za-z0-9][^/\s]*\/(?!\.{1,2}$)[^/\s]+$/;
+const SHAPE = PACKAGE_LOCATION;
 
 /** Why a scan client in master mode rejects the location ("Invalid path from master"), if it does. */
 function masterRejects(loc: string): string | undefined {
@@ -67,6 +71,15 @@ function masterRejects(loc: string): string | undefined {
   const slashes = loc.split('/').length - 1;
   if (slashes !== 1) return `it has ${slashes} slashes instead of exactly one`;
   return undefined;
+}
+
+/** Why `loc` is not a package location, for anyone: the first rule it breaks. */
+function notLocation(loc: string): string {
+  if (/\s/.test(loc)) return 'it contains blanks';
+  const slashes = loc.split('/').length - 1;
+  if (slashes !== 1) return `it has ${slashes} slashes instead of exactly one`;
+  if (/\/\.{1,2}$/.test(loc)) return 'it leaves its category';
+  return 'a category starts with a letter or digit';
 }
 
 export function checkLimitedList(text: string, file: string, context: ConfCheckContext = {}): ConfDiagnostic[] {
@@ -138,7 +151,7 @@ export function checkLimitedList(text: string, file: string, context: ConfCheckC
       if (context.masterMode === true && rejects) {
         report(range, 'error', 'limited-list-entry', `'${loc}' is not a package location (category/dir): in master mode the scan clients reject it ("Invalid path from master") because ${rejects}, and the client aborts`, fixes);
       } else {
-        report(range, 'warning', 'limited-list-entry', `'${loc}' is not a package location of the form category/dir${rejects ? ` (${rejects})` : ''}${context.masterMode === undefined ? '; in master mode the scan clients reject it' : ''}`, fixes);
+        report(range, 'error', 'limited-list-entry', `'${loc}' is not a package location (category/dir): ${notLocation(loc)}; no package can be built from it`, fixes);
       }
     } else if (treeOk && probe.stat(`${pkgsrc}/${loc}/Makefile`)?.kind !== 'file') {
       report(range, 'warning', 'limited-list-missing', `${pkgsrc}/${loc} has no Makefile: pbulk reports "Scan failed for ${loc}"`);
@@ -154,4 +167,21 @@ export function checkLimitedList(text: string, file: string, context: ConfCheckC
   }
   if (count === 0) report({ start: { line: 0, character: 0 }, end: { line: 0, character: idx.lineText(0).length } }, 'warning', 'limited-list-empty', 'no package locations: a limited build of nothing');
   return out;
+}
+
+export interface LimitedListLocations {
+  /** The package locations to build, each once, in list order. */
+  locations: string[];
+  entries: LimitedListEntry[];
+  /** What checkLimitedList finds that stops a build of the list. */
+  errors: ConfDiagnostic[];
+}
+
+/** A limited_list as a build takes it: its locations, or the errors that refuse it. */
+export function limitedListLocations(text: string, file: string, context: ConfCheckContext = {}): LimitedListLocations {
+  const version = (context.pbulkVersion ?? defaultPbulkVersion()).version;
+  const entries = parseLimitedList(text, version).entries;
+  const errors = checkLimitedList(text, file, { ...context, pbulkVersion: context.pbulkVersion ?? defaultPbulkVersion() }).filter((d) => d.severity === 'error');
+  const locations = [...new Set(entries.map((e) => e.location).filter((l) => PACKAGE_LOCATION.test(l)))];
+  return { locations, entries, errors };
 }

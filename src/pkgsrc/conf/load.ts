@@ -36,6 +36,8 @@ export interface LoadedConf {
   pbulkVersion: PbulkVersion;
   problems: ConfDiagnostic[];
   hasErrors: boolean;
+  /** False when the file could not be read at all: its one problem says why, nothing else is checked. */
+  readable: boolean;
   document: ConfDocument;
   evaluation: ConfEvaluation;
 }
@@ -93,6 +95,7 @@ export async function loadPbulkConf(file: string, options: ConfContextOptions = 
     pbulkVersion: context.pbulkVersion!,
     problems,
     hasErrors: problems.some((p) => p.severity === 'error'),
+    readable: !unreadable,
     document,
     evaluation,
   };

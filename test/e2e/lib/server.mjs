@@ -19,6 +19,8 @@ const quietSettings = {
   'git.enabled': false,
   'chat.commandCenter.enabled': false,
   'window.commandCenter': false,
+  // What the sample pbulk.conf is written for, whatever pbulk this machine has installed.
+  'pkgsrcBulk.pbulkVersion': '0.68',
 };
 
 /** Directories of one isolated server state. */
@@ -78,25 +80,28 @@ export async function installVsix(state, vsix) {
  * Starts code-server on 127.0.0.1, by default on a port the OS chooses (read back from its log,
  * so two runs never race for a port). Resolves once it listens; `stop()` ends its whole process
  * group; `exited` settles when the server ends by itself. `workspaceTrust`: folders open in
- * restricted mode unless trusted (with the setting security.workspace.trust.enabled).
+ * restricted mode unless trusted (with the setting security.workspace.trust.enabled). `wrap`
+ * turns the server's argument vector into the one to run (see installed-pbulk.mjs).
  */
-export async function startServer({ state, settings = {}, port = 0, timeoutMs = 60_000, workspaceTrust = false }) {
+export async function startServer({ state, settings = {}, port = 0, timeoutMs = 60_000, workspaceTrust = false, wrap = (argv) => argv }) {
   const s = prepareState(state, settings);
   const log = createWriteStream(s.log);
-  const child = execa(
+  const [command, ...args] = wrap([
     process.execPath,
-    [
-      entry(),
-      ...baseArgs(s),
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
-      '--disable-telemetry',
-      '--disable-update-check',
-      // Trust off unless a test is about it: the folder opens trusted, without a prompt.
-      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
-      '--disable-getting-started-override',
-      '--ignore-last-opened',
-    ],
+    entry(),
+    ...baseArgs(s),
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    // Trust off unless a test is about it: the folder opens trusted, without a prompt.
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+  ]);
+  const child = execa(
+    command,
+    args,
     // Its own process group, so stop() also ends the extension hosts and terminals it started.
     { env: serverEnv(s), all: true, buffer: false, reject: false, detached: true, stdin: 'ignore' },
   );
