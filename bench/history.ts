@@ -8,12 +8,11 @@
 //  - a bulklog without the engine's summary (real pbulk's): the summary read from the bulklog.
 // Baseline, same run: reading the presolve and splitting it into lines.
 //   --runs=R (default 3)
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { gunzipSync } from 'node:zlib';
 import { parseRecords, recordForStates } from '../src/pkgsrc/bulklog/records';
 import { CURRENT_SUMMARY, summarizeBulklog } from '../src/pkgsrc/history/current';
 import { diffRuns } from '../src/pkgsrc/history/diff';
@@ -26,8 +25,9 @@ import { plans, writeRun } from './lib/history-fixture';
 import type { Benchmark } from './run';
 import { childCpuMs } from './lib/child-cpu';
 import { fmtMs, table } from './util';
+import { fullPresolveText } from './lib/full-presolve';
+import { fullPscan } from '../test/fixtures/reference-data';
 
-const DATA = join(__dirname, '../../shared/data/scan-2013q1-full');
 
 /** The engine's view of a bench directory: bulklog, tree and the rest under `dir`, as the engine tests lay them out. */
 function workspace(dir: string): Workspace {
@@ -68,14 +68,10 @@ function median(all: Cost[]): Cost {
 const bench: Benchmark = {
   async run(args) {
     const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
-    if (!existsSync(join(DATA, 'presolve.gz'))) {
-      console.log(`history: ${DATA}/presolve.gz not found (../shared/data beside the repository); nothing measured`);
-      return;
-    }
     const dir = await mkdtemp(join(tmpdir(), 'pkgsrc-bulk-bench-history-'));
     try {
-      const presolve = gunzipSync(readFileSync(join(DATA, 'presolve.gz')));
-      const pscan = gunzipSync(readFileSync(join(DATA, 'pscan.gz')));
+      const presolve = Buffer.from(fullPresolveText(), 'latin1');
+      const pscan = fullPscan();
       const records = parseRecords(presolve.toString('latin1'), 'presolve').records.map(recordForStates);
       const [planA, planB] = plans(records.length);
       const ws = workspace(dir);

@@ -4,7 +4,7 @@
 // new ones and some much slower builds. Each run is written as the engine leaves a bulklog:
 // meta/ (pscan, presolve, success, error, pbuild, status, timeline, engine.json, the reports,
 // run-summary) and a
-// log directory for every failed package made of the real logs of ../shared/data.
+// log directory for every failed package made of the real logs of pbulk's limited build (test/fixtures/pbulk-0.51).
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readBulklog } from '../../src/pkgsrc/bulklog/read';
@@ -16,8 +16,9 @@ import type { ScheduleRecord } from '../../src/engine/scheduler';
 import { simulate } from '../../src/engine/simulate';
 import { writeRunSummary } from '../../src/engine/history/summary-file';
 import { durations } from './engine-schedule';
+import { pbulkOutput } from '../../test/fixtures/reference-data';
 
-export const REAL_LOGS = join(__dirname, '../../../shared/data/bulklog-2013q1-limited');
+export const REAL_LOGS = pbulkOutput.limitedBulklog;
 
 export interface RunPlan {
   runId: string;

@@ -3,12 +3,11 @@
 // touch only the setting concerned: every other statement and comment stays byte-identical.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { evaluateConf, LineIndex, parseConf, staticValue, type ConfDocument } from '../../src/pkgsrc/conf/index';
 import { settingEdits, settingSite, shellWord, valuePieces, type SettingChange } from '../../src/pkgsrc/conf/edit/index';
 import { applyEdits, BASE } from './conf-helpers';
+import { sharedConfs } from '../fixtures/reference-data';
 
 const TRICKY = [
   '#!/bin/sh',
@@ -40,9 +39,8 @@ const TRICKY = [
 
 const TEXTS = [BASE, TRICKY, TRICKY.replace(/\n/g, '\r\n'), TRICKY + '\n', 'prefix=/usr/pkg', ''];
 
-/** pbulk's own example config and a tutorial's edit of it, where ../shared/data is beside the checkout. */
-const REAL_DIR = path.resolve(__dirname, '../../../shared/data/pbulk-conf');
-const REAL = existsSync(REAL_DIR) ? ['pbulk-0.51-installed.conf', 'seed-tutorial.conf'].map((f) => readFileSync(path.join(REAL_DIR, f), 'utf8')) : [];
+/** pbulk's own example config and a tutorial's edit of it, where they are available (see reference-data). */
+const REAL = sharedConfs.skip ? [] : (['pbulk-0.51-installed.conf', 'seed-tutorial.conf'] as const).map((f) => sharedConfs.read(f));
 
 const NAMES = ['bulklog', 'packages', 'prefix', 'pkgdb', 'pkgsrc', 'loc', 'make', 'gzip', 'mail', 'scan_clients', 'chroot_dir', 'config_version', 'limited_list', 'bootstrapkit', 'base', 'master_mode', 'build_chroots', 'report_recipients', 'xz', 'custom_var'];
 
@@ -157,7 +155,7 @@ test('random sequences of form edits leave the rest of the file byte-identical',
   );
 });
 
-test('random form edits on pbulk\'s example configs leave the rest byte-identical', { skip: REAL.length === 0 ? `no ${REAL_DIR}` : false }, () => {
+test('random form edits on pbulk\'s example configs leave the rest byte-identical', { skip: sharedConfs.skip }, () => {
   fc.assert(
     fc.property(fc.constantFrom(...REAL), fc.array(change, { minLength: 1, maxLength: 4 }), (text, changes) => {
       let t = text;
