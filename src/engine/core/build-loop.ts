@@ -16,6 +16,7 @@ import { Scheduler } from '../scheduler';
 import type { EventHub } from './events';
 import { cleanInterrupted, readFinished } from './resume';
 import type { BuildTimes } from './times';
+import type { SystemicFailure, SystemicWatch } from './systemic';
 
 export interface RunningInfo {
   pkgname: string;
@@ -41,9 +42,16 @@ export interface BuildLoopInput {
   onScheduler?: (s: Scheduler) => void;
   /** Build times of earlier runs: weights for the scheduler, updated as packages build. */
   times?: BuildTimes;
+  /**
+   * Runs once the packages to build are known, before the first starts (the fetch of their
+   * distfiles); returns the packages that are to fail in checksum with the given log.
+   */
+  beforeBuilds?: (toBuild: PresolveRecord[]) => Promise<Map<string, string>>;
+  /** Stops scheduling when the first packages to finish fail alike (see systemic.ts). */
+  systemic?: SystemicWatch;
 }
 
-export type BuildLoopResult = { ok: true; scheduler: Scheduler; cancelled: boolean } | { ok: false; error: string };
+export type BuildLoopResult = { ok: true; scheduler: Scheduler; cancelled: boolean; systemic?: SystemicFailure } | { ok: false; error: string };
 
 export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult> {
   const { cfg, hub, runId, records, signal, times } = inp;
@@ -89,6 +97,12 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     }
   }
 
+  const fetchFailures = inp.beforeBuilds ? await inp.beforeBuilds(all.filter((i) => sched.state(i) === 'open').map((i) => records[i]!)) : new Map<string, string>();
+  // A systemic failure stops what runs and what would start; the run's own signal still cancels.
+  const halt = new AbortController();
+  const stop = AbortSignal.any([signal, halt.signal]);
+  let systemic: SystemicFailure | undefined;
+
   const success = await AppendLog.open(join(cfg.metaDir, 'success'));
   const error = await AppendLog.open(join(cfg.metaDir, 'error'));
   // Not pbulk's: when and where each package ran, for the report's timeline of build slots.
@@ -119,6 +133,13 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     for (const d of indirect) {
       hub.emit('finished', { runId, pkgname: sched.name(d), location: records[d]!.location, state: 'indirect-failed', causes: [pkgname], time: Date.now(), finished: finishedCount(), total });
     }
+    if (inp.systemic && out.kind !== 'up-to-date') {
+      const verdict = await inp.systemic.add({ pkgname, location, ok, ...(out.kind === 'failed' ? { phase: out.phase, logPath: out.logPath } : {}) });
+      if (verdict && !systemic) {
+        systemic = verdict;
+        halt.abort();
+      }
+    }
   };
 
   const launch = (i: number, slot: number): Promise<void> => {
@@ -129,7 +150,8 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     inp.running.set(pkgname, info);
     hub.emit('started', { runId, pkgname, location: rec.location, slot, time: startedAt, finished: finishedCount(), total });
     // The record as presolve has it: resolved DEPENDS and the text pkg-build would read.
-    const job = { ...jobFromRecord(rec.record, inp.force.has(pkgname)), depends: rec.depends ?? [], text: rec.text };
+    const fetchFailure = fetchFailures.get(pkgname);
+    const job = { ...jobFromRecord(rec.record, inp.force.has(pkgname)), depends: rec.depends ?? [], text: rec.text, ...(fetchFailure !== undefined ? { fetchFailure } : {}) };
     const build = new PackageBuild(cfg, { sandbox: inp.slots[slot]!, index: slot }, job, {
       phase: (phase, logPath) => {
         info.phase = phase;
@@ -138,7 +160,7 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
       chunk: (phase, offset, text) => {
         if (inp.followed.has(pkgname)) hub.emit('chunk', { pkgname, phase, offset, text });
       },
-    }, signal);
+    }, stop);
     return build
       .run()
       .catch((e: unknown): BuildOutcome => {
@@ -154,7 +176,7 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
 
   try {
     for (;;) {
-      while (free.length > 0 && !signal.aborted) {
+      while (free.length > 0 && !stop.aborted) {
         const i = sched.next();
         if (i === undefined) break;
         const slot = free.shift()!;
@@ -168,5 +190,5 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     await error.close();
     await timeline.close();
   }
-  return { ok: true, scheduler: sched, cancelled: signal.aborted };
+  return { ok: true, scheduler: sched, cancelled: signal.aborted, ...(systemic ? { systemic } : {}) };
 }
