@@ -3,7 +3,7 @@
 // naming the tree's value, since it would otherwise fail every package the same way hours in:
 // PACKAGES, PKG_DBDIR, LOCALBASE or PKGSRCDIR differing from packages, pkgdb, prefix or
 // pkgsrc; WRKOBJDIR or DISTDIR where the user who builds cannot write.
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadPbulkConf } from '../../pkgsrc/conf';
 import { comparePlaces } from '../../pkgsrc/mkconf/compare';
@@ -106,17 +106,18 @@ export function preflight(inp: PreflightInput): PreflightProblem[] {
     // chroot_create's sandboxes are the user's own making: what they show is not known here.
     if (backend === 'command' || value === '' || !value.startsWith('/')) return;
     const what = variable === 'WRKOBJDIR' ? 'the work directories of every build' : 'the distfiles';
-    if (sandboxed) {
+    if (sandboxed && variable === 'WRKOBJDIR') {
       const r = deepest(ro, value);
       const w = deepest(rw, value);
-      if (r && (!w || w.length < r.length)) {
-        out.push({ setting: 'chroot_dir', code: 'mkconf-not-writable', message: `the tree's mk.conf has ${variable}=${value}, inside ${r}, which every sandbox shows read-only: ${what} cannot be written there. Set ${variable} in the kit's mk.conf to a directory of its own (e.g. /scratch, as HOWTO-pbulk does)` });
+      if (!w || (r && w.length < r.length)) {
+        // The sandbox's own: a directory in its root, or mounted over the directory of a
+        // read-only mount, which needs that directory to exist.
+        if (!r || existsSync(value)) return;
+        out.push({ setting: 'chroot_dir', code: 'mkconf-not-writable', message: `the tree's mk.conf has ${variable}=${value}, inside ${r}, which every sandbox shows read-only, and ${value} does not exist there to mount a work directory on: ${what} cannot be written. Create ${value} on this host, or set ${variable} in the kit's mk.conf to a directory of its own (e.g. /scratch, as HOWTO-pbulk does)` });
         return;
       }
-      // Outside every mount it is the sandbox's own (WRKOBJDIR) or mounted from the host (DISTDIR, created there as needed).
-      if (!w && variable === 'WRKOBJDIR') return;
     }
-    // Written on the host, or through a read-write mount of a host directory.
+    // Written on the host, or through a read-write mount of a host directory (DISTDIR always is).
     const user = builder && unpriv ? unprivIds : undefined;
     if (builder && unpriv && !unprivIds) return; // an unknown user is reported by the build itself
     if (!writableBy(value, user)) {

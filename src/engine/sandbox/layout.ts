@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import type { SandboxSpec } from './types';
 import { SandboxError } from './errors';
 import { checkAbsolute, isInside } from './paths';
+import { privateDirFor } from './state';
 
 export interface PlannedMount {
   type: 'bind' | 'proc' | 'overlay' | 'tmpfs';
@@ -29,6 +30,8 @@ export interface Layout {
   symlinks: string[];
   /** Directories to create inside (mount points are added by the backend), with their owner when not the engine's user. */
   dirs: { path: string; mode: number; uid?: number; gid?: number }[];
+  /** Host directories in the sandbox's private area, bind-mounted as private dirs that lie inside a read-only mount. */
+  privateSources: { path: string; mode: number; uid?: number; gid?: number }[];
   /** copyDirs, canonical: the host dir and where it shows inside (the same path). */
   copies: string[];
   /** Notes for the user: read-only dirs that do not exist here, rw dirs created on the host. */
@@ -142,19 +145,29 @@ export function planLayout(spec: SandboxSpec, root: string, opts: LayoutOptions 
   if (spec.dev) mounts.push({ type: 'bind', source: '/dev', target: '/dev', ro: false });
   if (spec.proc) mounts.push({ type: 'proc', source: 'proc', target: '/proc', ro: false });
   const dirs: Layout['dirs'] = [];
-  for (const d of spec.privateDirs ?? []) {
+  const privateSources: Layout['privateSources'] = [];
+  const priv = privateDirFor(root);
+  (spec.privateDirs ?? []).forEach((d, i) => {
     const p = checkAbsolute(d.path, 'private dir');
     const cover = coveringMount(mounts, p);
-    if (cover?.ro) throw new SandboxError('bad-spec', `private dir ${p} lies inside the read-only mount of ${cover.source}: nothing can write there`);
     // Inside a read-write mount it is that host directory, shared like the mount.
-    if (cover) continue;
+    if (cover && !cover.ro) return;
+    if (cover) {
+      // Inside a read-only mount (a directory the kit or a tool lives in): mounted over, if there is a directory to mount on.
+      const onHost = cover.source + p.slice(cover.target === '/' ? 0 : cover.target.length);
+      if (resolveChain(onHost, []) === null) throw new SandboxError('bad-spec', `private dir ${p} lies inside the read-only mount of ${cover.source} and does not exist there: there is nothing to mount it on`);
+    }
     const owner = d.uid !== undefined ? { uid: d.uid, gid: d.gid ?? d.uid } : {};
     if (opts.tmpfs && d.tmpfsBytes) {
       mounts.push({ type: 'tmpfs', source: 'tmpfs', target: p, ro: false, tmpfs: { bytes: d.tmpfsBytes, mode: d.mode, uid: d.uid ?? process.getuid?.() ?? 0, gid: d.gid ?? d.uid ?? process.getgid?.() ?? 0 } });
+    } else if (cover) {
+      const source = `${priv}/private-${i}`;
+      privateSources.push({ path: source, mode: d.mode, ...owner });
+      mounts.push({ type: 'bind', source, target: p, ro: false });
     } else {
       dirs.push({ path: p, mode: d.mode, ...owner });
     }
-  }
+  });
   const ordered = sortParentsFirst(mounts, (m) => m.target);
 
   for (const c of spec.createDirs) {
@@ -167,5 +180,5 @@ export function planLayout(spec: SandboxSpec, root: string, opts: LayoutOptions 
 
   // Links that a mount already shows need no copy; the rest are recreated in the root.
   const symlinks = links.filter((l) => !coveringMount(ordered, l) && !copies.some((c) => isInside(c, l)));
-  return { mounts: ordered, symlinks: sortParentsFirst(symlinks, (s) => s), dirs, copies, notes };
+  return { mounts: ordered, symlinks: sortParentsFirst(symlinks, (s) => s), dirs, privateSources, copies, notes };
 }
