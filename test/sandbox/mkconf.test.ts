@@ -4,11 +4,12 @@
 // namespace sandboxes gives the same states; the sandboxes' work directories are their own,
 // distfiles are fetched before the builds into the host's DISTDIR, and namespace builds have
 // no network. A kit whose PACKAGES is not pbulk.conf's packages is refused before anything is
-// scanned or built, as is a WRKOBJDIR inside a read-only directory where there is none.
+// scanned or built, as is a WRKOBJDIR inside a read-only directory where there is none, and a
+// DISTDIR on a read-only file system.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeKitWorkspace, writePbulkConf, type KitWorkspace } from '../engine/harness';
 import { kitMkConfText, writeBootstrapKit } from '../fixtures/mk';
@@ -135,5 +136,24 @@ test('a kit whose PACKAGES is not pbulk.conf\'s packages, or whose WRKOBJDIR can
     }
   } finally {
     await drop(sites);
+  }
+});
+
+test('a DISTDIR on a read-only file system is refused before anything runs, on the bootstrapkit line', { timeout: 120_000 }, async () => {
+  requireRoot();
+  const ws = workspace('dist', 'none');
+  const ro = join(ws.dir, 'readonly');
+  mkdirSync(ro);
+  const distDir = join(ro, 'distfiles');
+  writeBootstrapKit(ws.kit, ws.prefix, kitMkConfText({ localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages, wrkObjDir: ws.wrkObjDir, distDir, pkgsrcDir: ws.pkgsrc }));
+  execFileSync('mount', ['--bind', '-o', 'ro', ro, ro]);
+  try {
+    const r = await build(ws);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`${ws.conf}:${lineOf(ws.conf, 'bootstrapkit=')}:1: error: the tree's mk\\.conf has DISTDIR=${distDir}, where the engine's user \\(uid 0\\) cannot write`));
+    assert.equal(existsSync(join(ws.bulklog, 'meta/pscan')), false, 'nothing scanned');
+  } finally {
+    execFileSync('umount', [ro]);
+    await drop([ws]);
   }
 });
