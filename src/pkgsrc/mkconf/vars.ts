@@ -12,11 +12,13 @@ export const PLACE_VARS = ['WRKOBJDIR', 'DISTDIR', 'PACKAGES', 'PKG_DBDIR', 'LOC
 export const PLATFORM_VARS = ['OPSYS', 'OS_VERSION', 'MACHINE_ARCH', 'PKGSRC_COMPILER'] as const;
 
 /**
- * Computed by commands (uname, pwd) in every make process unless already defined, and the same
- * for every package of a tree. Names a tree does not know come back empty and are not passed.
+ * Computed by commands (uname, pwd, pkg_info -V) in every make process unless already defined,
+ * and the same for every package of a tree: none depends on what a package Makefile sets (the
+ * compiler's version does, through CC, and is left to each scan). Names a tree does not know
+ * come back empty and are not passed.
  */
 export const CACHE_VARS = [
-  'OPSYS', 'OS_VERSION', 'LOWER_OPSYS', 'LOWER_ARCH', 'MACHINE_ARCH', '_PKGSRCDIR',
+  'OPSYS', 'OS_VERSION', 'LOWER_OPSYS', 'LOWER_ARCH', 'MACHINE_ARCH', '_PKGSRCDIR', 'PKGTOOLS_VERSION',
   'NATIVE_OPSYS', 'NATIVE_OPSYS_VERSION', 'NATIVE_OS_VERSION', 'HOST_MACHINE_ARCH',
 ] as const;
 
