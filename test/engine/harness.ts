@@ -23,11 +23,12 @@ export interface Workspace {
   remove(): void;
 }
 
-export function makeWorkspace(name: string, packages: SmallPackage[] | ((pkgsrc: string) => void), confExtra: Record<string, string> = {}): Workspace {
+/** A fresh /var/tmp/pkgsrc-bulk-<name>-XXXXXX and the workspace paths in it (nothing else made yet). */
+function newWorkspace(name: string): Workspace {
   const dir = mkdtempSync(`/var/tmp/pkgsrc-bulk-${name}-`);
   // mkdtemp makes it private; an unprivileged build user must be able to reach the tree.
   chmodSync(dir, 0o755);
-  const ws: Workspace = {
+  return {
     dir,
     pkgsrc: join(dir, 'pkgsrc'),
     bulklog: join(dir, 'bulklog'),
@@ -37,6 +38,10 @@ export function makeWorkspace(name: string, packages: SmallPackage[] | ((pkgsrc:
     conf: join(dir, 'pbulk.conf'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+export function makeWorkspace(name: string, packages: SmallPackage[] | ((pkgsrc: string) => void), confExtra: Record<string, string> = {}): Workspace {
+  const ws = newWorkspace(name);
   if (typeof packages === 'function') packages(ws.pkgsrc);
   else writeSmallTree(ws.pkgsrc, packages);
   mkdirSync(ws.bulklog, { recursive: true });
@@ -147,22 +152,14 @@ export interface KitWorkspace extends Workspace {
  * the kit's mk.conf (a PACKAGES that is not pbulk.conf's packages ...).
  */
 export function makeKitWorkspace(name: string, packages: SmallPackage[], o: { mk?: Partial<KitMkConf>; confExtra?: Record<string, string>; site?: Record<string, string> } = {}): KitWorkspace {
-  const dir = mkdtempSync(`/var/tmp/pkgsrc-bulk-${name}-`);
-  chmodSync(dir, 0o755);
-  const bulk = join(dir, 'bulk');
+  const base = newWorkspace(name);
+  const bulk = join(base.dir, 'bulk');
   const ws: KitWorkspace = {
-    dir,
-    pkgsrc: join(dir, 'pkgsrc'),
-    bulklog: join(dir, 'bulklog'),
-    packages: join(dir, 'packages'),
-    prefix: join(dir, 'pkg'),
-    pkgdb: join(dir, 'pkg/pkgdb'),
-    conf: join(dir, 'pbulk.conf'),
+    ...base,
     kit: join(bulk, 'bootstrap.tar.gz'),
     wrkObjDir: join(bulk, 'scratch'),
-    distDir: join(dir, 'distfiles'),
+    distDir: join(base.dir, 'distfiles'),
     site: `file://${join(bulk, 'site')}/`,
-    remove: () => rmSync(dir, { recursive: true, force: true }),
   };
   // `@SITE@` in MASTER_SITES stands for the workspace's file:// site.
   writeSmallTree(ws.pkgsrc, packages.map((p) => (p.masterSites ? { ...p, masterSites: p.masterSites.map((m) => m.replace('@SITE@', ws.site)) } : p)));

@@ -5,7 +5,7 @@
 import type { Sandbox, SandboxBackend } from './types';
 import { createBackend } from './backends';
 import { defaultSpec, planSandboxes, type DefaultSpecInput, type PlanInput, type SandboxPlan } from './plan';
-import { SandboxPool } from './pool';
+import { SandboxPool, teardownOnSignals } from './pool';
 import { defaultWarn, type Warn } from './lifecycle';
 
 export interface RunSandboxesInput {
@@ -77,31 +77,7 @@ export async function openRunSandboxes(input: RunSandboxesInput): Promise<RunSan
       return (opening ??= make(plan.buildRoots, { ...content, ...more }).then((b) => (run.build = build = b)));
     },
     destroy: destroyAll,
-    teardownOnSignals: (o = {}) => {
-      const exit = o.exit ?? ((code: number) => process.exit(code));
-      let started = false;
-      const handler = (sig: NodeJS.Signals) => {
-        if (started) {
-          warn(`${sig} again: still removing sandboxes, please wait (kill -9 leaves them for \`pkgsrc-bulk sandbox cleanup\`)`);
-          return;
-        }
-        started = true;
-        const code = 128 + (sig === 'SIGINT' ? 2 : 15);
-        destroyAll().then(
-          () => exit(code),
-          (e: unknown) => {
-            warn(`while removing sandboxes after ${sig}: ${e instanceof Error ? e.message : String(e)}`);
-            exit(code);
-          },
-        );
-      };
-      process.on('SIGINT', handler);
-      process.on('SIGTERM', handler);
-      return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-      };
-    },
+    teardownOnSignals: (o = {}) => teardownOnSignals(destroyAll, warn, o),
   };
   return run;
 }
