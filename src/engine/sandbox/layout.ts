@@ -144,7 +144,8 @@ export function planLayout(spec: SandboxSpec, root: string, opts: LayoutOptions 
   const mounts: PlannedMount[] = [...binds.values()];
   if (spec.dev) mounts.push({ type: 'bind', source: '/dev', target: '/dev', ro: false });
   if (spec.proc) mounts.push({ type: 'proc', source: 'proc', target: '/proc', ro: false });
-  const dirs: Layout['dirs'] = [];
+  // Made after the created dirs, so that a private dir below /tmp leaves /tmp its own mode.
+  const privateDirs: Layout['dirs'] = [];
   const privateSources: Layout['privateSources'] = [];
   const priv = privateDirFor(root);
   (spec.privateDirs ?? []).forEach((d, i) => {
@@ -165,11 +166,12 @@ export function planLayout(spec: SandboxSpec, root: string, opts: LayoutOptions 
       privateSources.push({ path: source, mode: d.mode, ...owner });
       mounts.push({ type: 'bind', source, target: p, ro: false });
     } else {
-      dirs.push({ path: p, mode: d.mode, ...owner });
+      privateDirs.push({ path: p, mode: d.mode, ...owner });
     }
   });
   const ordered = sortParentsFirst(mounts, (m) => m.target);
 
+  const dirs: Layout['dirs'] = [];
   for (const c of spec.createDirs) {
     const p = checkAbsolute(c.path, 'created dir');
     const cover = coveringMount(ordered, p);
@@ -177,6 +179,8 @@ export function planLayout(spec: SandboxSpec, root: string, opts: LayoutOptions 
     if (!Number.isInteger(c.mode) || c.mode < 0 || c.mode > 0o7777) throw new SandboxError('bad-spec', `created dir ${p}: bad mode ${c.mode}`);
     dirs.push({ path: p, mode: c.mode });
   }
+
+  dirs.push(...privateDirs);
 
   // Links that a mount already shows need no copy; the rest are recreated in the root.
   const symlinks = links.filter((l) => !coveringMount(ordered, l) && !copies.some((c) => isInside(c, l)));
