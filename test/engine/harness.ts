@@ -3,7 +3,7 @@
 // tree's mk.conf agreeing with it, as a bootstrap kit's mk.conf agrees with pbulk.conf.
 import { chmodSync, mkdtempSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pkgTools, writeMkConf } from '../fixtures/mk';
+import { kitMkConfText, pkgTools, writeBootstrapKit, writeMkConf, type KitMkConf } from '../fixtures/mk';
 import type { EngineConfig } from '../../src/engine/config/types';
 import { defaultSettings, type EngineSettings } from '../../src/engine/config/settings';
 import { loadEngineConfig } from '../../src/engine/config/load';
@@ -24,11 +24,12 @@ export interface Workspace {
   remove(): void;
 }
 
-export function makeWorkspace(name: string, packages: SmallPackage[] | ((pkgsrc: string) => void), confExtra: Record<string, string> = {}): Workspace {
+/** A fresh /var/tmp/pkgsrc-bulk-<name>-XXXXXX and the workspace paths in it (nothing else made yet). */
+function newWorkspace(name: string): Workspace {
   const dir = mkdtempSync(`/var/tmp/pkgsrc-bulk-${name}-`);
   // mkdtemp makes it private; an unprivileged build user must be able to reach the tree.
   chmodSync(dir, 0o755);
-  const ws: Workspace = {
+  return {
     dir,
     pkgsrc: join(dir, 'pkgsrc'),
     bulklog: join(dir, 'bulklog'),
@@ -38,6 +39,10 @@ export function makeWorkspace(name: string, packages: SmallPackage[] | ((pkgsrc:
     conf: join(dir, 'pbulk.conf'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+export function makeWorkspace(name: string, packages: SmallPackage[] | ((pkgsrc: string) => void), confExtra: Record<string, string> = {}): Workspace {
+  const ws = newWorkspace(name);
   if (typeof packages === 'function') packages(ws.pkgsrc);
   else writeSmallTree(ws.pkgsrc, packages);
   mkdirSync(ws.bulklog, { recursive: true });
@@ -130,4 +135,43 @@ export async function loadWorkspaceConfig(ws: Workspace, settings: Partial<Engin
 /** The host itself as a sandbox (the sandbox layer's `none` backend), for tests of engine parts. */
 export async function hostSandbox(): Promise<Sandbox> {
   return createBackend('none', { warn: () => undefined }).create(defaultSpec('/'));
+}
+
+export interface KitWorkspace extends Workspace {
+  /** The bootstrap kit, in the directory that holds what the bulk build reads (mounted read-only in sandboxes). */
+  kit: string;
+  /** The kit mk.conf's WRKOBJDIR (existing on the host, inside the kit's directory) and DISTDIR. */
+  wrkObjDir: string;
+  distDir: string;
+  /** A file:// master site (with a trailing slash) holding distfiles, beside the kit (visible read-only in sandboxes, as a mirror on the network would be). */
+  site: string;
+}
+
+/**
+ * A workspace set up as HOWTO-pbulk says: the tree has no mk.conf of its own; the bootstrap
+ * kit carries it (LOCALBASE, PKG_DBDIR, WRKOBJDIR, PKGSRCDIR, DISTDIR, PACKAGES) and bmake
+ * finds it through the kit's sys.mk; pbulk.conf names the kit and `make -m <prefix>/share/mk`.
+ * WRKOBJDIR and DISTDIR lie outside every directory pbulk.conf names; `mk` overrides values of
+ * the kit's mk.conf (a PACKAGES that is not pbulk.conf's packages ...).
+ */
+export function makeKitWorkspace(name: string, packages: SmallPackage[], o: { mk?: Partial<KitMkConf>; confExtra?: Record<string, string>; site?: Record<string, string> } = {}): KitWorkspace {
+  const base = newWorkspace(name);
+  const bulk = join(base.dir, 'bulk');
+  const ws: KitWorkspace = {
+    ...base,
+    kit: join(bulk, 'bootstrap.tar.gz'),
+    wrkObjDir: join(bulk, 'scratch'),
+    distDir: join(base.dir, 'distfiles'),
+    site: `file://${join(bulk, 'site')}/`,
+  };
+  // `@SITE@` in MASTER_SITES stands for the workspace's file:// site.
+  writeSmallTree(ws.pkgsrc, packages.map((p) => (p.masterSites ? { ...p, masterSites: p.masterSites.map((m) => m.replace('@SITE@', ws.site)) } : p)));
+  mkdirSync(ws.bulklog, { recursive: true });
+  mkdirSync(ws.wrkObjDir, { recursive: true });
+  mkdirSync(join(bulk, 'site'), { recursive: true });
+  for (const [f, text] of Object.entries(o.site ?? {})) writeFileSync(join(bulk, 'site', f), text);
+  const mk = kitMkConfText({ localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages, wrkObjDir: ws.wrkObjDir, distDir: ws.distDir, pkgsrcDir: ws.pkgsrc, ...o.mk });
+  writeBootstrapKit(ws.kit, ws.prefix, mk);
+  writePbulkConf(ws, { bootstrapkit: ws.kit, make: `"/usr/bin/bmake -m ${ws.prefix}/share/mk"`, ...o.confExtra });
+  return ws;
 }

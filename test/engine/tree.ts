@@ -23,6 +23,9 @@ export interface SmallPackage {
   destdir?: 'user-destdir' | 'destdir' | 'none';
   extra?: string[];
   rcsRevision?: number;
+  /** DISTFILES and MASTER_SITES (file:// sites are copied from; others fail as without a network). */
+  distfiles?: string[];
+  masterSites?: string[];
 }
 
 function dep(d: string): string {
@@ -44,6 +47,8 @@ export function packageMakefile(p: SmallPackage): string {
   if (p.buildSeconds !== undefined) L.push(`FIXTURE_BUILD_SECONDS=\t${p.buildSeconds}`);
   if (p.pythonVersions) L.push(`PYTHON_VERSIONS_ACCEPTED=\t${p.pythonVersions.join(' ')}`);
   if (p.destdir) L.push(`PKG_DESTDIR_SUPPORT=\t${p.destdir}`);
+  if (p.distfiles) L.push(`DISTFILES=\t${p.distfiles.join(' ')}`);
+  if (p.masterSites) L.push(`MASTER_SITES=\t${p.masterSites.join(' ')}`);
   L.push(...(p.extra ?? []), '', '.include "../../mk/bsd.pkg.mk"', '');
   return L.join('\n');
 }

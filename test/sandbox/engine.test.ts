@@ -97,6 +97,8 @@ test('the engine scans in the scan sandbox and builds each package in a build sa
       for (const line of lines) {
         const [targets, root] = [line.slice(0, line.lastIndexOf(' ')), line.slice(line.lastIndexOf(' ') + 1)];
         assert.notEqual(root, hostRoot, `bmake ${targets} of ${pkg} ran on the host`);
+        // show-vars: the tree asked in the scan sandbox, and the distfiles check in a build one.
+        if (targets === 'show-vars') continue;
         (targets === 'pbulk-index' ? scanRoots : buildRoots).add(root);
       }
       assert.ok(lines.some((l) => l.startsWith('pbulk-index ')), `${pkg} was scanned: ${lines.join(' | ')}`);

@@ -14,6 +14,7 @@ import { PhaseLog } from './phase-log';
 import { checkUpToDate } from './uptodate';
 import type { BuildJob } from './job';
 import { userIds } from './users';
+import { clientClean } from './client-clean';
 
 export interface BuildObserver {
   phase?(phase: Phase, logPath: string): void;
@@ -73,6 +74,8 @@ export class PackageBuild {
       output: log,
       capture: log === undefined,
       signal: this.signal,
+      // Distfiles are fetched before the builds; a build needs no network and gets none where the sandbox can take it away.
+      network: false,
     });
     if (this.signal?.aborted) throw new Cancelled();
     if (log && r.exitCode !== 0) {
@@ -151,6 +154,15 @@ export class PackageBuild {
       ['build', [...ug('build'), { argv: this.makeArgs('all'), user: user.build }]],
       ['install', [...ug('pre-install'), { argv: this.makeArgs('stage-install'), user: user.install }]],
     ];
+    if (job.fetchFailure !== undefined) {
+      // Its distfiles could not be fetched before the builds: the fetch output is its checksum log.
+      const log = this.openLog('checksum');
+      this.obs.phase?.('checksum', log.path);
+      log.note(job.fetchFailure);
+      log.close();
+      await this.cleanup();
+      return fail('checksum');
+    }
     for (const [phase, s] of steps) {
       if (!(await this.phase(phase, s))) {
         await this.cleanup();
@@ -174,17 +186,8 @@ export class PackageBuild {
 
   /** client-clean: wipe prefix, pkgdb and varbase/qmail, then restore the bootstrap kit. */
   private async clientClean(): Promise<void> {
-    const { cfg } = this;
-    const rm = await this.exec(['rm', '-rf', cfg.prefix, cfg.pkgdb, join(cfg.varbase, 'qmail')], undefined, { cwd: '/' });
-    if (rm.exitCode !== 0) this.obs.note?.(`client-clean: rm -rf ${cfg.prefix} ${cfg.pkgdb} failed: ${rm.stderr ?? ''}`.trim());
-    const kit = cfg.bootstrapKit;
-    if (kit === undefined || kit === '') return;
-    if (kit.endsWith('.tar.gz') || kit.endsWith('.tgz')) {
-      await this.exec([...cfg.tar, '-xzf', kit, '-C', '/'], undefined, { cwd: '/' });
-    } else {
-      await this.exec(['mkdir', '-p', cfg.prefix], undefined, { cwd: '/' });
-      await this.exec(['cp', '-R', `${kit}/.`, cfg.prefix], undefined, { cwd: '/' });
-    }
+    const why = await clientClean(this.cfg, (argv) => this.exec(argv, undefined, { cwd: '/' }));
+    if (why) this.obs.note?.(why);
   }
 
   /** `<bulklog>/<PKGNAME>/`, emptied; work.log handed to the unprivileged user for DESTDIR builds. */

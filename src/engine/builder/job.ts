@@ -17,6 +17,8 @@ export interface BuildJob {
   text: string;
   /** Skip the up-to-date check (an explicit rebuild). */
   force?: boolean;
+  /** The output of a fetch before the builds that left distfiles missing: the package fails in checksum with it. */
+  fetchFailure?: string;
 }
 
 export function jobFromRecord(r: ScanRecord, force = false): BuildJob {

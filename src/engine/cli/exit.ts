@@ -8,6 +8,8 @@ export const EXIT = {
   usage: 2,
   /** Another engine holds the bulklog. */
   locked: 3,
+  /** The first packages to finish all failed alike: the build stopped (resumable) on one problem of the set-up. */
+  systemic: 4,
   /** A bug. */
   internal: 70,
 } as const;

@@ -20,6 +20,7 @@ const defaultIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
 
 export function outcomeCode(r: RunResult): number {
   if (r.setup) return EXIT.usage;
+  if (r.systemic) return EXIT.systemic;
   if (r.error !== undefined || r.cancelled || r.scanFailures.length > 0) return EXIT.failed;
   return r.counts.failed + r.counts['indirect-failed'] > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -13,6 +13,9 @@ import { LinkError } from '../client/link';
 import { checkMarker } from '../master/marker';
 import { scanClient, type ClientLog } from '../client/scan-client';
 import { SandboxError } from '../sandbox/errors';
+import type { Sandbox } from '../sandbox/types';
+import { askTreeIn } from '../core/tree-stage';
+import { buildPlaces } from '../core/write-places';
 import { UsageError, type Command } from './types';
 
 const usage = `usage: pkgsrc-bulk client (--scan | --build) --master IP:PORT [options]
@@ -109,10 +112,24 @@ export const clientCommand: Command = {
       }
       throw e;
     }
-    for (const w of boxes.warnings) log.warn(w);
+    for (const w of boxes.warnings.splice(0)) log.warn(w);
     try {
-      log.info(`connecting to ${formatMasterAddress(addr.address)} with ${role === 'build' ? boxes.build.length : jobs} connection(s)`);
-      const runs = role === 'scan' ? Array.from({ length: jobs }, () => scanClient(cfg, boxes.scan, addr.address, log, controller.signal)) : boxes.build.map((box, k) => buildClient(cfg, box, k, addr.address, log, controller.signal));
+      let build: Sandbox[] = [];
+      if (role === 'build') {
+        // The build sandboxes get the write places this host's tree names (WRKOBJDIR, DISTDIR), as the master's do.
+        const answer = await askTreeIn(cfg, boxes.scan, { backend: boxes.backend, signal: controller.signal });
+        if (!answer.ok) log.warn(`could not ask the tree for its settings (${answer.message}); the build sandboxes get no private work directory`);
+        try {
+          build = await boxes.openBuild(buildPlaces(cfg, answer.ok ? answer.vars.values : {}, jobs));
+        } catch (e) {
+          if (!(e instanceof SandboxError)) throw e;
+          log.warn(`cannot make the build sandboxes: ${e.message}`);
+          return EXIT.usage;
+        }
+        for (const w of boxes.warnings.splice(0)) log.warn(w);
+      }
+      log.info(`connecting to ${formatMasterAddress(addr.address)} with ${role === 'build' ? build.length : jobs} connection(s)`);
+      const runs = role === 'scan' ? Array.from({ length: jobs }, () => scanClient(cfg, boxes.scan, addr.address, log, controller.signal)) : build.map((box, k) => buildClient(cfg, box, k, addr.address, log, controller.signal));
       const codes = await Promise.all(
         runs.map((r) =>
           r.catch((e: unknown) => {

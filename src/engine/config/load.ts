@@ -59,7 +59,8 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
   // Nothing else is worth saying about a file that could not be read.
   if (!conf.readable) return { problems: conf.problems };
   const pbulkOnly = (p: Problem) => PBULK_ONLY.has(p.code) || (p.code === 'boolean-value' && p.message.startsWith('cross_compile '));
-  const problems: Problem[] = conf.problems.map((p) => (p.severity === 'error' && pbulkOnly(p) ? { ...p, severity: 'warning' as const } : p));
+  // The kit's mk.conf as read without make: the engine asks the tree itself before building (pre-flight).
+  const problems: Problem[] = conf.problems.filter((p) => p.code !== 'mkconf-mismatch').map((p) => (p.severity === 'error' && pbulkOnly(p) ? { ...p, severity: 'warning' as const } : p));
   const at = (name: string) => {
     const line = conf.values[name]?.line ?? 0;
     return range(line, 0, line, conf.document.lines[line]?.length ?? 0);

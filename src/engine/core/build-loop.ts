@@ -17,6 +17,7 @@ import type { EventHub } from './events';
 import { cleanInterrupted, readFinished } from './resume';
 import type { BuildTimes } from './times';
 import { localWorkers, type BuildWorker, type WorkerOutcome, type WorkerPool } from './workers';
+import type { SystemicFailure, SystemicWatch } from './systemic';
 
 export interface RunningInfo {
   pkgname: string;
@@ -46,9 +47,16 @@ export interface BuildLoopInput {
   onScheduler?: (s: Scheduler) => void;
   /** Build times of earlier runs: weights for the scheduler, updated as packages build. */
   times?: BuildTimes;
+  /**
+   * Runs once the packages to build are known, before the first starts (the fetch of their
+   * distfiles); returns the packages that are to fail in checksum with the given log.
+   */
+  beforeBuilds?: (toBuild: PresolveRecord[]) => Promise<Map<string, string>>;
+  /** Stops scheduling when the first packages to finish fail alike (see systemic.ts). */
+  systemic?: SystemicWatch;
 }
 
-export type BuildLoopResult = { ok: true; scheduler: Scheduler; cancelled: boolean } | { ok: false; error: string };
+export type BuildLoopResult = { ok: true; scheduler: Scheduler; cancelled: boolean; systemic?: SystemicFailure } | { ok: false; error: string };
 
 export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult> {
   const { cfg, hub, runId, records, signal, times } = inp;
@@ -94,6 +102,12 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     }
   }
 
+  const fetchFailures = inp.beforeBuilds ? await inp.beforeBuilds(all.filter((i) => sched.state(i) === 'open').map((i) => records[i]!)) : new Map<string, string>();
+  // A systemic failure stops what runs and what would start; the run's own signal still cancels.
+  const halt = new AbortController();
+  const stop = AbortSignal.any([signal, halt.signal]);
+  let systemic: SystemicFailure | undefined;
+
   const success = await AppendLog.open(join(cfg.metaDir, 'success'));
   const error = await AppendLog.open(join(cfg.metaDir, 'error'));
   // Not pbulk's: when and where each package ran, for the report's timeline of build slots.
@@ -131,6 +145,13 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     for (const d of indirect) {
       hub.emit('finished', { runId, pkgname: sched.name(d), location: records[d]!.location, state: 'indirect-failed', causes: [pkgname], time: Date.now(), finished: finishedCount(), total });
     }
+    if (inp.systemic && out.kind !== 'up-to-date') {
+      const verdict = await inp.systemic.add({ pkgname, location, ok, ...(out.kind === 'failed' ? { phase: out.phase, logPath: out.logPath } : {}) });
+      if (verdict && !systemic) {
+        systemic = verdict;
+        halt.abort();
+      }
+    }
   };
 
   const launch = (i: number, w: BuildWorker): Promise<void> => {
@@ -143,7 +164,8 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     inp.running.set(pkgname, info);
     hub.emit('started', { runId, pkgname, location: rec.location, slot, ...where, time: startedAt, finished: finishedCount(), total });
     // The record as presolve has it: resolved DEPENDS and the text pkg-build would read.
-    const job = { ...jobFromRecord(rec.record, inp.force.has(pkgname)), depends: rec.depends ?? [], text: rec.text };
+    const fetchFailure = fetchFailures.get(pkgname);
+    const job = { ...jobFromRecord(rec.record, inp.force.has(pkgname)), depends: rec.depends ?? [], text: rec.text, ...(fetchFailure !== undefined ? { fetchFailure } : {}) };
     const observer = {
       phase: (phase: Phase, logPath: string) => {
         info.phase = phase;
@@ -154,7 +176,7 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
       },
     };
     return w
-      .build(job, observer, signal)
+      .build(job, observer, stop)
       .catch((e: unknown): BuildOutcome => {
         hub.emit('error', { severity: 'error', message: `${pkgname}: ${(e as Error).message}`, code: 'build-error', time: Date.now() });
         return { kind: 'failed', phase: info.phase ?? 'pre-clean', logPath: join(cfg.bulklog, pkgname, `${info.phase ?? 'pre-clean'}.log`) };
@@ -166,10 +188,10 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
       });
   };
 
-  const stopped = pool.dynamic ? [aborted(signal)] : [];
+  const stopped = pool.dynamic ? [aborted(stop)] : [];
   try {
     for (;;) {
-      while (!signal.aborted) {
+      while (!stop.aborted) {
         const w = pool.take();
         if (!w) break;
         const i = sched.next();
@@ -180,7 +202,7 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
         running.set(i, launch(i, w));
       }
       // Clients come and go: with nothing running, wait for one unless nothing is left to build.
-      if (running.size === 0 && (!pool.dynamic || signal.aborted || sched.finished || pool.error)) break;
+      if (running.size === 0 && (!pool.dynamic || stop.aborted || sched.finished || pool.error)) break;
       await Promise.race([...running.values(), pool.changed(), ...stopped]);
     }
   } finally {
@@ -188,7 +210,7 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     await error.close();
     await timeline.close();
   }
-  return { ok: true, scheduler: sched, cancelled: signal.aborted };
+  return { ok: true, scheduler: sched, cancelled: signal.aborted, ...(systemic ? { systemic } : {}) };
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

@@ -33,13 +33,19 @@ import { masterPreflight } from '../master/preflight';
 import { checkLocations } from './validate';
 import { HistoryError, RunFiler } from '../history/filer';
 import { writeRunSummary } from '../history/summary-file';
+import { runTreeStage } from './tree-stage';
+import { buildPlaces } from './write-places';
+import { SystemicWatch } from './systemic';
+import { fetchBeforeBuilds, stopSystemic } from './build-guards';
 
 export interface RunResult {
   runId: string;
   /** A fatal problem stopped the run (scan, resolve, cycles): pbulk's message. */
   error?: string;
-  /** The run could not even begin: sandboxes could not be made, make could not list the tree. */
+  /** The run could not even begin: sandboxes could not be made, make could not list the tree, pre-flight failed. */
   setup?: boolean;
+  /** Stopped because the first packages to finish all failed alike (error says how); the bulklog is resumable. */
+  systemic?: boolean;
   cancelled: boolean;
   /** Locations of this build whose scan failed: their packages are missing from it. */
   scanFailures: string[];
@@ -293,9 +299,11 @@ export class Engine {
     await writeRunState(cfg.metaDir, state);
     // Master mode: the shared-paths marker, and what can be checked of the clients beforehand.
     if (cfg.master) await masterPreflight(cfg, this.hub);
+    // Master mode: the clients build; the engine keeps one slot (fetching, its own checks).
+    const localJobs = cfg.master?.build ? 1 : this.jobs(params);
     let boxes;
     try {
-      boxes = await openSandboxes(cfg, cfg.master?.build ? 1 : this.jobs(params));
+      boxes = await openSandboxes(cfg, localJobs);
     } catch (e) {
       if (!(e instanceof SandboxError)) throw e;
       const message = `cannot make the sandboxes: ${e.message}`;
@@ -303,15 +311,21 @@ export class Engine {
       this.setStage('failed');
       return result({ error: message, setup: true });
     }
-    for (const w of boxes.warnings) this.hub.emit('error', { severity: 'warning', message: w, code: 'sandbox', time: Date.now() });
+    for (const w of boxes.warnings.splice(0)) this.hub.emit('error', { severity: 'warning', message: w, code: 'sandbox', time: Date.now() });
     // The end of a run (its summary and last stage) is announced only once its sandboxes are
     // gone and the engine is idle (see launch): a client that starts the next build on that
     // news must not find this one still running.
     let endStage: Stage | undefined;
     let announce: (() => void) | undefined;
     try {
+      const asked = await runTreeStage(this.stageContext(), boxes.scan, { backend: boxes.backend, hints: state.locations ?? [], fresh: !resumed, fatal: !params.scanOnly, signal });
+      if (!asked.ok) {
+        endStage = 'failed';
+        return result({ error: asked.message, setup: true });
+      }
+      const tree = asked.tree;
       if (state.stage === 'scan') {
-        const err = await runScanStage(this.stageContext(), state, boxes.scan, signal);
+        const err = await runScanStage(this.stageContext(), state, boxes.scan, signal, tree.scanEnv);
         if (err !== undefined || signal.aborted) {
           endStage = signal.aborted ? 'cancelled' : 'failed';
           return result(err !== undefined ? { error: err.message, ...(err.setup ? { setup: true } : {}) } : {});
@@ -330,6 +344,17 @@ export class Engine {
         endStage = 'failed';
         return result({ error: errors[0] });
       }
+      let slots;
+      try {
+        slots = await boxes.openBuild(buildPlaces(cfg, tree.values ?? {}, localJobs));
+      } catch (e) {
+        if (!(e instanceof SandboxError)) throw e;
+        const message = `cannot make the build sandboxes: ${e.message}`;
+        this.error(message, 'sandbox', cfg.configFile);
+        endStage = 'failed';
+        return result({ error: message, setup: true });
+      }
+      for (const w of boxes.warnings.splice(0)) this.hub.emit('error', { severity: 'warning', message: w, code: 'sandbox', time: Date.now() });
       // Master mode: the clients on build_clients build instead of the engine's slots.
       let master: BuildMaster | undefined;
       try {
@@ -346,7 +371,9 @@ export class Engine {
         hub: this.hub,
         runId: state.runId,
         records,
-        slots: boxes.build.slice(0, Math.max(1, this.jobs(params))),
+        slots: slots.slice(0, Math.max(1, localJobs)),
+        beforeBuilds: (toBuild) => fetchBeforeBuilds(this.stageContext(), slots[0]!, toBuild, tree.scanEnv, signal),
+        systemic: new SystemicWatch(),
         force: new Set(state.force),
         followed: this.followed,
         signal,
@@ -362,6 +389,11 @@ export class Engine {
         this.error(loop.error, 'build-graph', join(cfg.metaDir, 'presolve'));
         endStage = 'failed';
         return result({ error: loop.error });
+      }
+      if (loop.systemic) {
+        const message = await stopSystemic(this.stageContext(), loop.systemic);
+        endStage = 'failed';
+        return result({ error: message, systemic: true });
       }
       const s = loop.scheduler;
       await writePbuild(join(cfg.metaDir, 'pbuild'), records.map((r, i) => ({ pkgname: r.pkgname, state: s.state(i), depth: s.depth(i) })));

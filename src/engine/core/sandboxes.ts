@@ -2,16 +2,18 @@
 // build_chroots, chroot_create/chroot_delete) unless a setting or flag names the backend; the
 // slots hold pbulk.conf's directories plus the directories of the configured tools (make,
 // pkg_*), which may live outside the system directories a sandbox sees. One scan sandbox
-// serves all parallel pbulk-index runs.
+// serves all parallel pbulk-index runs; the build slots are made once the tree has been asked
+// where builds write.
 import { dirname, isAbsolute } from 'node:path';
 import type { EngineConfig } from '../config/types';
-import { openRunSandboxes } from '../sandbox';
-import type { Sandbox } from '../sandbox/types';
+import { openRunSandboxes, type DefaultSpecInput } from '../sandbox';
+import type { BackendName, Sandbox } from '../sandbox/types';
 
 export interface RunSandboxes {
-  backend: string;
+  backend: BackendName;
   scan: Sandbox;
-  build: Sandbox[];
+  /** The build slots, made on the first call with what the tree said they must hold (see write-places.ts). */
+  openBuild(more?: Partial<DefaultSpecInput>): Promise<Sandbox[]>;
   warnings: string[];
   destroy(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export async function openSandboxes(cfg: EngineConfig, jobs: number): Promise<Ru
       ...(cfg.metaDir.startsWith(cfg.bulklog + '/') ? {} : { extraRw: [cfg.metaDir] }),
     },
     warn: (m) => warnings.push(m),
+    deferBuild: true,
   });
-  return { backend: run.plan.backend, scan: run.scan[0]!, build: run.build, warnings, destroy: () => run.destroy() };
+  return { backend: run.plan.backend, scan: run.scan[0]!, openBuild: (more) => run.openBuild(more), warnings, destroy: () => run.destroy() };
 }

@@ -28,11 +28,12 @@ export interface SetupProblem {
   setup?: boolean;
 }
 
-export async function runScanStage(ctx: StageContext, state: RunState, box: Sandbox, signal: AbortSignal): Promise<SetupProblem | undefined> {
+/** `treeEnv`: the per-tree values the tree gave (tree-stage.ts), so that no scan computes them again. */
+export async function runScanStage(ctx: StageContext, state: RunState, box: Sandbox, signal: AbortSignal, treeEnv: Record<string, string> = {}): Promise<SetupProblem | undefined> {
   const { cfg, hub } = ctx;
   ctx.setStage('scanning');
   const t0 = Date.now();
-  const env = { PATH: cfg.settings.path, ...cfg.settings.env };
+  const env = { PATH: cfg.settings.path, ...treeEnv, ...cfg.settings.env };
   const cacheFile = cfg.settings.scanCache ?? `${cfg.bulklog.replace(/\/+$/, '')}.scan-cache.json`;
   const key = JSON.stringify({ make: cfg.make, env });
   let cache: ScanCache | undefined;

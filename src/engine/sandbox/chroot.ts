@@ -70,7 +70,7 @@ export class ChrootBackend implements SandboxBackend {
       throw new SandboxError('not-supported', 'the chroot backend needs root (it bind-mounts host directories); as a normal user use the namespace backend');
     }
     const { root, base } = await prepareRootAndBase(spec.root, spec.base ?? this.options.base);
-    const layout = planLayout(spec, root, { createMissingRw: true });
+    const layout = planLayout(spec, root, { createMissingRw: true, tmpfs: true });
     for (const n of layout.notes) if (!n.includes('does not exist here')) this.warn(n);
     const state = await claimName({ root, base, backend: 'chroot', persistent: this.options.persistent ?? false, warn: this.warn });
     const sandbox = new ChrootSandbox('chroot', root, state, this.warn);

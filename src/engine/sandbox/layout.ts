@@ -8,9 +8,10 @@ import { posix } from 'node:path';
 import type { SandboxSpec } from './types';
 import { SandboxError } from './errors';
 import { checkAbsolute, isInside } from './paths';
+import { privateDirFor } from './state';
 
 export interface PlannedMount {
-  type: 'bind' | 'proc' | 'overlay';
+  type: 'bind' | 'proc' | 'overlay' | 'tmpfs';
   /** Host path for binds; 'proc' or 'overlay' otherwise. */
   source: string;
   /** Path inside the sandbox (canonical). */
@@ -18,6 +19,8 @@ export interface PlannedMount {
   ro: boolean;
   /** overlay only: the read-only lower layer and where writes go. */
   overlay?: { lower: string; upper: string; work: string };
+  /** tmpfs only: its size limit and the mode and owner of its top directory. */
+  tmpfs?: { bytes: number; mode: number; uid: number; gid: number };
 }
 
 export interface Layout {
@@ -25,8 +28,10 @@ export interface Layout {
   mounts: PlannedMount[];
   /** Inside paths that are symlinks on the host and must be recreated with the same text. */
   symlinks: string[];
-  /** Directories to create inside (mount points are added by the backend). */
-  dirs: { path: string; mode: number }[];
+  /** Directories to create inside (mount points are added by the backend), with their owner when not the engine's user. */
+  dirs: { path: string; mode: number; uid?: number; gid?: number }[];
+  /** Host directories in the sandbox's private area, bind-mounted as private dirs that lie inside a read-only mount. */
+  privateSources: { path: string; mode: number; uid?: number; gid?: number }[];
   /** copyDirs, canonical: the host dir and where it shows inside (the same path). */
   copies: string[];
   /** Notes for the user: read-only dirs that do not exist here, rw dirs created on the host. */
@@ -84,6 +89,8 @@ export function coveringMount(mounts: PlannedMount[], inside: string): PlannedMo
 export interface LayoutOptions {
   /** Create rw dirs that do not exist yet on the host (packages, bulklog) instead of failing. */
   createMissingRw?: boolean;
+  /** The backend keeps mounts for the sandbox's life, so a private dir may be a tmpfs. */
+  tmpfs?: boolean;
 }
 
 export function planLayout(spec: SandboxSpec, root: string, opts: LayoutOptions = {}): Layout {
@@ -137,9 +144,34 @@ export function planLayout(spec: SandboxSpec, root: string, opts: LayoutOptions 
   const mounts: PlannedMount[] = [...binds.values()];
   if (spec.dev) mounts.push({ type: 'bind', source: '/dev', target: '/dev', ro: false });
   if (spec.proc) mounts.push({ type: 'proc', source: 'proc', target: '/proc', ro: false });
+  // Made after the created dirs, so that a private dir below /tmp leaves /tmp its own mode.
+  const privateDirs: Layout['dirs'] = [];
+  const privateSources: Layout['privateSources'] = [];
+  const priv = privateDirFor(root);
+  (spec.privateDirs ?? []).forEach((d, i) => {
+    const p = checkAbsolute(d.path, 'private dir');
+    const cover = coveringMount(mounts, p);
+    // Inside a read-write mount it is that host directory, shared like the mount.
+    if (cover && !cover.ro) return;
+    if (cover) {
+      // Inside a read-only mount (a directory the kit or a tool lives in): mounted over, if there is a directory to mount on.
+      const onHost = cover.source + p.slice(cover.target === '/' ? 0 : cover.target.length);
+      if (resolveChain(onHost, []) === null) throw new SandboxError('bad-spec', `private dir ${p} lies inside the read-only mount of ${cover.source} and does not exist there: there is nothing to mount it on`);
+    }
+    const owner = d.uid !== undefined ? { uid: d.uid, gid: d.gid ?? d.uid } : {};
+    if (opts.tmpfs && d.tmpfsBytes) {
+      mounts.push({ type: 'tmpfs', source: 'tmpfs', target: p, ro: false, tmpfs: { bytes: d.tmpfsBytes, mode: d.mode, uid: d.uid ?? process.getuid?.() ?? 0, gid: d.gid ?? d.uid ?? process.getgid?.() ?? 0 } });
+    } else if (cover) {
+      const source = `${priv}/private-${i}`;
+      privateSources.push({ path: source, mode: d.mode, ...owner });
+      mounts.push({ type: 'bind', source, target: p, ro: false });
+    } else {
+      privateDirs.push({ path: p, mode: d.mode, ...owner });
+    }
+  });
   const ordered = sortParentsFirst(mounts, (m) => m.target);
 
-  const dirs: { path: string; mode: number }[] = [];
+  const dirs: Layout['dirs'] = [];
   for (const c of spec.createDirs) {
     const p = checkAbsolute(c.path, 'created dir');
     const cover = coveringMount(ordered, p);
@@ -148,7 +180,9 @@ export function planLayout(spec: SandboxSpec, root: string, opts: LayoutOptions 
     dirs.push({ path: p, mode: c.mode });
   }
 
+  dirs.push(...privateDirs);
+
   // Links that a mount already shows need no copy; the rest are recreated in the root.
   const symlinks = links.filter((l) => !coveringMount(ordered, l) && !copies.some((c) => isInside(c, l)));
-  return { mounts: ordered, symlinks: sortParentsFirst(symlinks, (s) => s), dirs, copies, notes };
+  return { mounts: ordered, symlinks: sortParentsFirst(symlinks, (s) => s), dirs, privateSources, copies, notes };
 }

@@ -27,7 +27,15 @@ function fstabLine(root: string, m: PlannedMount, devRbind: boolean, recursive: 
       const bind = recursive || (devRbind && m.source === '/dev') ? 'rbind' : 'bind';
       return `${escapeMountPath(m.source)} ${target} none ${m.ro ? `${bind},ro` : bind} 0 0`;
     }
+    case 'tmpfs':
+      return `tmpfs ${target} tmpfs ${tmpfsOptions(m)} 0 0`;
   }
+}
+
+/** A private work directory: its size, its top directory's mode and owner, nothing setuid or device-like. */
+function tmpfsOptions(m: PlannedMount): string {
+  const t = m.tmpfs!;
+  return `size=${t.bytes},mode=${t.mode.toString(8).padStart(4, '0')},uid=${t.uid},gid=${t.gid},nosuid,nodev`;
 }
 
 /**
@@ -58,6 +66,8 @@ export function mountArgv(root: string, m: PlannedMount): string[][] {
     }
     case 'bind':
       return m.ro ? [['--bind', m.source, target], ['-o', 'remount,bind,ro', target]] : [['--bind', m.source, target]];
+    case 'tmpfs':
+      return [['-t', 'tmpfs', '-o', tmpfsOptions(m), 'tmpfs', target]];
   }
 }
 
@@ -105,6 +115,7 @@ export function checkMounted(root: string, mounts: PlannedMount[], info: MountEn
     else if (m.ro && !isReadOnly(e)) bad.push(`${m.target}: asked read-only but the kernel shows it writable: ${describeMount(e)}`);
     else if (m.type === 'proc' && e.fsType !== 'proc') bad.push(`${m.target}: expected proc, found ${e.fsType}`);
     else if (m.type === 'overlay' && e.fsType !== 'overlay') bad.push(`${m.target}: expected overlay, found ${e.fsType}`);
+    else if (m.type === 'tmpfs' && e.fsType !== 'tmpfs') bad.push(`${m.target}: expected tmpfs, found ${e.fsType}`);
   }
   return bad;
 }

@@ -71,14 +71,15 @@ export class NamespaceSandbox extends OwnedSandbox {
       if (!setpriv) throw new SandboxError('missing-tool', `setpriv(1) is not available inside sandbox ${this.root}; it is needed to run as ${options.user}`);
       inner = [...setprivArgs(setpriv, lookupUser(hostPath(this.root, '/etc'), options.user)), ...argv];
     }
-    const full = this.tool === 'bwrap' ? this.bwrapArgv(cwd, inner) : this.unshareArgv(cwd, inner);
+    const net = options.network !== false;
+    const full = this.tool === 'bwrap' ? this.bwrapArgv(cwd, inner, net) : this.unshareArgv(cwd, inner, net);
     return runCommand(full, options, { hostCwd: '/', groups: this.groups });
   }
 
-  private bwrapArgv(cwd: string, argv: string[]): string[] {
+  private bwrapArgv(cwd: string, argv: string[], network: boolean): string[] {
     const a = [this.toolPath];
     if (!this.privileged) a.push('--unshare-user');
-    a.push('--unshare-pid', '--die-with-parent', '--bind', this.root, '/');
+    a.push('--unshare-pid', ...(network ? [] : ['--unshare-net']), '--die-with-parent', '--bind', this.root, '/');
     for (const m of this.mounts) {
       if (m.type === 'proc') a.push('--proc', m.target);
       else if (m.source === '/dev' && m.target === '/dev') a.push(...(this.privileged ? ['--dev-bind', '/dev', '/dev'] : ['--dev', '/dev']));
@@ -88,7 +89,7 @@ export class NamespaceSandbox extends OwnedSandbox {
     return a;
   }
 
-  private unshareArgv(cwd: string, argv: string[]): string[] {
+  private unshareArgv(cwd: string, argv: string[], network: boolean): string[] {
     const setpriv = findTool('setpriv');
     // If the engine dies, unshare (and with --kill-child everything inside) dies with it.
     const a: string[] = setpriv ? [setpriv, '--pdeathsig=KILL', '--'] : [];
@@ -96,7 +97,7 @@ export class NamespaceSandbox extends OwnedSandbox {
     if (!this.privileged) a.push('--user', '--map-root-user');
     const mount = findTool('mount');
     if (!mount) throw new SandboxError('missing-tool', "'mount' is not installed; the unshare fallback of the namespace backend needs it");
-    a.push('--mount', '--propagation=private', '--pid', '--fork', '--kill-child=SIGKILL', '--', '/bin/sh', '-c', ENTER_SCRIPT, 'sh', mount, this.fstab);
+    a.push('--mount', ...(network ? [] : ['--net']), '--propagation=private', '--pid', '--fork', '--kill-child=SIGKILL', '--', '/bin/sh', '-c', ENTER_SCRIPT, 'sh', mount, this.fstab);
     a.push(this.toolPath, `--root=${this.root}`, `--wd=${cwd}`, '--', ...argv);
     return a;
   }

@@ -2,7 +2,7 @@
 // values (the engine passes what it read from pbulk.conf, plus engine settings / CLI flags),
 // so it knows nothing about how pbulk.conf is parsed.
 import { posix } from 'node:path';
-import type { BackendName, SandboxSpec } from './types';
+import type { BackendName, PrivateDir, SandboxSpec } from './types';
 import { SandboxError } from './errors';
 import { checkAbsolute } from './paths';
 
@@ -108,6 +108,8 @@ export interface DefaultSpecInput {
   /** Leave out /usr/X11R7 (mksandbox --without-x). */
   withoutX?: boolean;
   base?: string;
+  /** Each sandbox's own directories (the tree's WRKOBJDIR). */
+  privateDirs?: PrivateDir[];
 }
 
 /**
@@ -148,5 +150,6 @@ export function defaultSpec(root: string, input: DefaultSpecInput = {}): Sandbox
     dev: true,
     proc: true,
     ...(input.bootstrapKit ? { bootstrapKit: input.bootstrapKit } : {}),
+    ...(input.privateDirs?.length ? { privateDirs: input.privateDirs } : {}),
   };
 }

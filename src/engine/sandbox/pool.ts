@@ -106,28 +106,36 @@ export class SandboxPool implements AsyncDisposable {
    * shell reports). A second signal while that runs only says so. Returns the uninstaller.
    */
   teardownOnSignals(options: { exit?: (code: number) => void } = {}): () => void {
-    const exit = options.exit ?? ((code: number) => process.exit(code));
-    let started = false;
-    const handler = (sig: NodeJS.Signals) => {
-      if (started) {
-        this.warn(`${sig} again: still removing sandboxes, please wait (kill -9 leaves them for \`pkgsrc-bulk sandbox cleanup\`)`);
-        return;
-      }
-      started = true;
-      const code = 128 + (sig === 'SIGINT' ? 2 : 15);
-      this.destroyAll().then(
-        () => exit(code),
-        (e: unknown) => {
-          this.warn(`while removing sandboxes after ${sig}: ${e instanceof Error ? e.message : String(e)}`);
-          exit(code);
-        },
-      );
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    };
+    return teardownOnSignals(() => this.destroyAll(), this.warn, options);
   }
+}
+
+/**
+ * On SIGINT or SIGTERM: run destroy, then exit with 128 + the signal number (what a shell
+ * reports). A second signal while that runs only says so. Returns the uninstaller.
+ */
+export function teardownOnSignals(destroy: () => Promise<void>, warn: Warn, options: { exit?: (code: number) => void } = {}): () => void {
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  let started = false;
+  const handler = (sig: NodeJS.Signals) => {
+    if (started) {
+      warn(`${sig} again: still removing sandboxes, please wait (kill -9 leaves them for \`pkgsrc-bulk sandbox cleanup\`)`);
+      return;
+    }
+    started = true;
+    const code = 128 + (sig === 'SIGINT' ? 2 : 15);
+    destroy().then(
+      () => exit(code),
+      (e: unknown) => {
+        warn(`while removing sandboxes after ${sig}: ${e instanceof Error ? e.message : String(e)}`);
+        exit(code);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
 }

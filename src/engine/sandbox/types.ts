@@ -22,6 +22,22 @@ export interface SandboxSpec {
   proc: boolean;
   /** Bootstrap kit (a .tar.gz or a directory) unpacked at sandbox creation, if set. */
   bootstrapKit?: string;
+  /**
+   * Directories each sandbox has for itself (WRKOBJDIR): a tmpfs of at most tmpfsBytes where
+   * the backend can keep one mounted (chroot), else a directory in the sandbox root. One that
+   * lies inside a read-write mount is that mount's (shared); inside a read-only one, an error.
+   */
+  privateDirs?: PrivateDir[];
+}
+
+export interface PrivateDir {
+  path: string;
+  mode: number;
+  /** Owner of the directory (the user who builds), default the engine's user. */
+  uid?: number;
+  gid?: number;
+  /** Size limit of a tmpfs; without it the directory is always on disk. */
+  tmpfsBytes?: number;
 }
 
 export interface ExecLimits {
@@ -52,6 +68,11 @@ export interface ExecOptions {
    */
   captureEncoding?: 'utf8' | 'latin1';
   signal?: AbortSignal;
+  /**
+   * false: the command gets no network, in a network namespace of its own, where the backend
+   * makes one (namespace); chroot and the host share the host's network whatever this says.
+   */
+  network?: boolean;
 }
 
 export interface ExecResult {

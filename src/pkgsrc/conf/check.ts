@@ -4,6 +4,7 @@ import { comparePositions } from './positions';
 import { checkBooleans } from './checks/booleans';
 import { checkDangerousPaths } from './checks/dangerous';
 import { checkExistence } from './checks/exists';
+import { checkKitMkConf } from './checks/kit';
 import { checkMaster } from './checks/master';
 import { checkNames } from './checks/names';
 import { checkPlaceholders } from './checks/placeholders';
@@ -25,6 +26,7 @@ const CHECKS: ((run: CheckRun) => void)[] = [
   checkValues,
   checkDangerousPaths,
   checkExistence,
+  checkKitMkConf,
   checkLoc,
   checkLimitedBuild,
   checkPublishing,
