@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildController } from '../builds/controller';
-import { reportData, type ReportData } from './data';
+import { reportData, totalsOf, type ReportData } from './data';
 
 export const REPORT_VIEW_TYPE = 'pkgsrcBulk.report';
 
@@ -119,10 +119,7 @@ export class ReportPanel implements vscode.Disposable {
     });
     if (live) {
       // The bulklog read lags the events a little: show the states the events gave.
-      const counts = c.model.counts();
-      data.totals = data.totals.map((t) => ({ ...t, count: counts[t.state] }));
-      if (counts.in_processing > 0 && !data.totals.some((t) => t.state === 'in_processing')) data.totals.push({ state: 'in_processing', label: 'Building', count: counts.in_processing });
-      if (counts.open > 0 && !data.totals.some((t) => t.state === 'open')) data.totals.push({ state: 'open', label: 'Not built yet', count: counts.open });
+      Object.assign(data, totalsOf(c.model.counts()));
     }
     this.last = data;
     await this.panel.webview.postMessage({ type: 'data', data });

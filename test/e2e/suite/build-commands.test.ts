@@ -78,7 +78,7 @@ describe('builds: Build from Limited List and Rebuild Failed Packages', () => {
     const failed = await diagnostic(makefile(ws.build.fails), 'failed');
     assert.equal(failed.severity, vscode.DiagnosticSeverity.Error);
     assert.match(failed.message, /failed in the build phase, breaks 1 package/);
-    const indirect = await diagnostic(makefile(ws.build.dependsOnFailed), 'indirect-failed');
+    const indirect = await diagnostic(makefile(ws.build.dependsOnFailed), 'depending-on-failed');
     assert.equal(indirect.severity, vscode.DiagnosticSeverity.Information);
   });
 

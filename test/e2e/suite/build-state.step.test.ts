@@ -54,7 +54,7 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
   });
 
   it('names the failed dependency on the DEPENDS line of the package depending on it', async () => {
-    const d = await diagnosticsOf(makefile(ws.build.dependsOnFailed), 'indirect-failed');
+    const d = await diagnosticsOf(makefile(ws.build.dependsOnFailed), 'depending-on-failed');
     assert.equal(d.severity, vscode.DiagnosticSeverity.Information);
     assert.match(d.message, new RegExp(`depends on ${pkgname(ws.build.fails).replace(/[.+]/g, '\\$&')}, which failed`));
     const text = fs.readFileSync(makefile(ws.build.dependsOnFailed).fsPath, 'utf8').split('\n');
@@ -66,7 +66,7 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
   });
 
   it('puts the BROKEN reason on the BROKEN line', async () => {
-    const d = await diagnosticsOf(makefile(ws.build.broken), 'prefailed');
+    const d = await diagnosticsOf(makefile(ws.build.broken), 'broken');
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
     assert.ok(d.message.includes(ws.build.brokenReason), d.message);
     const text = fs.readFileSync(makefile(ws.build.broken).fsPath, 'utf8').split('\n');

@@ -73,6 +73,10 @@ async function restoreSize(page) {
   await page.setViewportSize(viewport);
 }
 
+/** The status bar item while packages build, and once the build is over (no building or queued count). */
+const BUILDING = /pkgsrc: \d+ built, .*\b(building|queued)\b/;
+const FINISHED = /pkgsrc: \d+ built(, \d+ (failed|broken|depending on failed|depending on broken))*$/;
+
 function statusItem(page, text) {
   return page.locator('.part.statusbar .statusbar-item', { hasText: text });
 }
@@ -153,7 +157,7 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
 
     // Progress: the notification and the status bar item, while the failing package builds.
     await waitFor(page.locator('.notifications-toasts .notification-toast', { hasText: 'pkgsrc bulk build' }), 'the build progress notification', { timeout: 60_000 });
-    await waitFor(statusItem(page, /pkgsrc: .*left/), 'the build status bar item', { timeout: 60_000 });
+    await waitFor(statusItem(page, BUILDING), 'the build status bar item', { timeout: 60_000 });
     const building = row(pane, 'Building');
     await scrollTop(pane);
     await waitFor(building, 'the Building group', { timeout: 60_000 });
@@ -161,7 +165,7 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await screenshot(page, 'build-progress', { clip: await regionOf(page, '.part.sidebar', '.part.editor', '.part.statusbar'), docs: true });
 
     // Done: the Failed group on top, the category of the failure counts it.
-    await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the status bar to show the finished build', { timeout: 120_000 });
+    await waitFor(statusItem(page, FINISHED), 'the status bar to show the finished build', { timeout: 120_000 });
     await waitFor(row(pane, 'Failed'), 'the Failed group');
     await waitFor(row(pane, b.fails, 'build phase'), `${b.fails} under Failed, with its phase`);
     await waitFor(building, 'the Building group to go', { state: 'detached' });
@@ -256,7 +260,7 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await until('the build phase in the log', async () => /===> Building for/.test(await visibleEditorText(page)), { timeout: 60_000 });
     // Written after the 5 s build phase: the open document shows it without being reopened.
     await until('the install phase to appear in the open log', async () => /===> Installing for/.test(await visibleEditorText(page)), { timeout: 60_000 });
-    await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the build to finish', { timeout: 60_000 });
+    await waitFor(statusItem(page, FINISHED), 'the build to finish', { timeout: 60_000 });
     await until('the logs kept in view after the package built', async () => /Above is what they held/.test(await visibleEditorText(page)), { timeout: 30_000 });
   });
 
@@ -279,10 +283,10 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await showContainer(page, 'pkgsrc');
     pane = await waitFor(viewPane(page, 'Packages'), 'the Packages view after the reload');
     // Re-attached: the running build shows again, then finishes.
-    await waitFor(statusItem(page, /pkgsrc: .*left/), 'the re-attached build in the status bar', { timeout: 60_000 });
+    await waitFor(statusItem(page, BUILDING), 'the re-attached build in the status bar', { timeout: 60_000 });
     await waitFor(row(pane, slow, /build/), `${slow} still building after the reload`, { timeout: 30_000 });
     await screenshot(page, 'build-reattached', { clip: await regionOf(page, '.part.sidebar', '.part.statusbar') });
-    await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the build to finish after the reload', { timeout: 120_000 });
+    await waitFor(statusItem(page, FINISHED), 'the build to finish after the reload', { timeout: 120_000 });
     await waitFor(row(pane, 'Building'), 'the Building group to go', { state: 'detached' });
   });
 
@@ -314,7 +318,7 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await runCommand(page, 'pkgsrc: Resume Build');
     await waitFor(row(pane, pkg, /build/), `${pkg} building again`, { timeout: 60_000 });
     await waitFor(toast('Build finished'), 'the resumed build to finish', { timeout: 120_000 });
-    await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the finished build in the status bar');
+    await waitFor(statusItem(page, FINISHED), 'the finished build in the status bar');
   });
 
   it('Clean Up Sandboxes takes down a sandbox whose owner was killed', async function () {
