@@ -4,6 +4,7 @@ import { registerBuilds } from './builds';
 import type { BuildsApi } from './builds';
 import { startLanguageClient } from './languageClient';
 import { registerPackagesView } from './tree';
+import { registerWalkthrough } from './walkthrough';
 import type { PackagesView } from './tree';
 
 export interface PkgsrcBulkApi {
@@ -21,6 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pkgsrc
   context.subscriptions.push(startLanguageClient(context, output));
   const packages = registerPackagesView(context, output);
   const builds = registerBuilds(context, output, packages);
+  registerWalkthrough(context, builds.configs, output);
   return { version: String(context.extension.packageJSON.version), packages, builds };
 }
 
