@@ -43,6 +43,7 @@ export const checkCodes: readonly CheckCode[] = [
   { code: 'relative-path', severity: 'warning', applies: 'pbulk.conf', text: 'A relative path where pbulk needs an absolute one (an error for the directories pbulk deletes).' },
   { code: 'wiped-path', severity: 'error', applies: 'pbulk.conf', text: 'Something pbulk needs (pkg tools, pbulk itself, packages, pkgsrc, the bootstrap kit, the limited_list) inside a directory pbulk deletes, or make inside the prefix with no bootstrap kit to restore it from.' },
   { code: 'path-missing', severity: 'warning', applies: 'pbulk.conf', text: 'A configured path does not exist on this machine (several below one missing directory are reported once).' },
+  { code: 'pbulk-not-installed', severity: 'information', applies: 'pbulk.conf', text: "pbulk's own programs all point below one missing directory: pbulk is not installed here, which pkgsrc-bulk does not need (one note instead of path-missing)." },
   { code: 'loc-not-bulklog-meta', severity: 'warning', applies: 'pbulk.conf', text: 'loc is not ${bulklog}/meta, which the upload assumes.', fix: true },
   { code: 'ignored-in-limited-build', severity: 'information', applies: 'pbulk.conf', text: 'reuse_scan_results or ignore_missing_dependencies set in a limited build, which ignores them.' },
   { code: 'publishing-disabled', severity: 'information', applies: 'pbulk.conf', text: 'rsync=: or mail=: switches uploading or mailing off.' },
