@@ -53,7 +53,7 @@ test('not on a terminal: pbulk-build\'s plain lines, a few scan lines, no contro
   assert.ok(lines.includes('Scanned 1/1 locations (1 cached, 0 failed, round 2)'), out);
   assert.match(out, /^Done in 3\.0 s; 4 packages: 1 built, 1 failed, 1 broken, 1 depending on failed$/m);
   // The summary names the failed, the broken and the dependent packages.
-  assert.match(out, /^  devel\/app +app-1\.0 \(configure\), breaks 1\n\nBroken:\n  devel\/old  old-1\.0: does not build with this compiler\n\nDepending on failed:\n  x11\/gui  gui-1\.0: because of app-1\.0$/m);
+  assert.match(out, /^Failed:\n  devel\/app +app-1\.0 \(configure\), breaks 1\n\nBroken:\n  devel\/old  old-1\.0: does not build with this compiler\n\nDepending on failed:\n  x11\/gui  gui-1\.0: because of app-1\.0$/m);
 });
 
 test('on a terminal: a bar redrawn in place, finished packages printed above it, no start lines', () => {

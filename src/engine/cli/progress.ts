@@ -121,6 +121,7 @@ export class Progress {
         this.line(
           `Done in ${secs(p.finishedAt - p.startedAt)}; ${formatTotal(c)}`,
         );
+        if (p.failures.length > 0) this.line('\nFailed:');
         for (const f of p.failures.slice(0, 10)) this.line(`  ${f.location.padEnd(36)} ${f.pkgname}${f.phase ? ` (${f.phase})` : ''}${f.breaks ? `, breaks ${f.breaks}` : ''}`);
         if (p.failures.length > 10) this.line(`  ... and ${p.failures.length - 10} more`);
         for (const l of formatNotBuilt(p.notBuilt ?? [], 10)) this.line(l);
