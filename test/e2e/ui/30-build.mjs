@@ -168,7 +168,7 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Build finished' });
     if ((await toast.count()) === 0) await runCommand(page, 'Notifications: Show Notifications');
     const notice = page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item', { hasText: 'Build finished' }).first();
-    said.notification = (await waitFor(notice, 'the "Build finished" notification').then((l) => l.innerText())).split('\n')[0].trim();
+    said.notification = (await waitFor(notice.locator('.notification-list-item-message'), 'the "Build finished" notification').then((l) => l.innerText())).replace(/\s+/g, ' ').trim();
     said.treeHeader = (await waitFor(pane.locator('.message', { hasText: 'Bulklog' }), 'the message above the tree').then((l) => l.innerText())).trim();
     await page.keyboard.press('Escape');
     await runCommand(page, 'pkgsrc: Open Build Report');
