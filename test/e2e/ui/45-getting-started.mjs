@@ -1,44 +1,25 @@
 // Getting Started: on a newcomer's first start (a fresh server state, VS Code left to open
 // walkthroughs as it does by default) the extension opens its walkthrough, whose steps open the
 // Packages view and the active pbulk.conf; it does not open again on the next start.
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
-import { ctx } from '../lib/context.mjs';
-import { vsixPath } from '../lib/package.mjs';
-import { installVsix, startServer } from '../lib/server.mjs';
-import { editorTab, newPage, openWorkbench, screenshot, until, viewPane, waitFor } from '../lib/workbench.mjs';
+import { openSecondServer } from '../lib/second-server.mjs';
+import { editorTab, screenshot, until, viewPane, waitFor } from '../lib/workbench.mjs';
 
 const TITLE = 'Get Started with pkgsrc Bulk Builds';
 const STEPS = ['Browse the pkgsrc tree', 'Check pbulk.conf', 'Build a selection', 'Read the report'];
 
 describe('Getting Started walkthrough (UI)', () => {
-  let state;
-  let server;
+  let second;
   let page;
 
   before(async function () {
     this.timeout(120_000);
-    state = mkdtempSync(join(tmpdir(), 'pkgsrc-bulk-e2e-welcome-'));
-    await installVsix(state, vsixPath);
-    server = await startServer({ state, settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true } });
-    page = await newPage(ctx.browser);
-    ctx.pages.add(page);
-    await openWorkbench(page, server, { folder: ctx.workspace.root });
+    second = await openSecondServer('welcome', { settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true } });
+    page = second.page;
   });
 
   after(async function () {
-    if (server && this.test.parent.tests.some((t) => t.state === 'failed')) {
-      mkdirSync(join(ctx.resultsDir, 'logs'), { recursive: true });
-      cpSync(server.layout.log, join(ctx.resultsDir, 'logs', 'welcome-server.log'));
-    }
-    if (page) {
-      ctx.pages.delete(page);
-      await page.close().catch(() => {});
-    }
-    await server?.stop();
-    if (state) rmSync(state, { recursive: true, force: true });
+    await second?.close(this.test.parent.tests.some((t) => t.state === 'failed'));
   });
 
   it('opens on the first start with its four steps; a step opens the Packages view, another pbulk.conf', async function () {
