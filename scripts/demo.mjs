@@ -6,10 +6,11 @@
 //   - with --headless, runs the sandboxed limited build through the `pkgsrc-bulk` CLI and prints
 //     its progress and the report summary.
 //
-//   node scripts/demo.mjs [--headless] [--dir DIR] [--port N] [--packages N]
+//   node scripts/demo.mjs [--headless] [--dir DIR] [--port N] [--packages N] [--vsix FILE]
 //     --dir       demo directory (default /var/tmp/pkgsrc-bulk-demo); rewritten on every run
 //     --port      port of the editor on 127.0.0.1 (default: a free one)
 //     --packages  size of the sample tree (default 300)
+//     --vsix      install this packaged extension instead of packaging one
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -32,10 +33,11 @@ try {
       dir: { type: 'string', default: '/var/tmp/pkgsrc-bulk-demo' },
       port: { type: 'string', default: '0' },
       packages: { type: 'string', default: '300' },
+      vsix: { type: 'string' },
     },
   }).values;
 } catch (e) {
-  fail(`${e.message}\nusage: node scripts/demo.mjs [--headless] [--dir DIR] [--port N] [--packages N]`);
+  fail(`${e.message}\nusage: node scripts/demo.mjs [--headless] [--dir DIR] [--port N] [--packages N] [--vsix FILE]`);
 }
 const port = Number(opts.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port ${opts.port}: not a port number`);
@@ -85,8 +87,9 @@ async function editor(ws, dir) {
   const { packageExtension } = await import('../test/e2e/lib/package.mjs');
   const { installVsix, startServer } = await import('../test/e2e/lib/server.mjs');
   const { shutdownEngine } = await import('../test/e2e/lib/engine.mjs');
-  console.log('demo: packaging the extension');
-  const vsix = await packageExtension();
+  if (opts.vsix && !existsSync(opts.vsix)) fail(`--vsix ${opts.vsix}: no such file`);
+  if (!opts.vsix) console.log('demo: packaging the extension');
+  const vsix = opts.vsix ?? (await packageExtension());
   const state = join(dir, 'vscode');
   await installVsix(state, vsix);
   // A newcomer's first start: the extension opens its Getting Started walkthrough.

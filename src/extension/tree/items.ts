@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { displayName } from '../../pkgsrc/tree';
 import type { CategoryInfo, OptionalFile, PackageInfo } from '../../pkgsrc/tree';
-import { STATE_LOOK, formatCounts, type BuildState } from '../../pkgsrc/states';
+import { STATE_LOOK, State, formatCounts, type BuildState } from '../../pkgsrc/states';
 import { stateIcon, variantText } from './states';
 import type { LocationState } from './states';
 
@@ -59,7 +59,7 @@ export function groupItem(group: GroupName, count: number): vscode.TreeItem {
   item.id = `group:${group}`;
   item.description = `(${count})`;
   item.tooltip = group === 'failed' ? 'Packages that failed to build in the build shown' : 'Packages building now, with their phase';
-  item.iconPath = stateIcon(group === 'failed' ? 'failed' : 'in_processing');
+  item.iconPath = stateIcon(group === 'failed' ? State.Failed : State.Building);
   item.contextValue = `pkgsrcGroup group-${group}`;
   return item;
 }
