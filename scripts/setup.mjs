@@ -19,7 +19,8 @@ function dpkgHas(pkg) {
 }
 
 // bubblewrap: the rootless sandbox backend's first choice (its tests run with it and with unshare).
-const wanted = [['bmake', () => have('bmake')], ['bubblewrap', () => have('bwrap')]];
+// gcc: the demo's and the end-to-end suite's sample packages compile C sources of their own.
+const wanted = [['bmake', () => have('bmake')], ['bubblewrap', () => have('bwrap')], ['gcc', () => have('cc')]];
 if (e2e) {
   wanted.push(['chromium', () => existsSync('/usr/bin/chromium')]);
   wanted.push(['ripgrep', () => have('rg')]);
