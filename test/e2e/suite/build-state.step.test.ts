@@ -138,7 +138,7 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
       [vscode.languages.onDidChangeDiagnostics],
       120_000,
     );
-    await waitFor('the rebuild to finish', () => !api.builds.controller.building, [api.builds.controller.onDidChange], 60_000);
-    assert.equal(api.builds.controller.model.packages.get(pkgname(ws.build.fails))?.state, 'done');
+    // The diagnostics go when the rebuild takes the package up: wait for it to be built.
+    await waitFor('the rebuild to finish with the package built', () => !api.builds.controller.building && api.builds.controller.model.packages.get(pkgname(ws.build.fails))?.state === 'done', [api.builds.controller.onDidChange], 60_000);
   });
 });
