@@ -4,19 +4,24 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { after, describe, it } from 'mocha';
+import { after, before, describe, it } from 'mocha';
 import { ensureNothingMounted } from '../lib/mounts.mjs';
 import { vsixPath } from '../lib/package.mjs';
 import { repoRoot } from '../lib/paths.mjs';
 import { until } from '../lib/workbench.mjs';
 
 describe('the demo (UI)', () => {
-  const dir = mkdtempSync('/var/tmp/pkgsrc-bulk-e2e-demo-');
   const engineScript = join(repoRoot, 'dist/engine.js');
+  let dir;
   let demo;
   let engine;
 
+  before(() => {
+    dir = mkdtempSync('/var/tmp/pkgsrc-bulk-e2e-demo-');
+  });
+
   after(async () => {
+    if (!dir) return;
     if (demo && demo.exitCode === null) demo.kill('SIGKILL');
     if (engine && engine.exitCode === null) engine.kill('SIGKILL');
     await ensureNothingMounted(dir, { engine: engineScript, sandboxBase: join(dir, 'sandboxes') }).then(() => rmSync(dir, { recursive: true, force: true }), () => {});
