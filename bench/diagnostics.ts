@@ -11,7 +11,7 @@ import { readBulklog } from '../src/pkgsrc/bulklog';
 import { diagnoseBulklog, fileContext } from '../src/extension/diagnostics/map';
 import { BuildModel } from '../src/extension/builds/model';
 import { reportData } from '../src/extension/report/data';
-import { fromPbulkState, locationState, type VariantState } from '../src/extension/tree/stateMap';
+import { locationState, type VariantState } from '../src/extension/tree/stateMap';
 import { makeFullBulklog } from './lib/bulklog-fixture';
 import type { Benchmark } from './run';
 import { fmtMs, medianMs, table } from './util';
@@ -36,7 +36,7 @@ const bench: Benchmark = {
         for (const p of m.packages.values()) {
           if (!p.location) continue;
           const list = byLocation.get(p.location) ?? [];
-          list.push({ pkgname: p.pkgname, state: fromPbulkState(p.state) });
+          list.push({ pkgname: p.pkgname, state: p.state });
           byLocation.set(p.location, list);
         }
         return new Map([...byLocation].map(([l, v]) => [l, locationState(v)])).size;

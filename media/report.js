@@ -55,15 +55,11 @@
     return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
   }
 
-  const STATE_TEXT = {
-    done: 'built',
-    failed: 'failed',
-    'indirect-failed': 'depends on failed',
-    prefailed: 'broken or masked',
-    'indirect-prefailed': 'depends on masked',
-    in_processing: 'building',
-    open: 'not built yet',
-  };
+  /** @param {number} n @param {string} one */
+  const plural = (n, one) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+  /** The word for a state, as every view says it (the extension sends them). @param {string} state */
+  const word = (state) => (data && data.words && data.words[state]) || state;
 
   function renderHeader() {
     $('title').textContent = data.title;
@@ -73,17 +69,24 @@
     if (data.buildEnd) parts.push(`ended ${data.buildEnd}`);
     else if (data.live) parts.push('building now');
     else if (!data.finished) parts.push('not finished');
-    if (data.problems > 0) parts.push(`${data.problems} problem(s) reading the bulklog`);
+    if (data.problems > 0) parts.push(`${plural(data.problems, 'problem')} reading the bulklog`);
     $('meta').textContent = parts.join(' · ');
   }
 
   function renderTotals() {
+    $('summary').textContent = data.summary;
     const t = $('totals');
     t.replaceChildren();
     for (const row of data.totals) {
       t.append(el('tr', { class: `state-${row.state}` }, [el('td', {}, [el('span', { class: 'swatch' }), row.label]), el('td', { class: 'num' }, [String(row.count)])]));
     }
-    t.append(el('tr', { class: 'total' }, [el('td', {}, ['Total']), el('td', { class: 'num' }, [String(data.total)])]));
+    t.append(el('tr', { class: 'total' }, [el('td', {}, ['Total']), el('td', { class: 'num' }, [String(data.totals.reduce((/** @type {number} */ a, /** @type {any} */ r) => a + r.count, 0))])]));
+    // The state filter offers the states of the unsuccessful packages, in the same words.
+    const select = /** @type {HTMLSelectElement} */ ($('state-filter'));
+    const chosen = select.value;
+    const states = ['failed', 'prefailed', 'indirect-failed', 'indirect-prefailed'];
+    select.replaceChildren(el('option', { value: '' }, ['every state']), ...states.map((s) => el('option', { value: s }, [word(s)])));
+    select.value = chosen;
   }
 
   /** @param {any} r */
@@ -134,7 +137,7 @@
         el('tr', { class: `row state-${r.state}` }, [
           locationCell(r),
           packageCell(r),
-          el('td', { class: 'state' }, [STATE_TEXT[/** @type {keyof typeof STATE_TEXT} */ (r.state)] || r.state]),
+          el('td', { class: 'state' }, [word(r.state)]),
           el('td', {}, [r.phase || '']),
           el('td', { class: 'num' }, [r.breaks ? String(r.breaks) : '']),
           el('td', { class: 'message' }, [detailOf(r)]),
@@ -162,7 +165,7 @@
     const span = Math.max(1000, tl.end - tl.start);
     const x = (/** @type {number} */ t) => left + ((t - tl.start) / span) * plot;
     const height = tl.slots * lane + 30;
-    const s = svg('svg', { width, height, role: 'img', 'aria-label': `Timeline of ${tl.slots} build slot(s)` });
+    const s = svg('svg', { width, height, role: 'img', 'aria-label': `Timeline of ${plural(tl.slots, 'build slot')}` });
     for (let k = 0; k < tl.slots; k++) {
       s.append(svg('rect', { class: 'lane', x: left, y: k * lane + 2, width: plot, height: lane - 4 }));
       const label = svg('text', { x: 4, y: k * lane + lane / 2 + 4 });
@@ -174,7 +177,7 @@
       const g = svg('g', { class: `state-${e.state}` });
       const r = svg('rect', { class: `bar${running ? ' running' : ''}`, x: x(e.start), y: e.slot * lane + 3, width: Math.max(1.5, x(e.end) - x(e.start)), height: lane - 6, tabindex: 0 });
       const title = svg('title');
-      title.textContent = `${e.pkgname}: ${running ? 'building' : STATE_TEXT[/** @type {keyof typeof STATE_TEXT} */ (e.state)] || e.state}, ${duration(e.end - e.start)}`;
+      title.textContent = `${e.pkgname}: ${word(running ? 'in_processing' : e.state)}, ${duration(e.end - e.start)}`;
       r.append(title);
       r.addEventListener('click', () => vscode.postMessage({ type: 'openLog', pkgname: e.pkgname }));
       g.append(r);
@@ -198,7 +201,7 @@
       s.append(tick);
     }
     box.append(s);
-    box.append(el('p', { class: 'note' }, [`${tl.entries.length} package build(s) over ${duration(span)}${tl.running.length ? `, ${tl.running.length} building now` : ''}.`]));
+    box.append(el('p', { class: 'note' }, [`${plural(tl.entries.length, 'package build')} over ${duration(span)}${tl.running.length ? `, ${tl.running.length} building now` : ''}.`]));
     if (tl.hosts && tl.hosts.length > 0) {
       const head = el('tr', {}, ['Client host', 'Built', 'Failed', 'Building', 'Busy'].map((h) => el('th', {}, [h])));
       const rows = tl.hosts.map((h) => el('tr', {}, [h.host, String(h.done), String(h.failed), String(h.building), duration(h.busyMs)].map((v) => el('td', {}, [v]))));
@@ -254,7 +257,7 @@
     box.replaceChildren();
     const g = data.graph;
     if (g.nodes.length === 0) {
-      box.append(el('p', { class: 'note' }, ['Nothing is broken.']));
+      box.append(el('p', { class: 'note' }, ['Every package built.']));
       return;
     }
     const { layers, layer, pos } = layout(g);
@@ -265,7 +268,7 @@
     const tallest = Math.max(...layers.map((l) => (l ? l.length : 0)));
     const width = layers.length * colW + 20;
     const height = tallest * rowH + 20;
-    const s = svg('svg', { width, height, role: 'img', 'aria-label': `Graph of ${g.nodes.length} broken packages` });
+    const s = svg('svg', { width, height, role: 'img', 'aria-label': `Graph of ${plural(g.nodes.length, 'unsuccessful package')}` });
     const defs = svg('defs');
     for (const kind of ['failed', 'other']) {
       const m = svg('marker', { id: `arrow-${kind}`, class: kind, viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
@@ -286,13 +289,13 @@
     }
     for (const n of g.nodes) {
       const p = at(n.id);
-      const node = svg('g', { class: `node state-${n.state}`, tabindex: 0, role: 'link', 'aria-label': `${n.id}, ${STATE_TEXT[/** @type {keyof typeof STATE_TEXT} */ (n.state)]}` });
+      const node = svg('g', { class: `node state-${n.state}`, tabindex: 0, role: 'link', 'aria-label': `${n.id}, ${word(n.state)}` });
       node.append(svg('rect', { x: p.x, y: p.y, width: nodeW, height: nodeH }));
       const t = svg('text', { x: p.x + 5, y: p.y + 13 });
       t.textContent = n.id.length > 32 ? `${n.id.slice(0, 31)}…` : n.id;
       node.append(t);
       const title = svg('title');
-      title.textContent = `${n.id}${n.location ? ` (${n.location})` : ''}: ${STATE_TEXT[/** @type {keyof typeof STATE_TEXT} */ (n.state)]}${n.breaks ? `, breaks ${n.breaks}` : ''}`;
+      title.textContent = `${n.id}${n.location ? ` (${n.location})` : ''}: ${word(n.state)}${n.breaks ? `, breaks ${n.breaks}` : ''}`;
       node.append(title);
       const open = () => vscode.postMessage({ type: 'openLog', pkgname: n.id });
       node.addEventListener('click', open);
@@ -300,7 +303,7 @@
       s.append(node);
     }
     box.append(s);
-    if (g.omitted > 0) box.append(el('p', { class: 'note' }, [`${g.omitted} more broken package(s) not drawn: the ones breaking the most are shown.`]));
+    if (g.omitted > 0) box.append(el('p', { class: 'note' }, [`${plural(g.omitted, 'more unsuccessful package')} not drawn: the ones breaking the most are shown.`]));
   }
 
   /** @param {number} ms */

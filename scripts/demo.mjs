@@ -1,17 +1,19 @@
 // `npm run demo`: the main job on a generated sample tree. Writes a pkgsrc tree with a pbulk.conf
 // and a limited_list into a demo directory, then either
 //   - starts a real VS Code (code-server, bound to 127.0.0.1) with the packaged extension
-//     installed and the tree opened, prints the URL and runs until Ctrl-C, or
+//     installed and the tree opened, its Getting Started walkthrough showing, prints the URL and
+//     runs until Ctrl-C, which stops VS Code and the build engine it started, or
 //   - with --headless, runs the sandboxed limited build through the `pkgsrc-bulk` CLI and prints
 //     its progress and the report summary.
 //
-//   node scripts/demo.mjs [--headless] [--dir DIR] [--port N] [--packages N]
+//   node scripts/demo.mjs [--headless] [--dir DIR] [--port N] [--packages N] [--vsix FILE]
 //     --dir       demo directory (default /var/tmp/pkgsrc-bulk-demo); rewritten on every run
 //     --port      port of the editor on 127.0.0.1 (default: a free one)
 //     --packages  size of the sample tree (default 300)
+//     --vsix      install this packaged extension instead of packaging one
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -31,10 +33,11 @@ try {
       dir: { type: 'string', default: '/var/tmp/pkgsrc-bulk-demo' },
       port: { type: 'string', default: '0' },
       packages: { type: 'string', default: '300' },
+      vsix: { type: 'string' },
     },
   }).values;
 } catch (e) {
-  fail(`${e.message}\nusage: node scripts/demo.mjs [--headless] [--dir DIR] [--port N] [--packages N]`);
+  fail(`${e.message}\nusage: node scripts/demo.mjs [--headless] [--dir DIR] [--port N] [--packages N] [--vsix FILE]`);
 }
 const port = Number(opts.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port ${opts.port}: not a port number`);
@@ -72,7 +75,7 @@ function headless(ws) {
   const built = cli(['build', '--config', ws.pbulkConf]);
   const reported = cli(['report', '--bulklog', ws.bulklog, '--no-write']);
   console.log(
-    `\nOn purpose, ${ws.build.fails} fails in its ${ws.build.failPhase} phase (so ${ws.build.dependsOnFailed}, which depends on it, is not built) and ${ws.build.broken} is BROKEN.`,
+    `\nOn purpose, ${ws.build.fails} does not compile (${relative(ws.root, ws.build.failSource)} uses a variable it never declares), so ${ws.build.dependsOnFailed}, which depends on it, is not built; ${ws.build.broken} has a BROKEN line.`,
   );
   console.log(`bulklog: ${ws.bulklog}`);
   // Exit 1 means "some packages failed", which this sample build is made to show.
@@ -83,11 +86,14 @@ async function editor(ws, dir) {
   // Loaded here: they need the npm packages that setup installs.
   const { packageExtension } = await import('../test/e2e/lib/package.mjs');
   const { installVsix, startServer } = await import('../test/e2e/lib/server.mjs');
-  console.log('demo: packaging the extension');
-  const vsix = await packageExtension();
+  const { shutdownEngine } = await import('../test/e2e/lib/engine.mjs');
+  if (opts.vsix && !existsSync(opts.vsix)) fail(`--vsix ${opts.vsix}: no such file`);
+  if (!opts.vsix) console.log('demo: packaging the extension');
+  const vsix = opts.vsix ?? (await packageExtension());
   const state = join(dir, 'vscode');
   await installVsix(state, vsix);
-  const server = await startServer({ state, port });
+  // A newcomer's first start: the extension opens its Getting Started walkthrough.
+  const server = await startServer({ state, port, settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true } });
   const url = `${server.origin}/?folder=${encodeURIComponent(ws.root).replace(/%2F/g, '/')}`;
   console.log(`
 pkgsrc-bulk demo: VS Code (code-server) with the extension, on the sample tree ${ws.root}
@@ -99,17 +105,25 @@ pkgsrc-bulk demo: VS Code (code-server) with the extension, on the sample tree $
   Press Ctrl-C to stop.
 `);
   let stopping = false;
+  // The engine a build started outlives the window on purpose; the demo ends it with VS Code.
+  const stopEngine = async () => {
+    if (await shutdownEngine(ws.bulklog)) console.log('demo: the build engine stopped');
+  };
   const stop = async (sig) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\ndemo: ${sig}, stopping VS Code`);
+    console.log(`\ndemo: ${sig}, stopping VS Code and the build engine`);
     await server.stop();
+    await stopEngine();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   await server.exited;
-  if (!stopping) fail(`VS Code stopped by itself; see ${server.layout.log}`);
+  if (!stopping) {
+    await stopEngine();
+    fail(`VS Code stopped by itself; see ${server.layout.log}`);
+  }
 }
 
 async function main() {

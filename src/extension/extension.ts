@@ -5,6 +5,7 @@ import type { BuildsApi } from './builds';
 import { startLanguageClient } from './languageClient';
 import { registerSettingsEditor } from './settings';
 import { registerPackagesView } from './tree';
+import { registerWalkthrough } from './walkthrough';
 import type { PackagesView } from './tree';
 
 export interface PkgsrcBulkApi {
@@ -23,6 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pkgsrc
   const packages = registerPackagesView(context, output);
   const builds = registerBuilds(context, output, packages);
   registerSettingsEditor(context, output);
+  registerWalkthrough(context, builds.configs, output);
   return { version: String(context.extension.packageJSON.version), packages, builds };
 }
 

@@ -96,6 +96,8 @@ export const summaryEvent = z.object({
   reportHtml: z.string().optional(),
   /** Failed packages, the failing phase and how many packages each breaks. */
   failures: z.array(z.object({ pkgname, location, phase: phase.optional(), breaks: z.number().int().nonnegative() })),
+  /** Packages not built: broken ones with their reasons, dependent ones with the packages behind them. */
+  notBuilt: z.array(z.object({ pkgname, location: location.optional(), state: buildState, because: z.array(z.string()) })).optional(),
 });
 export type BuildSummary = z.infer<typeof summaryEvent>;
 export const Summary = defineNotification('build/summary', summaryEvent);

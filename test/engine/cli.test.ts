@@ -28,10 +28,11 @@ test('build, scan, rebuild and status on the command line, with pbulk-style line
   assert.equal(b.code, 1, b.stderr);
   assert.match(b.stdout, /^\[\d+\/3\] Starting build of  libfoo-1\.0$/m);
   assert.match(b.stdout, /^\[\d+\/3\] Failed to build    libbad-1\.0 in configure: .*libbad-1\.0\/configure\.log$/m);
-  assert.match(b.stdout, /^Done in .*: 3 packages, 1 built, 1 failed, 1 depending on failed/m);
+  assert.match(b.stdout, /^Done in .*; 3 packages: 1 built, 1 failed, 1 depending on failed$/m);
+  assert.match(b.stdout, /^Depending on failed:\n  \S+ +\S+: because of libbad-1\.0$/m);
   const st = run('status', '-c', ws.conf);
   assert.equal(st.code, 0);
-  assert.match(st.stdout, /Failed to build:\s+1/);
+  assert.match(st.stdout, /^3 packages: 1 built, 1 failed, 1 depending on failed$/m);
   // A scan starts a fresh bulklog: the failures of the build it replaces are not its own.
   const rescan = run('scan', '-c', ws.conf);
   assert.equal(rescan.code, 0, rescan.stderr);

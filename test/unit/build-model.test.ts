@@ -21,7 +21,7 @@ test('events: queued, started, phases, finished with indirect failures; counts a
   m.started({ runId: run, pkgname: 'a-1', location: 'x/a', slot: 0, time: 1000, finished: 1, total: 4 });
   m.phase({ runId: run, pkgname: 'a-1', phase: 'build', slot: 0, time: 2000, logPath: '/b/a-1/build.log' });
   assert.deepEqual(m.running().map((p) => [p.pkgname, p.phase, p.slot]), [['a-1', 'build', 0]]);
-  assert.equal(progressText(m, 3000), '0 built · 0 failed · 3 left');
+  assert.equal(progressText(m, 3000), '0 built, 1 broken, 1 building, 2 queued');
   m.finished({ runId: run, pkgname: 'a-1', location: 'x/a', state: 'failed', phase: 'build', slot: 0, time: 61_000, durationMs: 60_000, logPath: '/b/a-1/build.log', finished: 2, total: 4 });
   m.finished({ runId: run, pkgname: 'b-1', location: 'x/b', state: 'indirect-failed', causes: ['a-1'], time: 61_000, finished: 3, total: 4 });
   assert.deepEqual(m.counts(), { done: 0, failed: 1, prefailed: 1, 'indirect-failed': 1, 'indirect-prefailed': 0, open: 1, in_processing: 0 });
@@ -29,7 +29,7 @@ test('events: queued, started, phases, finished with indirect failures; counts a
   assert.deepEqual(m.timeline(), [{ pkgname: 'a-1', slot: 0, start: 1000, end: 61_000, state: 'failed' }]);
   // One 60 s build measured, one package left on one slot.
   assert.equal(m.eta(61_000), 60_000);
-  assert.equal(progressText(m, 61_000), '0 built · 2 failed · 1 left · ETA 1 min 00 s');
+  assert.equal(progressText(m, 61_000), '0 built, 1 failed, 1 broken, 1 depending on failed, 1 queued · ETA 1 min 00 s');
   m.started({ runId: run, pkgname: 'c-1', location: 'x/c', slot: 0, time: 61_000, finished: 3, total: 4 });
   assert.equal(m.eta(91_000), 60_000 - 30_000);
   m.finished({ runId: run, pkgname: 'c-1', location: 'x/c', state: 'done', upToDate: true, slot: 0, time: 61_100, durationMs: 100, finished: 4, total: 4 });

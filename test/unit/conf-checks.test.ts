@@ -87,6 +87,7 @@ const cases: Case[] = [
   { name: 'missing target_destdir when cross-compiling', code: 'path-missing', severity: 'warning', bad: withSettings({ cross_compile: 'cross_compile=yes', target_destdir: 'target_destdir=/usr/src/destdir-vax' }), good: withSettings({ cross_compile: 'cross_compile=yes', target_destdir: 'target_destdir=/usr/src/destdir-vax' }), ctx: { probe: fakeProbe({ missing: ['/usr/src/destdir-vax'] }) }, goodCtx: {}, says: 'pre-build stops' },
   { name: 'missing packages directory', code: 'path-missing', severity: 'warning', bad: BASE, good: BASE, ctx: { probe: fakeProbe({ missing: ['/bulk/packages'] }) }, says: 'packages: /bulk/packages does not exist' },
   { name: 'missing bulklog parent', code: 'path-missing', severity: 'warning', bad: BASE, good: BASE, ctx: { probe: fakeProbe({ missing: ['/bulk'] }) } },
+  { name: 'pbulk not installed: one note, which pkgsrc-bulk does not need', code: 'pbulk-not-installed', severity: 'information', bad: withSettings({ chroot_dir: 'chroot_dir=/chroot/pkgsrc' }), good: BASE, ctx: { probe: fakeProbe({ missing: ['/usr/pbulk'] }) }, goodCtx: {}, says: 'pbulk is not installed on this machine (/usr/pbulk does not exist): only pbulk runs the' },
   // settings
   { name: 'loc away from the bulklog', code: 'loc-not-bulklog-meta', severity: 'warning', bad: withSetting('loc', 'loc=/var/tmp/meta'), good: withSetting('loc', 'loc=/bulk/bulklog/meta/'), fixed: (t) => assert.match(t, /^loc=\$\{bulklog\}\/meta$/m) },
   { name: 'loc computed before bulklog changed', code: 'loc-not-bulklog-meta', severity: 'warning', bad: BASE + 'bulklog=/bulk/other\n', good: BASE, says: 'earlier value' },
@@ -179,6 +180,21 @@ test('a duplicate assignment points at both places', () => {
   const d = only(lint(text), 'duplicate-assignment')[0]!;
   assert.equal(d.range.start.line, lineOf(text, 'keep_prefix=yes') - 1);
   assert.equal(d.related?.[0]?.range.start.line, lineOf(text, 'keep_prefix=no') - 1);
+});
+
+test('without pbulk on this machine, a config for pkgsrc-bulk sandboxes has that one note and no warning', () => {
+  const tools = Object.fromEntries(['pkg_add', 'pkg_admin', 'pkg_delete', 'pkg_info', 'digest', 'neato', 'client_prepare', 'client_prepare_action', 'chroot_script'].map((n) => [n, `${n}=/opt/tools/sbin/${n}`]));
+  const conf = withSettings({ ...tools, chroot_dir: 'chroot_dir=/chroot/pkgsrc' });
+  const ds = lint(conf, { probe: fakeProbe({ missing: ['/usr/pbulk'] }) });
+  assert.deepEqual(ds.map((d) => `${d.severity} ${d.code}`), ['information pbulk-not-installed']);
+  assert.match(ds[0]!.message, /sandboxes of its own named after chroot_dir/);
+  assert.ok((ds[0]!.related?.length ?? 0) >= 14, 'the other programs as related information');
+  // The tools pkgsrc-bulk runs are still checked when they share the missing directory.
+  const shared = lint(withSettings({ chroot_dir: 'chroot_dir=/chroot/pkgsrc' }), { probe: fakeProbe({ missing: ['/usr/pbulk'] }) });
+  assert.ok(shared.some((d) => d.code === 'path-missing' && d.severity === 'warning' && /pkg_add/.test(d.message)));
+  // With pbulk installed, chroot_dir alone gets the note about pbulk ignoring it instead.
+  assert.deepEqual(lint(withSettings({ chroot_dir: 'chroot_dir=/chroot/pkgsrc' })).map((d) => d.code), ['chroot-settings']);
+  assert.deepEqual(lint(conf).map((d) => d.code), ['chroot-settings']);
 });
 
 test('existence checks can be turned off', () => {

@@ -37,9 +37,9 @@ const byOwner = (ds: DiagnosticSpec[], owner: string, code?: string) => ds.filte
 test('real bulklog without its tree: every unsuccessful package gets a diagnostic on its log document, at the line the log shows', async () => {
   const b = await readBulklog(REAL);
   const ds = await diagnoseBulklog(fileContext(b, undefined));
-  const main = ds.filter((d) => ['failed', 'indirect-failed', 'prefailed', 'indirect-prefailed'].includes(d.code));
+  const main = ds.filter((d) => ['failed', 'depending-on-failed', 'broken', 'depending-on-broken'].includes(d.code));
   const count = (code: string) => main.filter((d) => d.code === code).length;
-  assert.deepEqual([count('failed'), count('indirect-failed'), count('prefailed'), count('indirect-prefailed')], [17, 29, 4, 1]);
+  assert.deepEqual([count('failed'), count('depending-on-failed'), count('broken'), count('depending-on-broken')], [17, 29, 4, 1]);
   for (const d of main) assert.equal(d.target.kind, 'log', `${d.owner} has no Makefile here: on its log`);
   assert.deepEqual(new Set(main.map((d) => d.severity)), new Set(['error', 'information', 'warning']));
 
@@ -65,7 +65,7 @@ test('real bulklog without its tree: every unsuccessful package gets a diagnosti
 
   // Indirect failures name the failed packages behind them and offer to open them.
   const headers = byOwner(ds, 'p5-perl-headers-6.18.44nb7')[0]!;
-  assert.equal(headers.code, 'indirect-failed');
+  assert.equal(headers.code, 'depending-on-failed');
   assert.equal(headers.severity, 'information');
   assert.match(headers.message, /depends on .*perl-5\.16\.2nb4/);
   assert.ok(headers.actions.openDependency!.some((d) => d.pkgname === 'perl-5.16.2nb4' && d.location === 'lang/perl5'));
@@ -76,8 +76,10 @@ test('real bulklog without its tree: every unsuccessful package gets a diagnosti
   assert.equal(snobol.severity, 'warning');
   assert.equal(snobol.message, "snobol-1.3 is not built: snobol-1.3 is marked as broken: Distfile doesn't match");
   const egtk = byOwner(ds, 'egtk-0.3.4nb7')[0]!;
-  assert.equal(egtk.code, 'indirect-prefailed');
-  assert.match(egtk.message, /depends on .*, which is broken or masked/);
+  assert.equal(egtk.code, 'depending-on-broken');
+  assert.match(egtk.message, /depends on .*, which is broken/);
+  // Each state's severity is the one its icon shows in the tree.
+  for (const d of main) assert.equal(d.severity, { failed: 'error', broken: 'warning', 'depending-on-failed': 'information', 'depending-on-broken': 'information' }[d.code]);
 });
 
 test('real bulklog with a local tree: diagnostics land on the Makefile lines that matter', async () => {
@@ -93,7 +95,7 @@ test('real bulklog with a local tree: diagnostics land on the Makefile lines tha
     });
     const b = await readBulklog(REAL);
     const ds = await diagnoseBulklog(fileContext(b, pkgsrc));
-    const on = (owner: string) => ds.find((d) => d.owner === owner && ['failed', 'indirect-failed', 'prefailed'].includes(d.code))!;
+    const on = (owner: string) => ds.find((d) => d.owner === owner && ['failed', 'depending-on-failed', 'broken'].includes(d.code))!;
     const snobol = on('snobol-1.3');
     assert.deepEqual(snobol.target, { kind: 'file', path: join(pkgsrc, 'lang/snobol/Makefile') });
     assert.equal(snobol.range.start.line, 5, 'the BROKEN line');
@@ -190,7 +192,7 @@ test('generated bulklog: missing dependency, compiler errors in a patch and in f
 
     // user depends on patched, which failed: the DEPENDS line, and a link to patched.
     const user = byOwner(ds, 'user-1.0')[0]!;
-    assert.equal(user.code, 'indirect-failed');
+    assert.equal(user.code, 'depending-on-failed');
     assert.equal(user.range.start.line, 2);
     assert.deepEqual(user.actions.rebuild, ['patched-2.0']);
     assert.equal(user.actions.openDependency![0]!.makefile, join(pkgsrc, 'devel/patched/Makefile'));

@@ -138,7 +138,14 @@ test('the summary lists failures with their failing phase and log, culprits and 
   assert.equal(s.indirectFailed.length, 29);
   assert.equal(s.indirectPrefailed[0]!.pkgname, 'egtk-0.3.4nb7');
   assert.deepEqual(JSON.parse(JSON.stringify(s)), s);
-  assert.match(formatSummaryText(s), /63 packages: 12 done, 17 failed, 29 indirect-failed, 4 prefailed, 1 indirect-prefailed/);
+  assert.deepEqual(s.indirectPrefailed[0]!.culprits, ['SmartEiffel-2.0nb1']);
+  const text = formatSummaryText(s);
+  assert.match(text, /^63 packages: 12 built, 17 failed, 4 broken, 29 depending on failed, 1 depending on broken$/m);
+  // The broken and the dependent packages are named too, with why.
+  assert.match(text, /\nBroken:\n(  .*\n)*  lang\/snobol +snobol-1\.3: snobol-1\.3 is marked as broken: Distfile doesn't match\n/);
+  assert.match(text, /\nDepending on failed:\n(  .*\n)*  devel\/p5-perl-headers +p5-perl-headers-6\.18\.44nb7: because of pax-20080110nb2, perl-5\.16\.2nb4\n/);
+  assert.match(text, /\nDepending on broken:\n  \S+ +egtk-0\.3\.4nb7: because of SmartEiffel-2\.0nb1\n/);
+  assert.match(text, /  \.\.\. and 4 more\n/, 'at most 25 per section');
   await withFirstErrors(s);
   assert.deepEqual(pax.firstError, { line: 101, message: "undefined reference to `minor'", code: 'linker-error' });
   assert.equal(s.failed.find((f) => f.pkgname === 'f2c-20100903')!.firstError!.code, 'fetch-failed');

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readBulklog } from '../../src/pkgsrc/bulklog';
-import { fromPbulkState, locationState, statesOf } from '../../src/extension/tree/stateMap';
+import { locationState, statesOf, variantText } from '../../src/extension/tree/stateMap';
+import type { BuildState } from '../../src/pkgsrc/states';
 import { pbulkOutput } from '../fixtures/reference-data';
 
 const limited = pbulkOutput.limitedBulklog;
@@ -27,17 +28,16 @@ test('the limited 2013 build: 63 packages placed by PKG_LOCATION with pbulk\'s c
 });
 
 test('a location shows the variant a user most needs to see', () => {
-  const v = (state: Parameters<typeof locationState>[0][number]['state']) => ({ pkgname: `x-${state}`, state });
-  assert.equal(locationState([v('done'), v('failed')]).state, 'failed');
-  assert.equal(locationState([v('done'), v('building')]).state, 'building');
-  assert.equal(locationState([v('indirect-prefailed'), v('prefailed')]).state, 'prefailed');
-  assert.equal(locationState([v('queued'), v('done')]).state, 'queued');
-  assert.equal(locationState([]).state, 'unknown');
+  const v = (state: BuildState) => ({ pkgname: `x-${state}`, state });
+  assert.equal(locationState([v('done'), v('failed')])?.state, 'failed');
+  assert.equal(locationState([v('done'), v('in_processing')])?.state, 'in_processing');
+  assert.equal(locationState([v('indirect-prefailed'), v('prefailed')])?.state, 'prefailed');
+  assert.equal(locationState([v('open'), v('done')])?.state, 'open');
+  assert.equal(locationState([]), undefined);
 });
 
-test("pbulk's names onto the view's", () => {
-  assert.equal(fromPbulkState('open'), 'queued');
-  assert.equal(fromPbulkState('in_processing'), 'building');
-  assert.equal(fromPbulkState('indirect-failed'), 'indirect-failed');
-  assert.equal(fromPbulkState('bogus'), 'unknown');
+test('a variant in words: the state and what it comes from', () => {
+  assert.equal(variantText({ pkgname: 'a-1', state: 'failed', detail: 'build phase' }), 'failed (build phase)');
+  assert.equal(variantText({ pkgname: 'b-1', state: 'indirect-failed', detail: 'because of a-1' }), 'depending on failed (because of a-1)');
+  assert.equal(variantText({ pkgname: 'c-1', state: 'prefailed' }), 'broken');
 });

@@ -2,6 +2,8 @@
 // status line redrawn in place (a bar, the counts, what is building). Otherwise plain lines
 // in pbulk-build's words (`[n/N] Starting build of  PKG`), one per event, for logs and CI.
 // With --json every event is one JSON line.
+import { formatNotBuilt } from '../../pkgsrc/report/summary';
+import { formatTotal } from '../../pkgsrc/states';
 import type { EventName, EventPayload } from '../core/events';
 
 export interface ProgressOptions {
@@ -117,11 +119,12 @@ export class Progress {
         if (this.o.tty) this.out.write('\r\x1b[K');
         const c = p.counts;
         this.line(
-          `Done in ${secs(p.finishedAt - p.startedAt)}: ${p.total} packages, ${c.done} built, ${c.failed} failed, ${c['indirect-failed']} depending on failed, ` +
-            `${c.prefailed} broken or masked, ${c['indirect-prefailed']} depending on masked`,
+          `Done in ${secs(p.finishedAt - p.startedAt)}; ${formatTotal(c)}`,
         );
+        if (p.failures.length > 0) this.line('\nFailed:');
         for (const f of p.failures.slice(0, 10)) this.line(`  ${f.location.padEnd(36)} ${f.pkgname}${f.phase ? ` (${f.phase})` : ''}${f.breaks ? `, breaks ${f.breaks}` : ''}`);
         if (p.failures.length > 10) this.line(`  ... and ${p.failures.length - 10} more`);
+        for (const l of formatNotBuilt(p.notBuilt ?? [], 10)) this.line(l);
         if (p.reportHtml) this.line(`Report: ${p.reportHtml}`);
         break;
       }

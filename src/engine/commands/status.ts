@@ -3,7 +3,7 @@
 // reads the bulklog files, which also works for a bulklog from real pbulk.
 import { parseArgs } from 'node:util';
 import { BulklogError, readBulklog } from '../../pkgsrc/bulklog/read';
-import { FINAL_STATES, STATE_LABELS } from '../../pkgsrc/bulklog/states';
+import { formatTotal } from '../../pkgsrc/states';
 import type { NotificationDef } from '../../protocol/rpc';
 import type { z } from 'zod';
 import type { EngineStatus } from '../../protocol/build';
@@ -28,10 +28,7 @@ Exit status: 0, or 2 when pbulk.conf cannot be used or the bulklog cannot be rea
 
 function printStatus(s: EngineStatus, live: boolean, out: NodeJS.WritableStream): void {
   out.write(`${s.bulklog}: ${live ? `engine running, ${s.stage}` : s.stage}\n`);
-  const unfinished = s.counts.open + s.counts.in_processing;
-  out.write(`Total number of packages:      ${String(s.total).padStart(5)}\n`);
-  for (const st of FINAL_STATES) out.write(`  ${(STATE_LABELS[st] + ':').padEnd(29)}${String(s.counts[st]).padStart(5)}\n`);
-  if (unfinished > 0) out.write(`  ${'Not built yet:'.padEnd(29)}${String(unfinished).padStart(5)}\n`);
+  out.write(`${formatTotal(s.counts)}\n`);
   for (const r of s.running) out.write(`  building ${r.host ? `on ${r.host}` : `in slot ${r.slot}`}: ${r.pkgname}${r.phase ? ` (${r.phase})` : ''}\n`);
 }
 

@@ -10,7 +10,7 @@ import { appendStatus, writePbuild } from '../../pkgsrc/bulklog/write';
 import { buildTimes } from '../../pkgsrc/bulklog/status';
 import { computeStates } from '../../pkgsrc/bulklog/compute';
 import { emptyTotals, type BuildState } from '../../pkgsrc/bulklog/states';
-import { buildSummary, writeReports } from '../../pkgsrc/report';
+import { buildSummary, notBuilt, writeReports } from '../../pkgsrc/report';
 import type { EngineStatus, RebuildParams, Stage, StartParams } from '../../protocol/build';
 import type { EngineConfig } from '../config/types';
 import { Scheduler } from '../scheduler';
@@ -421,6 +421,7 @@ export class Engine {
         cancelled: false,
         reportHtml: written.html,
         failures: summary.failed.map((f) => ({ pkgname: f.pkgname, location: f.location ?? '', ...(f.phase ? { phase: f.phase } : {}), breaks: f.breaks })),
+        notBuilt: notBuilt(summary),
       };
       announce = () => this.hub.emit('summary', summaryEvent);
       endStage = 'finished';

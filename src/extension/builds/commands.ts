@@ -10,6 +10,7 @@ import { expandSetting } from '../tree/locate';
 import type { Node } from '../tree/items';
 import type { PackagesView } from '../tree/view';
 import { bulklogDirProblem, noPackagesMessage } from '../../pkgsrc/bulklog/dir-check';
+import { ATTENTION_ORDER, STATE_LOOK } from '../../pkgsrc/states';
 import type { ConfigChooser } from './configs';
 import type { BuildController } from './controller';
 import type { EngineOutput } from './engineOutput';
@@ -44,10 +45,9 @@ async function locationsOf(deps: CommandDeps, node: unknown, nodes: unknown): Pr
 
 /** The PKGNAMEs of the build shown at a location, the failed ones first. */
 function pkgnamesAt(deps: CommandDeps, location: string): string[] {
-  const rank: Record<string, number> = { failed: 0, in_processing: 1, 'indirect-failed': 2, prefailed: 3, 'indirect-prefailed': 4, done: 5, open: 6 };
   return [...deps.controller.model.packages.values()]
     .filter((p) => p.location === location)
-    .sort((a, b) => (rank[a.state] ?? 9) - (rank[b.state] ?? 9))
+    .sort((a, b) => ATTENTION_ORDER.indexOf(a.state) - ATTENTION_ORDER.indexOf(b.state))
     .map((p) => p.pkgname);
 }
 
@@ -136,7 +136,7 @@ async function rebuildPackage(deps: CommandDeps, arg: unknown, nodes: unknown): 
   else if (typeof arg === 'object' && arg !== null && Array.isArray((arg as { pkgnames?: unknown }).pkgnames)) names = (arg as { pkgnames: string[] }).pkgnames;
   else names = await locationsOf(deps, arg, nodes);
   if (names.length === 0) {
-    const picks = [...deps.controller.model.packages.values()].filter((p) => p.state !== 'open' && p.state !== 'in_processing').map((p) => ({ label: p.pkgname, description: `${p.location ?? ''} · ${p.state}` }));
+    const picks = [...deps.controller.model.packages.values()].filter((p) => p.state !== 'open' && p.state !== 'in_processing').map((p) => ({ label: p.pkgname, description: `${p.location ?? ''} · ${STATE_LOOK[p.state].word}` }));
     const picked = await vscode.window.showQuickPick(picks, { title: 'Rebuild packages of the last build', canPickMany: true });
     names = (picked ?? []).map((p) => p.label);
   }

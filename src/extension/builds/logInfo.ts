@@ -3,6 +3,7 @@
 // Pure (no vscode), so it is tested without VS Code.
 import { join } from 'node:path';
 import type { BulklogPackage } from '../../pkgsrc/bulklog';
+import { STATE_LOOK, State } from '../../pkgsrc/states';
 import { logFacts } from '../diagnostics/map';
 import type { LogPackageInfo } from '../logs/provider';
 import type { LivePackage } from './model';
@@ -16,7 +17,7 @@ export function packageLogInfo(bulklog: string, pkgname: string, o: { fromDisk: 
     : fromDisk && fromDisk.state === state
       ? logFacts(fromDisk)
       : state
-        ? [state]
+        ? [STATE_LOOK[state].word]
         : [];
   const failed = state === 'failed';
   return {
@@ -29,7 +30,7 @@ export function packageLogInfo(bulklog: string, pkgname: string, o: { fromDisk: 
     noLogs:
       state === 'done'
         ? 'Built: pbulk removes the logs of packages that build (and an up-to-date package writes none).'
-        : state === 'prefailed' || state === 'indirect-prefailed' || state === 'indirect-failed'
+        : state === State.Broken || state === State.DependsOnBroken || state === State.DependsOnFailed
           ? 'Not built, so no logs: see the reason above.'
           : building
             ? 'The build has not written a log yet.'

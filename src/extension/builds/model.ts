@@ -3,7 +3,7 @@
 // engine's events while a build runs (and seeded from the bulklog on disk when the window
 // attaches mid-build), or by reading a bulklog when none runs. Pure (no vscode).
 import type { Bulklog } from '../../pkgsrc/bulklog';
-import { emptyTotals, type BuildState } from '../../pkgsrc/bulklog/states';
+import { emptyTotals, formatCounts, formatTotal, type BuildState } from '../../pkgsrc/states';
 import type { Phase } from '../../pkgsrc/bulklog/phases';
 import type { TimelineEntry } from '../../pkgsrc/bulklog/timeline';
 import type { z } from 'zod';
@@ -219,29 +219,17 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
-/** The status bar's one line: built, failed (directly or through a dependency), left, and the ETA. */
+/** The status bar's one line: the count breakdown, and the ETA while packages build. */
 export function progressText(m: BuildModel, now: number): string {
-  const c = m.counts();
   if (m.stage === 'scanning' && m.scan) return `scanning ${m.scan.done}/${m.scan.total}${m.scan.round > 1 ? ` (round ${m.scan.round})` : ''}`;
   if (m.stage === 'scanning' || m.stage === 'resolving') return m.stage;
-  const failed = c.failed + c['indirect-failed'];
   const eta = m.stage === 'building' ? m.eta(now) : undefined;
-  return `${c.done} built · ${failed} failed · ${c.open + c.in_processing} left${eta !== undefined && eta > 0 ? ` · ETA ${formatDuration(eta)}` : ''}`;
+  return `${formatCounts(m.counts())}${eta !== undefined && eta > 0 ? ` · ETA ${formatDuration(eta)}` : ''}`;
 }
 
-/** Every count, for a tooltip. */
+/** Every count, for a tooltip: the breakdown with the number of packages. */
 export function countsText(m: BuildModel): string {
-  const c = m.counts();
-  return [
-    `${m.total} packages`,
-    `${c.done} built`,
-    `${c.failed} failed`,
-    `${c['indirect-failed']} depending on a failed package`,
-    `${c.prefailed} broken or masked`,
-    `${c['indirect-prefailed']} depending on a broken or masked package`,
-    `${c.in_processing} building`,
-    `${c.open} waiting`,
-  ].join('\n') + hostsText(m);
+  return formatTotal(m.counts()) + hostsText(m);
 }
 
 /** Per client host of a multi-host build: counts and what it builds now (empty otherwise). */

@@ -3,6 +3,7 @@
 // no build runs the item sums up the bulklog shown and opens its report.
 import * as vscode from 'vscode';
 import type { BuildController } from './controller';
+import { STATE_LOOK, formatCounts, worstState } from '../../pkgsrc/states';
 import { countsText, progressText } from './model';
 
 export class BuildProgress implements vscode.Disposable {
@@ -80,8 +81,7 @@ export class BuildProgress implements vscode.Disposable {
     }
     if (c.bulklog && m.total > 0) {
       const counts = m.counts();
-      const failed = counts.failed + counts['indirect-failed'];
-      this.item.text = `${failed > 0 ? '$(error)' : '$(pass)'} pkgsrc: ${counts.done} built · ${failed} failed`;
+      this.item.text = `$(${STATE_LOOK[worstState(counts)].icon}) pkgsrc: ${formatCounts(counts)}`;
       this.item.tooltip = `Last build in ${c.shownBulklog}\n${countsText(m)}\n\nClick to open the report.`;
       this.item.command = 'pkgsrcBulk.openReport';
       this.item.show();

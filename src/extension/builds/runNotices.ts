@@ -1,13 +1,14 @@
 // What the user is told when a build ends: finished (with its counts and where to look),
 // stopped (where it stands, and Resume), or lost with its engine.
 import * as vscode from 'vscode';
+import { formatTotal } from '../../pkgsrc/states';
 import type { build, master } from '../../protocol';
 import type { EngineOutput } from './engineOutput';
 import type { BuildModel } from './model';
 
 export function noticeSummary(e: build.BuildSummary, log: vscode.LogOutputChannel): void {
   const c = e.counts;
-  const msg = `Build ${e.cancelled ? 'stopped' : 'finished'}: ${c.done ?? 0} built, ${c.failed ?? 0} failed, ${c['indirect-failed'] ?? 0} depending on failed, ${(c.prefailed ?? 0) + (c['indirect-prefailed'] ?? 0)} broken or masked.`;
+  const msg = `Build ${e.cancelled ? 'stopped' : 'finished'} — ${formatTotal(c)}.`;
   log.info(msg);
   const actions = (c.failed ?? 0) > 0 ? ['Show Problems', 'Open Report'] : ['Open Report'];
   void vscode.window.showInformationMessage(msg, ...actions).then((a) => {
@@ -18,8 +19,7 @@ export function noticeSummary(e: build.BuildSummary, log: vscode.LogOutputChanne
 
 /** A stopped build sends no summary (it wrote no reports): say where it stands and offer Resume. */
 export function noticeStopped(model: BuildModel, log: vscode.LogOutputChannel): void {
-  const c = model.counts();
-  const msg = `Build stopped: ${c.done} built, ${c.failed} failed, ${c['indirect-failed']} depending on failed, ${c.open + c.in_processing} not built yet. Resume carries on from the bulklog.`;
+  const msg = `Build stopped — ${formatTotal(model.counts())}. Resume carries on from the bulklog.`;
   log.info(msg);
   void vscode.window.showInformationMessage(msg, 'Resume').then((a) => {
     if (a === 'Resume') void vscode.commands.executeCommand('pkgsrcBulk.resume');

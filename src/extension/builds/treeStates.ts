@@ -2,7 +2,8 @@
 // its location (the worst variant of a multi-version location), with the phase of the ones
 // building now and the failing phase or the culprits of the others.
 import * as vscode from 'vscode';
-import { fromPbulkState, locationState, type LocationState, type VariantState } from '../tree/stateMap';
+import { State, formatTotal } from '../../pkgsrc/states';
+import { locationState, type LocationState, type VariantState } from '../tree/stateMap';
 import type { BuildStateSource } from '../tree/states';
 import type { BuildController } from './controller';
 import { progressText } from './model';
@@ -28,17 +29,17 @@ export class ControllerStates implements BuildStateSource {
       let detail: string | undefined;
       // Without a running build, a package the bulklog shows in processing was stopped or
       // killed: it is not building, it waits for Resume.
-      const stopped = p.state === 'in_processing' && !building;
+      const stopped = p.state === State.Building && !building;
       if (stopped) detail = 'not finished: stopped';
-      else if (p.state === 'in_processing') detail = `${p.phase ?? 'starting'}${p.host ? ` on ${p.host}` : p.slot !== undefined ? `, slot ${p.slot}` : ''}`;
-      else if (p.state === 'failed') detail = p.phase ? `${p.phase} phase` : undefined;
+      else if (p.state === State.Building) detail = `${p.phase ?? 'starting'}${p.host ? ` on ${p.host}` : p.slot !== undefined ? `, slot ${p.slot}` : ''}`;
+      else if (p.state === State.Failed) detail = p.phase ? `${p.phase} phase` : undefined;
       else if (p.causes?.length) detail = `because of ${p.causes.join(', ')}`;
       else if (d?.reasons?.length) detail = d.reasons.join(' ');
       const list = byLocation.get(p.location) ?? [];
-      list.push({ pkgname: p.pkgname, state: stopped ? 'queued' : fromPbulkState(p.state), ...(detail ? { detail } : {}) });
+      list.push({ pkgname: p.pkgname, state: stopped ? State.Queued : p.state, ...(detail ? { detail } : {}) });
       byLocation.set(p.location, list);
     }
-    this.map = new Map([...byLocation].map(([loc, vs]) => [loc, locationState(vs)]));
+    this.map = new Map([...byLocation].map(([loc, vs]) => [loc, locationState(vs)!]));
     this.emitter.fire();
   }
 
@@ -50,10 +51,9 @@ export class ControllerStates implements BuildStateSource {
     const c = this.controller;
     const dir = c.shownBulklog;
     if (!dir) return undefined;
-    if (c.building) return `Building into ${dir}: ${progressText(c.model, Date.now())}`;
+    if (c.building) return `Building into ${dir} — ${progressText(c.model, Date.now())}`;
     if (!c.bulklog || c.model.total === 0) return undefined;
-    const t = c.model.counts();
-    return `Bulklog ${dir}: ${t.done} done, ${t.failed} failed, ${t['indirect-failed']} indirect-failed, ${t.prefailed} prefailed, ${t['indirect-prefailed']} indirect-prefailed${t.open + t.in_processing > 0 ? `, ${t.open + t.in_processing} not finished` : ''}`;
+    return `Bulklog ${dir} — ${formatTotal(c.model.counts())}`;
   }
 
   dispose(): void {

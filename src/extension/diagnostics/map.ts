@@ -4,14 +4,16 @@
 //    failures, else line 1), saying the phase, the first error lines of the log and how many
 //    packages it breaks; related information points at those log lines. Compiler errors go on
 //    the patches/ or files/ line they come from when the path maps there, else on the log;
-//  - indirect-failed / indirect-prefailed: information naming the dependency behind it, on the
-//    line that brings that dependency in;
-//  - prefailed: the PKG_FAIL_REASON / PKG_SKIP_REASON text on the line that sets BROKEN etc.
+//  - depending on a failed or broken package: information naming the dependency behind it, on
+//    the line that brings that dependency in;
+//  - broken (prefailed): the PKG_FAIL_REASON / PKG_SKIP_REASON text on the line that sets BROKEN etc.
+// Severity and code are the state's (src/pkgsrc/states.ts), the same as its icon in the tree.
 // Without a local Makefile (a bulklog from another machine) everything goes on the package's
 // log document. Pure (node fs only), so node --test runs it.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Bulklog, BulklogPackage } from '../../pkgsrc/bulklog';
+import { BROKEN_STATES, STATE_LOOK, State, type BuildState } from '../../pkgsrc/states';
 import { range, type Range } from '../../pkgsrc/problem';
 import { analyzeFailureLog, LOG_MATCHERS, type FailureAnalysis, type LogProblem } from '../../pkgsrc/problems';
 import { documentLine, phasePart, readLogDocument, type LogDocument } from '../logs/logDocument';
@@ -38,7 +40,7 @@ export interface DiagnoseContext {
 
 /** Facts a package's log document starts with. */
 export function logFacts(p: BulklogPackage): string[] {
-  const facts = [`${p.state}${p.failingPhase && p.state === 'failed' ? ` in the ${p.failingPhase} phase` : ''}`];
+  const facts = [`${STATE_LOOK[p.state].word}${p.failingPhase && p.state === State.Failed ? ` in the ${p.failingPhase} phase` : ''}`];
   if (p.breaks) facts.push(`breaks ${plural(p.breaks, 'package')}`);
   if (p.culprits?.length) facts.push(`because of ${p.culprits.join(', ')}`);
   if (p.reasons?.length) facts.push(joinReasons(p.reasons));
@@ -195,9 +197,8 @@ async function failedDiagnostics(p: BulklogPackage, ctx: DiagnoseContext): Promi
   out.push({
     target,
     range: where,
-    severity: 'error',
+    ...problemOf(State.Failed),
     message,
-    code: 'failed',
     related,
     owner: p.pkgname,
     actions: { showLog: { bulklog: ctx.bulklog.dir, pkgname: p.pkgname, ...(showLine !== undefined ? { line: showLine } : {}) }, rebuild: [p.pkgname] },
@@ -253,10 +254,10 @@ function blockers(p: BulklogPackage, b: Bulklog, want: (s: BulklogPackage['state
   return { roots: [...roots], direct };
 }
 
-async function indirectDiagnostic(p: BulklogPackage, ctx: DiagnoseContext, kind: 'indirect-failed' | 'indirect-prefailed'): Promise<DiagnosticSpec> {
+async function indirectDiagnostic(p: BulklogPackage, ctx: DiagnoseContext, kind: typeof State.DependsOnFailed | typeof State.DependsOnBroken): Promise<DiagnosticSpec> {
   const b = ctx.bulklog;
-  const found = blockers(p, b, (s) => (kind === 'indirect-failed' ? s === 'failed' : s === 'prefailed'));
-  const roots = kind === 'indirect-failed' && p.culprits?.length ? p.culprits : found.roots;
+  const found = blockers(p, b, (s) => (kind === State.DependsOnFailed ? s === State.Failed : s === State.Broken));
+  const roots = kind === State.DependsOnFailed && p.culprits?.length ? p.culprits : found.roots;
   const place = await placeOf(p, ctx);
   let target: Target = logTarget(ctx, p.pkgname);
   let where = range(0, 0, 0, 0);
@@ -274,30 +275,29 @@ async function indirectDiagnostic(p: BulklogPackage, ctx: DiagnoseContext, kind:
       }
     }
   }
-  const what = kind === 'indirect-failed' ? 'failed' : 'is broken or masked';
+  const failed = kind === State.DependsOnFailed;
   const names = roots.length > 0 ? roots : found.direct;
   const message =
     names.length === 0
-      ? `${p.pkgname} was not built: a dependency ${kind === 'indirect-failed' ? 'failed' : 'is broken or masked'}`
-      : `${p.pkgname} was not built: it depends on ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}, which ${names.length === 1 ? (kind === 'indirect-failed' ? 'failed' : what) : kind === 'indirect-failed' ? 'failed' : 'are broken or masked'}${via ? ` (through ${via})` : ''}`;
+      ? `${p.pkgname} was not built: a dependency ${failed ? 'failed' : 'is broken'}`
+      : `${p.pkgname} was not built: it depends on ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}, which ${failed ? 'failed' : names.length === 1 ? 'is broken' : 'are broken'}${via ? ` (through ${via})` : ''}`;
   const related: RelatedSpec[] = [];
   const deps: NonNullable<DiagnosticSpec['actions']['openDependency']> = [];
   for (const n of names.slice(0, 10)) {
     const q = b.byName.get(n);
     const qPlace = q ? await placeOf(q, ctx) : {};
     const t: Target = qPlace.makefile ? { kind: 'file', path: qPlace.makefile } : logTarget(ctx, n);
-    related.push({ target: t, range: range(0, 0, 0, 0), message: `${n}${q?.location ? ` (${q.location})` : ''} ${q?.state === 'failed' ? `failed${q.failingPhase ? ` in ${q.failingPhase}` : ''}` : (q?.state ?? '')}`.trim() });
+    related.push({ target: t, range: range(0, 0, 0, 0), message: `${n}${q?.location ? ` (${q.location})` : ''} ${q?.state === State.Failed ? `failed${q.failingPhase ? ` in ${q.failingPhase}` : ''}` : q ? STATE_LOOK[q.state].word : ''}`.trim() });
     deps.push({ pkgname: n, ...(q?.location ? { location: q.location } : {}), ...(qPlace.makefile ? { makefile: qPlace.makefile } : {}) });
   }
   return {
     target,
     range: where,
-    severity: 'information',
+    ...problemOf(kind),
     message,
-    code: kind,
     related,
     owner: p.pkgname,
-    actions: { openDependency: deps, ...(kind === 'indirect-failed' && names.length > 0 ? { rebuild: names } : {}), showLog: { bulklog: b.dir, pkgname: p.pkgname } },
+    actions: { openDependency: deps, ...(failed && names.length > 0 ? { rebuild: names } : {}), showLog: { bulklog: b.dir, pkgname: p.pkgname } },
   };
 }
 
@@ -313,25 +313,28 @@ async function prefailedDiagnostic(p: BulklogPackage, ctx: DiagnoseContext): Pro
   return {
     target,
     range: where,
-    severity: 'warning',
+    ...problemOf(State.Broken),
     message: `${p.pkgname} is not built: ${joinReasons(reasons)}${p.breaks ? ` (${plural(p.breaks, 'package')} depend on it)` : ''}`,
-    code: 'prefailed',
     related: [],
     owner: p.pkgname,
     actions: { showLog: { bulklog: ctx.bulklog.dir, pkgname: p.pkgname } },
   };
 }
 
+/** A state's severity and code in Problems. */
+function problemOf(s: BuildState): { severity: NonNullable<DiagnosticSpec['severity']>; code: string } {
+  return { severity: STATE_LOOK[s].severity!, code: STATE_LOOK[s].code! };
+}
+
 /** The diagnostics of one package (none for done, open and in-processing ones). */
 export async function diagnosePackage(p: BulklogPackage, ctx: DiagnoseContext): Promise<DiagnosticSpec[]> {
   switch (p.state) {
-    case 'failed':
+    case State.Failed:
       return failedDiagnostics(p, ctx);
-    case 'indirect-failed':
-      return [await indirectDiagnostic(p, ctx, 'indirect-failed')];
-    case 'indirect-prefailed':
-      return [await indirectDiagnostic(p, ctx, 'indirect-prefailed')];
-    case 'prefailed':
+    case State.DependsOnFailed:
+    case State.DependsOnBroken:
+      return [await indirectDiagnostic(p, ctx, p.state)];
+    case State.Broken:
       return [await prefailedDiagnostic(p, ctx)];
     default:
       return [];
@@ -340,8 +343,8 @@ export async function diagnosePackage(p: BulklogPackage, ctx: DiagnoseContext): 
 
 /** Every package's diagnostics, `concurrency` packages at a time; failed ones first. */
 export async function diagnoseBulklog(ctx: DiagnoseContext, opts: { concurrency?: number } = {}): Promise<DiagnosticSpec[]> {
-  const order = { failed: 0, prefailed: 1, 'indirect-failed': 2, 'indirect-prefailed': 3 } as Record<string, number>;
-  const todo = ctx.bulklog.packages.filter((p) => order[p.state] !== undefined).sort((a, b) => order[a.state]! - order[b.state]!);
+  const order = (s: BuildState) => (BROKEN_STATES as readonly BuildState[]).indexOf(s);
+  const todo = ctx.bulklog.packages.filter((p) => order(p.state) >= 0).sort((a, b) => order(a.state) - order(b.state));
   const results: DiagnosticSpec[][] = new Array(todo.length);
   let next = 0;
   const worker = async () => {

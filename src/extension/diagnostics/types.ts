@@ -26,7 +26,7 @@ export interface DiagnosticSpec {
   range: Range;
   severity: Severity;
   message: string;
-  /** `failed`, `indirect-failed`, `prefailed`, `indirect-prefailed`, a log matcher's code, or an engine error code. */
+  /** A package state's code (STATE_LOOK: `failed`, `broken`, `depending-on-failed`, ...), a log matcher's code, or an engine error code. */
   code: string;
   related: RelatedSpec[];
   /** Whose diagnostic it is: a PKGNAME, or `engine:` / `meta:` for build-wide ones. Replaced together. */

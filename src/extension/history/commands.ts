@@ -2,6 +2,7 @@
 // of the shown bulklog's history becomes the shown bulklog, with its report; the current run
 // takes it back), Show Only New Failures in Problems and Show All Build Problems.
 import * as vscode from 'vscode';
+import { formatTotal } from '../../pkgsrc/states';
 import { listRuns, type StoredRun } from '../../pkgsrc/history/store';
 import type { BuildController } from '../builds/controller';
 import type { ProblemsLens } from './problemsLens';
@@ -56,11 +57,10 @@ export async function openEarlierRun(deps: HistoryCommandDeps, id?: string): Pro
     const items: RunItem[] = [
       { label: '$(history) Current run', description: bulklog, detail: 'the bulklog itself' },
       ...[...runs].reverse().map((r) => {
-        const n = r.info.counts;
         return {
           label: r.info.id,
           description: `${when(r.info.startedAt)} · ${r.info.kind}${r.info.finished ? '' : ' · unfinished'}${r.pending ? ' · being filed' : ''}`,
-          detail: `${r.info.total} packages: ${n.done} built, ${n.failed} failed, ${n['indirect-failed']} depending on failed, ${n.prefailed + n['indirect-prefailed']} broken or masked`,
+          detail: formatTotal(r.info.counts),
           run: r,
         };
       }),

@@ -3,7 +3,7 @@
 // unsuccessful package with its first error and links, the timeline of the build slots and the
 // graph of broken dependencies. Plain JSON, posted to the webview, which draws it. Pure.
 import type { Bulklog } from '../../pkgsrc/bulklog';
-import { STATE_LABELS, isBroken, type BuildState } from '../../pkgsrc/bulklog/states';
+import { BUILD_STATES, State, countParts, formatTotal, isBroken, stateWord, type BuildState } from '../../pkgsrc/states';
 import type { TimelineEntry } from '../../pkgsrc/bulklog/timeline';
 import { buildSummary, withFirstErrors, type ReportSummary } from '../../pkgsrc/report/summary';
 import type { RepositoryView } from '../publish/view';
@@ -41,7 +41,12 @@ export interface ReportData {
   /** True while an engine in this window is building into this bulklog. */
   live: boolean;
   total: number;
+  /** The count breakdown every view shows: `6 packages: 3 built, 1 failed, ...` */
+  summary: string;
+  /** Its parts, one table row each. */
   totals: { state: BuildState; label: string; count: number }[];
+  /** The word for each state, for the webview's columns and filters. */
+  words: Record<BuildState, string>;
   topBreakers: ReportRow[];
   failures: ReportRow[];
   timeline: {
@@ -67,9 +72,12 @@ export interface ReportData {
 /** Graph size the webview lays out; the packages breaking the most are kept. */
 export const MAX_GRAPH_NODES = 250;
 
-const LABELS: Record<BuildState, string> = { ...STATE_LABELS, open: 'Not built yet', in_processing: 'Building' };
-/** report.txt's order, then what only a live or aborted build has. */
-const TOTALS_ORDER: BuildState[] = ['done', 'failed', 'indirect-failed', 'prefailed', 'indirect-prefailed', 'in_processing', 'open'];
+/** The totals of the report view from counts per state: the breakdown and its parts. */
+export function totalsOf(counts: Partial<Record<BuildState, number>>): Pick<ReportData, 'summary' | 'totals'> {
+  return { summary: formatTotal(counts), totals: countParts(counts).map((p) => ({ state: p.state, label: stateWord(p.state), count: p.count })) };
+}
+
+const WORDS = Object.fromEntries(BUILD_STATES.map((s) => [s, stateWord(s)])) as Record<BuildState, string>;
 
 function row(s: ReportSummary['failed'][number] | ReportSummary['indirectFailed'][number] | ReportSummary['prefailed'][number] | ReportSummary['pending'][number], hasLog: boolean): ReportRow {
   const r: ReportRow = { pkgname: s.pkgname, state: s.state, breaks: s.breaks, hasLog };
@@ -91,13 +99,13 @@ export function brokenGraph(b: Bulklog, maxNodes = MAX_GRAPH_NODES): ReportData[
     for (const d of p.depends) {
       const q = b.byName.get(d);
       if (!q || !isBroken(q.state)) continue;
-      edges.push({ from: d, to: p.pkgname, failed: q.state === 'failed' });
+      edges.push({ from: d, to: p.pkgname, failed: q.state === State.Failed });
       inGraph.add(d);
       inGraph.add(p.pkgname);
     }
   }
   // Failed packages without broken dependents still belong in the picture.
-  for (const p of b.packages) if (p.state === 'failed' || p.state === 'prefailed') inGraph.add(p.pkgname);
+  for (const p of b.packages) if (p.state === State.Failed || p.state === State.Broken) inGraph.add(p.pkgname);
   let ids = [...inGraph];
   let omitted = 0;
   if (ids.length > maxNodes) {
@@ -108,7 +116,7 @@ export function brokenGraph(b: Bulklog, maxNodes = MAX_GRAPH_NODES): ReportData[
     for (const e of edges) out.set(e.from, [...(out.get(e.from) ?? []), e.to]);
     for (const p of byBreaks) {
       if (keep.size >= maxNodes) break;
-      if (p.state !== 'failed' && p.state !== 'prefailed') continue;
+      if (p.state !== State.Failed && p.state !== State.Broken) continue;
       const queue = [p.pkgname];
       while (queue.length > 0 && keep.size < maxNodes) {
         const n = queue.shift()!;
@@ -196,7 +204,8 @@ export async function reportData(
     finished: s.finished,
     live: opts.live ?? false,
     total: s.total,
-    totals: TOTALS_ORDER.filter((st) => (st !== 'open' && st !== 'in_processing') || s.totals[st] > 0).map((st) => ({ state: st, label: LABELS[st], count: s.totals[st] })),
+    ...totalsOf(s.totals),
+    words: WORDS,
     topBreakers: s.topBreakers.map((t) => row(t, logged.has(t.pkgname))),
     failures,
     timeline: { slots, start: starts.reduce((a, x) => Math.min(a, x), starts[0] ?? 0), end: ends.reduce((a, x) => Math.max(a, x), 0), entries, running, ...hostLanes(entries, running, slots, now) },

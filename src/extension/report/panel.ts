@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { BuildController } from '../builds/controller';
 import { webviewPage } from '../webviewPage';
 import type { SinceData } from '../history/sinceData';
-import { reportData, type ReportData } from './data';
+import { reportData, totalsOf, type ReportData } from './data';
 import { repositoryView } from '../publish/view';
 
 export const REPORT_VIEW_TYPE = 'pkgsrcBulk.report';
@@ -129,10 +129,7 @@ export class ReportPanel implements vscode.Disposable {
     if (since) data.since = since.data();
     if (live) {
       // The bulklog read lags the events a little: show the states the events gave.
-      const counts = c.model.counts();
-      data.totals = data.totals.map((t) => ({ ...t, count: counts[t.state] }));
-      if (counts.in_processing > 0 && !data.totals.some((t) => t.state === 'in_processing')) data.totals.push({ state: 'in_processing', label: 'Building', count: counts.in_processing });
-      if (counts.open > 0 && !data.totals.some((t) => t.state === 'open')) data.totals.push({ state: 'open', label: 'Not built yet', count: counts.open });
+      Object.assign(data, totalsOf(c.model.counts()));
     }
     const repository = await repositoryView(b.dir);
     if (repository) data.repository = repository;

@@ -3,6 +3,7 @@
 // meta/ is watched, so a run that is still writing shows up as it goes.
 import * as vscode from 'vscode';
 import { BulklogError, readBulklog } from '../../pkgsrc/bulklog';
+import { formatTotal } from '../../pkgsrc/states';
 import { statesOf } from './stateMap';
 import type { LocationState } from './stateMap';
 import type { BuildStateSource } from './states';
@@ -43,8 +44,7 @@ export class BulklogStateSource implements BuildStateSource {
     try {
       const log = await readBulklog(this.dir, { skipLogs: false });
       this.map = statesOf(log);
-      const t = log.totals;
-      this.summary = `Bulklog ${this.dir}: ${t.done} done, ${t.failed} failed, ${t['indirect-failed']} indirect-failed, ${t.prefailed} prefailed, ${t['indirect-prefailed']} indirect-prefailed${t.open + t.in_processing > 0 ? `, ${t.open + t.in_processing} not finished` : ''}`;
+      this.summary = `Bulklog ${this.dir} — ${formatTotal(log.totals)}`;
       if (log.packages.some((p) => !p.location)) this.log.warn(`bulklog ${this.dir}: some packages have no PKG_LOCATION and cannot be placed in the tree`);
     } catch (e) {
       this.map = new Map();

@@ -5,8 +5,8 @@ import { PackagesView } from './view';
 
 export { PackagesView } from './view';
 export { PackagesProvider } from './provider';
-export { FixedStateSource, PACKAGE_STATES } from './states';
-export type { BuildStateSource, LocationState, PackageState, VariantState } from './states';
+export { FixedStateSource } from './states';
+export type { BuildStateSource, LocationState, VariantState } from './states';
 export type { Node } from './items';
 export { packagePicks } from './commands';
 

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { displayName } from '../../pkgsrc/tree';
 import type { CategoryInfo, OptionalFile, PackageInfo } from '../../pkgsrc/tree';
-import { STATE_TEXT, stateIcon } from './states';
+import { STATE_LOOK, State, formatCounts, type BuildState } from '../../pkgsrc/states';
+import { stateIcon, variantText } from './states';
 import type { LocationState } from './states';
 
 /** Groups above the categories while a build has them: what failed, what is building now. */
@@ -33,17 +34,18 @@ export function categoryItem(info: CategoryInfo, states: ReadonlyMap<string, Loc
   const item = new vscode.TreeItem(info.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `category:${info.name}`;
   const n = info.packages.length;
-  // Counts per state of the build shown: what a category holds at a glance.
-  const count = new Map<string, number>();
+  // Counts per state of the build shown, first, so that a long COMMENT cannot cut them off.
+  const count: Partial<Record<BuildState, number>> = {};
   for (const p of info.packages) {
     const st = states.get(p.path)?.state;
-    if (st && st !== 'unknown') count.set(st, (count.get(st) ?? 0) + 1);
+    if (st) count[st] = (count[st] ?? 0) + 1;
   }
-  const shown = (['building', 'failed', 'indirect-failed', 'done'] as const).filter((st) => count.get(st)).map((st) => `${count.get(st)} ${CATEGORY_COUNT_TEXT[st]}`);
-  item.description = `${info.comment?.value ?? ''} (${n})${shown.map((x) => ` · ${x}`).join('')}`.trim();
+  const counts = Object.keys(count).length > 0 ? formatCounts(count) : undefined;
+  item.description = [counts, `${info.comment?.value ?? ''} (${n})`.trim()].filter(Boolean).join(' · ');
   const tip = new vscode.MarkdownString(`**${md(info.name)}** — ${md(info.comment?.value ?? 'no COMMENT')}\n\n${n} package${n === 1 ? '' : 's'} in SUBDIR`);
   if (info.disabled.length > 0) tip.appendMarkdown(`\n\nCommented out: ${info.disabled.map((d) => `${md(d.name)}${d.reason ? ` (${md(d.reason)})` : ''}`).join(', ')}`);
   for (const p of info.problems) tip.appendMarkdown(`\n\n$(warning) ${md(p.message)}`);
+  if (counts) tip.appendMarkdown(`\n\nIn the build shown: ${md(counts)}`);
   tip.supportThemeIcons = true;
   item.tooltip = tip;
   item.contextValue = 'pkgsrcCategory';
@@ -52,14 +54,12 @@ export function categoryItem(info: CategoryInfo, states: ReadonlyMap<string, Loc
   return item;
 }
 
-const CATEGORY_COUNT_TEXT = { building: 'building', failed: 'failed', 'indirect-failed': 'blocked', done: 'built' } as const;
-
 export function groupItem(group: GroupName, count: number): vscode.TreeItem {
   const item = new vscode.TreeItem(group === 'failed' ? 'Failed' : 'Building', group === 'building' || count <= 50 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `group:${group}`;
   item.description = `(${count})`;
   item.tooltip = group === 'failed' ? 'Packages that failed to build in the build shown' : 'Packages building now, with their phase';
-  item.iconPath = stateIcon(group === 'failed' ? 'failed' : 'building');
+  item.iconPath = stateIcon(group === 'failed' ? State.Failed : State.Building);
   item.contextValue = `pkgsrcGroup group-${group}`;
   return item;
 }
@@ -81,15 +81,15 @@ export function packageItem(info: PackageInfo, files: readonly OptionalFile[], s
   if (home) lines.push(`Homepage: ${/^https?:\/\/\S+$/.test(home) ? `[${md(home)}](${home})` : md(home)}`);
   lines.push(`Path: ${md(info.path)}`);
   tip.appendMarkdown(`\n\n${lines.join('  \n')}`);
-  if (state && state.state !== 'unknown') {
-    tip.appendMarkdown(`\n\n$(${stateIcon(state.state).id}) ${md(STATE_TEXT[state.state])}`);
-    for (const v of state.variants) tip.appendMarkdown(`  \n${md(v.pkgname)}: ${md(STATE_TEXT[v.state])}${v.detail ? ` (${md(v.detail)})` : ''}`);
+  if (state) {
+    tip.appendMarkdown(`\n\n$(${STATE_LOOK[state.state].icon}) ${md(STATE_LOOK[state.state].meaning)}`);
+    for (const v of state.variants) tip.appendMarkdown(`  \n${md(v.pkgname)}: ${md(variantText(v))}`);
   }
   for (const p of info.problems.filter((x) => x.severity === 'error' || x.severity === 'warning')) tip.appendMarkdown(`\n\n$(warning) ${md(p.message)}`);
   item.tooltip = tip;
-  item.contextValue = ['pkgsrcPackage', ...files.map((f) => FILE_TOKENS[f]), ...(info.state === 'ok' ? ['hasMakefile'] : []), ...(state && state.state !== 'unknown' ? [`state-${state.state}`] : [])].join(' ');
+  item.contextValue = ['pkgsrcPackage', ...files.map((f) => FILE_TOKENS[f]), ...(info.state === 'ok' ? ['hasMakefile'] : []), ...(state ? [`state-${state.state}`] : [])].join(' ');
   const broken = info.state !== 'ok';
-  item.iconPath = state && state.state !== 'unknown' ? stateIcon(state.state) : broken ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : stateIcon('unknown');
+  item.iconPath = state ? stateIcon(state.state) : broken ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : stateIcon(undefined);
   if (!broken) {
     item.command = { title: 'Open Makefile', command: 'pkgsrcBulk.openMakefile', arguments: [{ kind: 'package', path: info.path, category: info.category } satisfies Node] };
   }

@@ -2,6 +2,7 @@
 // expanded, build states from a BuildStateSource. Nodes are kept per id so that a refresh of
 // one package or category redraws that row only.
 import * as vscode from 'vscode';
+import { State, type BuildState } from '../../pkgsrc/states';
 import type { PkgsrcTree, TreeChange } from '../../pkgsrc/tree';
 import { categoryItem, groupItem, packageItem } from './items';
 import type { GroupName } from './items';
@@ -102,7 +103,7 @@ export class PackagesProvider implements vscode.TreeDataProvider<Node>, vscode.D
       // The same package again under its group: its own id, its path and what it is doing.
       item.id = `${node.group}:${node.path}`;
       item.label = node.path;
-      const v = state?.variants.find((x) => (node.group === 'building' ? x.state === 'building' : x.state === 'failed'));
+      const v = state?.variants.find((x) => x.state === groupState(node.group!));
       item.description = [v && state!.variants.length > 1 ? v.pkgname : undefined, v?.detail].filter(Boolean).join(' · ');
     }
     return item;
@@ -115,7 +116,7 @@ export class PackagesProvider implements vscode.TreeDataProvider<Node>, vscode.D
 
   /** Package paths of a group: failed ones, or the ones building, in path order. */
   grouped(group: GroupName): string[] {
-    const want = group === 'failed' ? 'failed' : 'building';
+    const want = groupState(group);
     const out: string[] = [];
     for (const [path, s] of this.states()) if (s.variants.some((v) => v.state === want)) out.push(path);
     return out.sort();
@@ -141,4 +142,9 @@ export class PackagesProvider implements vscode.TreeDataProvider<Node>, vscode.D
     this.sourceListener?.dispose();
     this.emitter.dispose();
   }
+}
+
+/** The state whose packages a group lists. */
+function groupState(group: GroupName): BuildState {
+  return group === 'failed' ? State.Failed : State.Building;
 }

@@ -2,39 +2,26 @@
 // bulklog named in the settings (bulklogStates.ts), later the engine's live events. States are
 // keyed by package path; a multi-version location shows the state of its worst variant.
 import * as vscode from 'vscode';
-import type { LocationState, PackageState } from './stateMap';
+import { STATE_LOOK, type BuildState } from '../../pkgsrc/states';
+import type { LocationState } from './stateMap';
 
-export { PACKAGE_STATES, STATE_TEXT, fromPbulkState, locationState, statesOf } from './stateMap';
-export type { LocationState, PackageState, VariantState } from './stateMap';
+export { locationState, statesOf, variantText } from './stateMap';
+export type { LocationState, VariantState } from './stateMap';
 
 /** Where the view gets states from; it redraws on onDidChange. */
 export interface BuildStateSource extends vscode.Disposable {
   readonly onDidChange: vscode.Event<void>;
-  /** Package path -> state; a path that is absent is `unknown`. */
+  /** Package path -> state; a path that is absent is not in the build shown. */
   states(): ReadonlyMap<string, LocationState>;
   /** One line on what the states come from, shown above the tree (undefined: nothing). */
   describe(): string | undefined;
 }
 
-export function stateIcon(s: PackageState): vscode.ThemeIcon {
-  switch (s) {
-    case 'queued':
-      return new vscode.ThemeIcon('clock');
-    case 'building':
-      return new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue'));
-    case 'done':
-      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-    case 'failed':
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-    case 'indirect-failed':
-      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-    case 'prefailed':
-      return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('testing.iconSkipped'));
-    case 'indirect-prefailed':
-      return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
-    default:
-      return new vscode.ThemeIcon('package');
-  }
+/** A state's one icon, as src/pkgsrc/states.ts draws it; a package outside the build shown has none. */
+export function stateIcon(s: BuildState | undefined): vscode.ThemeIcon {
+  if (s === undefined) return new vscode.ThemeIcon('package');
+  const look = STATE_LOOK[s];
+  return new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
 }
 
 /** States set by hand or by a caller that has them already (tests, the engine client). */
@@ -45,7 +32,7 @@ export class FixedStateSource implements BuildStateSource {
 
   constructor(private label?: string) {}
 
-  set(states: ReadonlyMap<string, PackageState | LocationState>, label?: string): void {
+  set(states: ReadonlyMap<string, BuildState | LocationState>, label?: string): void {
     this.map = new Map([...states].map(([k, v]) => [k, typeof v === 'string' ? { state: v, variants: [] } : v]));
     if (label !== undefined) this.label = label;
     this.emitter.fire();

@@ -11,7 +11,8 @@ import { expandSetting, locateTree } from './locate';
 import type { Located } from './locate';
 import { PackagesProvider } from './provider';
 import { FixedStateSource } from './states';
-import type { BuildStateSource, LocationState, PackageState } from './states';
+import type { BuildState } from '../../pkgsrc/states';
+import type { BuildStateSource, LocationState } from './states';
 
 export const VIEW_ID = 'pkgsrcBulk.packages';
 /** `found`, `missing` (welcome view with a button), `invalid` (the setting names no tree), `searching`. */
@@ -172,7 +173,7 @@ export class PackagesView implements vscode.Disposable {
    * Shows these states (package path -> state) instead of the bulklog's, e.g. from a caller that
    * has them already; `undefined` goes back to the bulklog setting.
    */
-  showStates(states: ReadonlyMap<string, PackageState | LocationState> | undefined, label?: string): void {
+  showStates(states: ReadonlyMap<string, BuildState | LocationState> | undefined, label?: string): void {
     if (states === undefined) {
       this.setStateSource(this.external ?? this.bulklog);
       return;

@@ -2,14 +2,14 @@
 // dependency to its dependent (red from failed packages), then one node line per unsuccessful
 // package that breaks something or is drawn. pbulk writes both in awk hash order; we use
 // record order (edges in DEPENDS order), so the file equals pbulk's as a set of lines.
-import { isBroken, type BuildState } from '../bulklog';
+import { isBroken, State, type BuildState } from '../states';
 import type { ReportInput } from './model';
 
 const NODE_COLOURS: Partial<Record<BuildState, string>> = {
-  failed: 'red',
-  prefailed: 'gray2',
-  'indirect-failed': 'orange',
-  'indirect-prefailed': 'lightgray',
+  [State.Failed]: 'red',
+  [State.Broken]: 'gray2',
+  [State.DependsOnFailed]: 'orange',
+  [State.DependsOnBroken]: 'lightgray',
 };
 
 export function formatReportDot(input: ReportInput): string {
@@ -20,7 +20,7 @@ export function formatReportDot(input: ReportInput): string {
     for (const d of p.depends) {
       const ds = state.get(d);
       if (ds === undefined || !isBroken(ds)) continue;
-      out.push(`"${d}" -> "${p.pkgname}" [ color = "${ds === 'failed' ? 'red' : 'lightgray'}" ];`);
+      out.push(`"${d}" -> "${p.pkgname}" [ color = "${ds === State.Failed ? 'red' : 'lightgray'}" ];`);
       drawn.add(d);
       drawn.add(p.pkgname);
     }

@@ -2,6 +2,7 @@
 // breaking the most, then every unsuccessful package sorted by location and name, each row
 // linking the phase logs that exist. Like pbulk, values are written as they are (no escaping).
 import { PHASES } from '../bulklog';
+import { FINAL_STATES, PBULK_HTML_LABELS, PBULK_REPORT_ORDER, State } from '../states';
 import { breaksOf, byteCompare, compareBreaksDesc, type ReportInput, type ReportPackage } from './model';
 
 const TABLE_HEAD = [
@@ -20,7 +21,7 @@ const TABLE_HEAD = [
 const MAX_CULPRITS = 9;
 
 function packageRows(p: ReportPackage, out: string[]): void {
-  const failed = p.state === 'failed';
+  const failed = p.state === State.Failed;
   const has = new Set(failed ? p.phases : []);
   let last: string | undefined;
   for (const ph of PHASES) if (has.has(ph)) last = `${ph}.log`;
@@ -33,13 +34,13 @@ function packageRows(p: ReportPackage, out: string[]): void {
   out.push(`<td>${p.state}</td>`);
   for (const ph of PHASES) out.push(has.has(ph) ? `<td><a href="../${p.pkgname}/${ph}.log">${ph}</a></td>` : '<td>&nbsp;</td>');
   out.push('</tr>');
-  if (p.state === 'indirect-failed') {
+  if (p.state === State.DependsOnFailed) {
     // pbulk lists the culprits in awk hash order; we list them sorted.
     const shown = p.culprits.slice(0, MAX_CULPRITS).map((c) => ` ${c}`).join('');
     const more = p.culprits.length > MAX_CULPRITS ? ' ...' : '';
     out.push(`<tr class="${p.state}">`, `<td>&nbsp;</td><td colspan="13"> Failed: ${shown}${more}</td>`, '</tr>');
   }
-  if (p.state === 'prefailed') {
+  if (p.state === State.Broken) {
     out.push(`<tr class="${p.state}">`, `<td>&nbsp;</td><td colspan="13">${renderFailReason(p.failReason)}`, '</td>', '</tr>');
   }
 }
@@ -81,7 +82,7 @@ export function formatReportHtml(input: ReportInput): string {
   const platform = s.platform ?? '';
   const start = s.buildStartIso ?? '';
   const count = (k: string) => input.packages.filter((p) => p.state === k).length;
-  const all = ['done', 'failed', 'prefailed', 'indirect-failed', 'indirect-prefailed'].reduce((a, k) => a + count(k), 0);
+  const all = FINAL_STATES.reduce((a, k) => a + count(k), 0);
   const out: string[] = [
     '<html>',
     '  <head>',
@@ -94,16 +95,12 @@ export function formatReportHtml(input: ReportInput): string {
     '    <hr />',
     '    <table>',
     `      <tr><td>Total number of packages:</td><td>${all}</td></tr>`,
-    `      <tr><td>Successfully built:</td><td>${count('done')}</td></tr>`,
-    `      <tr><td>Failed build:</td><td>${count('failed')}</td></tr>`,
-    `      <tr><td>Depending on failed package:</td><td>${count('indirect-failed')}</td></tr>`,
-    `      <tr><td>Explicitly broken or masked:</td><td>${count('prefailed')}</td></tr>`,
-    `      <tr><td>Depending on masked package:</td><td>${count('indirect-prefailed')}</td></tr>`,
+    ...PBULK_REPORT_ORDER.map((k) => `      <tr><td>${PBULK_HTML_LABELS[k]}:</td><td>${count(k)}</td></tr>`),
     '    </table>',
     '    <hr />',
   ];
   const top = input.packages
-    .filter((p) => p.state === 'failed' && breaksOf(p) !== 0)
+    .filter((p) => p.state === State.Failed && breaksOf(p) !== 0)
     .map((p) => ({ n: breaksOf(p), key: `${breaksOf(p)} ${p.pkgname}`, p }))
     .sort(compareBreaksDesc)
     .slice(0, 10);
@@ -116,7 +113,7 @@ export function formatReportHtml(input: ReportInput): string {
   const sorted = input.packages
     .map((p) => ({ key: `${p.location} ${p.pkgname}`, p }))
     .sort((a, b) => byteCompare(a.key, b.key));
-  for (const { p } of sorted) if (p.state !== 'done') packageRows(p, out);
+  for (const { p } of sorted) if (p.state !== State.Built) packageRows(p, out);
   out.push('    </table>', '  </body>', '</html>');
   return `${out.join('\n')}\n`;
 }

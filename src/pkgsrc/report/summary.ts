@@ -1,7 +1,8 @@
 // The structured summary behind the extension's report view and `pkgsrc-bulk report --json`:
 // totals, the failed packages breaking the most, and every unsuccessful package with what a
 // user needs to act on it (log path, failing phase, culprits, reasons). Plain JSON data.
-import { FINAL_STATES, type Bulklog, type BuildState, type Phase } from '../bulklog';
+import type { Bulklog, Phase } from '../bulklog';
+import { FINAL_STATES, State, formatTotal, stateWord, type BuildState } from '../states';
 import { analyzeFailureLog } from '../problems';
 import { byteCompare } from './model';
 
@@ -38,7 +39,8 @@ export interface ReportSummary {
   failed: SummaryFailure[];
   indirectFailed: (SummaryPackage & { culprits: string[] })[];
   prefailed: (SummaryPackage & { reasons: string[] })[];
-  indirectPrefailed: SummaryPackage[];
+  /** Culprits: the broken packages behind it. */
+  indirectPrefailed: (SummaryPackage & { culprits: string[] })[];
   /** Packages not finished: open or in_processing. */
   pending: SummaryPackage[];
   /** Number of problems found while reading the bulklog. */
@@ -57,7 +59,7 @@ export function buildSummary(b: Bulklog, topCount = 10): ReportSummary {
     (x, y) => byteCompare(x.location ?? '', y.location ?? '') || byteCompare(x.pkgname, y.pkgname),
   );
   const of = (s: BuildState) => sorted.filter((p) => p.state === s);
-  const failed: SummaryFailure[] = of('failed').map((p) => ({
+  const failed: SummaryFailure[] = of(State.Failed).map((p) => ({
     ...base(p),
     ...(p.failingPhase ? { phase: p.failingPhase } : {}),
     ...(p.failingLog ? { log: p.failingLog } : {}),
@@ -79,12 +81,29 @@ export function buildSummary(b: Bulklog, topCount = 10): ReportSummary {
       .slice(0, topCount)
       .map(({ pkgname, location, maintainer, state, breaks }) => ({ pkgname, ...(location !== undefined ? { location } : {}), ...(maintainer !== undefined ? { maintainer } : {}), state, breaks })),
     failed,
-    indirectFailed: of('indirect-failed').map((p) => ({ ...base(p), culprits: p.culprits ?? [] })),
-    prefailed: of('prefailed').map((p) => ({ ...base(p), reasons: p.reasons ?? [] })),
-    indirectPrefailed: of('indirect-prefailed').map(base),
-    pending: [...of('in_processing'), ...of('open')].map(base),
+    indirectFailed: of(State.DependsOnFailed).map((p) => ({ ...base(p), culprits: p.culprits ?? [] })),
+    prefailed: of(State.Broken).map((p) => ({ ...base(p), reasons: p.reasons ?? [] })),
+    indirectPrefailed: of(State.DependsOnBroken).map((p) => ({ ...base(p), culprits: brokenCulprits(b, p.pkgname) })),
+    pending: [...of(State.Building), ...of(State.Queued)].map(base),
     problemCount: b.problems.length,
   };
+}
+
+/** The broken packages a package depending on broken ones comes from, through its dependencies. */
+function brokenCulprits(b: Bulklog, pkgname: string): string[] {
+  const found = new Set<string>();
+  const seen = new Set<string>([pkgname]);
+  const todo = [pkgname];
+  while (todo.length > 0) {
+    for (const d of b.byName.get(todo.pop()!)?.depends ?? []) {
+      if (seen.has(d)) continue;
+      seen.add(d);
+      const st = b.byName.get(d)?.state;
+      if (st === State.Broken) found.add(d);
+      else if (st === State.DependsOnBroken) todo.push(d);
+    }
+  }
+  return [...found].sort(byteCompare);
 }
 
 /**
@@ -110,24 +129,70 @@ export async function withFirstErrors(s: ReportSummary, opts: { maxBytes?: numbe
   return s;
 }
 
-/** A few lines for a terminal: totals and the failures with their failing phase. */
+/** Most broken or dependent packages a section of the text summary names; --json has them all. */
+const LISTED = 25;
+
+/**
+ * A few lines for a terminal: the count breakdown, every failed package with its failing phase,
+ * log and first error, then the broken packages with their reason and the ones depending on a
+ * failed or broken package with the packages behind it.
+ */
 export function formatSummaryText(s: ReportSummary): string {
   const lines = [
     `${s.bulklog}: ${s.platform ?? 'unknown platform'}${s.buildStart ? `, started ${s.buildStart}` : ''}${s.buildEnd ? `, ended ${s.buildEnd}` : s.finished ? '' : ' (not finished)'}`,
-    `${s.total} packages: ${s.totals.done} done, ${s.totals.failed} failed, ${s.totals['indirect-failed']} indirect-failed, ${s.totals.prefailed} prefailed, ${s.totals['indirect-prefailed']} indirect-prefailed` +
-      (s.totals.open + s.totals.in_processing > 0 ? `; ${s.totals.in_processing} in processing, ${s.totals.open} open` : ''),
+    formatTotal(s.totals),
   ];
+  const where = (p: SummaryPackage) => p.location ?? p.pkgname;
   if (s.failed.length > 0) {
-    lines.push('', 'Failed:');
-    const w = Math.max(...s.failed.map((f) => (f.location ?? f.pkgname).length));
+    lines.push('', `${sectionTitle(State.Failed)}:`);
+    const w = Math.max(...s.failed.map((f) => where(f).length));
     for (const f of s.failed) {
       const breaks = f.breaks > 0 ? `, breaks ${f.breaks}` : '';
-      lines.push(`  ${(f.location ?? f.pkgname).padEnd(w)}  ${f.pkgname} (${f.phase ?? 'no log'}${breaks})${f.log ? `  ${f.log}` : ''}`);
+      lines.push(`  ${where(f).padEnd(w)}  ${f.pkgname} (${f.phase ?? 'no log'}${breaks})${f.log ? `  ${f.log}` : ''}`);
       if (f.firstError) {
         const msg = f.firstError.message.length > 120 ? `${f.firstError.message.slice(0, 117)}...` : f.firstError.message;
         lines.push(`  ${''.padEnd(w)}    ${f.log ? `${f.log.slice(f.log.lastIndexOf('/') + 1)}:${f.firstError.line + 1}: ` : ''}${msg}`);
       }
     }
   }
+  lines.push(...formatNotBuilt(notBuilt(s), LISTED));
   return `${lines.join('\n')}\n`;
+}
+
+/** A package that was not built, with why: a broken one's reasons, or the packages behind a dependent one. */
+export interface NotBuilt {
+  pkgname: string;
+  location?: string;
+  state: BuildState;
+  because: string[];
+}
+
+/** The broken packages, then the ones depending on a failed one, then on a broken one. */
+export function notBuilt(s: ReportSummary): NotBuilt[] {
+  const one = (p: SummaryPackage, because: string[]): NotBuilt => ({ pkgname: p.pkgname, ...(p.location !== undefined ? { location: p.location } : {}), state: p.state, because });
+  return [...s.prefailed.map((p) => one(p, p.reasons)), ...s.indirectFailed.map((p) => one(p, p.culprits)), ...s.indirectPrefailed.map((p) => one(p, p.culprits))];
+}
+
+/** One section per state (`Broken:`, `Depending on failed:` ...), at most `limit` packages each. */
+export function formatNotBuilt(list: readonly NotBuilt[], limit: number): string[] {
+  const lines: string[] = [];
+  for (const state of [State.Broken, State.DependsOnFailed, State.DependsOnBroken] as const) {
+    const of = list.filter((p) => p.state === state);
+    if (of.length === 0) continue;
+    lines.push('', `${sectionTitle(state)}:`);
+    const shown = of.slice(0, limit);
+    const w = Math.max(...shown.map((p) => (p.location ?? p.pkgname).length));
+    for (const p of shown) {
+      const why = p.because.length === 0 ? '' : state === State.Broken ? `: ${p.because.join(' ')}` : `: because of ${p.because.join(', ')}`;
+      lines.push(`  ${(p.location ?? p.pkgname).padEnd(w)}  ${p.pkgname}${why}`);
+    }
+    if (of.length > shown.length) lines.push(`  ... and ${of.length - shown.length} more`);
+  }
+  return lines;
+}
+
+/** `Depending on failed` */
+function sectionTitle(state: BuildState): string {
+  const w = stateWord(state);
+  return `${w.charAt(0).toUpperCase()}${w.slice(1)}`;
 }

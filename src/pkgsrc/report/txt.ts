@@ -1,6 +1,6 @@
 // report.txt in pbulk's layout (create-report-txt): header, totals of the five classes, the
 // ten locations breaking the most packages, then every location with a failed package.
-import { FINAL_STATES, STATE_LABELS, type FinalState } from '../bulklog';
+import { FINAL_STATES, PBULK_LABELS, PBULK_REPORT_ORDER, State, type FinalState } from '../states';
 import { breaksOf, byteCompare, compareBreaksDesc, type ReportInput, type ReportPackage } from './model';
 
 /** printf "% 6d": a sign column (space for positive), right-aligned to 6. */
@@ -26,12 +26,12 @@ function locations(packages: ReportPackage[]): Map<string, LocationInfo> {
   for (const p of packages) {
     let l = locs.get(p.location);
     if (!l) {
-      l = { status: p.state === 'failed' ? 'failed' : 'ignore', breaks: 0, failed: [] };
+      l = { status: p.state === State.Failed ? 'failed' : 'ignore', breaks: 0, failed: [] };
       locs.set(p.location, l);
-    } else if ((p.state === 'failed') !== (l.status === 'failed') || l.status === 'mixed') {
+    } else if ((p.state === State.Failed) !== (l.status === 'failed') || l.status === 'mixed') {
       l.status = 'mixed';
     }
-    if (p.state === 'failed') {
+    if (p.state === State.Failed) {
       l.breaks += breaksOf(p);
       l.pkg = p;
       l.failed.push(p);
@@ -61,7 +61,7 @@ export function formatReportTxt(input: ReportInput): string {
     `Machine readable version: ${base}/meta/report.bz2`,
     '',
     num('Total number of packages:', all),
-    ...(['done', 'failed', 'indirect-failed', 'prefailed', 'indirect-prefailed'] as const).map((k) => num(`  ${STATE_LABELS[k]}:`, counts[k])),
+    ...PBULK_REPORT_ORDER.map((k) => num(`  ${PBULK_LABELS[k]}:`, counts[k])),
     '',
   ];
   const locs = locations(input.packages);

@@ -38,9 +38,13 @@ export function stateLayout(state) {
 
 function prepareState(state, settings) {
   const s = stateLayout(state);
-  for (const d of [join(s.userData, 'User'), s.extensions, s.home, s.tmp]) mkdirSync(d, { recursive: true });
+  for (const d of [join(s.userData, 'User'), join(s.userData, 'Machine'), s.extensions, s.home, s.tmp]) mkdirSync(d, { recursive: true });
   writeFileSync(s.config, '');
-  writeFileSync(join(s.userData, 'User/settings.json'), JSON.stringify({ ...quietSettings, ...settings }, null, 2));
+  const text = JSON.stringify({ ...quietSettings, ...settings }, null, 2);
+  writeFileSync(join(s.userData, 'User/settings.json'), text);
+  // Machine-scoped settings (workbench.welcomePage.walkthroughs.openOnInstall ...) reach the
+  // extension host of a remote window only from the remote machine's settings.
+  writeFileSync(join(s.userData, 'Machine/settings.json'), text);
   return s;
 }
 

@@ -23,7 +23,7 @@ describe('builds: Build from Limited List and Rebuild Failed Packages', () => {
   let conf: string;
   let bulklog: string;
   let list: string;
-  let failsMakefile = '';
+  let failSource = '';
   const makefile = (p: string) => vscode.Uri.file(path.join(ws.root, p, 'Makefile'));
   const pkgname = (p: string) => ws.packages.find((x) => x.path === p)!.pkgname;
   const controller = () => api.builds.controller;
@@ -43,7 +43,7 @@ describe('builds: Build from Limited List and Rebuild Failed Packages', () => {
     api = await activateExtension();
     ws = sampleWorkspace();
     await api.builds.ready();
-    failsMakefile = fs.readFileSync(makefile(ws.build.fails).fsPath, 'utf8');
+    failSource = fs.readFileSync(ws.build.failSource, 'utf8');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pkgsrc-bulk-e2e-commands-'));
     bulklog = path.join(dir, 'bulklog');
     conf = path.join(dir, 'pbulk.conf');
@@ -64,7 +64,7 @@ describe('builds: Build from Limited List and Rebuild Failed Packages', () => {
   });
 
   after(async () => {
-    fs.writeFileSync(makefile(ws.build.fails).fsPath, failsMakefile);
+    fs.writeFileSync(ws.build.failSource, failSource);
     await waitFor('no build running', () => !controller().building, [controller().onDidChange], 60_000);
     await api.builds.configs.activate(ws.pbulkConf);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -78,13 +78,13 @@ describe('builds: Build from Limited List and Rebuild Failed Packages', () => {
     const failed = await diagnostic(makefile(ws.build.fails), 'failed');
     assert.equal(failed.severity, vscode.DiagnosticSeverity.Error);
     assert.match(failed.message, /failed in the build phase, breaks 1 package/);
-    const indirect = await diagnostic(makefile(ws.build.dependsOnFailed), 'indirect-failed');
+    const indirect = await diagnostic(makefile(ws.build.dependsOnFailed), 'depending-on-failed');
     assert.equal(indirect.severity, vscode.DiagnosticSeverity.Information);
   });
 
   it('Rebuild Failed Packages builds the fixed package and its dependent; their diagnostics go', async function () {
     this.timeout(30_000);
-    fs.writeFileSync(makefile(ws.build.fails).fsPath, failsMakefile.replace(/^FIXTURE_FAIL_PHASE=.*\n/m, ''));
+    fs.writeFileSync(ws.build.failSource, ws.build.fixedSource);
     // Asked right after the last build was announced finished: the engine takes it at once.
     assert.ok(await vscode.commands.executeCommand<boolean>('pkgsrcBulk.rebuildFailed'), 'Rebuild Failed Packages was refused');
     await finishedWith('the rebuild to end with both built', { [ws.build.fails]: 'done', [ws.build.dependsOnFailed]: 'done' });

@@ -1,8 +1,9 @@
 // Step of ui/30-build.mjs: after three packages of the sample tree were built from the Packages
 // view, the extension holds the diagnostics on the right Makefile lines (failed, depending on
-// the failure, BROKEN) and on the log document, their code actions, a log document with its
-// phases as symbols that opens at the compiler error, and the report's data. Then the failing
-// package is fixed and rebuilt, and its diagnostics (and its dependent's) go away.
+// the failure, BROKEN), the compiler error on the source file it names, their code actions, a
+// log document with its phases as symbols that opens at the compiler error, and the report's
+// data. Then the failing package's source is fixed and the package rebuilt, and its diagnostics
+// (and its dependent's) go away.
 import * as assert from 'assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -21,17 +22,17 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
   let ws: WorkspaceInfo;
   const makefile = (p: string) => vscode.Uri.file(path.join(ws.root, p, 'Makefile'));
   const pkgname = (p: string) => ws.packages.find((x) => x.path === p)!.pkgname;
-  let failsMakefile = '';
+  let failSource = '';
 
   before(async () => {
     api = await activateExtension();
     ws = sampleWorkspace();
     await api.builds.ready();
-    failsMakefile = fs.readFileSync(makefile(ws.build.fails).fsPath, 'utf8');
+    failSource = fs.readFileSync(ws.build.failSource, 'utf8');
   });
 
   after(() => {
-    fs.writeFileSync(makefile(ws.build.fails).fsPath, failsMakefile);
+    fs.writeFileSync(ws.build.failSource, failSource);
   });
 
   const diagnosticsOf = (uri: vscode.Uri, code: string) =>
@@ -54,7 +55,7 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
   });
 
   it('names the failed dependency on the DEPENDS line of the package depending on it', async () => {
-    const d = await diagnosticsOf(makefile(ws.build.dependsOnFailed), 'indirect-failed');
+    const d = await diagnosticsOf(makefile(ws.build.dependsOnFailed), 'depending-on-failed');
     assert.equal(d.severity, vscode.DiagnosticSeverity.Information);
     assert.match(d.message, new RegExp(`depends on ${pkgname(ws.build.fails).replace(/[.+]/g, '\\$&')}, which failed`));
     const text = fs.readFileSync(makefile(ws.build.dependsOnFailed).fsPath, 'utf8').split('\n');
@@ -66,18 +67,23 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
   });
 
   it('puts the BROKEN reason on the BROKEN line', async () => {
-    const d = await diagnosticsOf(makefile(ws.build.broken), 'prefailed');
+    const d = await diagnosticsOf(makefile(ws.build.broken), 'broken');
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
     assert.ok(d.message.includes(ws.build.brokenReason), d.message);
     const text = fs.readFileSync(makefile(ws.build.broken).fsPath, 'utf8').split('\n');
     assert.match(text[d.range.start.line]!, /^BROKEN/);
   });
 
-  it('puts the compiler error on the log document, whose phases are symbols', async () => {
+  it('puts the compiler error on the line of the files/ source it names, pointing into the log, whose phases are symbols', async () => {
     const logUri = vscode.Uri.from({ scheme: 'pkgsrc-log', path: `/${pkgname(ws.build.fails)}.log`, query: ws.bulklog });
-    const d = await diagnosticsOf(logUri, 'compiler-diagnostic');
+    const d = await diagnosticsOf(vscode.Uri.file(ws.build.failSource), 'compiler-diagnostic');
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual([d.range.start.line, d.range.start.character], [11, 4], 'line 12, column 5 as the compiler says');
+    assert.match(d.message, /:12:5: 'undeclared_symbol' undeclared/);
+    const rel = d.relatedInformation?.[0];
+    assert.ok(rel && rel.location.uri.toString() === logUri.toString(), 'related information points into the log');
     const log = await vscode.workspace.openTextDocument(logUri);
-    assert.match(log.lineAt(d.range.start.line).text, /:12:5: error: 'undeclared_symbol'/);
+    assert.match(log.lineAt(rel.location.range.start.line).text, /:12:5: error: 'undeclared_symbol'/);
     const symbols = await waitFor(
       'the phases of the log as symbols',
       async () => {
@@ -116,13 +122,14 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
     assert.equal(count('failed'), 1);
     assert.equal(count('indirect-failed'), 1);
     assert.equal(count('prefailed'), 1);
+    assert.equal(data.summary, '3 packages: 0 built, 1 failed, 1 broken, 1 depending on failed');
     assert.deepEqual(data.timeline.entries.map((e) => e.pkgname), [pkgname(ws.build.fails)], 'the timeline has the package that ran');
     assert.ok(data.graph.edges.some((e) => e.from === pkgname(ws.build.fails) && e.to === pkgname(ws.build.dependsOnFailed) && e.failed));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('drops the diagnostics of a package that is fixed and rebuilt, and of the one depending on it', async () => {
-    fs.writeFileSync(makefile(ws.build.fails).fsPath, failsMakefile.replace(/^FIXTURE_FAIL_PHASE=.*\n/m, ''));
+    fs.writeFileSync(ws.build.failSource, ws.build.fixedSource);
     await diagnosticsOf(makefile(ws.build.fails), 'failed');
     await vscode.commands.executeCommand('pkgsrcBulk.rebuildPackage', { pkgnames: [pkgname(ws.build.fails)] });
     await waitFor(
@@ -131,7 +138,7 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
       [vscode.languages.onDidChangeDiagnostics],
       120_000,
     );
-    await waitFor('the rebuild to finish', () => !api.builds.controller.building, [api.builds.controller.onDidChange], 60_000);
-    assert.equal(api.builds.controller.model.packages.get(pkgname(ws.build.fails))?.state, 'done');
+    // The diagnostics go when the rebuild takes the package up: wait for it to be built.
+    await waitFor('the rebuild to finish with the package built', () => !api.builds.controller.building && api.builds.controller.model.packages.get(pkgname(ws.build.fails))?.state === 'done', [api.builds.controller.onDidChange], 60_000);
   });
 });

@@ -16,8 +16,7 @@ describe('build states from a bulklog (UI)', () => {
   let page;
   let pane;
   const settingsDir = () => join(ctx.workspace.root, '.vscode');
-  const failsMakefile = () => join(ctx.workspace.root, ctx.workspace.build.fails, 'Makefile');
-  let failsText;
+  let failSource;
 
   before(async () => {
     const engine = join(ctx.extensionDir, 'dist/engine.js');
@@ -33,7 +32,7 @@ describe('build states from a bulklog (UI)', () => {
   });
 
   after(async () => {
-    if (failsText !== undefined) writeFileSync(failsMakefile(), failsText);
+    if (failSource !== undefined) writeFileSync(ctx.workspace.build.failSource, failSource);
     rmSync(settingsDir(), { recursive: true, force: true });
     // Later suites see the tree as before the build: no states, no failures in Problems, and no
     // binary packages that would make their builds up to date.
@@ -67,8 +66,9 @@ describe('build states from a bulklog (UI)', () => {
     const rows = await showProblems(page);
     const problem = rows.filter({ hasText: `${pkgname} failed in the build phase` }).first();
     await waitFor(problem, 'the failure in Problems');
-    failsText = readFileSync(failsMakefile(), 'utf8');
-    writeFileSync(failsMakefile(), failsText.replace(/^FIXTURE_FAIL_PHASE=.*\n/m, ''));
+    // The fix a maintainer makes: the source compiles again.
+    failSource = readFileSync(ctx.workspace.build.failSource, 'utf8');
+    writeFileSync(ctx.workspace.build.failSource, ctx.workspace.build.fixedSource);
     const engine = join(ctx.extensionDir, 'dist/engine.js');
     const r = await execa(process.execPath, [engine, 'rebuild', '--config', ctx.workspace.pbulkConf, '--failed'], { reject: false, all: true, timeout: 120_000 });
     assert.equal(r.exitCode, 0, `pkgsrc-bulk rebuild --failed exited ${r.exitCode}:\n${r.all}`);

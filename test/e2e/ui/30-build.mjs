@@ -7,13 +7,12 @@
 // Extension-host steps check the same from the inside (suite/build-state.step.test.ts).
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import { execa } from 'execa';
-import { SocketMessageReader, SocketMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import { viewport } from '../lib/browser.mjs';
 import { ctx } from '../lib/context.mjs';
+import { shutdownEngine } from '../lib/engine.mjs';
 import { runExtensionTests } from '../lib/ext-tests.mjs';
 import {
   editorTab,
@@ -73,6 +72,14 @@ async function restoreSize(page) {
   await page.setViewportSize(viewport);
 }
 
+/** The status bar item once the build is over: its counts, none building or queued. */
+const FINISHED = /pkgsrc: \d+ built(, \d+ (failed|broken|depending on failed|depending on broken))*$/;
+
+/** The status bar item while a build runs: its spinning icon. */
+function buildingItem(page) {
+  return page.locator('.part.statusbar .statusbar-item', { hasText: 'pkgsrc:', has: page.locator('.codicon-sync.codicon-modifier-spin') });
+}
+
 function statusItem(page, text) {
   return page.locator('.part.statusbar .statusbar-item', { hasText: text });
 }
@@ -91,22 +98,6 @@ function reportFrame(page) {
 
 function pkgnameOf(path) {
   return ctx.workspace.packages.find((p) => p.path === path).pkgname;
-}
-
-/** Asks the engine of the sample bulklog to exit (it outlives windows on purpose). */
-async function shutdownEngine(bulklog) {
-  const socket = createConnection(join(bulklog, 'meta/engine.sock'));
-  const ok = await new Promise((resolve) => {
-    socket.once('connect', () => resolve(true));
-    socket.once('error', () => resolve(false));
-  });
-  if (!ok) return;
-  const conn = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
-  conn.listen();
-  const closed = new Promise((resolve) => conn.onClose(resolve));
-  conn.sendRequest('engine/shutdown', {}).catch(() => {});
-  await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
-  conn.dispose();
 }
 
 describe('scenarios 3 and 4 (UI): builds from the editor', () => {
@@ -153,7 +144,7 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
 
     // Progress: the notification and the status bar item, while the failing package builds.
     await waitFor(page.locator('.notifications-toasts .notification-toast', { hasText: 'pkgsrc bulk build' }), 'the build progress notification', { timeout: 60_000 });
-    await waitFor(statusItem(page, /pkgsrc: .*left/), 'the build status bar item', { timeout: 60_000 });
+    await waitFor(buildingItem(page), 'the build status bar item', { timeout: 60_000 });
     const building = row(pane, 'Building');
     await scrollTop(pane);
     await waitFor(building, 'the Building group', { timeout: 60_000 });
@@ -161,13 +152,50 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await screenshot(page, 'build-progress', { clip: await regionOf(page, '.part.sidebar', '.part.editor', '.part.statusbar'), docs: true });
 
     // Done: the Failed group on top, the category of the failure counts it.
-    await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the status bar to show the finished build', { timeout: 120_000 });
+    await waitFor(statusItem(page, FINISHED), 'the status bar to show the finished build', { timeout: 120_000 });
     await waitFor(row(pane, 'Failed'), 'the Failed group');
     await waitFor(row(pane, b.fails, 'build phase'), `${b.fails} under Failed, with its phase`);
     await waitFor(building, 'the Building group to go', { state: 'detached' });
     const failedCategory = b.fails.split('/')[0];
     await page.locator('.part.sidebar .pane-header .action-label[aria-label="Collapse All"]').click({ timeout: 5000 }).catch(() => {});
     await waitFor(row(pane, failedCategory, '1 failed'), `"1 failed" on ${failedCategory}`);
+  });
+
+  it('says the build in the same numbers and words everywhere: status bar, notification, tree header, report; one icon per state, its severity in Problems', async function () {
+    this.timeout(120_000);
+    const b = ctx.workspace.build;
+    const counts = '0 built, 1 failed, 1 broken, 1 depending on failed';
+    const total = `3 packages: ${counts}`;
+    const said = {};
+    said.statusBar = (await waitFor(statusItem(page, FINISHED), 'the finished build in the status bar').then((l) => l.innerText())).trim();
+    // The notification: its toast, or the notification centre once the toast has gone.
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Build finished' });
+    if ((await toast.count()) === 0) await runCommand(page, 'Notifications: Show Notifications');
+    const notice = page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item', { hasText: 'Build finished' }).first();
+    said.notification = (await waitFor(notice.locator('.notification-list-item-message'), 'the "Build finished" notification').then((l) => l.innerText())).replace(/\s+/g, ' ').trim();
+    said.treeHeader = (await waitFor(pane.locator('.message', { hasText: 'Bulklog' }), 'the message above the tree').then((l) => l.innerText())).trim();
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'pkgsrc: Open Build Report');
+    const frame = reportFrame(page);
+    said.report = (await waitFor(frame.locator('#summary', { hasText: 'packages' }), 'the report totals', { timeout: 30_000 }).then((l) => l.innerText())).trim();
+    const rows = await frame.locator('#totals tr:not(.total)').allInnerTexts();
+    for (const [where, text] of Object.entries(said)) assert.ok(text.includes(counts), `${where} says "${text}", not "${counts}"`);
+    assert.ok(said.statusBar.endsWith(`pkgsrc: ${counts}`), said.statusBar);
+    assert.equal(said.notification, `Build finished — ${total}.`);
+    assert.equal(said.treeHeader, `Bulklog ${ctx.workspace.bulklog} — ${total}`);
+    assert.equal(said.report, total);
+    assert.deepEqual(rows.map((r) => r.replace(/\s+/g, ' ').trim()), ['built 0', 'failed 1', 'broken 1', 'depending on failed 1']);
+    await resetWindow(page);
+
+    // Each state's one icon in the tree is the icon of its severity in Problems.
+    const icons = { [b.fails]: 'error', [b.broken]: 'warning', [b.dependsOnFailed]: 'info' };
+    await showPackages(page, pane, Object.keys(icons));
+    for (const [path, icon] of Object.entries(icons)) await waitFor(row(pane, path.split('/')[1]).first().locator(`.codicon-${icon}`), `the ${icon} icon on ${path} in the tree`);
+    await restoreSize(page);
+    const problems = await showProblems(page);
+    const lines = { [b.fails]: `${pkgnameOf(b.fails)} failed in the build phase`, [b.broken]: `${pkgnameOf(b.broken)} is not built`, [b.dependsOnFailed]: `${pkgnameOf(b.dependsOnFailed)} was not built` };
+    for (const [path, text] of Object.entries(lines)) await waitFor(problems.filter({ hasText: text }).first().locator(`.codicon-${icons[path]}`), `the ${icons[path]} severity of ${path} in Problems`);
+    await resetWindow(page);
   });
 
   it('lists the failure in Problems; activating it opens the Makefile on its line', async () => {
@@ -216,7 +244,7 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await runCommand(page, 'pkgsrc: Open Build Report');
     await waitFor(editorTab(page, 'pkgsrc Build Report'), 'the report tab');
     const frame = reportFrame(page);
-    await waitFor(frame.locator('#totals tr', { hasText: 'Failed to build' }), 'the totals', { timeout: 30_000 });
+    await waitFor(frame.locator('#totals tr', { hasText: /^failed/ }), 'the totals', { timeout: 30_000 });
     await waitFor(frame.locator('#timeline svg rect.bar').first(), 'the timeline of the build slots');
     await waitFor(frame.locator('#graph svg g.node', { hasText: pkgnameOf(b.fails) }), 'the failed package in the graph');
     // A straight edge has an empty box, which Playwright calls hidden: attached is what counts.
@@ -256,7 +284,7 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await until('the build phase in the log', async () => /===> Building for/.test(await visibleEditorText(page)), { timeout: 60_000 });
     // Written after the 5 s build phase: the open document shows it without being reopened.
     await until('the install phase to appear in the open log', async () => /===> Installing for/.test(await visibleEditorText(page)), { timeout: 60_000 });
-    await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the build to finish', { timeout: 60_000 });
+    await waitFor(statusItem(page, FINISHED), 'the build to finish', { timeout: 60_000 });
     await until('the logs kept in view after the package built', async () => /Above is what they held/.test(await visibleEditorText(page)), { timeout: 30_000 });
   });
 
@@ -279,10 +307,10 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await showContainer(page, 'pkgsrc');
     pane = await waitFor(viewPane(page, 'Packages'), 'the Packages view after the reload');
     // Re-attached: the running build shows again, then finishes.
-    await waitFor(statusItem(page, /pkgsrc: .*left/), 'the re-attached build in the status bar', { timeout: 60_000 });
+    await waitFor(buildingItem(page), 'the re-attached build in the status bar', { timeout: 60_000 });
     await waitFor(row(pane, slow, /build/), `${slow} still building after the reload`, { timeout: 30_000 });
     await screenshot(page, 'build-reattached', { clip: await regionOf(page, '.part.sidebar', '.part.statusbar') });
-    await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the build to finish after the reload', { timeout: 120_000 });
+    await waitFor(statusItem(page, FINISHED), 'the build to finish after the reload', { timeout: 120_000 });
     await waitFor(row(pane, 'Building'), 'the Building group to go', { state: 'detached' });
   });
 
@@ -314,7 +342,7 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await runCommand(page, 'pkgsrc: Resume Build');
     await waitFor(row(pane, pkg, /build/), `${pkg} building again`, { timeout: 60_000 });
     await waitFor(toast('Build finished'), 'the resumed build to finish', { timeout: 120_000 });
-    await waitFor(statusItem(page, /pkgsrc: \d+ built · \d+ failed$/), 'the finished build in the status bar');
+    await waitFor(statusItem(page, FINISHED), 'the finished build in the status bar');
   });
 
   it('Clean Up Sandboxes takes down a sandbox whose owner was killed', async function () {

@@ -5,39 +5,23 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
-import { ctx } from '../lib/context.mjs';
-import { vsixPath } from '../lib/package.mjs';
-import { installVsix, startServer } from '../lib/server.mjs';
-import { newPage, openWorkbench, runCommand, screenshot, waitFor } from '../lib/workbench.mjs';
+import { openSecondServer } from '../lib/second-server.mjs';
+import { runCommand, screenshot, waitFor } from '../lib/workbench.mjs';
 
 describe('builds in an untrusted workspace (UI)', () => {
-  let state;
-  let server;
+  let second;
   let page;
 
   before(async function () {
     this.timeout(120_000);
-    state = mkdtempSync(join(tmpdir(), 'pkgsrc-bulk-e2e-untrusted-'));
-    await installVsix(state, vsixPath);
     // Trust on, and no startup prompt: the folder opens in restricted mode.
-    server = await startServer({ state, workspaceTrust: true, settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } });
-    page = await newPage(ctx.browser);
-    ctx.pages.add(page);
-    await openWorkbench(page, server, { folder: ctx.workspace.root });
+    second = await openSecondServer('untrusted', { workspaceTrust: true, settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } });
+    page = second.page;
   });
 
   after(async function () {
     // This server's log beside the main one's when something failed (its state goes away).
-    if (server && this.test.parent.tests.some((t) => t.state === 'failed')) {
-      mkdirSync(join(ctx.resultsDir, 'logs'), { recursive: true });
-      cpSync(server.layout.log, join(ctx.resultsDir, 'logs', 'untrusted-server.log'));
-    }
-    if (page) {
-      ctx.pages.delete(page);
-      await page.close().catch(() => {});
-    }
-    await server?.stop();
-    if (state) rmSync(state, { recursive: true, force: true });
+    await second?.close(this.test.parent.tests.some((t) => t.state === 'failed'));
   });
 
   it('refuses a full bulk build with the reason and a way to trust the workspace', async function () {

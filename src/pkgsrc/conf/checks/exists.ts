@@ -2,9 +2,11 @@
 // chroot, but a missing pkgsrc or bootstrap kit on the master is usually a typo. When several
 // settings point below one directory that is missing altogether (pbulk not installed here, a
 // /content tree that exists only on the build host), they are reported once, at the first.
+// pbulk's own programs all missing means pbulk is not installed here: pkgsrc-bulk needs none of
+// them, so that is one note (which also says how pkgsrc-bulk uses chroot_dir), not a warning.
 import { dirname } from 'node:path';
 import type { Range } from '../../problem';
-import { allVariables } from '../schema/index';
+import { allVariables, variableInfo } from '../schema/index';
 import { isUnder, programOf } from './paths-util';
 import type { CheckRun } from './run';
 
@@ -60,11 +62,21 @@ export function checkExistence(run: CheckRun): void {
     if (problem !== undefined) missing.push({ name: spec.name, path, range: run.anchor(spec.name), message: problem, root: st ? path : missingRoot(run, path) });
   }
   missing.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  // pbulk's own programs are grouped apart: the tools pkgsrc-bulk needs may share their directory.
   const byRoot = new Map<string, Missing[]>();
-  for (const m of missing) byRoot.set(m.root, [...(byRoot.get(m.root) ?? []), m]);
+  const key = (m: Missing) => `${isPbulkProgram(m.name) ? 'pbulk' : 'other'}\0${m.root}`;
+  for (const m of missing) byRoot.set(key(m), [...(byRoot.get(key(m)) ?? []), m]);
   const note = '(checked on this machine; ignore if it exists only on the clients or in a chroot)';
   for (const m of missing) {
-    const group = byRoot.get(m.root)!;
+    const group = byRoot.get(key(m))!;
+    if (group.length >= 3 && isPbulkProgram(m.name)) {
+      if (group[0] !== m) continue;
+      const sandboxes = run.isNonEmpty('chroot_dir') && !run.isNonEmpty('chroot_create') ? '; it builds in sandboxes of its own named after chroot_dir (<chroot_dir>-scan-1, <chroot_dir>-build-1 ... -N)' : '';
+      run.report(m.range, 'information', 'pbulk-not-installed', `${pbulkNotInstalledText(m.root, group.length)}${sandboxes}`, {
+        related: group.slice(1).map((g) => ({ file: run.file, range: g.range, message: `${g.name}: ${g.path}` })),
+      });
+      continue;
+    }
     if (group.length >= 3) {
       if (group[0] !== m) continue;
       const names = group.map((g) => g.name);
@@ -75,6 +87,27 @@ export function checkExistence(run: CheckRun): void {
     }
     run.report(m.range, 'warning', 'path-missing', `${m.name}: ${m.message} ${note}`);
   }
+}
+
+/** Programs and scripts of pbulk's own, which only pbulk runs. */
+function isPbulkProgram(name: string): boolean {
+  return variableInfo(name)?.section === 'pbulk programs and scripts';
+}
+
+function pbulkNotInstalledText(root: string, n: number): string {
+  return `pbulk is not installed on this machine (${root} does not exist): only pbulk runs the ${n} programs set below it, and pkgsrc-bulk scans, builds and reports without them`;
+}
+
+/** True when every pbulk program the file sets is missing below one missing directory (checked paths only). */
+export function pbulkNotInstalled(run: CheckRun): boolean {
+  if (!run.existence) return false;
+  const paths = allVariables()
+    .filter((s) => isPbulkProgram(s.name) && s.path?.exists)
+    .map((s) => run.value(s.name)?.trim())
+    .filter((v): v is string => v !== undefined && v.startsWith('/'));
+  if (paths.length < 3) return false;
+  const roots = new Set(paths.map((p) => (run.probe.stat(p) === undefined ? missingRoot(run, p) : undefined)));
+  return roots.size === 1 && !roots.has(undefined);
 }
 
 /** The highest ancestor of a missing path that is itself missing: /usr/pbulk for /usr/pbulk/bin/x. */

@@ -1,6 +1,7 @@
 // How settings depend on each other: loc under the bulklog, limited builds ignoring some
 // settings, publishing switched off or still pointing at the example's hosts, cross-compiling
 // and chroot requirements.
+import { pbulkNotInstalled } from './exists';
 import { normalizePath } from './paths-util';
 import type { CheckRun } from './run';
 
@@ -80,7 +81,8 @@ export function checkChroots(run: CheckRun): void {
   if (dir && !create) {
     if (del) {
       run.report(run.anchor('chroot_delete'), 'warning', 'chroot-settings', 'chroot_delete is set without chroot_create: pbulk ignores both without chroot_create, and pkgsrc-bulk refuses to start because it cannot make the sandboxes chroot_delete would remove. Add chroot_create or remove chroot_delete');
-    } else {
+    } else if (!pbulkNotInstalled(run)) {
+      // Without pbulk on this machine, the pbulk-not-installed note says this instead.
       run.report(run.anchor('chroot_dir'), 'information', 'chroot-settings', 'chroot_dir without chroot_create: pbulk itself ignores chroot_dir (and build_chroots, scan_procs) and runs scan and build without chroots; pkgsrc-bulk creates its own sandboxes named after it, <chroot_dir>-scan-1 and <chroot_dir>-build-1 ... -N (N from build_chroots unless its jobs setting says otherwise), as chroots when it runs as root and in user namespaces otherwise');
     }
   }
