@@ -48,6 +48,8 @@ test('tree values against pbulk.conf: each difference names both values and says
   assert.match(m[0]!.message, /^packages=\/bulk\/packages but the tree's mk\.conf has PACKAGES=\/packages: pkg-build installs dependencies from \/bulk\/packages\/All while `make package` writes to \/packages\/All/);
   assert.match(comparePlaces({ PACKAGES: '/p' }, conf, { source: 'the kit\'s mk.conf' })[0]!.message, /the kit's mk\.conf has PACKAGES=\/p/);
   assert.deepEqual(comparePlaces({ PACKAGES: '/x' }, conf, { same: () => true }), []);
+  // pbulk.conf's ${bulklog}/../local/pkg names the same place as the tree's /bulk/local/pkg.
+  assert.deepEqual(comparePlaces({ LOCALBASE: '/bulk/local/pkg', PKG_DBDIR: '/bulk/local/pkg/pkgdb' }, { prefix: '/bulk/log/../local/pkg', pkgdb: '/bulk/log/../local//pkg/./pkgdb/' }), []);
 });
 
 test('the first error of a failure loses the names of its package, so one cause compares equal across packages', () => {

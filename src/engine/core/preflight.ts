@@ -4,7 +4,7 @@
 // PACKAGES, PKG_DBDIR, LOCALBASE or PKGSRCDIR differing from packages, pkgdb, prefix or
 // pkgsrc; WRKOBJDIR or DISTDIR where the user who builds cannot write.
 import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { loadPbulkConf } from '../../pkgsrc/conf';
 import { comparePlaces } from '../../pkgsrc/mkconf/compare';
 import type { BackendName } from '../sandbox/types';
@@ -25,11 +25,14 @@ function under(dir: string, p: string): boolean {
   return p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
 }
 
+/** p with `..`, `.`, extra slashes and symlinks resolved, as far as it exists (a prefix may not exist yet). */
 function canonical(p: string): string {
+  const abs = resolve(p);
+  const base = existing(abs);
   try {
-    return realpathSync(p);
+    return join(realpathSync(base), relative(base, abs));
   } catch {
-    return p.length > 1 ? p.replace(/\/+$/, '') : p;
+    return abs;
   }
 }
 

@@ -2,6 +2,7 @@
 // scripts use pbulk.conf's paths while make uses the tree's, so where they differ every build
 // goes wrong in the same way. Pure: the engine passes the values make printed, the language
 // server the ones it read from the kit's mk.conf.
+import { posix } from 'node:path';
 
 /** The pbulk.conf settings a tree value must agree with. */
 export type PairedSetting = 'packages' | 'pkgdb' | 'prefix' | 'pkgsrc';
@@ -45,8 +46,10 @@ const PAIRS: Pair[] = [
   },
 ];
 
+/** Without a trailing slash, and with `.`/`..` and repeated slashes resolved. */
 function clean(p: string): string {
-  return p.length > 1 ? p.replace(/\/+$/, '') : p;
+  const n = posix.normalize(p);
+  return n.length > 1 ? n.replace(/\/+$/, '') : n;
 }
 
 /**
