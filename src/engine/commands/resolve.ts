@@ -5,9 +5,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatProblem, type Problem } from '../../pkgsrc/problem';
 import { messageLine, messageProblem, resolveFiles } from '../../pkgsrc/resolve';
-import { parseScan, readScanFile, type ScanRecord } from '../../pkgsrc/scan';
-import { loadConfigFile } from '../cli/setup';
-import { defaultSettings } from '../config/settings';
+import { readScanFile } from '../../pkgsrc/scan/file';
+import { parseScan } from '../../pkgsrc/scan/parse';
+import type { ScanRecord } from '../../pkgsrc/scan/record';
 import { UsageError, type Command } from './types';
 
 const usage = `usage: pkgsrc-bulk resolve [-p] [-v | -vv] [-i MISSING] PSCAN [CANDIDATES ...]
@@ -100,6 +100,8 @@ export const resolveCommand: Command = {
   async run(argv: string[]): Promise<number> {
     const args = parseResolveArgs(argv);
     if (args.config !== undefined) {
+      // Loaded only with -c: reading pbulk.conf brings in the engine's configuration code.
+      const [{ loadConfigFile }, { defaultSettings }] = await Promise.all([import('../cli/setup'), import('../config/settings')]);
       const cfg = await loadConfigFile(args.config, defaultSettings(), { why: 'cannot tell where meta/pscan is' });
       args.files = [join(cfg.metaDir, 'pscan')];
       args.partial ||= cfg.ignoreMissingDependencies;
