@@ -19,8 +19,8 @@ export interface CachedPackage {
   problems: readonly Problem[];
   /** The whole entry; undefined when its row is damaged. Unpacked once. */
   info(): PackageInfo | undefined;
-  /** The row as the file holds it (for an entry read from a file and not changed). */
-  readonly row?: string;
+  /** The row's bytes as the file holds them, newline included (for an entry read from a file). */
+  readonly row?: Buffer;
 }
 
 /** A category of the index. */
@@ -30,8 +30,8 @@ export interface CachedCategory {
   info(): CategoryInfo | undefined;
   /** The category without its entries, and their paths: what checking and listing the tree need. */
   summary(): { summary: CategorySummary; paths: string[] };
-  /** What a file holds for it, or undefined when that cannot be had (a damaged file). */
-  written(): { head: CategoryHead; dirs: string[]; ranges: string } | undefined;
+  /** What a file holds for it (the ranges row with its newline), or undefined when that cannot be had (a damaged file). */
+  written(): { head: CategoryHead; dirs: string[]; ranges: Buffer } | undefined;
 }
 
 /** The packages of the index: a Map, or the entries of a file, made into objects only when asked for. */
@@ -55,22 +55,22 @@ export function cachedCategory(stamp: FileStamp, info: CategoryInfo): CachedCate
     },
     written: () => {
       packed ??= packCategory(info);
-      return { head: packed.head, dirs: packed.dirs, ranges: JSON.stringify(packed.ranges) };
+      return { head: packed.head, dirs: packed.dirs, ranges: Buffer.from(`${JSON.stringify(packed.ranges)}\n`, 'latin1') };
     },
   };
 }
 
 /** A category of a file: its head checked when the file was loaded, its ranges read on demand. */
-export function fileCategory(stamp: FileStamp, head: CategoryHead, paths: string[], ranges: () => string | undefined): CachedCategory {
+export function fileCategory(stamp: FileStamp, head: CategoryHead, paths: string[], ranges: () => Buffer | undefined): CachedCategory {
   let info: CategoryInfo | undefined | null = null;
   return {
     stamp,
     info() {
       if (info === null) {
         info = undefined;
-        const text = ranges();
+        const row = ranges();
         try {
-          if (text !== undefined) info = unpackCategory(head, paths, JSON.parse(text));
+          if (row !== undefined) info = unpackCategory(head, paths, JSON.parse(row.toString('latin1')));
         } catch {
           // damaged: the category is read again
         }
@@ -79,8 +79,8 @@ export function fileCategory(stamp: FileStamp, head: CategoryHead, paths: string
     },
     summary: () => ({ summary: { ...head, packageCount: paths.length }, paths }),
     written() {
-      const text = ranges();
-      return text === undefined ? undefined : { head, dirs: paths.map((p) => p.slice(head.name.length + 1)), ranges: text };
+      const row = ranges();
+      return row === undefined ? undefined : { head, dirs: paths.map((p) => p.slice(head.name.length + 1)), ranges: row };
     },
   };
 }
@@ -98,8 +98,11 @@ export class RowFile {
     private readonly count: number,
   ) {}
 
-  /** Row i, or undefined when the file is no longer the one whose head was read, or is damaged there. */
-  line(i: number): string | undefined {
+  /**
+   * Row i's bytes with its newline, or undefined when the file is no longer the one whose head
+   * was read, or is damaged there.
+   */
+  line(i: number): Buffer | undefined {
     if (!this.starts) {
       this.starts = [];
       try {
@@ -125,8 +128,43 @@ export class RowFile {
     const from = this.starts[i];
     if (from === undefined || !this.bytes) return undefined;
     const end = this.bytes.indexOf(10, from);
-    const row = this.bytes.subarray(from, end < 0 ? this.bytes.length : end);
-    return isAscii(row) ? row.toString('latin1') : undefined;
+    if (end < 0) return undefined;
+    const row = this.bytes.subarray(from, end + 1);
+    return isAscii(row) ? row : undefined;
+  }
+}
+
+/** A package entry of a file: its row read and unpacked when first wanted. */
+class FileEntry implements CachedPackage {
+  private unpacked: PackageInfo | undefined | null = null;
+  private bytes: Buffer | undefined | null = null;
+
+  constructor(
+    private readonly root: string,
+    private readonly path: string,
+    readonly stamp: FileStamp,
+    readonly includes: readonly string[],
+    readonly problems: readonly Problem[],
+    private readonly read: () => Buffer | undefined,
+  ) {}
+
+  get row(): Buffer | undefined {
+    if (this.bytes === null) this.bytes = this.read();
+    return this.bytes;
+  }
+
+  info(): PackageInfo | undefined {
+    if (this.unpacked === null) {
+      this.unpacked = undefined;
+      try {
+        const b = this.row;
+        const info = b === undefined ? undefined : unpackPackage(this.root, JSON.parse(b.toString('latin1')));
+        if (info && info.path === this.path) this.unpacked = info;
+      } catch {
+        // a damaged row: the package is read again
+      }
+    }
+    return this.unpacked;
   }
 }
 
@@ -176,36 +214,13 @@ export class FilePackages implements PackageEntries {
 
   private entry(i: number): CachedPackage {
     let e = this.made.get(i);
-    if (e) return e;
-    const { root, rows, stamps } = this;
-    const path = this.paths[i]!;
-    const at = 4 * i;
-    const ino = stamps[at]!;
-    let info: PackageInfo | undefined | null = null;
-    let row: string | undefined | null = null;
-    const text = () => (row === null ? (row = rows.line(i)) : row);
-    e = {
-      stamp: ino < 0 ? null : [ino, stamps[at + 1]!, stamps[at + 2]!, stamps[at + 3]!],
-      includes: this.includes.get(i) ?? none,
-      problems: this.problems.get(i) ?? none,
-      info() {
-        if (info === null) {
-          info = undefined;
-          try {
-            const t = text();
-            const unpacked = t === undefined ? undefined : unpackPackage(root, JSON.parse(t));
-            if (unpacked && unpacked.path === path) info = unpacked;
-          } catch {
-            // a damaged row: the package is read again
-          }
-        }
-        return info;
-      },
-      get row() {
-        return text();
-      },
-    };
-    this.made.set(i, e);
+    if (!e) {
+      const at = 4 * i;
+      const st = this.stamps;
+      const stamp: FileStamp = st[at]! < 0 ? null : [st[at]!, st[at + 1]!, st[at + 2]!, st[at + 3]!];
+      e = new FileEntry(this.root, this.paths[i]!, stamp, this.includes.get(i) ?? none, this.problems.get(i) ?? none, () => this.rows.line(i));
+      this.made.set(i, e);
+    }
     return e;
   }
 
@@ -225,9 +240,14 @@ export class FilePackages implements PackageEntries {
   }
 }
 
-/** Packs an entry's metadata for the file (the row it came with when unchanged). */
-export function rowOf(entry: CachedPackage): string | undefined {
+/** An entry's row for the file, newline included: the one it came with, or its metadata packed (ASCII, as JSON escapes). */
+export function rowOf(entry: CachedPackage): Buffer | undefined {
   if (entry.row !== undefined) return entry.row;
   const info = entry.info();
-  return info ? JSON.stringify(packPackage(info)) : undefined;
+  return info ? Buffer.from(`${asciiJson(JSON.stringify(packPackage(info)))}\n`, 'latin1') : undefined;
+}
+
+/** JSON with every character above 0x7f escaped, so that the file is ASCII. */
+export function asciiJson(json: string): string {
+  return json.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

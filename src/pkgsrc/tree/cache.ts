@@ -17,7 +17,7 @@ import { isAscii } from 'node:buffer';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Problem } from '../problem';
-import { FilePackages, RowFile, fileCategory, rowOf } from './cache-entries';
+import { FilePackages, RowFile, asciiJson, fileCategory, rowOf } from './cache-entries';
 import type { CachedCategory, CachedPackage, PackageEntries } from './cache-entries';
 import { hasIdentity, identityOf } from './identity';
 import { checkCategory } from './pack';
@@ -196,7 +196,7 @@ export function saveCache(file: string, root: string, cache: LoadedCache): Error
   const commonList = [...cache.commons];
   const commonIndex = new Map(commonList.map(([f], k) => [f, k]));
   const categories: Head['categories'] = [];
-  const rangeRows: string[] = [];
+  const rangeRows: Buffer[] = [];
   const listed: string[] = [];
   for (const [name, c] of cache.categories) {
     const w = c.written();
@@ -205,7 +205,7 @@ export function saveCache(file: string, root: string, cache: LoadedCache): Error
     rangeRows.push(w.ranges);
     for (const p of c.summary().paths) listed.push(p);
   }
-  const rows: string[] = [];
+  const rows: Buffer[] = [];
   const entries: [string, CachedPackage][] = [];
   const includes: Head['includes'] = [];
   const problems: Head['problems'] = [];
@@ -237,14 +237,12 @@ export function saveCache(file: string, root: string, cache: LoadedCache): Error
   });
   const stamps = Buffer.from(stampArray.buffer);
   const head: Head = { version: VERSION, root, categories, commons: commonList, paths, includes, problems };
-  const ascii = (text: string) => Buffer.from(text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
-  const headBytes = ascii(JSON.stringify(head));
+  const headBytes = Buffer.from(asciiJson(JSON.stringify(head)), 'latin1');
   const newline = Buffer.from('\n');
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    const rest = ascii(`${rows.map((r) => `${r}\n`).join('')}${rangeRows.map((r) => `${r}\n`).join('')}`);
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC} ${VERSION} ${ORDER} ${headBytes.length} ${stamps.length}\n`), headBytes, newline, stamps, newline, rest]));
+    writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC} ${VERSION} ${ORDER} ${headBytes.length} ${stamps.length}\n`), headBytes, newline, stamps, newline, ...rows, ...rangeRows]));
     renameSync(tmp, file);
     return undefined;
   } catch (e) {
