@@ -33,7 +33,7 @@ export async function timeProcesses(specs: ProcessSpec[], rounds: number, batch:
   const { execa } = await import('execa');
   const once = async (s: ProcessSpec) => {
     s.before?.();
-    const r = await execa(s.file, s.args, { cwd: s.cwd, env: s.env, stdout: { file: '/dev/null' }, stderr: 'ignore', reject: false });
+    const r = await execa(s.file, s.args, { cwd: s.cwd, env: s.env, stdout: 'ignore', stderr: 'ignore', reject: false });
     if (r.exitCode !== 0) throw new Error(`${s.label}: exit ${r.exitCode}`);
   };
   for (const s of specs) await once(s);
