@@ -1,4 +1,6 @@
 // `pkgsrc-bulk` entry point: the CLI, and the engine process the extension starts (`serve`).
+// It holds only the list of commands; each command's code is loaded when it runs.
+import { version } from '../../package.json';
 import { commands } from './commands/index';
 import { UsageError } from './commands/types';
 
@@ -10,7 +12,8 @@ function help(): string {
     'commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `pkgsrc-bulk <command> --help` for the options of one command.',
+    'Run `pkgsrc-bulk <command> --help` for the options of one command,',
+    '`pkgsrc-bulk --version` for the version.',
   ].join('\n');
 }
 
@@ -20,11 +23,16 @@ async function main(argv: string[]): Promise<number> {
     console.log(help());
     return name === undefined ? 2 : 0;
   }
-  const cmd = commands.find((c) => c.name === name);
-  if (!cmd) {
+  if (name === '--version' || name === '-V') {
+    console.log(`pkgsrc-bulk ${version}`);
+    return 0;
+  }
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     console.error(`pkgsrc-bulk: unknown command '${name}'\n\n${help()}`);
     return 2;
   }
+  const cmd = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(cmd.usage);
     return 0;

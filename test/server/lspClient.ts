@@ -32,18 +32,24 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-function stale(): boolean {
-  if (!existsSync(serverJs)) return true;
-  const sources = Math.max(newestMtime(path.join(root, 'src/server')), newestMtime(path.join(root, 'src/pkgsrc')));
-  return statSync(serverJs).mtimeMs < sources;
+/** Whether `output` (relative to the repository) is missing or older than a file under `sources`. */
+function stale(output: string, sources: string[]): boolean {
+  const out = path.join(root, output);
+  if (!existsSync(out)) return true;
+  return statSync(out).mtimeMs < Math.max(...sources.map((d) => newestMtime(path.join(root, d))));
 }
 
 /**
  * Builds the bundles when dist/server.js is missing or older than its sources. Test files run in
  * parallel processes, so one builds while the others wait on a lock directory.
  */
-export async function ensureServerBuilt(): Promise<void> {
-  if (!stale()) return;
+export function ensureServerBuilt(): Promise<void> {
+  return ensureBuilt('dist/server.js', ['src/server', 'src/pkgsrc']);
+}
+
+/** Builds the bundles (`node esbuild.mjs`) when `output` is missing or older than its sources. */
+export async function ensureBuilt(output: string, sources: string[]): Promise<void> {
+  if (!stale(output, sources)) return;
   const lock = path.join(tmpdir(), 'pkgsrc-bulk-server-build.lock');
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -54,11 +60,11 @@ export async function ensureServerBuilt(): Promise<void> {
       // Another test process is building; a lock older than the deadline is a leftover.
       if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, 200));
-      if (!existsSync(lock) && !stale()) return;
+      if (!existsSync(lock) && !stale(output, sources)) return;
     }
   }
   try {
-    if (stale()) {
+    if (stale(output, sources)) {
       const { execa } = await import('execa');
       await execa(process.execPath, ['esbuild.mjs'], { cwd: root });
     }

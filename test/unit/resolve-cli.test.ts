@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseResolveArgs, resolveCommand } from '../../src/engine/commands/resolve';
 import { UsageError } from '../../src/engine/commands/types';
 import { parseScan } from '../../src/pkgsrc/scan/parse';
@@ -120,4 +120,12 @@ test('argument errors are usage errors (exit 2), as pbulk-resolve\'s getopt rule
   for (const argv of [[], ['a', 'b'], ['-p', '-i', 'm', 'a'], ['-x', 'a'], ['-i']]) {
     await assert.rejects(resolveCommand.run(argv), UsageError, JSON.stringify(argv));
   }
+});
+
+test('the full 2013Q1 pscan through the CLI (read from its bytes): pbulk\'s presolve and -v messages byte for byte', async () => {
+  const full = path.resolve(__dirname, '../../../shared/data/scan-2013q1-full');
+  const r = await cli(['-v', path.join(full, 'pscan.gz')]);
+  assert.equal(r.code, 0);
+  assert.ok(r.stdout === gunzipSync(readFileSync(path.join(full, 'presolve.gz'))).toString('latin1'), 'stdout is pbulk\'s presolve');
+  assert.ok(r.stderr === readFileSync(path.join(full, 'presolve-err.log'), 'latin1'), 'stderr is pbulk-resolve\'s -v output');
 });

@@ -18,9 +18,9 @@ let m: TreeManifest;
 
 const tsx = pathToFileURL(require.resolve('tsx')).href;
 
-async function cli(args: string[], cwd = repo): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], cwd = repo, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const { execa } = await import('execa');
-  const r = await execa(process.execPath, ['--import', tsx, path.join(repo, 'src/engine/main.ts'), 'tree', ...args], { cwd, reject: false, env: { XDG_CACHE_HOME: path.join(dir, 'cache') } });
+  const r = await execa(process.execPath, ['--import', tsx, path.join(repo, 'src/engine/main.ts'), 'tree', ...args], { cwd, reject: false, env: { XDG_CACHE_HOME: path.join(dir, 'cache'), ...env } });
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -84,4 +84,14 @@ test('as a process: exit 2 with the message for a non-tree, exit 1 when a listed
   const r = await cli(['--pkgsrc', broken.root]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /error: .* has no Makefile; pbulk reports "Scan failed" for it\. \[missing-package-makefile\]/);
+});
+
+test('as a process: the same table from the on-disk index, with no warning where Node reports pending deprecations', async () => {
+  const fresh = await cli(['--pkgsrc', m.root, '--no-cache']);
+  const first = await cli(['--pkgsrc', m.root]);
+  const again = await cli(['--pkgsrc', m.root], repo, { NODE_OPTIONS: '--pending-deprecation' });
+  assert.equal(first.stdout, fresh.stdout);
+  assert.equal(again.stdout, fresh.stdout);
+  assert.equal(again.stderr, fresh.stderr);
+  assert.doesNotMatch(again.stderr, /DeprecationWarning/);
 });

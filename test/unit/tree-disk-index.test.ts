@@ -1,16 +1,19 @@
 // The on-disk index between processes: categories and packages taken from it while their
-// Makefiles keep their identity, read again when not; text that is not ASCII kept exactly; and a
-// damaged index file (fast-check mutations of a real one) never fatal, never a malformed model.
+// Makefiles keep their identity, read again when not; text that is not ASCII kept exactly; a
+// damaged index file (fast-check mutations of a real one) never fatal, never a malformed model;
+// the overview `pkgsrc-bulk tree` prints from it, equal to the full index's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { generateTree } from '../fixtures/generate';
 import type { TreeManifest } from '../fixtures/generate';
 import { PkgsrcTree, packageVars } from '../../src/pkgsrc/tree';
-import type { TreeIndex } from '../../src/pkgsrc/tree';
+import type { TreeIndex, TreeOverview } from '../../src/pkgsrc/tree';
+import { hasIdentity, identityOf } from '../../src/pkgsrc/tree/identity';
+import { readIndex, writeIndex } from './tree-index-file';
 
 let dir: string;
 let m: TreeManifest;
@@ -31,16 +34,10 @@ before(async () => {
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** JSON as the index is written: ASCII, other characters escaped. */
-const ascii = (json: string) => json.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-
-interface IndexFile {
-  categories: [string, unknown, { comment?: { value: string }; packages: unknown[] }][];
-  packages: (string | number)[][];
-}
-
 test('a second process gets the same model from the index, text that is not ASCII included', async () => {
-  assert.match(saved, /^[\x00-\x7f]*$/, 'the index file is ASCII');
+  const parts = readIndex(cacheFile);
+  assert.match(JSON.stringify(parts.head) + parts.rows.join('\n'), /^[\x00-\x7f]*$/, 'the head and the rows are ASCII');
+  assert.equal(parts.stamps.length, 32 * m.counts.packages, 'four numbers per package');
   const again = await new PkgsrcTree(m.root, { cacheFile }).index();
   assert.deepEqual(again, fresh);
   const cafe = again.packages.filter((p) => p.vars.COMMENT?.value.startsWith('Caf\u00e9 '));
@@ -48,12 +45,12 @@ test('a second process gets the same model from the index, text that is not ASCI
 });
 
 test('categories come from the index while their Makefile is unchanged, and are read again when it changes', async () => {
-  const data = JSON.parse(saved) as IndexFile;
+  const data = readIndex(cacheFile);
   const [kept, edited] = m.categories.filter((c) => c.active);
-  data.categories.find((c) => c[0] === kept!.name)![2].comment!.value = 'from the on-disk index';
-  data.categories.find((c) => c[0] === edited!.name)![2].comment!.value = 'stale';
+  data.head.categories.find((c) => c[0] === kept!.name)![2].comment!.value = 'from the on-disk index';
+  data.head.categories.find((c) => c[0] === edited!.name)![2].comment!.value = 'stale';
   const file = join(dir, 'marked.json');
-  writeFileSync(file, ascii(JSON.stringify(data)), 'latin1');
+  writeIndex(file, data);
   const makefile = join(m.root, edited!.name, 'Makefile');
   const before = readFileSync(makefile);
   try {
@@ -66,7 +63,7 @@ test('categories come from the index while their Makefile is unchanged, and are 
     assert.equal((await tree.category(kept!.name)).comment?.value, kept!.comment);
     // What was read again is written back.
     assert.equal(tree.saveCache(), undefined);
-    const after = JSON.parse(readFileSync(file, 'latin1')) as IndexFile;
+    const after = readIndex(file).head;
     assert.equal(after.categories.find((c) => c[0] === kept!.name)![2].comment!.value, kept!.comment);
     assert.equal(after.categories.find((c) => c[0] === edited!.name)![2].comment!.value, edited!.comment);
   } finally {
@@ -97,7 +94,27 @@ test('damaged index files: ignored or taken, never fatal, never a malformed mode
     }
   };
   // Damage that breaks the structure: the index is ignored and the model is the fresh one.
-  for (const text of ['', 'null', '[]', '{}', saved.replace(/"version":\d+/, '"version":1'), saved.replace(/"packages":\["[^"]+",/, '"packages":["a/b",'), saved.replace(/"packages":\["[^"]+",\d+/, '"packages":["x","9"'), saved.replace(/"stamps":\[/, '"stamps":[1,'), `${saved.slice(0, 200)}\u00e9${saved.slice(200)}`, saved.replace(/,"ok",0,0,\d+,"/, ',"ok",0,0,"x","')]) {
+  const rowsAt = saved.indexOf('\n[');
+  const damaged = [
+    '',
+    'null',
+    '[]',
+    '{}',
+    saved.replace('tree index 4 ', 'tree index 3 '),
+    saved.replace(/ (le|be) /, (o) => (o === ' le ' ? ' be ' : ' le ')),
+    saved.replace(/"version":\d+/, '"version":1'),
+    // The same length, so that the head is still found where the first line says.
+    saved.replace(/\],\["([a-z])/, '],["/'),
+    saved.replace(/"paths":\[(\d)/, (_, d: string) => `"paths":[${(Number(d) + 1) % 10}`),
+    `${saved.slice(0, 200)}\u00e9${saved.slice(201)}`,
+    // Longer or shorter: the head is not where the first line says.
+    `${saved.slice(0, 200)}\u00e9${saved.slice(200)}`,
+    saved.replace(/"includes":\[/, '"includes":[1,'),
+    // The rows: damaged ones are read again, missing ones too.
+    saved.slice(0, rowsAt) + saved.slice(rowsAt).replace(/,"ok",0,0,\d+,"/, ',"ok",0,0,"x","'),
+    saved.slice(0, rowsAt + 1),
+  ];
+  for (const text of damaged) {
     assert.notEqual(text, saved);
     await check(text);
     assert.deepEqual(await new PkgsrcTree(m.root, { cacheFile: file }).index(), fresh);
@@ -147,4 +164,53 @@ test('checked afterwards: the index answers at once, what changed is reported, d
   assert.deepEqual(await quiet.index(), truth);
   await quiet.checked();
   assert.deepEqual(again, []);
+});
+
+/** What overview() must give: the index without the packages' metadata. */
+function overviewOf(idx: TreeIndex): TreeOverview {
+  const { packages: _, categories, ...rest } = idx;
+  return { ...rest, categories: categories.map(({ packages, ...c }) => ({ ...c, packageCount: packages.length })) };
+}
+
+test('the overview (what `pkgsrc-bulk tree` prints) agrees with the index: fresh, from the on-disk index, after edits', async () => {
+  const t = join(dir, 'overview');
+  const mm = generateTree(t, { packages: 60, seed: 12, oddities: { noMakefile: 1, trailingWhitespace: 1 } });
+  const file = join(dir, 'overview.json');
+  assert.deepEqual(await new PkgsrcTree(t).overview(), overviewOf(await new PkgsrcTree(t).index()), 'without an on-disk index');
+  const first = new PkgsrcTree(t, { cacheFile: file });
+  assert.deepEqual(await first.overview(), overviewOf(await new PkgsrcTree(t).index()), 'writing the on-disk index');
+  assert.equal(first.saveCache(), undefined);
+  assert.deepEqual(await new PkgsrcTree(t, { cacheFile: file }).overview(), overviewOf(await new PkgsrcTree(t).index()), 'from the on-disk index');
+
+  // A package loses its COMMENT, a Makefile.common gains trailing whitespace, a category lists a new entry.
+  const plain = mm.packages.find((p) => p.scanned && !p.family && p.oddities.length === 0)!;
+  const owner = mm.packages.find((p) => p.style === 'owner' && p.scanned)!;
+  const cat = mm.categories.find((c) => c.active && c.name !== plain.category)!;
+  const makefile = join(t, plain.path, 'Makefile');
+  writeFileSync(makefile, readFileSync(makefile, 'latin1').replace(/^COMMENT=.*\n/m, ''));
+  appendFileSync(join(t, owner.path, 'Makefile.common'), 'HOMEPAGE=\thttps://new.example/ \n');
+  appendFileSync(join(t, cat.name, 'Makefile'), 'SUBDIR+=\tnot-there\n');
+  const truth = overviewOf(await new PkgsrcTree(t).index());
+  assert.ok(truth.problems.some((p) => p.code === 'no-comment' && p.file === makefile));
+  assert.ok(truth.problems.some((p) => p.code === 'missing-package-dir'));
+  const tree = new PkgsrcTree(t, { cacheFile: file });
+  assert.deepEqual(await tree.overview(), truth, 'the changed ones read again');
+  assert.equal(tree.saveCache(), undefined);
+  assert.deepEqual(await new PkgsrcTree(t, { cacheFile: file }).overview(), truth, 'and written back');
+  assert.deepEqual(await new PkgsrcTree(t, { cacheFile: file }).index(), await new PkgsrcTree(t).index(), 'the rows written back as they were');
+});
+
+test('file identities from the fast path are those fs.statSync gives', () => {
+  const files = [cacheFile, join(m.root, 'Makefile'), ...m.packages.slice(0, 20).map((p) => join(m.root, p.path, 'Makefile'))];
+  for (const f of files) {
+    const s = statSync(f, { throwIfNoEntry: false });
+    assert.deepEqual(identityOf(f), s ? [s.ino, s.size, s.mtimeMs, s.ctimeMs] : null, f);
+    if (s) {
+      assert.ok(hasIdentity(f, s.ino, s.size, s.mtimeMs, s.ctimeMs));
+      assert.ok(!hasIdentity(f, s.ino, s.size + 1, s.mtimeMs, s.ctimeMs));
+    }
+  }
+  assert.equal(identityOf(join(m.root, 'no', 'such', 'Makefile')), null);
+  assert.equal(identityOf(join(m.root, 'Makefile', 'under-a-file')), null);
+  assert.ok(!hasIdentity(join(m.root, 'no-such-file'), 1, 1, 1, 1));
 });

@@ -133,3 +133,28 @@ test('customize can set engine knobs, and PKGNAMEs follow', withTree(30, 4, (m) 
     }
   },
 }));
+
+test('package Makefiles are as large and include-heavy as pkgsrc 2013 (31 lines, 910 bytes, 3.2 includes each)', withTree(1500, 17, (m) => {
+  let files = 0;
+  let bytes = 0;
+  let lines = 0;
+  let includes = 0;
+  const sizes: number[] = [];
+  for (const p of m.packages) {
+    if (p.oddities.includes('no-dir') || p.oddities.includes('no-makefile')) continue;
+    const text = readFileSync(join(m.root, p.path, 'Makefile'), 'latin1');
+    const n = text.split('\n').length - 1;
+    files++;
+    bytes += text.length;
+    lines += n;
+    sizes.push(n);
+    includes += text.split('\n').filter((l) => l.startsWith('.include')).length;
+  }
+  sizes.sort((a, b) => a - b);
+  const near = (what: string, got: number, want: number, tolerance: number) => assert.ok(Math.abs(got - want) <= want * tolerance, `${what}: ${got.toFixed(2)}, pkgsrc has ${want}`);
+  near('lines per Makefile', lines / files, 31.0, 0.1);
+  near('bytes per Makefile', bytes / files, 910, 0.1);
+  near('.include lines per Makefile', includes / files, 3.2, 0.1);
+  // The long tail: a tenth of pkgsrc's Makefiles have more than 50 lines.
+  assert.ok(sizes[Math.floor(files * 0.9)]! >= 40, `90th percentile ${sizes[Math.floor(files * 0.9)]} lines`);
+}));

@@ -6,6 +6,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateTree } from '../fixtures/generate';
+import { readIndex, writeIndex } from './tree-index-file';
 import type { PackagePlan, TreeManifest } from '../fixtures/generate';
 import { PkgsrcTree, checkPkgsrcRoot, displayName, findPkgsrcRoot } from '../../src/pkgsrc/tree';
 import type { PackageInfo, TreeIndex } from '../../src/pkgsrc/tree';
@@ -225,10 +226,12 @@ test('on-disk index: unchanged packages come from it, changed ones are read agai
   const plain = mm.packages.filter((p) => p.scanned && !p.family);
   const [kept, edited] = [plain[0]!, plain[1]!];
   // Mark the entry of a package whose Makefile stays untouched: the mark must come back.
-  const data = JSON.parse(readFileSync(cacheFile, 'utf8')) as { packages: (string | number)[][] };
-  const row = data.packages.find((r) => r[0] === kept.path)!;
+  const data = readIndex(cacheFile);
+  const at = data.rows.findIndex((r) => r.startsWith(`[${JSON.stringify(kept.path)},`));
+  const row = JSON.parse(data.rows[at]!) as (string | number)[];
   row[row.findIndex((x, k) => k >= 4 && (k - 4) % 8 === 0 && x === 0) + 1] = 'from the on-disk index';
-  writeFileSync(cacheFile, JSON.stringify(data));
+  data.rows[at] = JSON.stringify(row);
+  writeIndex(cacheFile, data);
   appendFileSync(join(t, edited.path, 'Makefile'), 'COMMENT=\tEdited\n');
   const owner = mm.packages.find((p) => p.style === 'owner' && p.scanned)!;
   const member = mm.packages.find((p) => p.style === 'member' && p.family === owner.family && p.scanned);

@@ -4,10 +4,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatProblem, type Problem } from '../../pkgsrc/problem';
-import { messageLine, messageProblem, resolveFiles } from '../../pkgsrc/resolve';
-import { parseScan, readScanFile, type ScanRecord } from '../../pkgsrc/scan';
-import { loadConfigFile } from '../cli/setup';
-import { defaultSettings } from '../config/settings';
+import { messageLine, messageProblem, resolveFiles, type PresolveRecord } from '../../pkgsrc/resolve';
+import { ByteRecord, scanBytes } from '../../pkgsrc/scan/bytes';
+import { readScanBytesSync } from '../../pkgsrc/scan/file';
+import { parseScan } from '../../pkgsrc/scan/parse';
+import { fieldLine, type ScanRecord } from '../../pkgsrc/scan/record';
 import { UsageError, type Command } from './types';
 
 const usage = `usage: pkgsrc-bulk resolve [-p] [-v | -vv] [-i MISSING] PSCAN [CANDIDATES ...]
@@ -93,6 +94,42 @@ export function parseResolveArgs(argv: string[]): ResolveArgs {
 // What pbulk-resolve refuses outright ("Invalid input"); other problems are only reported.
 const FATAL_PARSE = new Set(['nul-byte', 'no-final-newline', 'no-record']);
 
+/** Parses a scan file that is not clean as text, adding what is wrong with it to `err`. */
+function parseText(bytes: Buffer, file: string, err: string[], refuse: () => void): ScanRecord[] {
+  const parsed = parseScan(bytes.toString('latin1'), { file, format: 'pscan' });
+  const shown: Problem[] = parsed.problems.filter((p) => p.severity === 'error' || p.code === 'more-problems');
+  for (const p of shown.slice(0, 50)) err.push(formatProblem(p));
+  if (shown.length > 50) err.push(`pkgsrc-bulk resolve: ${file}: ${shown.length - 50} more problems`);
+  if (parsed.problems.some((p) => FATAL_PARSE.has(p.code))) refuse();
+  return parsed.records;
+}
+
+/** Writes and empties the lines gathered for standard error, in one write. */
+function writeErr(lines: string[]): void {
+  if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
+  lines.length = 0;
+}
+
+/** meta/presolve: each record's own bytes (its input's, when read from bytes), with DEPENDS= added where resolved. */
+function presolveBytes(records: readonly PresolveRecord[]): Buffer {
+  const added: (string | undefined)[] = new Array(records.length);
+  let size = 0;
+  records.forEach((x, i) => {
+    const rec = x.record;
+    size += rec instanceof ByteRecord ? rec.end - rec.start : Buffer.byteLength(rec.text, 'latin1');
+    if (x.depends !== undefined && fieldLine(rec, 'DEPENDS') === undefined) size += (added[i] = `DEPENDS=${x.depends.join(' ')}\n`).length;
+  });
+  // One buffer, filled in place: no Buffer per record, no second copy.
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  records.forEach((x, i) => {
+    const rec = x.record;
+    at += rec instanceof ByteRecord ? rec.bytes.copy(out, at, rec.start, rec.end) : out.write(rec.text, at, 'latin1');
+    if (added[i] !== undefined) at += out.write(added[i]!, at, 'latin1');
+  });
+  return out;
+}
+
 export const resolveCommand: Command = {
   name: 'resolve',
   summary: 'resolve dependencies of a pscan file like pbulk-resolve (prints presolve)',
@@ -100,6 +137,8 @@ export const resolveCommand: Command = {
   async run(argv: string[]): Promise<number> {
     const args = parseResolveArgs(argv);
     if (args.config !== undefined) {
+      // Loaded only with -c: reading pbulk.conf brings in the engine's configuration code.
+      const [{ loadConfigFile }, { defaultSettings }] = await Promise.all([import('../cli/setup'), import('../config/settings')]);
       const cfg = await loadConfigFile(args.config, defaultSettings(), { why: 'cannot tell where meta/pscan is' });
       args.files = [join(cfg.metaDir, 'pscan')];
       args.partial ||= cfg.ignoreMissingDependencies;
@@ -107,29 +146,31 @@ export const resolveCommand: Command = {
     const inputs: ScanRecord[][] = [];
     const fileOf = new Map<ScanRecord, string>();
     let unusable = false;
+    const err: string[] = [];
     for (const file of args.files) {
-      const read = await readScanFile(file, { latin1: true });
+      const read = readScanBytesSync(file);
       if (!read.ok) {
+        writeErr(err);
         console.error(`pkgsrc-bulk resolve: ${read.message}`);
         return 2;
       }
-      const parsed = parseScan(read.text, { file, format: 'pscan' });
-      const shown: Problem[] = parsed.problems.filter((p) => p.severity === 'error' || p.code === 'more-problems');
-      for (const p of shown.slice(0, 50)) console.error(formatProblem(p));
-      if (shown.length > 50) console.error(`pkgsrc-bulk resolve: ${file}: ${shown.length - 50} more problems`);
-      if (parsed.problems.some((p) => FATAL_PARSE.has(p.code))) unusable = true;
-      for (const r of parsed.records) fileOf.set(r, file);
-      inputs.push(parsed.records);
+      // A clean file is resolved from its bytes; anything else is parsed as text, which
+      // reports what is wrong with it.
+      const records = scanBytes(read.bytes) ?? parseText(read.bytes, file, err, () => (unusable = true));
+      for (const r of records) fileOf.set(r, file);
+      inputs.push(records);
     }
+    writeErr(err);
     if (unusable) {
       console.error('pkgsrc-bulk resolve: input is not scan output that pbulk-resolve accepts (see above)');
       return 2;
     }
-    const result = resolveFiles(inputs, { incremental: args.missing !== undefined, partial: args.partial, verbose: args.verbose });
+    const result = resolveFiles(inputs, { incremental: args.missing !== undefined, partial: args.partial, verbose: args.verbose, texts: false });
     for (const m of result.messages) {
-      console.error(messageLine(m));
-      if ((m.fatal || m.detail) && m.record) console.error(formatProblem(messageProblem(m, fileOf.get(m.record) ?? args.files[0]!)));
+      err.push(messageLine(m));
+      if ((m.fatal || m.detail) && m.record) err.push(formatProblem(messageProblem(m, fileOf.get(m.record) ?? args.files[0]!)));
     }
+    writeErr(err);
     if (args.missing !== undefined) {
       try {
         await writeFile(args.missing, result.missing.map((l) => `${l}\n`).join(''));
@@ -139,14 +180,14 @@ export const resolveCommand: Command = {
       }
     }
     if (!result.ok) return result.messages.some((m) => m.code === 'invalid-input') ? 2 : 1;
-    const err = await new Promise<NodeJS.ErrnoException | null | undefined>((done) => {
+    const failed = await new Promise<NodeJS.ErrnoException | null | undefined>((done) => {
       // The stream reports a failed write twice: to the callback and as an 'error' event.
       process.stdout.once('error', done);
-      process.stdout.write(Buffer.from(result.text, 'latin1'), done);
+      process.stdout.write(presolveBytes(result.records), done);
     });
     // A reader that stops early (| head) is not an error of ours.
-    if (err && err.code !== 'EPIPE') {
-      console.error(`pkgsrc-bulk resolve: cannot write the output: ${err.message}`);
+    if (failed && failed.code !== 'EPIPE') {
+      console.error(`pkgsrc-bulk resolve: cannot write the output: ${failed.message}`);
       return 2;
     }
     return 0;

@@ -1,12 +1,11 @@
 // `pkgsrc-bulk tree`: the categories of a pkgsrc tree with their package counts, counted as
 // pbulk counts them, and every problem found on the way; `--json` prints the whole model.
-import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatProblem } from '../../pkgsrc/problem';
 import { PkgsrcTree, checkPkgsrcRoot, findPkgsrcRoot } from '../../pkgsrc/tree';
-import type { OptionalFile, PackageInfo, TreeIndex } from '../../pkgsrc/tree';
+import type { OptionalFile, PackageInfo, TreeIndex, TreeOverview } from '../../pkgsrc/tree';
 import { UsageError, type Command } from './types';
 
 const usage = `usage: pkgsrc-bulk tree [--pkgsrc DIR] [--json] [--no-cache]
@@ -31,10 +30,10 @@ export interface TreeJson extends Omit<TreeIndex, 'packages'> {
   packages: (PackageInfo & { files: OptionalFile[] })[];
 }
 
-function table(idx: TreeIndex): string {
+function table(idx: TreeOverview): string {
   const width = Math.max(8, ...idx.categories.map((c) => c.name.length));
   const lines = [`${'CATEGORY'.padEnd(width)}  PACKAGES  COMMENT`];
-  for (const c of idx.categories) lines.push(`${c.name.padEnd(width)}  ${String(c.packages.length).padStart(8)}  ${c.comment?.value ?? ''}`);
+  for (const c of idx.categories) lines.push(`${c.name.padEnd(width)}  ${String(c.packageCount).padStart(8)}  ${c.comment?.value ?? ''}`);
   const t = idx.totals;
   const off: string[] = [];
   if (t.disabledCategories > 0) off.push(`${t.disabledCategories} ${t.disabledCategories === 1 ? 'category' : 'categories'}`);
@@ -62,9 +61,14 @@ export interface TreeIo {
   cacheHome: string;
 }
 
-/** One index file per tree, named by a hash of its path. */
+/**
+ * One index file per tree, named by a hash of its path (FNV-1a, 64 bits: loading node:crypto
+ * would cost the command a sixth of its time).
+ */
 export function cacheFileFor(root: string, cacheHome: string): string {
-  return join(cacheHome, 'pkgsrc-bulk', `tree-${createHash('sha256').update(root).digest('hex').slice(0, 16)}.json`);
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from(root)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return join(cacheHome, 'pkgsrc-bulk', `tree-${h.toString(16).padStart(16, '0')}.json`);
 }
 
 /** The command with its output streams and working directory passed in (for tests). */
@@ -77,18 +81,24 @@ export async function runTree(argv: string[], io: TreeIo): Promise<number> {
   }
   const root = await rootFrom(values.pkgsrc, io.cwd);
   const tree = new PkgsrcTree(root, values['no-cache'] ? {} : { cacheFile: cacheFileFor(root, io.cacheHome) });
-  const idx = await tree.index();
+  // The table needs no package's metadata: the overview takes unchanged packages' problems
+  // from the on-disk index without unpacking them.
+  let problems: TreeOverview['problems'];
+  if (values.json) {
+    const full = await tree.index();
+    const files = await Promise.all(full.packages.map((p) => tree.packageFiles(p.path)));
+    const out: TreeJson = { ...full, packages: full.packages.map((p, i) => ({ ...p, files: files[i]! })) };
+    io.out(`${JSON.stringify(out, null, 1)}\n`);
+    problems = full.problems;
+  } else {
+    const overview = await tree.overview();
+    io.out(`${table(overview)}\n`);
+    problems = overview.problems;
+  }
   const cacheError = tree.saveCache();
   if (cacheError) io.err(`pkgsrc-bulk tree: warning: the package index could not be saved: ${cacheError.message}\n`);
-  if (values.json) {
-    const files = await Promise.all(idx.packages.map((p) => tree.packageFiles(p.path)));
-    const out: TreeJson = { ...idx, packages: idx.packages.map((p, i) => ({ ...p, files: files[i]! })) };
-    io.out(`${JSON.stringify(out, null, 1)}\n`);
-  } else {
-    io.out(`${table(idx)}\n`);
-  }
-  for (const p of idx.problems) io.err(`${formatProblem(p)}\n`);
-  return idx.problems.some((p) => p.severity === 'error') ? 1 : 0;
+  for (const p of problems) io.err(`${formatProblem(p)}\n`);
+  return problems.some((p) => p.severity === 'error') ? 1 : 0;
 }
 
 export const treeCommand: Command = {

@@ -10,5 +10,15 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
+/**
+ * A command as `pkgsrc-bulk` lists it: its name and `--help` line, and a loader for the rest.
+ * Only the command that runs is loaded (and compiled): see commands/index.ts.
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
 /** Thrown for bad arguments or input the command cannot work with: printed, exit 2. */
 export class UsageError extends Error {}

@@ -220,6 +220,11 @@ class Fatal extends Error {
 export interface ResolveFilesOptions extends ResolveOptions {
   /** -i: the first input is the active set, the others candidates. */
   incremental?: boolean;
+  /**
+   * false: leave `text` empty in the result and its records (a caller that writes presolve
+   * from the input's bytes does not need 65 MB of strings). Default true.
+   */
+  texts?: boolean;
 }
 
 /**
@@ -228,6 +233,7 @@ export interface ResolveFilesOptions extends ResolveOptions {
  */
 export function resolveFiles(files: readonly (readonly ScanRecord[])[], opts: ResolveFilesOptions = {}): ResolveResult {
   const incremental = opts.incremental === true;
+  const texts = opts.texts !== false;
   const r = new Resolver(files, incremental, opts.partial === true && !incremental, opts.verbose ?? 0);
   const fail = (extra?: ResolveMessage): ResolveResult => ({
     ok: false,
@@ -255,10 +261,10 @@ export function resolveFiles(files: readonly (readonly ScanRecord[])[], opts: Re
     const hasLine = fieldLine(e.rec, 'DEPENDS') !== undefined;
     const depends = e.deps?.map((d) => r.entries[d]!.name);
     if (!depends && !hasLine && (fieldLine(e.rec, 'ALL_DEPENDS')?.value.trim() ?? '') !== '') unresolved.push(e.name);
-    const text = depends ? `${e.rec.text}DEPENDS=${depends.join(' ')}\n` : e.rec.text;
+    const text = texts ? (depends ? `${e.rec.text}DEPENDS=${depends.join(' ')}\n` : e.rec.text) : '';
     records.push({ record: e.rec, pkgname: e.name, location: e.location, depends: depends ?? (hasLine ? existingDepends(e.rec) : undefined), text });
   }
-  return { ok: true, records, text: records.map((x) => x.text).join(''), messages: r.messages, missing: r.missing, unresolved };
+  return { ok: true, records, text: texts ? records.map((x) => x.text).join('') : '', messages: r.messages, missing: r.missing, unresolved };
 }
 
 function existingDepends(rec: ScanRecord): string[] {

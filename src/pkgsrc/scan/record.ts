@@ -19,6 +19,8 @@ export interface ScanRecord {
   line: number;
   /** Every KEY=value line in order; lookups take the first (pbulk's prefix search does). */
   fields: ScanField[];
+  /** The first line with this key, when the record can find it faster than a search of `fields`. */
+  fieldOf?(key: string): ScanField | undefined;
 }
 
 /** The keys pbulk-index prints, in its order (MULTI_VERSION and PBULK_WEIGHT only when set). */
@@ -40,11 +42,11 @@ export const INDEX_KEYS = [
 ] as const;
 
 export function getField(r: ScanRecord, key: string): string | undefined {
-  for (const f of r.fields) if (f.key === key) return f.value;
-  return undefined;
+  return fieldLine(r, key)?.value;
 }
 
 export function fieldLine(r: ScanRecord, key: string): ScanField | undefined {
+  if (r.fieldOf) return r.fieldOf(key);
   for (const f of r.fields) if (f.key === key) return f;
   return undefined;
 }

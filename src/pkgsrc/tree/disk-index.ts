@@ -1,17 +1,19 @@
 // The on-disk index as the model uses it: which categories and packages can be taken from it
 // (their Makefile and Makefile.common files have the identity recorded), the identities seen
 // in this process, and writing it back merged with the entries this process did not touch.
-import { loadCache, sameStamp, saveCache, stampOf } from './cache';
+import { cachedCategory, cachedPackage, hasStamp, loadCache, problemsIfUnchanged, sameStamp, saveCache, stampOf } from './cache';
 import type { CachedPackage, FileStamp, LoadedCache } from './cache';
-import { packPackage } from './pack';
+import type { Problem } from '../problem';
 import { sliced } from './read';
-import type { CategoryInfo, PackageInfo } from './types';
+import type { CategoryInfo, CategorySummary, PackageInfo } from './types';
 
 export class DiskIndex {
   private disk?: LoadedCache;
   /** Makefile identity per package path, taken before the Makefile was read. */
   private readonly stamps = new Map<string, FileStamp>();
   private readonly commonStamps = new Map<string, FileStamp>();
+  /** Makefile.common files found to have (or not) the identity the file records. */
+  private readonly commonsOk = new Map<string, boolean>();
   /** Category Makefile identities taken before reading, and what was read in this process. */
   private readonly categoryStamps = new Map<string, FileStamp>();
   private readonly categories = new Map<string, CategoryInfo>();
@@ -37,7 +39,7 @@ export class DiskIndex {
   }
 
   private load(): LoadedCache {
-    this.disk ??= loadCache(this.file, this.root) ?? { packages: new Map(), commons: new Map(), categories: new Map() };
+    this.disk ??= loadCache(this.file, this.root) ?? { packages: new Map<string, CachedPackage>(), commons: new Map(), categories: new Map() };
     return this.disk;
   }
 
@@ -45,15 +47,24 @@ export class DiskIndex {
   category(name: string): CategoryInfo | undefined {
     if (this.checkAfter) {
       const hit = this.load().categories.get(name);
-      if (hit && hit.stamp !== null) {
+      const info = hit && hit.stamp !== null ? hit.info() : undefined;
+      if (info) {
         this.uncheckedCategories.add(name);
-        return hit.info;
+        return info;
       }
     }
     const stamp = stampOf(`${this.root}/${name}/Makefile`);
     this.categoryStamps.set(name, stamp);
     const hit = this.load().categories.get(name);
-    return hit && stamp !== null && sameStamp(hit.stamp, stamp) ? hit.info : undefined;
+    return hit && stamp !== null && sameStamp(hit.stamp, stamp) ? hit.info() : undefined;
+  }
+
+  /** Like category(), but the entry without its package entries: their paths instead. */
+  categorySummary(name: string): { summary: CategorySummary; paths: string[] } | undefined {
+    const stamp = stampOf(`${this.root}/${name}/Makefile`);
+    this.categoryStamps.set(name, stamp);
+    const hit = this.load().categories.get(name);
+    return hit && stamp !== null && sameStamp(hit.stamp, stamp) ? hit.summary() : undefined;
   }
 
   /** A category read from its Makefile, to be written with the identity `category()` took. */
@@ -79,15 +90,17 @@ export class DiskIndex {
       const path = paths[i]!;
       if (this.checkAfter) {
         const hit = disk.packages.get(path);
-        if (hit && hit.stamp !== null) {
+        const info = hit && hit.stamp !== null ? hit.info() : undefined;
+        if (info) {
           this.unchecked.add(path);
-          return store(i, hit.info);
+          return store(i, info);
         }
       }
       const stamp = stampOf(`${this.root}/${path}/Makefile`);
       this.stamps.set(path, stamp);
       const hit = disk.packages.get(path);
-      if (hit && stamp !== null && sameStamp(hit.stamp, stamp) && hit.info.includes.every(commonOk)) return store(i, hit.info);
+      const info = hit && stamp !== null && sameStamp(hit.stamp, stamp) && hit.includes.every(commonOk) ? hit.info() : undefined;
+      if (info) return store(i, info);
       read.push(i);
     });
     if (read.length > 0) this.dirty = true;
@@ -123,7 +136,7 @@ export class DiskIndex {
       const path = paths[i]!;
       const stamp = stampOf(`${this.root}/${path}/Makefile`);
       const hit = disk.packages.get(path);
-      if (hit && stamp !== null && sameStamp(hit.stamp, stamp) && hit.info.includes.every(commonOk)) {
+      if (hit && stamp !== null && sameStamp(hit.stamp, stamp) && hit.includes.every(commonOk)) {
         this.stamps.set(path, stamp);
       } else {
         disk.packages.delete(path);
@@ -131,6 +144,20 @@ export class DiskIndex {
       }
     });
     return stale;
+  }
+
+  /**
+   * The problems of each package whose entry is still valid (its Makefile and Makefile.common
+   * files have the recorded identity: one stat each, nothing unpacked); undefined for the
+   * others, which must be read.
+   */
+  problemsOf(paths: readonly string[]): (readonly Problem[] | undefined)[] {
+    const disk = this.load();
+    return problemsIfUnchanged(disk, this.root, paths, (file) => {
+      let ok = this.commonsOk.get(file);
+      if (ok === undefined) this.commonsOk.set(file, (ok = disk.commons.has(file) && hasStamp(file, disk.commons.get(file)!)));
+      return ok;
+    });
   }
 
   forgetPackage(path: string): void {
@@ -141,6 +168,7 @@ export class DiskIndex {
 
   forgetCommon(file: string): void {
     this.commonStamps.delete(file);
+    this.commonsOk.delete(file);
   }
 
   forgetCategory(name: string): void {
@@ -155,6 +183,7 @@ export class DiskIndex {
     this.uncheckedCategories.clear();
     this.stamps.clear();
     this.commonStamps.clear();
+    this.commonsOk.clear();
     this.categoryStamps.clear();
     this.categories.clear();
     this.disk?.categories.clear();
@@ -171,27 +200,36 @@ export class DiskIndex {
       if (!this.stamps.has(path)) {
         // Handed out unchecked: the entry stays as it is in the file.
         const entry = old?.packages.get(path);
-        if (entry && entry.info === info) {
+        if (entry && entry.info() === info) {
           packages.set(path, entry);
           for (const inc of info.includes) if (!commons.has(inc)) commons.set(inc, old!.commons.get(inc) ?? null);
         }
         continue;
       }
-      packages.set(path, { stamp: this.stamps.get(path)!, info });
+      packages.set(path, cachedPackage(this.stamps.get(path)!, info));
       for (const inc of info.includes) if (!commons.has(inc)) commons.set(inc, this.commonStamps.get(inc) ?? stampOf(inc));
     }
     // Entries for packages not loaded here stay, unless a Makefile.common they were built
     // from now has another identity than the one recorded with them.
     for (const [path, entry] of old?.packages ?? []) {
       if (loaded.has(path)) continue;
-      const incs = entry.info.includes;
+      const incs = entry.includes;
       if (!incs.every((inc) => !commons.has(inc) || sameStamp(commons.get(inc)!, old!.commons.get(inc) ?? null))) continue;
       for (const inc of incs) if (!commons.has(inc)) commons.set(inc, old!.commons.get(inc) ?? null);
       packages.set(path, entry);
     }
     const categories = new Map(old?.categories ?? []);
-    for (const [name, info] of this.categories) categories.set(name, { stamp: this.categoryStamps.get(name)!, info });
-    this.disk = { packages, commons, categories };
-    return saveCache(this.file, this.root, this.disk, packPackage);
+    for (const [name, info] of this.categories) categories.set(name, cachedCategory(this.categoryStamps.get(name)!, info));
+    // In the order the categories list them, which is the order the next process asks for them.
+    const ordered = new Map<string, CachedPackage>();
+    for (const c of categories.values()) {
+      for (const path of c.summary()?.paths ?? []) {
+        const entry = packages.get(path);
+        if (entry) ordered.set(path, entry);
+      }
+    }
+    for (const [path, entry] of packages) if (!ordered.has(path)) ordered.set(path, entry);
+    this.disk = { packages: ordered, commons, categories };
+    return saveCache(this.file, this.root, this.disk);
   }
 }

@@ -5,9 +5,8 @@
 //    variable index (packageVars), value, unresolved (0/1), file (0: the package's Makefile,
 //    n: includes[n - 1]), line, character, endLine, endCharacter]
 // `unpackPackage` checks what it reads, since an index file on disk may have been damaged.
-// A category keeps its own shape except for its package entries, which are the bulk of it
-// (six objects each as a PackageEntry): a flat list of [dir, line, character, endLine,
-// endCharacter] per entry, the path and category being implied by the category's name.
+// A category is kept in parts (see packCategory), its package entries (six objects each as a
+// PackageEntry) as flat lists, the path and category being implied by the category's name.
 import type { Problem } from '../problem';
 import { isCount, isProblem, isRange, isValue } from './shape';
 import { packageVars } from './types';
@@ -66,33 +65,42 @@ export function unpackPackage(root: string, row: unknown): PackageInfo | undefin
   return { path, category: path.slice(0, slash), dir: path.slice(slash + 1), makefile, state: state as PackageInfo['state'], vars, includes, problems };
 }
 
-/** A category as the on-disk index holds it: CategoryInfo with flat package entries. */
-export type PackedCategory = Omit<CategoryInfo, 'packages'> & { packages: (string | number)[] };
-const ENTRY = 5;
+/**
+ * A category as the on-disk index holds it, in three parts: the category without its entries
+ * (what a summary shows), the entries' directory names (what a check of the packages needs),
+ * and their ranges in the Makefile, flat [line, character, endLine, endCharacter] per entry
+ * (needed only for the whole CategoryInfo).
+ */
+export type CategoryHead = Omit<CategoryInfo, 'packages'>;
 
-export function packCategory(info: CategoryInfo): PackedCategory {
-  const packages: (string | number)[] = [];
-  for (const e of info.packages) packages.push(e.dir, e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
-  return { ...info, packages };
+export function packCategory(info: CategoryInfo): { head: CategoryHead; dirs: string[]; ranges: number[] } {
+  const { packages, ...head } = info;
+  const ranges: number[] = [];
+  for (const e of packages) ranges.push(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
+  return { head, dirs: packages.map((e) => e.dir), ranges };
 }
 
-/** The category a packed entry named `name` holds, or undefined when it is not what packCategory writes. */
-export function unpackCategory(name: string, x: unknown): CategoryInfo | undefined {
-  const c = x as PackedCategory;
-  if (c === null || typeof c !== 'object' || c.name !== name || typeof c.makefile !== 'string' || !Array.isArray(c.packages) || !Array.isArray(c.disabled) || !Array.isArray(c.problems)) return undefined;
+/** The head and directory names of the category `name` when they are what packCategory writes, else undefined. */
+export function checkCategory(name: string, x: unknown, dirs: unknown): CategoryHead | undefined {
+  const c = x as CategoryHead;
+  if (c === null || typeof c !== 'object' || c.name !== name || typeof c.makefile !== 'string' || !Array.isArray(c.disabled) || !Array.isArray(c.problems)) return undefined;
   if ((c.comment !== undefined && !isValue(c.comment)) || !c.problems.every(isProblem)) return undefined;
   if (!c.disabled.every((d) => d !== null && typeof d === 'object' && typeof d.name === 'string' && (d.reason === undefined || typeof d.reason === 'string') && isRange(d.range))) return undefined;
-  const flat = c.packages;
-  if (flat.length % ENTRY !== 0) return undefined;
-  const packages: PackageEntry[] = new Array(flat.length / ENTRY);
-  for (let k = 0; k < flat.length; k += ENTRY) {
-    const dir = flat[k];
-    const line = flat[k + 1];
-    const character = flat[k + 2];
-    const endLine = flat[k + 3];
-    const endCharacter = flat[k + 4];
-    if (typeof dir !== 'string' || dir === '' || dir.includes('/') || !isCount(line) || !isCount(character) || !isCount(endLine) || !isCount(endCharacter)) return undefined;
-    packages[k / ENTRY] = { path: `${name}/${dir}`, category: name, dir, range: { start: { line, character }, end: { line: endLine, character: endCharacter } } };
+  if (!Array.isArray(dirs) || !dirs.every((d) => typeof d === 'string' && d !== '' && !d.includes('/'))) return undefined;
+  return c;
+}
+
+/** The whole category from its checked head, its entries' paths and their ranges; undefined when the ranges do not fit. */
+export function unpackCategory(head: CategoryHead, paths: readonly string[], ranges: unknown): CategoryInfo | undefined {
+  if (!Array.isArray(ranges) || ranges.length !== paths.length * 4 || !ranges.every(isCount)) return undefined;
+  const name = head.name;
+  const packages: PackageEntry[] = new Array(paths.length);
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i]!;
+    const range = { start: { line: ranges[4 * i] as number, character: ranges[4 * i + 1] as number }, end: { line: ranges[4 * i + 2] as number, character: ranges[4 * i + 3] as number } };
+    packages[i] = { path, category: name, dir: path.slice(name.length + 1), range };
   }
-  return { ...c, packages };
+  // The key order of a category read from its Makefile (tree.ts), for the same JSON.
+  const { name: _, makefile, disabled, problems, comment } = head;
+  return { name, makefile, packages, disabled, problems, ...(comment !== undefined ? { comment } : {}) };
 }

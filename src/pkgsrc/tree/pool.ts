@@ -6,11 +6,17 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { unpackPackage } from './pack';
 import type { ReadOptions, TextFile } from './read';
 import type { PackageInfo } from './types';
 import type { ChunkMessage, WorkerJob, WorkerMessage, WorkerSetup } from './wire';
+
+/** node:worker_threads, loaded when a pool starts: most uses of the model start none. */
+function workerThreads(): typeof import('node:worker_threads') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('node:worker_threads') as typeof import('node:worker_threads');
+}
 
 export interface WorkerOptions {
   /** The bundled worker (default: tree-worker.js beside this bundle; none: no workers). */
@@ -70,7 +76,7 @@ export class WorkerPool {
     for (let k = 0; k < count; k++) {
       let w: Worker;
       try {
-        w = new Worker(script, { workerData: setup });
+        w = new (workerThreads().Worker)(script, { workerData: setup });
       } catch {
         continue;
       }

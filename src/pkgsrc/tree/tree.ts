@@ -17,7 +17,7 @@ import { readTextFiles, sliced } from './read';
 import { DiskIndex } from './disk-index';
 import type { ReadOptions, TextFile } from './read';
 import { optionalFiles } from './types';
-import type { CategoryEntry, CategoryInfo, OptionalFile, PackageInfo, TopLevel, TreeChange, TreeIndex } from './types';
+import type { CategoryEntry, CategoryInfo, CategorySummary, OptionalFile, PackageInfo, TopLevel, TreeChange, TreeIndex, TreeOverview, TreeTotals } from './types';
 
 export interface TreeOptions extends ReadOptions {
   /**
@@ -77,6 +77,15 @@ export function uniqueProblems(list: Iterable<Problem>): Problem[] {
     }
   }
   return out;
+}
+
+function totalsOf(top: TopLevel, categories: readonly { disabled: readonly unknown[] }[], packages: number): TreeTotals {
+  return {
+    categories: categories.length,
+    packages,
+    disabledCategories: top.disabled.length,
+    disabledPackages: categories.reduce((a, c) => a + c.disabled.length, 0),
+  };
 }
 
 export class PkgsrcTree {
@@ -171,18 +180,52 @@ export class PkgsrcTree {
       this.spare = undefined;
     }
     const problems = uniqueProblems([...top.problems, ...categories.flatMap((c) => c.problems), ...packages.flatMap((p) => p.problems)]);
-    return {
-      root: this.root,
-      categories,
-      packages,
-      problems,
-      totals: {
-        categories: categories.length,
-        packages: packages.length,
-        disabledCategories: top.disabled.length,
-        disabledPackages: categories.reduce((a, c) => a + c.disabled.length, 0),
-      },
-    };
+    return { root: this.root, categories, packages, problems, totals: totalsOf(top, categories, packages.length) };
+  }
+
+  /**
+   * The categories, every problem and the totals: what `pkgsrc-bulk tree` prints, without the
+   * packages' metadata. With the on-disk index (checked before answering), a category or package
+   * whose Makefiles kept their identity costs a stat and nothing is unpacked for it; only the
+   * others are read.
+   */
+  async overview(): Promise<TreeOverview> {
+    const top = await this.topLevel();
+    const names = top.categories.map((c) => c.name);
+    const disk = this.options.checkDiskIndex === 'after' ? undefined : this.disk;
+    const light = names.map((n) => (disk && !this.cats.has(n) ? disk.categorySummary(n) : undefined));
+    const categories: CategorySummary[] = [];
+    const paths: string[] = [];
+    let known: (readonly Problem[] | undefined)[] = [];
+    try {
+      const read = await this.loadCategories(names.filter((_, i) => light[i] === undefined), true);
+      for (let i = 0, k = 0; i < names.length; i++) {
+        const l = light[i];
+        if (l) {
+          categories.push(l.summary);
+          for (const p of l.paths) paths.push(p);
+        } else {
+          const { packages, ...rest } = read[k++]!;
+          categories.push({ ...rest, packageCount: packages.length });
+          for (const e of packages) paths.push(e.path);
+        }
+      }
+      if (disk) known = disk.problemsOf(paths);
+      const todo: string[] = [];
+      for (let i = 0; i < paths.length; i++) if (known[i] === undefined) todo.push(paths[i]!);
+      if (todo.length > 0) await this.packages(todo);
+    } finally {
+      this.spare?.close();
+      this.spare = undefined;
+    }
+    const found: Problem[] = [...top.problems];
+    for (const c of categories) found.push(...c.problems);
+    for (let i = 0; i < paths.length; i++) {
+      const list = (this.pkgs.size > 0 ? this.pkgs.get(paths[i]!)?.problems : undefined) ?? known[i]!;
+      for (const p of list) found.push(p);
+    }
+    const problems = uniqueProblems(found);
+    return { root: this.root, categories, problems, totals: totalsOf(top, categories, paths.length) };
   }
 
   /**
@@ -466,8 +509,9 @@ export class PkgsrcTree {
   /** Where each package is listed, for problems about missing directories and Makefiles. */
   private async entriesFor(paths: string[]): Promise<Map<string, { file: string; range: Range }>> {
     const out = new Map<string, { file: string; range: Range }>();
-    const cats = [...new Set(paths.map((p) => p.split('/')[0]!))].filter((c) => this.cats.has(c));
-    for (const info of await Promise.all(cats.map((c) => this.cats.get(c)!))) {
+    // Categories the overview took as summaries are loaded whole here (few: only those listing such packages).
+    const cats = [...new Set(paths.map((p) => p.split('/')[0]!))].filter((c) => this.cats.has(c) || this.knownCategories.has(c));
+    for (const info of await this.loadCategories(cats)) {
       for (const e of info.packages) out.set(e.path, { file: info.makefile, range: e.range });
     }
     return out;

@@ -80,6 +80,20 @@ export interface TreeIndex {
   totals: TreeTotals;
 }
 
+/** A category without its package entries, only their number. */
+export interface CategorySummary extends Omit<CategoryInfo, 'packages'> {
+  packageCount: number;
+}
+
+/** The tree without the packages' metadata (PkgsrcTree.overview): what `pkgsrc-bulk tree` prints. */
+export interface TreeOverview {
+  root: string;
+  categories: CategorySummary[];
+  /** Every problem found, each once, in the order TreeIndex has them. */
+  problems: Problem[];
+  totals: TreeTotals;
+}
+
 /** What an edit on disk changed, so a view refreshes only that. */
 export type TreeChange =
   | { kind: 'none' }
