@@ -203,7 +203,8 @@
     box.append(s);
     box.append(el('p', { class: 'note' }, [`${plural(tl.entries.length, 'package build')} over ${duration(span)}${tl.running.length ? `, ${tl.running.length} building now` : ''}.`]));
     if (tl.hosts && tl.hosts.length > 0) {
-      const head = el('tr', {}, ['Client host', 'Built', 'Failed', 'Building', 'Busy'].map((h) => el('th', {}, [h])));
+      const cap = (/** @type {string} */ s) => s.charAt(0).toUpperCase() + s.slice(1);
+      const head = el('tr', {}, ['Client host', cap(word('done')), cap(word('failed')), cap(word('in_processing')), 'Busy'].map((h) => el('th', {}, [h])));
       const rows = tl.hosts.map((h) => el('tr', {}, [h.host, String(h.done), String(h.failed), String(h.building), duration(h.busyMs)].map((v) => el('td', {}, [v]))));
       box.append(el('table', { class: 'hosts', 'aria-label': 'Packages per client host' }, [head, ...rows]));
     }
@@ -323,7 +324,7 @@
       const extra = [r.repository.checksum ? 'SHA512.bz2' : 'no SHA512.bz2 (checksum_packages=no)'];
       if (r.repository.restricted.length) extra.push(`${r.repository.restricted.length} restricted, not uploaded`);
       if (r.repository.missing.length) extra.push(`${r.repository.missing.length} without a binary package`);
-      row('pkg_summary', `${r.repository.packages} package(s) in ${r.repository.packagesDir}, written ${when(r.repository.writtenAt)}; ${extra.join(', ')}`);
+      row('pkg_summary', `${plural(r.repository.packages, 'package')} in ${r.repository.packagesDir}, written ${when(r.repository.writtenAt)}; ${extra.join(', ')}`);
     }
     if (r.gates) {
       const asked = [];
@@ -334,7 +335,7 @@
     }
     if (r.published) {
       const p = r.published;
-      row(p.rollback ? 'Rolled back' : 'Last published', `${when(p.at)}: ${p.target} -> ${p.release}${p.rollback ? '' : `, ${p.packages} package(s)`}${p.previous ? ` (${p.previous} kept for rollback)` : ''}${p.report ? `; report at ${p.report}` : ''}`);
+      row(p.rollback ? 'Rolled back' : 'Last published', `${when(p.at)}: ${p.target} -> ${p.release}${p.rollback ? '' : `, ${plural(p.packages, 'package')}`}${p.previous ? ` (${p.previous} kept for rollback)` : ''}${p.report ? `; report at ${p.report}` : ''}`);
     } else {
       row('Last published', 'not published from this bulklog yet');
     }
@@ -351,7 +352,7 @@
     renderHeader();
     // The run history's section (media/report-since.js), first: what changed since the last run.
     // @ts-ignore
-    if (window.pkgsrcRenderSince) window.pkgsrcRenderSince(data.since, { el, link, $, stateText: STATE_TEXT });
+    if (window.pkgsrcRenderSince) window.pkgsrcRenderSince(data.since, { el, link, $, stateText: data.words || {} });
     renderTotals();
     renderRepository();
     renderBreakers();

@@ -18,7 +18,7 @@ test('the model follows hosts: what each builds, its counts, a package requeued 
   m.started({ runId: 'r', pkgname: 'b-1', location: 'x/b', slot: 0, host: 'build1', time: 6000, finished: 1, total: 3 });
   assert.deepEqual(m.hosts(), [{ host: 'build1', building: ['b-1'], done: 1, failed: 0 }]);
   assert.equal(m.running()[0]!.host, 'build1');
-  assert.match(countsText(m), /Client hosts:\nbuild1: 1 built, 0 failed; building b-1$/);
+  assert.match(countsText(m), /Client hosts:\nbuild1: 1 built, 1 building \(b-1\)$/, 'per host: the one count breakdown, then what it builds');
   const local = new BuildModel();
   local.started({ runId: 'r', pkgname: 'a-1', location: 'x/a', slot: 0, time: 1000, finished: 0, total: 1 });
   assert.deepEqual(local.hosts(), []);

@@ -1,5 +1,5 @@
 // `pkgsrc-bulk history`: the runs kept for a bulklog, oldest first, and the one it holds now.
-import { BROKEN_STATES } from '../../pkgsrc/bulklog/states';
+import { formatTotal } from '../../pkgsrc/states';
 import { EXIT } from '../cli/exit';
 import { historyArgs, localTime } from '../history/cli';
 import { knownRuns } from '../../pkgsrc/history/runs';
@@ -32,12 +32,11 @@ export const historyCommand: Command = {
       process.stdout.write(`No runs of ${a.cfg.bulklog} yet (history: ${a.store}).\n`);
     } else {
       process.stdout.write(`Runs of ${a.cfg.bulklog} (history: ${a.store}), oldest first:\n`);
-      const head = ['ID', 'STARTED', 'ENDED', 'KIND', 'PACKAGES', 'BUILT', 'FAILED', 'BROKEN+DEP', 'NOTE'];
+      // The counts in the words and breakdown every view uses, last as the widest column.
+      const head = ['ID', 'STARTED', 'ENDED', 'KIND', 'NOTE', 'PACKAGES'];
       const rows = runs.map((r) => {
-        const c = r.info.counts;
-        const other = BROKEN_STATES.reduce((n, s) => n + c[s], 0) - c.failed;
         const note = [r.current ? 'current' : '', r.info.finished ? '' : 'unfinished', r.stored?.pending ? 'being filed' : ''].filter(Boolean).join(', ');
-        return [r.info.id, localTime(r.info.startedAt), localTime(r.info.finishedAt), r.info.kind, String(r.info.total), String(c.done), String(c.failed), String(other), note];
+        return [r.info.id, localTime(r.info.startedAt), localTime(r.info.finishedAt), r.info.kind, note || '-', formatTotal(r.info.counts)];
       });
       const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       for (const r of [head, ...rows]) process.stdout.write(r.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');

@@ -236,6 +236,6 @@ export function countsText(m: BuildModel): string {
 export function hostsText(m: BuildModel): string {
   const hosts = m.hosts();
   if (hosts.length === 0) return '';
-  const rows = hosts.map((h) => `${h.host}: ${h.done} built, ${h.failed} failed${h.building.length ? `; building ${h.building.join(', ')}` : ''}`);
+  const rows = hosts.map((h) => `${h.host}: ${formatCounts({ done: h.done, failed: h.failed, in_processing: h.building.length })}${h.building.length ? ` (${h.building.join(', ')})` : ''}`);
   return `\n\nClient hosts:\n${rows.join('\n')}`;
 }

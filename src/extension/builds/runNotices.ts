@@ -44,7 +44,7 @@ export function noticeClient(e: master.ClientEvent, log: vscode.LogOutputChannel
   told.seen.add(key);
   const what = e.change === 'missing' ? 'has not connected' : e.change === 'dropped' ? 'was dropped' : e.change === 'garbage' ? 'broke the protocol' : 'went away';
   const left = `${e.connected} ${e.role} client${e.connected === 1 ? '' : 's'} left`;
-  void vscode.window.showWarningMessage(`Build host ${e.host} ${what}${e.pkgname ? `; ${e.pkgname} goes back to the queue` : ''} (${left}).`, 'Show Details').then((a) => {
+  void vscode.window.showWarningMessage(`${e.role === 'scan' ? 'Scan' : 'Build'} host ${e.host} ${what}${e.pkgname ? `; ${e.pkgname} goes back to the queue` : ''} (${left}).`, 'Show Details').then((a) => {
     if (a === 'Show Details') void vscode.window.showInformationMessage(e.message, { modal: true });
   });
 }

@@ -3,11 +3,13 @@
 // tabs. N: a new failure; F: fixed (it builds again).
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { STATE_LOOK, State } from '../../pkgsrc/states';
 import type { PackageChangeMark, RunHistory } from './runHistory';
 
+// In the colours of the failed and built states' icons, as the tree and Problems draw them.
 const LOOK: Record<PackageChangeMark, { badge: string; tooltip: string; color: string }> = {
-  'new-failure': { badge: 'N', tooltip: 'New failure since the previous run', color: 'testing.iconFailed' },
-  fixed: { badge: 'F', tooltip: 'Fixed since the previous run: it builds again', color: 'testing.iconPassed' },
+  'new-failure': { badge: 'N', tooltip: 'New failure: failed in this run, not in the previous one', color: STATE_LOOK[State.Failed].color! },
+  fixed: { badge: 'F', tooltip: 'Fixed: built in this run, not in the previous one', color: STATE_LOOK[State.Built].color! },
 };
 
 export class HistoryDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
