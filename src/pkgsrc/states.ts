@@ -109,7 +109,7 @@ export function formatCounts(counts: Partial<Record<BuildState, number>>): strin
 /** `6 packages: 3 built, 1 failed, 1 broken, 1 depending on failed` */
 export function formatTotal(counts: Partial<Record<BuildState, number>>): string {
   const n = BUILD_STATES.reduce((a, s) => a + (counts[s] ?? 0), 0);
-  return `${n} package${n === 1 ? '' : 's'}: ${formatCounts(counts)}`;
+  return `${plural(n, 'package')}: ${formatCounts(counts)}`;
 }
 
 /** The state that most needs attention among those with a count, for a summary's icon. */
@@ -131,3 +131,8 @@ export const PBULK_HTML_LABELS: Record<FinalState, string> = { ...PBULK_LABELS, 
 
 /** The order of pbulk's report.txt and report.html totals. */
 export const PBULK_REPORT_ORDER: readonly FinalState[] = [State.Built, State.Failed, State.DependsOnFailed, State.Broken, State.DependsOnBroken];
+
+/** `1 package`, `3 packages`: a count and an English noun that takes -s. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

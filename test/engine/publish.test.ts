@@ -201,7 +201,7 @@ test('publish: a new release, switched at once; the previous one kept for rollba
   const first = live();
   const dry = run(['publish', '-c', ws.conf, '--dry-run']);
   assert.equal(dry.status, 0, dry.stderr);
-  assert.match(dry.stdout, /would upload 2 package\(s\) \(2 restricted left out\)/);
+  assert.match(dry.stdout, /would upload 2 packages \(2 restricted left out\)/);
   assert.match(dry.stdout, /then switch .*Linux -> Linux\.\d{8}\.\d{6}/);
   assert.deepEqual(releases(), [first]);
 

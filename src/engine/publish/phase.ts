@@ -12,6 +12,7 @@ import { rename, rm } from 'node:fs/promises';
 import { compress, writeRepository } from './repository';
 import { recordOutcome } from './state';
 import { publish } from './upload';
+import { plural } from '../../pkgsrc/states';
 
 /** `information` is a line for the log; warnings and errors are told to the clients. */
 export type Say = (severity: 'information' | 'warning' | 'error', message: string) => void;
@@ -35,7 +36,7 @@ export async function repositoryAfterBuild(cfg: EngineConfig, say: Say): Promise
     const r = await writeRepository(cfg);
     for (const w of r.warnings) say('warning', w);
     for (const n of r.notes) say('information', n);
-    say('information', `pkg_summary: ${r.state.packages} package(s) in ${cfg.packages}/All${r.state.checksum ? ', SHA512.bz2 written' : ''}`);
+    say('information', `pkg_summary: ${plural(r.state.packages, 'package')} in ${cfg.packages}/All${r.state.checksum ? ', SHA512.bz2 written' : ''}`);
   } catch (e) {
     const message = `the repository index (pkg_summary, SHA512.bz2) was not written: ${(e as Error).message}`;
     say('error', message);

@@ -18,6 +18,7 @@ import { loadExeca } from '../execa';
 import { digestFile, digestLines } from './digest';
 import { publishConf } from './config';
 import { recordOutcome } from './state';
+import { plural } from '../../pkgsrc/states';
 
 const CHUNK = 256;
 const STAGE_PREFIX = '.pkgsrc-bulk-repo.';
@@ -152,7 +153,7 @@ export async function writeRepository(cfg: EngineConfig): Promise<RepositoryResu
   await removeStaleStages(cfg.packages);
   const plan = await planRepository(cfg);
   const { files, missing, upload } = plan;
-  if (missing.length > 0) warnings.push(`${missing.length} successful package(s) have no binary package in ${all} and are left out of pkg_summary: ${missing.slice(0, 10).join(' ')}${missing.length > 10 ? ' ...' : ''}`);
+  if (missing.length > 0) warnings.push(`${plural(missing.length, 'successful package')}: no binary package in ${all}, left out of pkg_summary: ${missing.slice(0, 10).join(' ')}${missing.length > 10 ? ' ...' : ''}`);
 
   const stage = join(cfg.packages, `${STAGE_PREFIX}${process.pid}`);
   await rm(stage, { recursive: true, force: true });
@@ -162,7 +163,7 @@ export async function writeRepository(cfg: EngineConfig): Promise<RepositoryResu
     const complaints = await pkgInfoSummary(cfg, files, text);
     if (complaints.length > 0) warnings.push(`pkg_info -X: ${complaints.slice(0, 5).join('; ')}`);
     const parsed = parsePkgSummary(await readFile(text, 'latin1'), { file: 'pkg_summary', checkRequired: false });
-    if (parsed.records.length !== files.length) warnings.push(`pkg_info -X printed ${parsed.records.length} record(s) for ${files.length} package file(s)`);
+    if (parsed.records.length !== files.length) warnings.push(`pkg_info -X printed ${plural(parsed.records.length, 'record')} for ${plural(files.length, 'package file')}`);
     await compress(pc.gzip, { file: text }, join(stage, 'All/pkg_summary.gz'));
     await compress(pc.bzip2, { file: text }, join(stage, 'All/pkg_summary.bz2'));
     if (pc.checksum) {
@@ -182,7 +183,7 @@ export async function writeRepository(cfg: EngineConfig): Promise<RepositoryResu
 
   let links = 0;
   for (const e of upload.entries) if (e.dir !== 'All' && (await ensureLink(cfg.packages, e.dir, `${e.pkgname}${cfg.pkgSufx}`))) links++;
-  const notes = links > 0 ? [`made ${links} category link(s) to ../All that the package builds had not made`] : [];
+  const notes = links > 0 ? [`made ${plural(links, 'category link')} to ../All that the package builds had not made`] : [];
 
   const state: RepositoryState = { writtenAt: Date.now(), packagesDir: cfg.packages, packages: files.length, restricted: upload.restricted, missing, checksum: pc.checksum };
   await recordOutcome(cfg, 'repository', undefined, { repository: state, gates: plan.gates });

@@ -14,6 +14,7 @@ import { publishConf } from './config';
 import { keptReleases, nextRelease, quote, remoteRepository, removeReleases, RsyncError, runRsync, switchTo, uploadRelease, type Rsync } from './rsync';
 import { planRepository, writeRepository } from './repository';
 import { recordOutcome } from './state';
+import { plural } from '../../pkgsrc/states';
 
 export interface PublishOptions extends PublishParams {
   /** Each line as it happens (the CLI prints it, the after-build phase sends it as an event). */
@@ -72,7 +73,7 @@ async function uploadReport(cfg: EngineConfig, o: PublishOptions, say: (l: strin
   const rules = reportRules(pkgs, (f) => found.has(f), metaRel);
   const dest = `${pc.reportRsyncTarget.replace(/\/+$/, '')}/${start.dir}`;
   if (o.dryRun) {
-    say(`would upload the report (${found.size} file(s): reports, status and the logs of ${pkgs.length} failed package(s)) to ${dest}`);
+    say(`would upload the report (${plural(found.size, 'file')}: reports, status and the logs of ${plural(pkgs.length, 'failed package')}) to ${dest}`);
     say(`  ${quote([...pc.rsync, '--exclude-from=-', ...pc.reportRsyncArgs, '.', dest])}  (in ${cfg.bulklog})`);
     return dest;
   }
@@ -107,11 +108,11 @@ async function uploadPackages(cfg: EngineConfig, o: PublishOptions, say: (l: str
   const newest = remote.releases.filter((n) => n !== remote.live).pop();
   const linkFrom = [...(remote.live && remote.releases.includes(remote.live) ? [remote.live] : []), ...(newest ? [newest] : [])];
   const files = plan.upload.entries.length;
-  const count = `${plan.present.length - plan.upload.restricted.length} package(s)${plan.upload.restricted.length ? ` (${plan.upload.restricted.length} restricted left out)` : ''}`;
+  const count = `${plural(plan.present.length - plan.upload.restricted.length, 'package')}${plan.upload.restricted.length ? ` (${plan.upload.restricted.length} restricted left out)` : ''}`;
   const kept = keptReleases(remote, release, cfg.settings.publish.keep);
   const doomed = remote.releases.filter((n) => !kept.has(n));
   if (o.dryRun) {
-    say(`would upload ${count} as ${files} file(s) with the category links into ${t.parent}/${release}${linkFrom.length ? `, hard-linking what ${linkFrom.join(' and ')} have` : ''}`);
+    say(`would upload ${count} as ${plural(files, 'file')} with the category links into ${t.parent}/${release}${linkFrom.length ? `, hard-linking what ${linkFrom.join(' and ')} have` : ''}`);
     say(`  ${quote([...pc.rsync, '--exclude-from=-', ...pc.pkgRsyncArgs, ...linkFrom.map((l) => `--link-dest=../${l}`), '.', `${t.parent}/${release}/`])}  (in ${cfg.packages})`);
     say(`then switch ${t.target} -> ${release}${remote.live ? ` (from ${remote.live}, kept for rollback)` : ''}${doomed.length ? `, and remove ${doomed.join(' ')}` : ''}`);
     return undefined;
