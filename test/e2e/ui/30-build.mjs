@@ -267,7 +267,10 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
   it('Build This Package from its Makefile; its log document follows the build as it goes', async function () {
     this.timeout(180_000);
     const pkg = ctx.workspace.build.succeeds[0];
-    editMakefile(pkg, (t) => t.replace('.include "../../mk/bsd.pkg.mk"', 'FIXTURE_BUILD_SECONDS=\t5\n\n.include "../../mk/bsd.pkg.mk"'));
+    // Building until the test has seen its log follow the build, whatever the load.
+    const gate = join(ctx.workspace.root, pkg, 'build-may-end');
+    rmSync(gate, { force: true });
+    editMakefile(pkg, (t) => t.replace('.include "../../mk/bsd.pkg.mk"', 'FIXTURE_BUILD_UNTIL=\tbuild-may-end\n\n.include "../../mk/bsd.pkg.mk"'));
     await resetWindow(page);
     await showPackages(page, pane, [pkg]);
     await row(pane, pkg.split('/')[1]).first().click();
@@ -282,7 +285,8 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await item.click();
     await waitFor(editorTab(page, `${pkgnameOf(pkg)}.log`).and(page.locator('.active')), 'the log document of the building package');
     await until('the build phase in the log', async () => /===> Building for/.test(await visibleEditorText(page)), { timeout: 60_000 });
-    // Written after the 5 s build phase: the open document shows it without being reopened.
+    writeFileSync(gate, '');
+    // Written after the build phase: the open document shows it without being reopened.
     await until('the install phase to appear in the open log', async () => /===> Installing for/.test(await visibleEditorText(page)), { timeout: 60_000 });
     await waitFor(statusItem(page, FINISHED), 'the build to finish', { timeout: 60_000 });
     await until('the logs kept in view after the package built', async () => /Above is what they held/.test(await visibleEditorText(page)), { timeout: 30_000 });
@@ -292,7 +296,10 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     this.timeout(240_000);
     const b = ctx.workspace.build;
     const slow = b.succeeds[1] ?? b.succeeds[0];
-    editMakefile(slow, (t) => t.replace('.include "../../mk/bsd.pkg.mk"', 'FIXTURE_BUILD_SECONDS=\t20\n\n.include "../../mk/bsd.pkg.mk"'));
+    // The build goes on until the test lets it end, however long the reload takes.
+    const gate = join(ctx.workspace.root, slow, 'build-may-end');
+    rmSync(gate, { force: true });
+    editMakefile(slow, (t) => t.replace('.include "../../mk/bsd.pkg.mk"', 'FIXTURE_BUILD_UNTIL=\tbuild-may-end\n\n.include "../../mk/bsd.pkg.mk"'));
     await resetWindow(page);
     await showPackages(page, pane, [slow]);
     await row(pane, slow.split('/')[1]).first().click();
@@ -310,6 +317,7 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await waitFor(buildingItem(page), 'the re-attached build in the status bar', { timeout: 60_000 });
     await waitFor(row(pane, slow, /build/), `${slow} still building after the reload`, { timeout: 30_000 });
     await screenshot(page, 'build-reattached', { clip: await regionOf(page, '.part.sidebar', '.part.statusbar') });
+    writeFileSync(gate, '');
     await waitFor(statusItem(page, FINISHED), 'the build to finish after the reload', { timeout: 120_000 });
     await waitFor(row(pane, 'Building'), 'the Building group to go', { state: 'detached' });
   });
@@ -320,7 +328,10 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     // Not built by the tests above: a package already built would be up to date at once.
     assert.ok(b.succeeds.length >= 3, 'the sample build has three packages that build');
     const pkg = b.succeeds[2];
-    editMakefile(pkg, (t) => t.replace('.include "../../mk/bsd.pkg.mk"', 'FIXTURE_BUILD_SECONDS=\t15\n\n.include "../../mk/bsd.pkg.mk"'));
+    // Building until the test lets it end: stopped while it builds, whatever the load.
+    const gate = join(ctx.workspace.root, pkg, 'build-may-end');
+    rmSync(gate, { force: true });
+    editMakefile(pkg, (t) => t.replace('.include "../../mk/bsd.pkg.mk"', 'FIXTURE_BUILD_UNTIL=\tbuild-may-end\n\n.include "../../mk/bsd.pkg.mk"'));
     await resetWindow(page);
     await runCommand(page, 'Notifications: Clear All Notifications');
     await showPackages(page, pane, [pkg]);
@@ -341,6 +352,7 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
 
     await runCommand(page, 'pkgsrc: Resume Build');
     await waitFor(row(pane, pkg, /build/), `${pkg} building again`, { timeout: 60_000 });
+    writeFileSync(gate, '');
     await waitFor(toast('Build finished'), 'the resumed build to finish', { timeout: 120_000 });
     await waitFor(statusItem(page, FINISHED), 'the finished build in the status bar');
   });
