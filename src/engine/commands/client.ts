@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatMasterAddress, parseMasterAddress } from '../../pkgsrc/wire/address';
-import { EXIT } from '../cli/exit';
+import { EXIT } from '../../protocol/exit';
 import { ConfigError, loadConfigFile, settingsFor } from '../cli/setup';
 import { openSandboxes } from '../core/sandboxes';
 import { buildClient } from '../client/build-client';

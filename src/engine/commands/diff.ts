@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { DEFAULT_TIME_MIN_MS, DEFAULT_TIME_RATIO, diffCounts, diffRuns, type PackageChange } from '../../pkgsrc/history/diff';
 import { findRun } from '../../pkgsrc/history/store';
-import { EXIT } from '../cli/exit';
+import { EXIT } from '../../protocol/exit';
 import { describeRun, historyArgs } from '../history/cli';
 import { formatDiffText } from '../history/print';
 import { knownRuns, logPath } from '../../pkgsrc/history/runs';

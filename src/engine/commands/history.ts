@@ -1,6 +1,6 @@
 // `pkgsrc-bulk history`: the runs kept for a bulklog, oldest first, and the one it holds now.
 import { formatTotal } from '../../pkgsrc/states';
-import { EXIT } from '../cli/exit';
+import { EXIT } from '../../protocol/exit';
 import { historyArgs, localTime } from '../history/cli';
 import { knownRuns } from '../../pkgsrc/history/runs';
 import type { Command } from './types';

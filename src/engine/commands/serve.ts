@@ -4,7 +4,7 @@
 // --socket PATH`) serves the socket only, to peers its owner/group and credentials allow.
 // stdout carries only protocol messages; everything else goes to stderr.
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import { EXIT } from '../cli/exit';
+import { EXIT } from '../../protocol/exit';
 import { parseCommon } from '../cli/options';
 import { configFor, ConfigError } from '../cli/setup';
 import { openSession } from '../cli/session';

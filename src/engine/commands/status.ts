@@ -10,7 +10,7 @@ import type { EngineStatus } from '../../protocol/build';
 import { EVENTS, type EventName } from '../core/events';
 import { BulklogLock } from '../lock';
 import { attachSocket } from '../rpc/attach';
-import { EXIT } from '../cli/exit';
+import { EXIT } from '../../protocol/exit';
 import { configFor, ConfigError } from '../cli/setup';
 import { socketPathOf } from '../cli/session';
 import { Progress } from '../cli/progress';

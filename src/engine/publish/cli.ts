@@ -4,7 +4,7 @@
 // it builds.
 import { parseArgs } from 'node:util';
 import type { EngineClient } from '../../protocol/client';
-import { EXIT } from '../cli/exit';
+import { EXIT } from '../../protocol/exit';
 import { configFor, ConfigError } from '../cli/setup';
 import { openSession, socketPathOf } from '../cli/session';
 import { UsageError } from '../commands/types';
