@@ -13,7 +13,7 @@ import { bulklogDirProblem, noPackagesMessage } from '../../pkgsrc/bulklog/dir-c
 import { ATTENTION_ORDER, STATE_LOOK } from '../../pkgsrc/states';
 import type { ConfigChooser } from './configs';
 import type { BuildController } from './controller';
-import type { EngineOutput } from './engineOutput';
+import type { EngineOutput } from '../engine/engineOutput';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;

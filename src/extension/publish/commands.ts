@@ -8,7 +8,7 @@ import { ResponseError } from 'vscode-jsonrpc';
 import type { EngineClient } from '../../protocol/client';
 import * as publishP from '../../protocol/publish';
 import type { BuildController } from '../builds/controller';
-import type { EngineOutput } from '../builds/engineOutput';
+import type { EngineOutput } from '../engine/engineOutput';
 import { ReportPanel } from '../report/panel';
 
 export interface PublishDeps {
