@@ -7,8 +7,9 @@ export * as logs from './logs';
 export * as engine from './engine';
 export * as publish from './publish';
 export * as master from './master';
+export * as sandbox from './sandbox';
 export { PROTOCOL_VERSION } from './common';
-export { check, ProtocolError, type NotificationDef, type RequestDef } from './rpc';
+export { check, ProtocolError, RpcErrors, type NotificationDef, type RequestDef } from './rpc';
 
 import * as build from './build';
 import * as scan from './scan';
@@ -17,6 +18,7 @@ import * as logs from './logs';
 import * as engine from './engine';
 import * as publish from './publish';
 import * as master from './master';
+import * as sandbox from './sandbox';
 import type { NotificationDef, RequestDef } from './rpc';
 import type { z } from 'zod';
 
@@ -32,6 +34,7 @@ export const requests: RequestDef<z.ZodType, z.ZodType>[] = [
   logs.Unfollow,
   publish.Publish,
   publish.MailReport,
+  sandbox.Cleanup,
 ];
 
 /** Notifications the engine sends. */
