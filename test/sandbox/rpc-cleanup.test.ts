@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection, ResponseError, ErrorCodes } from 'vscode-jsonrpc/node';
-import { EngineClient, sandbox as sandboxP } from '../../src/protocol';
+import { EngineClient, RpcErrors, sandbox as sandboxP } from '../../src/protocol';
 import { listStateFiles } from '../../src/engine/sandbox/state';
 import { makeWorkspace } from '../engine/harness';
 import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './fixtures';
@@ -73,6 +73,12 @@ test('sandbox/cleanup: the engine of a pbulk.conf removes a killed owner\'s sand
   const again = await e.client.request(sandboxP.Cleanup, { base });
   assert.deepEqual([again.removed, again.failed, again.skipped], [[], [], []], 'nothing left the second time');
 
+  // Running as root, the engine cleans up only its own base: a client's directory could hold
+  // state files that client wrote.
+  await assert.rejects(
+    e.client.request(sandboxP.Cleanup, { base: `${s}/elsewhere` }),
+    (err: unknown) => err instanceof ResponseError && err.code === RpcErrors.badRequest && /only where its builds put sandboxes/.test(err.message),
+  );
   // A relative base is refused by the schema, naming the field.
   await assert.rejects(
     e.client.request(sandboxP.Cleanup, { base: 'sandboxes' }),

@@ -15,7 +15,13 @@ export function sandboxBaseOf(cfg: EngineConfig): string | null {
 }
 
 export async function cleanupSandboxes(cfg: EngineConfig, p: CleanupParams): Promise<CleanupResult> {
-  const base = p?.base ? posix.normalize(p.base) : sandboxBaseOf(cfg);
+  const own = sandboxBaseOf(cfg);
+  const base = p?.base ? posix.normalize(p.base) : own;
+  // A root engine serves its socket to a group: a client may not point it at a directory of
+  // its choosing, where state files it wrote would direct what root unmounts and removes.
+  if (base !== own && process.getuid?.() === 0) {
+    throw new RequestError(`an engine running as root cleans up only where its builds put sandboxes (${own ?? 'nowhere: no chroot_dir'}); for ${base} run \`pkgsrc-bulk sandbox cleanup --base ${base}\` as root`);
+  }
   const warnings: string[] = [];
   if (!base) return { base: null, removed: [], leftovers: [], skipped: [], failed: [], warnings };
   try {
