@@ -6,10 +6,8 @@ import { commands } from '../../src/engine/commands/index';
 import { CONF_OPTIONS, optionLines, parseOptions, type OptionTable } from '../../src/engine/commands/options';
 import { UsageError } from '../../src/engine/commands/types';
 
-/**
- * Commands parsing their arguments otherwise: resolve takes pbulk-resolve's getopt flags
- * (-v, -vv, -i FILE, -p as pbulk-resolve does), sandbox has subcommands with their own usage.
- */
+/** Commands without one table: resolve takes pbulk-resolve's getopt flags (-v, -vv, -i FILE,
+ * -p as pbulk-resolve does); sandbox has one table per subcommand (checked below). */
 const OWN_PARSER = ['resolve', 'sandbox'];
 
 test('every command but the listed exceptions has an options table, and its usage lists the table', async () => {
@@ -29,6 +27,11 @@ test('every command but the listed exceptions has an options table, and its usag
     }
   }
   assert.deepEqual(without, OWN_PARSER);
+});
+
+test('sandbox: the usage lists the options of each subcommand', async () => {
+  const { sandboxCommand, SUBCOMMAND_OPTIONS } = await import('../../src/engine/commands/sandbox');
+  for (const [sub, table] of Object.entries(SUBCOMMAND_OPTIONS)) assert.ok(sandboxCommand.usage.includes(optionLines(table)), `sandbox ${sub}`);
 });
 
 test('option lines: short options in a column of their own, helps aligned, continuation lines under the help', () => {
