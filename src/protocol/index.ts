@@ -1,5 +1,7 @@
 // The engine <-> extension protocol: every request and notification, by area. Both sides
-// import the definitions from here, so a method name exists exactly once.
+// import the definitions from here, so a method name exists exactly once. The other contracts
+// between processes sit beside it, imported by path: the engine's exit codes (exit.ts) and the
+// language server's messages beyond LSP (languageServer.ts, free of any RPC package).
 export * as build from './build';
 export * as scan from './scan';
 export * as packages from './packages';
