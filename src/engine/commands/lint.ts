@@ -20,6 +20,7 @@ import {
   type PbulkVersion,
 } from '../../pkgsrc/conf/index';
 import { optionLines, parseOptions, type OptionTable } from './options';
+import { EXIT } from '../../protocol/exit';
 import type { Command } from './types';
 import { UsageError } from './types';
 
@@ -159,7 +160,7 @@ export const lintCommand: Command = {
       const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
       console.error(`${n(reports.length, 'file')}: ${n(count('error'), 'error')}, ${n(count('warning'), 'warning')}, ${n(count('information') + count('hint'), 'note')}`);
     }
-    if (unreadable) return 2;
-    return count('error') > 0 ? 1 : 0;
+    if (unreadable) return EXIT.usage;
+    return count('error') > 0 ? EXIT.failed : EXIT.ok;
   },
 };

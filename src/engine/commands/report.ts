@@ -11,6 +11,7 @@ import { loadConfigFile } from '../cli/setup';
 import { defaultSettings } from '../config/settings';
 import { loadExeca } from '../execa';
 import { optionLines, parseOptions, type OptionTable } from './options';
+import { EXIT } from '../../protocol/exit';
 import { UsageError, type Command } from './types';
 
 const options = {
@@ -99,6 +100,6 @@ export const reportCommand: Command = {
     }
     const summary = await withFirstErrors(buildSummary(b));
     process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummaryText(summary));
-    return b.totals.failed > 0 ? 1 : 0;
+    return b.totals.failed > 0 ? EXIT.failed : EXIT.ok;
   },
 };

@@ -3,6 +3,7 @@
 // --run they are kept, like mksandbox's, until `destroy`. `cleanup` removes what a killed
 // engine left behind, through the same checked teardown.
 import { posix } from 'node:path';
+import { EXIT } from '../../protocol/exit';
 import { UsageError, type Command } from './types';
 import {
   BACKEND_NAMES, SandboxError, SandboxPool, cleanupBase, createBackend, defaultSpec, destroyByRoot, listSandboxes,
@@ -75,7 +76,7 @@ function warnToStderr(): Warn {
 }
 
 function exitFor(e: SandboxError): number {
-  return e.code === 'busy' || e.code === 'owned' || e.code === 'script-failed' || e.code === 'mount-failed' ? 1 : 2;
+  return e.code === 'busy' || e.code === 'owned' || e.code === 'script-failed' || e.code === 'mount-failed' ? EXIT.failed : EXIT.usage;
 }
 
 function fail(e: unknown): number {
@@ -111,18 +112,18 @@ async function list(argv: string[]): Promise<number> {
   const items = await listSandboxes(base);
   if (values.json) {
     process.stdout.write(JSON.stringify(items, null, 2) + '\n');
-    return 0;
+    return EXIT.ok;
   }
   if (items.length === 0) {
     process.stdout.write(`no sandboxes in ${base}\n`);
-    return 0;
+    return EXIT.ok;
   }
   for (const s of items) {
     const who = s.pid === null || s.pid === undefined ? '-' : String(s.pid);
     process.stdout.write(`${s.status.padEnd(10)} ${(s.backend ?? '?').padEnd(9)} pid ${who.padEnd(7)} ${String(s.mounts).padStart(3)} mounts  ${s.root}${s.rootExists ? '' : ' (no directory)'}\n`);
     for (const p of s.problems) process.stdout.write(`           ${p}\n`);
   }
-  return 0;
+  return EXIT.ok;
 }
 
 async function create(argv: string[]): Promise<number> {
@@ -175,10 +176,10 @@ async function create(argv: string[]): Promise<number> {
   }
   if (!values.run) {
     for (const s of pool.sandboxes) process.stdout.write(`${s.root}\n`);
-    return 0;
+    return EXIT.ok;
   }
   const off = pool.teardownOnSignals();
-  let worst = 0;
+  let worst: number = EXIT.ok;
   try {
     const cwd = values.cwd ? absolute(values.cwd, '--cwd') : '/';
     const results = await Promise.allSettled(
@@ -194,9 +195,9 @@ async function create(argv: string[]): Promise<number> {
     for (const [i, r] of results.entries()) {
       if (r.status === 'rejected') {
         process.stderr.write(`pkgsrc-bulk sandbox: ${pool.sandboxes[i]!.root}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}\n`);
-        worst = Math.max(worst, 1);
+        worst = Math.max(worst, EXIT.failed);
       } else if ((r.value as ExecResult).exitCode !== 0) {
-        worst = Math.max(worst, 1);
+        worst = Math.max(worst, EXIT.failed);
       }
     }
   } finally {
@@ -213,7 +214,7 @@ async function create(argv: string[]): Promise<number> {
 async function destroy(argv: string[]): Promise<number> {
   const { positionals } = parseOptions(argv, {}, usage, true);
   if (positionals.length === 0) throw new UsageError(`destroy needs at least one ROOT\n\n${usage}`);
-  let worst = 0;
+  let worst: number = EXIT.ok;
   for (const p of positionals) {
     try {
       const r = await destroyByRoot(absolute(p, 'ROOT'), { warn: warnToStderr() });
@@ -244,7 +245,7 @@ async function cleanup(argv: string[]): Promise<number> {
     for (const f of report.failed) process.stderr.write(`pkgsrc-bulk sandbox: could not remove ${f.root}: ${f.error}\n`);
     if (report.removed.length + report.leftovers.length + report.skipped.length + report.failed.length === 0) process.stdout.write(`nothing to clean up in ${base}\n`);
   }
-  return report.failed.length > 0 ? 1 : 0;
+  return report.failed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
 export const sandboxCommand: Command = {

@@ -6,6 +6,7 @@ import { formatProblem } from '../../pkgsrc/problem';
 import { PkgsrcTree, checkPkgsrcRoot, findPkgsrcRoot } from '../../pkgsrc/tree';
 import type { OptionalFile, PackageInfo, TreeIndex, TreeOverview } from '../../pkgsrc/tree';
 import { optionLines, parseOptions, type OptionTable } from './options';
+import { EXIT } from '../../protocol/exit';
 import { UsageError, type Command } from './types';
 
 const options = {
@@ -99,7 +100,7 @@ export async function runTree(argv: string[], io: TreeIo): Promise<number> {
   const cacheError = tree.saveCache();
   if (cacheError) io.err(`pkgsrc-bulk tree: warning: the package index could not be saved: ${cacheError.message}\n`);
   for (const p of problems) io.err(`${formatProblem(p)}\n`);
-  return problems.some((p) => p.severity === 'error') ? 1 : 0;
+  return problems.some((p) => p.severity === 'error') ? EXIT.failed : EXIT.ok;
 }
 
 export const treeCommand: Command = {
