@@ -3,6 +3,7 @@
 import { version } from '../../package.json';
 import { commands } from './commands/index';
 import { UsageError } from './commands/types';
+import { EXIT } from '../protocol/exit';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
@@ -21,28 +22,28 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(help());
-    return name === undefined ? 2 : 0;
+    return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version' || name === '-V') {
     console.log(`pkgsrc-bulk ${version}`);
-    return 0;
+    return EXIT.ok;
   }
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
     console.error(`pkgsrc-bulk: unknown command '${name}'\n\n${help()}`);
-    return 2;
+    return EXIT.usage;
   }
   const cmd = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(cmd.usage);
-    return 0;
+    return EXIT.ok;
   }
   try {
     return await cmd.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`pkgsrc-bulk ${name}: ${e.message}`);
-      return 2;
+      return EXIT.usage;
     }
     throw e;
   }
@@ -60,6 +61,6 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     console.error(`pkgsrc-bulk: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exitCode = 70;
+    process.exitCode = EXIT.internal;
   },
 );

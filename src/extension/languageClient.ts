@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { ConfigurationSection, LanguageIds, ServerNotification, type LimitedListLinkParams } from '../server/protocol';
+import { ConfigurationSection, LanguageIds, ServerNotification, type LimitedListLinkParams } from '../protocol/languageServer';
 
 /** Schemes whose documents are real files; others (git, output, diff views) keep their language. */
 const fileSchemes = new Set(['file', 'vscode-remote']);

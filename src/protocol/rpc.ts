@@ -5,6 +5,15 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { z } from 'zod';
 
+/** Application error codes in JSON-RPC's server range, with which the engine refuses a request. */
+export const RpcErrors = {
+  /** A build, publish or mail is running. */
+  busy: -32001,
+  refused: -32002,
+  /** The request cannot be carried out as asked (nothing to resume, unknown package ...). */
+  badRequest: -32003,
+} as const;
+
 export interface RequestDef<P extends z.ZodType, R extends z.ZodType> {
   readonly method: string;
   readonly params: P;

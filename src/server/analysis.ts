@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { type ConfDocument, type ConfEvaluation, evaluateConf, parseConf } from '../pkgsrc/conf';
-import { LanguageIds } from './protocol';
+import { LanguageIds } from '../protocol/languageServer';
 
 /** Larger documents are not analysed: a pbulk.conf is a few KB, a whole-tree limited_list ~400 KB. */
 export const maxAnalysedLength = 4 * 1024 * 1024;

@@ -6,7 +6,7 @@ import type { Analysis } from './analysis';
 import type { LimitedListLinks } from './limitedLists';
 import type { PackagePaths } from './packagePaths';
 import type { ConfEvaluation, FileProbe, PbulkVersion } from '../pkgsrc/conf';
-import type { ServerSettings } from './protocol';
+import type { ServerSettings } from '../protocol/languageServer';
 
 export interface ServerContext {
   readonly connection: Connection;

@@ -12,7 +12,7 @@ import { diagnose } from './diagnose';
 import type { Handler } from './handler';
 import { LimitedListLinks } from './limitedLists';
 import { PackagePaths } from './packagePaths';
-import { ConfigurationSection, LanguageIds, ServerNotification, type LimitedListLinkParams, type ServerSettings } from './protocol';
+import { ConfigurationSection, LanguageIds, ServerNotification, type LimitedListLinkParams, type ServerSettings } from '../protocol/languageServer';
 import { defaultSettings, parseSettings } from './settings';
 
 export class LanguageServer implements ServerContext {

@@ -2,7 +2,7 @@
 // the user typed by hand), so each field is checked on its own: a bad one falls back to its
 // default and is reported, the others still apply.
 import { z } from 'zod';
-import type { ServerSettings } from './protocol';
+import type { ServerSettings } from '../protocol/languageServer';
 
 export const defaultSettings: ServerSettings = {
   pkgsrc: '',

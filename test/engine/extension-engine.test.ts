@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, engine as engineP, packages } from '../../src/protocol';
-import { attachEngine, connectEngine, EngineStartError } from '../../src/extension/builds/engineProcess';
-import { socketPathFor } from '../../src/extension/builds/engineSocket';
+import { attachEngine, connectEngine, EngineStartError } from '../../src/extension/engine/engineProcess';
+import { socketPathFor } from '../../src/extension/engine/engineSocket';
 import { printedProblems } from '../../src/extension/diagnostics/engineErrors';
 import { engineBundle } from './cli-harness';
 import { makeWorkspace } from './harness';

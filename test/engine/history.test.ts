@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { build, engine as engineP } from '../../src/protocol';
-import { RpcErrors } from '../../src/engine/rpc/connection';
+import { RpcErrors } from '../../src/protocol/rpc';
 import { attachSocket } from '../../src/engine/rpc/attach';
 import { cli } from './cli-harness';
 import { backdate, makeWorkspace, writePbulkConf, type Workspace } from './harness';

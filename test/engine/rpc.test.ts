@@ -9,7 +9,7 @@ import { build, EngineClient, engine as engineP, logs, packages } from '../../sr
 import { attachSocket } from '../../src/engine/rpc/attach';
 import { allowedPeer, closeSocket, listenSocket } from '../../src/engine/rpc/socket';
 import { parseSs, peerCredentials } from '../../src/engine/rpc/peercred';
-import { RpcErrors } from '../../src/engine/rpc/connection';
+import { RpcErrors } from '../../src/protocol/rpc';
 import { existingLogChunks } from '../../src/engine/core/follow';
 import { cli } from './cli-harness';
 import { makeWorkspace } from './harness';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Engine } from '../../src/engine/core/engine';
 import type { EventPayload } from '../../src/engine/core/events';
 import { outcomeCode } from '../../src/engine/cli/run';
-import { EXIT } from '../../src/engine/cli/exit';
+import { EXIT } from '../../src/protocol/exit';
 import { fetchDistfiles } from '../../src/engine/fetch/distfiles';
 import { parsePbuild } from '../../src/pkgsrc/bulklog';
 import { hostSandbox, loadWorkspaceConfig, makeWorkspace, workspaceConfig } from './harness';

@@ -1,16 +1,25 @@
 // Options shared by the commands that run the engine: the pbulk.conf, the settings file and
 // the engine-only flags that override it; positional PKGPATHs make a limited build.
-import { parseArgs } from 'node:util';
+import { CONF_OPTIONS, parseOptions, type OptionSpec, type OptionTable } from '../commands/options';
 import { UsageError } from '../commands/types';
 
-export const COMMON_USAGE = `  -c, --config FILE      pbulk.conf (default: $PBULK_CONF)
-      --settings FILE    engine settings (JSON, see docs/cli.md)
-  -j, --jobs N           build slots (default: build_chroots, else 1)
-      --scan-jobs N      parallel pbulk-index runs (default: scan_procs, else the CPU count)
-      --sandbox NAME     none, namespace, chroot or command
-      --priority P       depth (pbulk's order), weight or critical-path
-      --json             print events as JSON lines instead of progress
-      --full             the whole tree, although pbulk.conf names a limited_list`;
+/** What every command running the engine takes: its configuration and what overrides it. */
+export const ENGINE_OPTIONS = {
+  ...CONF_OPTIONS,
+  jobs: { type: 'string', short: 'j', arg: 'N', help: 'build slots (default: build_chroots, else 1)' },
+  'scan-jobs': { type: 'string', arg: 'N', help: 'parallel pbulk-index runs (default: scan_procs, else the CPU count)' },
+  sandbox: { type: 'string', arg: 'NAME', help: 'none, namespace, chroot or command' },
+  priority: { type: 'string', arg: 'P', help: "depth (pbulk's order), weight or critical-path" },
+} as const satisfies OptionTable;
+
+/** A run in this process (build, scan, rebuild): its events printed. */
+export const RUN_OPTIONS = {
+  ...ENGINE_OPTIONS,
+  json: { type: 'boolean', help: 'print events as JSON lines instead of progress' },
+} as const satisfies OptionTable;
+
+/** The packages of a build or scan: the whole tree, a limited_list or locations. */
+export const FULL_OPTION = { type: 'boolean', help: 'the whole tree, although pbulk.conf names a limited_list' } as const satisfies OptionSpec;
 
 export interface CommonOptions {
   config: string;
@@ -38,31 +47,9 @@ function positiveInt(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
-export function parseCommon(argv: string[], usage: string, extra: { fresh?: boolean; failed?: boolean; serve?: boolean } = {}): CommonOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        settings: { type: 'string' },
-        'limited-list': { type: 'string' },
-        jobs: { type: 'string', short: 'j' },
-        'scan-jobs': { type: 'string' },
-        sandbox: { type: 'string' },
-        priority: { type: 'string' },
-        json: { type: 'boolean' },
-        full: { type: 'boolean' },
-        ...(extra.fresh ? { fresh: { type: 'boolean' } } : {}),
-        ...(extra.failed ? { failed: { type: 'boolean' } } : {}),
-        ...(extra.serve ? { socket: { type: 'string' }, stdio: { type: 'boolean' }, 'no-stdio': { type: 'boolean' }, 'idle-exit': { type: 'string' } } : {}),
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${usage}`);
-  }
+/** Parses the options of an engine command; `options` is the command's table (RUN_OPTIONS and its own). */
+export function parseCommon(argv: string[], usage: string, options: OptionTable): CommonOptions {
+  const parsed = parseOptions(argv, options, usage, true);
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const config = (v.config as string | undefined) ?? process.env.PBULK_CONF;
   if (!config) throw new UsageError(`no pbulk.conf: pass --config FILE or set PBULK_CONF\n\n${usage}`);

@@ -4,7 +4,7 @@ import { BusyError, RequestError, type Engine, type RunResult, type StartedRun }
 import { LockedError } from '../lock';
 import { SocketInUseError } from '../rpc/socket';
 import { UsageError } from '../commands/types';
-import { EXIT } from './exit';
+import { EXIT } from '../../protocol/exit';
 import type { CommonOptions } from './options';
 import { Progress } from './progress';
 import { ConfigError, configFor } from './setup';

@@ -3,9 +3,8 @@
 // engine's sandboxes, from this host's pbulk.conf (the same file the master has, as pbulk
 // requires); logs and packages go to the shared bulklog and packages directories.
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import { formatMasterAddress, parseMasterAddress } from '../../pkgsrc/wire/address';
-import { EXIT } from '../cli/exit';
+import { EXIT } from '../../protocol/exit';
 import { ConfigError, loadConfigFile, settingsFor } from '../cli/setup';
 import { openSandboxes } from '../core/sandboxes';
 import { buildClient } from '../client/build-client';
@@ -16,7 +15,29 @@ import { SandboxError } from '../sandbox/errors';
 import type { Sandbox } from '../sandbox/types';
 import { askTreeIn } from '../core/tree-stage';
 import { buildPlaces } from '../core/write-places';
+import { ENGINE_OPTIONS } from '../cli/options';
+import { CONF_OPTIONS, optionLines, parseOptions, type OptionTable } from './options';
 import { UsageError, type Command } from './types';
+
+const options = {
+  config: {
+    type: 'string',
+    short: 'c',
+    arg: 'FILE',
+    help: "pbulk.conf of this host (default: $PBULK_CONF); bulklog, packages and\npkgsrc must be the master's (shared), prefix and pkgdb this host's own",
+  },
+  master: { type: 'string', arg: 'IP:PORT', help: 'the master (master_port_scan or master_port_build: an IPv4 address)' },
+  scan: { type: 'boolean', help: 'serve a scan master' },
+  build: { type: 'boolean', help: 'serve a build master' },
+  jobs: {
+    type: 'string',
+    short: 'j',
+    arg: 'N',
+    help: 'connections, each with its own sandbox (default: scan_procs for a\nscan, build_chroots for a build, else 1)',
+  },
+  settings: CONF_OPTIONS.settings,
+  sandbox: ENGINE_OPTIONS.sandbox,
+} as const satisfies OptionTable;
 
 const usage = `usage: pkgsrc-bulk client (--scan | --build) --master IP:PORT [options]
 
@@ -25,14 +46,7 @@ host: scans locations (--scan) or builds packages (--build) it is given, in sand
 the master ends the connection. pbulk's start scripts run it on each client host, e.g.
   ssh HOST pkgsrc-bulk client --build --master \${master_port_build} -c /usr/pbulk/etc/pbulk.conf
 
-  -c, --config FILE      pbulk.conf of this host (default: $PBULK_CONF); bulklog, packages and
-                         pkgsrc must be the master's (shared), prefix and pkgdb this host's own
-      --master IP:PORT   the master (master_port_scan or master_port_build: an IPv4 address)
-      --scan | --build   which master it is
-  -j, --jobs N           connections, each with its own sandbox (default: scan_procs for a
-                         scan, build_chroots for a build, else 1)
-      --settings FILE    engine settings (JSON, see docs/cli.md)
-      --sandbox NAME     none, namespace, chroot or command
+${optionLines(options)}
 
 Exit status: 0 the master ended the work, 1 the connection failed or broke pbulk's protocol,
 2 bad usage or config, 130 interrupted.`;
@@ -41,25 +55,9 @@ export const clientCommand: Command = {
   name: 'client',
   summary: 'scan or build for a pbulk master on another host (master_mode=yes)',
   usage,
+  options,
   async run(argv) {
-    let v: Record<string, string | boolean | undefined>;
-    try {
-      v = parseArgs({
-        args: argv,
-        strict: true,
-        options: {
-          config: { type: 'string', short: 'c' },
-          master: { type: 'string' },
-          scan: { type: 'boolean' },
-          build: { type: 'boolean' },
-          jobs: { type: 'string', short: 'j' },
-          settings: { type: 'string' },
-          sandbox: { type: 'string' },
-        },
-      }).values;
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n\n${usage}`);
-    }
+    const v: Record<string, string | boolean | undefined> = parseOptions(argv, options, usage).values;
     if (v.scan === v.build) throw new UsageError(`give exactly one of --scan and --build\n\n${usage}`);
     if (typeof v.master !== 'string') throw new UsageError(`--master IP:PORT is required\n\n${usage}`);
     const addr = parseMasterAddress(v.master);

@@ -2,11 +2,19 @@
 import { join } from 'node:path';
 import { DEFAULT_TIME_MIN_MS, DEFAULT_TIME_RATIO, diffCounts, diffRuns, type PackageChange } from '../../pkgsrc/history/diff';
 import { findRun } from '../../pkgsrc/history/store';
-import { EXIT } from '../cli/exit';
-import { describeRun, historyArgs } from '../history/cli';
+import { EXIT } from '../../protocol/exit';
+import { HISTORY_OPTIONS, describeRun, historyArgs } from '../history/cli';
+import { optionLines, type OptionTable } from './options';
 import { formatDiffText } from '../history/print';
 import { knownRuns, logPath } from '../../pkgsrc/history/runs';
 import { UsageError, type Command } from './types';
+
+const options = {
+  ...HISTORY_OPTIONS,
+  json: { type: 'boolean', help: 'print the whole diff as JSON' },
+  'time-ratio': { type: 'string', arg: 'R', help: `a build time change counts at R times faster or slower (default ${DEFAULT_TIME_RATIO})` },
+  'time-min': { type: 'string', arg: 'SECONDS', help: `... and at least this many seconds (default ${DEFAULT_TIME_MIN_MS / 1000})` },
+} as const satisfies OptionTable;
 
 const usage = `usage: pkgsrc-bulk diff [-c pbulk.conf] [--settings FILE] [--json] [RUN_A [RUN_B]]
 
@@ -18,9 +26,7 @@ is the newest (the bulklog's own); without RUN_A, the one before it. A run is na
 id (or 4 or more of its first characters), ~N (N runs before the newest), current or
 previous.
 
-  --json               print the whole diff as JSON
-  --time-ratio R       a build time change counts at R times faster or slower (default ${DEFAULT_TIME_RATIO})
-  --time-min SECONDS   ... and at least this many seconds (default ${DEFAULT_TIME_MIN_MS / 1000})
+${optionLines(options)}
 
 Exit status: 0 no new failures, 1 the later run has new failures, 2 bad usage, an unknown
 run, fewer than two runs, or a pbulk.conf that cannot be used.`;
@@ -36,8 +42,9 @@ export const diffCommand: Command = {
   name: 'diff',
   summary: 'what changed between two runs: new failures, fixed, versions, times',
   usage,
+  options,
   async run(argv) {
-    const a = await historyArgs(argv, usage, { 'time-ratio': { type: 'string' }, 'time-min': { type: 'string' } });
+    const a = await historyArgs(argv, usage, options);
     if (a.positionals.length > 2) throw new UsageError(`at most two runs, not ${a.positionals.length}\n\n${usage}`);
     const timeRatio = number(a.values['time-ratio'], 'time-ratio', 1);
     const timeMin = number(a.values['time-min'], 'time-min', 0);

@@ -1,9 +1,15 @@
 // `pkgsrc-bulk history`: the runs kept for a bulklog, oldest first, and the one it holds now.
 import { formatTotal } from '../../pkgsrc/states';
-import { EXIT } from '../cli/exit';
-import { historyArgs, localTime } from '../history/cli';
+import { EXIT } from '../../protocol/exit';
+import { HISTORY_OPTIONS, historyArgs, localTime } from '../history/cli';
+import { optionLines, type OptionTable } from './options';
 import { knownRuns } from '../../pkgsrc/history/runs';
 import type { Command } from './types';
+
+const options = {
+  ...HISTORY_OPTIONS,
+  json: { type: 'boolean', help: 'print {bulklog, store, runs: [...]} as JSON' },
+} as const satisfies OptionTable;
 
 const usage = `usage: pkgsrc-bulk history [-c pbulk.conf] [--settings FILE] [--json]
 
@@ -12,7 +18,7 @@ Lists the runs of the bulklog pbulk.conf names: those a fresh run filed away int
 first, with their start and end, kind (full or limited) and counts. \`pkgsrc-bulk diff\` takes
 their ids.
 
-  --json    print {bulklog, store, runs: [...]} as JSON
+${optionLines(options)}
 
 Exit status: 0 listed, 1 some entries of the history could not be read (the others are listed),
 2 bad usage or a pbulk.conf that cannot be used.`;
@@ -21,8 +27,9 @@ export const historyCommand: Command = {
   name: 'history',
   summary: 'the runs kept for the bulklog (see diff)',
   usage,
+  options,
   async run(argv) {
-    const a = await historyArgs(argv, usage);
+    const a = await historyArgs(argv, usage, options);
     const { runs, problems } = await knownRuns(a.store, a.cfg.bulklog, a.cfg.metaDir);
     for (const p of problems) process.stderr.write(`pkgsrc-bulk history: ${p}\n`);
     if (a.json) {

@@ -19,8 +19,21 @@ import {
   type ConfFileKind,
   type PbulkVersion,
 } from '../../pkgsrc/conf/index';
+import { optionLines, parseOptions, type OptionTable } from './options';
+import { EXIT } from '../../protocol/exit';
 import type { Command } from './types';
 import { UsageError } from './types';
+
+const options = {
+  json: { type: 'boolean', help: 'print one JSON document instead of file:line:col lines' },
+  'pbulk-version': {
+    type: 'string',
+    arg: 'V',
+    help: "check against pbulk config version V (default: the installed pbulk's,\nfound from its share/examples/pbulk/pbulk.conf, else the current one)",
+  },
+  pkgsrc: { type: 'string', arg: 'DIR', help: 'pkgsrc tree for limited_list entries given directly (default: the\npkgsrc setting of the pbulk.conf that names the list)' },
+  'no-existence': { type: 'boolean', help: 'do not look for the configured paths on this machine' },
+} as const satisfies OptionTable;
 
 const usage = `usage: pkgsrc-bulk lint [options] FILE...
 
@@ -29,12 +42,7 @@ content). A pbulk.conf's limited_list is checked too, with that config's pkgsrc 
 master mode; pbulk.conf files are reported first.
 
 options:
-  --json                 print one JSON document instead of file:line:col lines
-  --pbulk-version V      check against pbulk config version V (default: the installed pbulk's,
-                         found from its share/examples/pbulk/pbulk.conf, else the current one)
-  --pkgsrc DIR           pkgsrc tree for limited_list entries given directly (default: the
-                         pkgsrc setting of the pbulk.conf that names the list)
-  --no-existence         do not look for the configured paths on this machine
+${optionLines(options)}
 
 exit status: 0 no errors, 1 errors found, 2 bad usage or an unreadable file`;
 
@@ -56,24 +64,15 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { json: false, existence: true, files: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--json') o.json = true;
-    else if (a === '--no-existence') o.existence = false;
-    else if (a === '--pbulk-version') o.pbulkVersion = value();
-    else if (a.startsWith('--pbulk-version=')) o.pbulkVersion = a.slice('--pbulk-version='.length);
-    else if (a === '--pkgsrc') o.pkgsrc = value();
-    else if (a.startsWith('--pkgsrc=')) o.pkgsrc = a.slice('--pkgsrc='.length);
-    else if (a === '--') o.files.push(...argv.slice(i + 1)), (i = argv.length);
-    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}\n\n${usage}`);
-    else o.files.push(a);
-  }
+  const { values, positionals } = parseOptions(argv, options, usage, true);
+  for (const name of ['pbulk-version', 'pkgsrc'] as const) if (values[name] === '') throw new UsageError(`--${name} needs a value`);
+  const o: Options = {
+    json: values.json === true,
+    existence: values['no-existence'] !== true,
+    files: positionals,
+    ...(values['pbulk-version'] !== undefined ? { pbulkVersion: values['pbulk-version'] } : {}),
+    ...(values.pkgsrc !== undefined ? { pkgsrc: values.pkgsrc } : {}),
+  };
   if (o.pbulkVersion !== undefined && !/^[0-9]+(\.[0-9]+)*$/.test(o.pbulkVersion)) throw new UsageError(`--pbulk-version: '${o.pbulkVersion}' is not a version such as 0.68`);
   if (o.files.length === 0) throw new UsageError(`no files given\n\n${usage}`);
   return o;
@@ -148,6 +147,7 @@ export const lintCommand: Command = {
   name: 'lint',
   summary: 'check pbulk.conf and limited_list files',
   usage,
+  options,
   async run(argv) {
     const o = parseArgs(argv);
     const { reports, unreadable } = await lintFiles(o);
@@ -160,7 +160,7 @@ export const lintCommand: Command = {
       const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
       console.error(`${n(reports.length, 'file')}: ${n(count('error'), 'error')}, ${n(count('warning'), 'warning')}, ${n(count('information') + count('hint'), 'note')}`);
     }
-    if (unreadable) return 2;
-    return count('error') > 0 ? 1 : 0;
+    if (unreadable) return EXIT.usage;
+    return count('error') > 0 ? EXIT.failed : EXIT.ok;
   },
 };

@@ -2,9 +2,18 @@
 // switches at once: the report to report_rsync_target/<BUILD_START_DIR>, the packages to
 // pkg_rsync_target when the gates pass. --rollback points the target at the previous upload.
 import * as publishP from '../../protocol/publish';
-import { runPublishCli } from '../publish/cli';
+import { publishOptions, runPublishCli } from '../publish/cli';
+import { optionLines } from './options';
 import { publish } from '../publish/upload';
 import type { Command } from './types';
+
+const flags = {
+  'dry-run': { type: 'boolean', help: 'say what would be uploaded and run; change nothing' },
+  force: { type: 'boolean', help: 'publish although the gates refuse' },
+  'packages-only': { type: 'boolean', help: 'do not upload the report' },
+  'report-only': { type: 'boolean', help: 'do not upload the packages' },
+  rollback: { type: 'boolean', help: 'switch pkg_rsync_target back to the previous upload' },
+} as const;
 
 const usage = `usage: pkgsrc-bulk publish [-c pbulk.conf] [--settings FILE] [--dry-run] [--force]
                            [--packages-only | --report-only | --rollback] [--json]
@@ -15,12 +24,7 @@ into a new directory beside pkg_rsync_target (<name>.<BUILD_START_DIR>), then th
 symbolic link, is switched to it at once; the previous upload is kept for --rollback. The
 engine settings' publish.minPackages and publish.requiredPackages must be met.
 
-  --dry-run        say what would be uploaded and run; change nothing
-  --force          publish although the gates refuse
-  --packages-only  do not upload the report
-  --report-only    do not upload the packages
-  --rollback       switch pkg_rsync_target back to the previous upload
-  --json           print the result as JSON
+${optionLines(publishOptions(flags))}
 
 Exit status: 0 published, 1 an upload failed or the gates refused, 2 bad usage or config,
 3 another engine holds the bulklog and cannot be reached.`;
@@ -29,12 +33,13 @@ export const publishCommand: Command = {
   name: 'publish',
   summary: 'upload the packages and the report (staged, switched at once, with rollback)',
   usage,
+  options: publishOptions(flags),
   run(argv) {
     return runPublishCli({
       command: 'publish',
       usage,
       argv,
-      flags: { 'dry-run': { type: 'boolean' }, force: { type: 'boolean' }, 'packages-only': { type: 'boolean' }, 'report-only': { type: 'boolean' }, rollback: { type: 'boolean' } },
+      flags,
       local: (_engine, cfg, f, log) => publish(cfg, { ...params(f), log }),
       remote: (client, f) => client.request(publishP.Publish, params(f)),
     });

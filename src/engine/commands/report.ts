@@ -3,7 +3,6 @@
 // prints a summary.
 import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { BulklogError, readBulklog } from '../../pkgsrc/bulklog';
 import { bulklogDirProblem } from '../../pkgsrc/bulklog/dir-check';
 import { formatProblem } from '../../pkgsrc/problem';
@@ -11,21 +10,26 @@ import { buildSummary, formatSummaryText, withFirstErrors, writeReports } from '
 import { loadConfigFile } from '../cli/setup';
 import { defaultSettings } from '../config/settings';
 import { loadExeca } from '../execa';
+import { optionLines, parseOptions, type OptionTable } from './options';
+import { EXIT } from '../../protocol/exit';
 import { UsageError, type Command } from './types';
+
+const options = {
+  config: { type: 'string', short: 'c', arg: 'FILE', help: 'take bulklog and loc from this pbulk.conf (default: $PBULK_CONF\nwhen no --bulklog is given)' },
+  bulklog: { type: 'string', arg: 'DIR', help: "the bulklog directory (pbulk.conf's bulklog)" },
+  meta: { type: 'string', arg: 'DIR', help: "the meta directory (pbulk.conf's loc); default DIR/meta" },
+  json: { type: 'boolean', default: false, help: 'print the structured summary as JSON instead of text' },
+  'no-write': { type: 'boolean', default: false, help: 'only read and summarise; write nothing' },
+  bzip2: { type: 'string', arg: 'CMD', default: 'bzip2', help: 'bzip2 command for meta/report.bz2 (default bzip2; "" to skip)' },
+  quiet: { type: 'boolean', default: false, help: 'do not list the problems found while reading' },
+} as const satisfies OptionTable;
 
 const usage = `usage: pkgsrc-bulk report (-c pbulk.conf | --bulklog DIR [--meta DIR]) [--json] [--no-write] [--bzip2 CMD]
 
 Reads a bulklog (finished, live or copied from another machine), rewrites the report files
 in its meta directory as pbulk's report phase does, and prints a summary.
 
-  -c, --config FILE  take bulklog and loc from this pbulk.conf (default: $PBULK_CONF
-                  when no --bulklog is given)
-  --bulklog DIR   the bulklog directory (pbulk.conf's bulklog)
-  --meta DIR      the meta directory (pbulk.conf's loc); default DIR/meta
-  --json          print the structured summary as JSON instead of text
-  --no-write      only read and summarise; write nothing
-  --bzip2 CMD     bzip2 command for meta/report.bz2 (default bzip2; "" to skip)
-  --quiet         do not list the problems found while reading
+${optionLines(options)}
 
 Exit status: 0 no failed package, 1 some packages failed, 2 bad usage or unreadable bulklog.`;
 
@@ -65,26 +69,9 @@ export const reportCommand: Command = {
   name: 'report',
   summary: 'regenerate report.txt/.html/.dot from a bulklog and print a summary',
   usage,
+  options,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          config: { type: 'string', short: 'c' },
-          bulklog: { type: 'string' },
-          meta: { type: 'string' },
-          json: { type: 'boolean', default: false },
-          'no-write': { type: 'boolean', default: false },
-          bzip2: { type: 'string', default: 'bzip2' },
-          quiet: { type: 'boolean', default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const { values } = parseOptions(argv, options, usage);
     const where = await bulklogOf(values);
     // A directory that is no bulklog is said to be one, before anything is read or written in it.
     if (where.metaDir === undefined || where.metaDir === join(where.bulklog, 'meta')) {
@@ -113,6 +100,6 @@ export const reportCommand: Command = {
     }
     const summary = await withFirstErrors(buildSummary(b));
     process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummaryText(summary));
-    return b.totals.failed > 0 ? 1 : 0;
+    return b.totals.failed > 0 ? EXIT.failed : EXIT.ok;
   },
 };

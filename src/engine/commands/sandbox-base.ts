@@ -2,14 +2,23 @@
 // the same pbulk.conf (and engine settings) puts its sandboxes, so that after a killed engine
 // `pkgsrc-bulk sandbox cleanup -c pbulk.conf` (or just `cleanup` with $PBULK_CONF set) finds them.
 import { posix } from 'node:path';
+import type { OptionTable } from './options';
 import { UsageError } from './types';
 import { loadPbulkConf } from '../../pkgsrc/conf';
 import { defaultSettings, loadSettings, SettingsError } from '../config/settings';
 import { formatProblem } from '../../pkgsrc/problem';
 
-export const BASE_FROM_CONF_USAGE = `  -c, --config FILE     look where a build with this pbulk.conf puts its sandboxes (default:
-                        $PBULK_CONF): the setting sandboxBase, else the parent of chroot_dir
-      --settings FILE   engine settings (JSON) naming sandboxBase`;
+/** `list` and `cleanup`: the base directory, or the pbulk.conf and settings it is found from. */
+export const BASE_OPTIONS = {
+  base: { type: 'string', arg: 'DIR', help: 'the directory the sandboxes are in' },
+  config: {
+    type: 'string',
+    short: 'c',
+    arg: 'FILE',
+    help: 'without --base: look where a build with this pbulk.conf puts its sandboxes\n(default: $PBULK_CONF): the setting sandboxBase, else the parent of chroot_dir',
+  },
+  settings: { type: 'string', arg: 'FILE', help: 'engine settings (JSON) naming sandboxBase' },
+} as const satisfies OptionTable;
 
 export async function sandboxBaseFromConf(sub: string, config: string | undefined, settingsFile: string | undefined): Promise<string> {
   let settings;

@@ -2,15 +2,53 @@
 // makes sandboxes, runs a command in each, and removes them (also on SIGINT/SIGTERM); without
 // --run they are kept, like mksandbox's, until `destroy`. `cleanup` removes what a killed
 // engine left behind, through the same checked teardown.
-import { parseArgs } from 'node:util';
 import { posix } from 'node:path';
+import { EXIT } from '../../protocol/exit';
 import { UsageError, type Command } from './types';
 import {
   BACKEND_NAMES, SandboxError, SandboxPool, cleanupBase, createBackend, defaultSpec, destroyByRoot, listSandboxes,
   type BackendName, type ExecResult, type Sandbox,
 } from '../sandbox/index';
 import type { Warn } from '../sandbox/lifecycle';
-import { BASE_FROM_CONF_USAGE, sandboxBaseFromConf } from './sandbox-base';
+import { optionLines, parseOptions, type OptionTable } from './options';
+import { BASE_OPTIONS, sandboxBaseFromConf } from './sandbox-base';
+
+/** The options of each subcommand (destroy takes none). */
+export const SUBCOMMAND_OPTIONS = {
+  list: { ...BASE_OPTIONS, json: { type: 'boolean', help: 'print the sandboxes as JSON' } },
+  create: {
+    base: { type: 'string', arg: 'DIR', help: 'where NAME goes (default: the parent of NAME when it is a path)' },
+    backend: {
+      type: 'string',
+      arg: 'B',
+      help: `${BACKEND_NAMES.join(', ')} (default: command with --create-script,\nelse chroot as root, namespace as a normal user)`,
+    },
+    pkgsrc: { type: 'string', arg: 'DIR', help: 'the pkgsrc tree, read-write at the same path inside' },
+    packages: { type: 'string', arg: 'DIR', help: 'the binary packages, read-write at the same path inside' },
+    bulklog: { type: 'string', arg: 'DIR', help: 'the bulklog, read-write at the same path inside' },
+    distdir: { type: 'string', arg: 'DIR', help: 'the distfiles, read-write at the same path inside' },
+    rw: { type: 'string', multiple: true, arg: 'DIR', help: 'more read-write dirs (repeatable)' },
+    ro: { type: 'string', multiple: true, arg: 'DIR', help: 'more read-only dirs (repeatable)' },
+    prefix: { type: 'string', arg: 'DIR', help: 'created inside (LOCALBASE)' },
+    pkgdb: { type: 'string', arg: 'DIR', help: 'created inside (PKG_DBDIR)' },
+    bootstrap: { type: 'string', arg: 'KIT', help: 'bootstrap kit (.tar.gz or directory) unpacked inside' },
+    'create-script': { type: 'string', arg: 'S', help: "command backend: pbulk.conf's chroot_create" },
+    'delete-script': { type: 'string', arg: 'S', help: "command backend: pbulk.conf's chroot_delete" },
+    'namespace-tool': { type: 'string', arg: 'T', help: 'namespace backend: bwrap or unshare (default: bwrap if installed)' },
+    run: {
+      type: 'boolean',
+      help: 'with -- COMMAND...: run COMMAND in every sandbox at once, then remove\nthem; SIGINT/SIGTERM remove them before exiting',
+    },
+    cwd: { type: 'string', arg: 'DIR', help: 'where COMMAND runs (default /)' },
+    user: { type: 'string', arg: 'USER', help: 'whom COMMAND runs as' },
+  },
+  cleanup: {
+    ...BASE_OPTIONS,
+    kept: { type: 'boolean', help: 'remove sandboxes kept by create too' },
+    'dry-run': { type: 'boolean', help: 'say what would be removed; remove nothing' },
+    json: { type: 'boolean', help: 'print what was done as JSON' },
+  },
+} as const satisfies Record<string, OptionTable>;
 
 const usage = `usage: pkgsrc-bulk sandbox list [--base DIR | -c PBULK_CONF] [--json]
        pkgsrc-bulk sandbox create [options] NAME... [--run -- COMMAND...]
@@ -22,27 +60,14 @@ a state file beside it (.NAME.pkgsrc-bulk-sandbox) recording its owner and every
 
 list      every sandbox in the base: running (its owner lives), kept (made by create without
           --run), stale (its owner died: cleanup removes it), with its mounts.
+${optionLines(SUBCOMMAND_OPTIONS.list)}
 create    makes a sandbox per NAME (a path, or a name inside --base). The default content is
           mksandbox's on Linux: system dirs read-only, /etc copied, /dev and /proc, tmp dirs.
-  --base DIR            where NAME goes (default: the parent of NAME when it is a path)
-  --backend B           ${BACKEND_NAMES.join(', ')} (default: command with --create-script,
-                        else chroot as root, namespace as a normal user)
-  --pkgsrc DIR, --packages DIR, --bulklog DIR, --distdir DIR
-                        read-write at the same path inside (as pbulk.conf names them)
-  --rw DIR, --ro DIR    more read-write / read-only dirs (repeatable)
-  --prefix DIR, --pkgdb DIR
-                        created inside (LOCALBASE, PKG_DBDIR)
-  --bootstrap KIT       bootstrap kit (.tar.gz or directory) unpacked inside
-  --create-script S, --delete-script S
-                        command backend: pbulk.conf's chroot_create / chroot_delete
-  --namespace-tool T    namespace backend: bwrap or unshare (default: bwrap if installed)
-  --run -- COMMAND...   run COMMAND in every sandbox at once (cwd --cwd, default /; as --user),
-                        then remove them; SIGINT/SIGTERM remove them before exiting
+${optionLines(SUBCOMMAND_OPTIONS.create)}
 destroy   removes sandboxes (kept or stale ones; a running one only by stopping its owner).
 cleanup   removes every stale sandbox in the base (owner dead, e.g. an engine killed with -9),
-          plus half-made ones and unused /etc snapshots. --kept removes kept ones too.
-list and cleanup without --base:
-${BASE_FROM_CONF_USAGE}
+          plus half-made ones and unused /etc snapshots.
+${optionLines(SUBCOMMAND_OPTIONS.cleanup)}
 
 Exit status: 0 done; 1 something could not be removed or COMMAND failed; 2 bad usage or input.`;
 
@@ -51,7 +76,7 @@ function warnToStderr(): Warn {
 }
 
 function exitFor(e: SandboxError): number {
-  return e.code === 'busy' || e.code === 'owned' || e.code === 'script-failed' || e.code === 'mount-failed' ? 1 : 2;
+  return e.code === 'busy' || e.code === 'owned' || e.code === 'script-failed' || e.code === 'mount-failed' ? EXIT.failed : EXIT.usage;
 }
 
 function fail(e: unknown): number {
@@ -66,8 +91,6 @@ function absolute(p: string, what: string): string {
   if (!p.startsWith('/')) throw new UsageError(`${what} must be an absolute path: ${p}`);
   return posix.normalize(p);
 }
-
-const CONF_OPTIONS = { config: { type: 'string', short: 'c' }, settings: { type: 'string' } } as const;
 
 /** --base as given, else found from pbulk.conf (and the settings) as a build would. */
 async function baseOf(sub: string, values: { base?: string; config?: string; settings?: string }): Promise<string> {
@@ -84,53 +107,30 @@ async function baseOf(sub: string, values: { base?: string; config?: string; set
 }
 
 async function list(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { base: { type: 'string' }, ...CONF_OPTIONS, json: { type: 'boolean' } }, strict: true });
+  const { values } = parseOptions(argv, SUBCOMMAND_OPTIONS.list, usage);
   const base = await baseOf('list', values);
   const items = await listSandboxes(base);
   if (values.json) {
     process.stdout.write(JSON.stringify(items, null, 2) + '\n');
-    return 0;
+    return EXIT.ok;
   }
   if (items.length === 0) {
     process.stdout.write(`no sandboxes in ${base}\n`);
-    return 0;
+    return EXIT.ok;
   }
   for (const s of items) {
     const who = s.pid === null || s.pid === undefined ? '-' : String(s.pid);
     process.stdout.write(`${s.status.padEnd(10)} ${(s.backend ?? '?').padEnd(9)} pid ${who.padEnd(7)} ${String(s.mounts).padStart(3)} mounts  ${s.root}${s.rootExists ? '' : ' (no directory)'}\n`);
     for (const p of s.problems) process.stdout.write(`           ${p}\n`);
   }
-  return 0;
+  return EXIT.ok;
 }
 
 async function create(argv: string[]): Promise<number> {
   const dash = argv.indexOf('--');
   const own = dash >= 0 ? argv.slice(0, dash) : argv;
   const command = dash >= 0 ? argv.slice(dash + 1) : [];
-  const { values, positionals } = parseArgs({
-    args: own,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      base: { type: 'string' },
-      backend: { type: 'string' },
-      pkgsrc: { type: 'string' },
-      packages: { type: 'string' },
-      bulklog: { type: 'string' },
-      distdir: { type: 'string' },
-      rw: { type: 'string', multiple: true },
-      ro: { type: 'string', multiple: true },
-      prefix: { type: 'string' },
-      pkgdb: { type: 'string' },
-      bootstrap: { type: 'string' },
-      'create-script': { type: 'string' },
-      'delete-script': { type: 'string' },
-      'namespace-tool': { type: 'string' },
-      run: { type: 'boolean' },
-      cwd: { type: 'string' },
-      user: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseOptions(own, SUBCOMMAND_OPTIONS.create, usage, true);
   if (positionals.length === 0) throw new UsageError(`create needs at least one NAME\n\n${usage}`);
   if (values.run && command.length === 0) throw new UsageError('--run needs a command after --');
   if (!values.run && command.length > 0) throw new UsageError('a command after -- needs --run');
@@ -176,10 +176,10 @@ async function create(argv: string[]): Promise<number> {
   }
   if (!values.run) {
     for (const s of pool.sandboxes) process.stdout.write(`${s.root}\n`);
-    return 0;
+    return EXIT.ok;
   }
   const off = pool.teardownOnSignals();
-  let worst = 0;
+  let worst: number = EXIT.ok;
   try {
     const cwd = values.cwd ? absolute(values.cwd, '--cwd') : '/';
     const results = await Promise.allSettled(
@@ -195,9 +195,9 @@ async function create(argv: string[]): Promise<number> {
     for (const [i, r] of results.entries()) {
       if (r.status === 'rejected') {
         process.stderr.write(`pkgsrc-bulk sandbox: ${pool.sandboxes[i]!.root}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}\n`);
-        worst = Math.max(worst, 1);
+        worst = Math.max(worst, EXIT.failed);
       } else if ((r.value as ExecResult).exitCode !== 0) {
-        worst = Math.max(worst, 1);
+        worst = Math.max(worst, EXIT.failed);
       }
     }
   } finally {
@@ -212,9 +212,9 @@ async function create(argv: string[]): Promise<number> {
 }
 
 async function destroy(argv: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: {} });
+  const { positionals } = parseOptions(argv, {}, usage, true);
   if (positionals.length === 0) throw new UsageError(`destroy needs at least one ROOT\n\n${usage}`);
-  let worst = 0;
+  let worst: number = EXIT.ok;
   for (const p of positionals) {
     try {
       const r = await destroyByRoot(absolute(p, 'ROOT'), { warn: warnToStderr() });
@@ -227,11 +227,7 @@ async function destroy(argv: string[]): Promise<number> {
 }
 
 async function cleanup(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: { base: { type: 'string' }, ...CONF_OPTIONS, kept: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
-  });
+  const { values } = parseOptions(argv, SUBCOMMAND_OPTIONS.cleanup, usage);
   const base = await baseOf('cleanup', values);
   let report;
   try {
@@ -249,7 +245,7 @@ async function cleanup(argv: string[]): Promise<number> {
     for (const f of report.failed) process.stderr.write(`pkgsrc-bulk sandbox: could not remove ${f.root}: ${f.error}\n`);
     if (report.removed.length + report.leftovers.length + report.skipped.length + report.failed.length === 0) process.stdout.write(`nothing to clean up in ${base}\n`);
   }
-  return report.failed.length > 0 ? 1 : 0;
+  return report.failed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
 export const sandboxCommand: Command = {
@@ -273,7 +269,6 @@ export const sandboxCommand: Command = {
       }
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      if (e instanceof TypeError && 'code' in e && String((e as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw new UsageError(e.message);
       return fail(e);
     }
   },

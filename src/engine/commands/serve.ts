@@ -4,8 +4,9 @@
 // --socket PATH`) serves the socket only, to peers its owner/group and credentials allow.
 // stdout carries only protocol messages; everything else goes to stderr.
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import { EXIT } from '../cli/exit';
-import { parseCommon } from '../cli/options';
+import { EXIT } from '../../protocol/exit';
+import { ENGINE_OPTIONS, parseCommon } from '../cli/options';
+import { optionLines, type OptionTable } from './options';
 import { configFor, ConfigError } from '../cli/setup';
 import { openSession } from '../cli/session';
 import { LockedError } from '../lock';
@@ -13,16 +14,25 @@ import { attach, type Attached } from '../rpc/connection';
 import { SocketInUseError } from '../rpc/socket';
 import type { Command } from './types';
 
+const options = {
+  ...ENGINE_OPTIONS,
+  socket: { type: 'string', arg: 'PATH', help: 'where to listen (a root engine: 0660, group from the socketGroup setting)' },
+  stdio: { type: 'boolean', help: 'serve standard input/output too (default: when stdin is not a terminal)' },
+  'no-stdio': { type: 'boolean', help: 'serve the socket only' },
+  'idle-exit': {
+    type: 'string',
+    arg: 'SECONDS',
+    help: 'exit after this long with no client and no build (default 30 when\nserving stdio, never otherwise)',
+  },
+} as const satisfies OptionTable;
+
 const usage = `usage: pkgsrc-bulk serve -c pbulk.conf [--settings FILE] [--socket PATH] [--stdio | --no-stdio] [--idle-exit SECONDS]
 
 Runs the engine for clients (the VS Code extension): JSON-RPC on standard input/output and
 on a unix socket (default <bulklog>/meta/engine.sock). Builds keep running when a client goes
 away; any client can re-attach through the socket.
 
-  --socket PATH        where to listen (a root engine: 0660, group from the socketGroup setting)
-  --stdio / --no-stdio serve standard input/output too (default: when stdin is not a terminal)
-  --idle-exit SECONDS  exit after this long with no client and no build (default 30 when
-                       serving stdio, never otherwise)
+${optionLines(options)}
 
 Exit status: 0 after engine/shutdown or a signal, 2 bad usage or config, 3 another engine
 holds the bulklog, 70 internal error.`;
@@ -31,8 +41,9 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the engine for the extension (JSON-RPC over stdio and a unix socket)',
   usage,
+  options,
   async run(argv) {
-    const o = parseCommon(argv, usage, { serve: true });
+    const o = parseCommon(argv, usage, options);
     const log = (m: string) => process.stderr.write(`pkgsrc-bulk serve: ${m}\n`);
     let cfg;
     try {

@@ -1,7 +1,6 @@
 // `pkgsrc-bulk status`: the state of a bulklog. When an engine is running on it, asks that
 // engine over its socket (and with --watch prints its events until the run ends); otherwise
 // reads the bulklog files, which also works for a bulklog from real pbulk.
-import { parseArgs } from 'node:util';
 import { BulklogError, readBulklog } from '../../pkgsrc/bulklog/read';
 import { formatTotal } from '../../pkgsrc/states';
 import type { NotificationDef } from '../../protocol/rpc';
@@ -10,19 +9,25 @@ import type { EngineStatus } from '../../protocol/build';
 import { EVENTS, type EventName } from '../core/events';
 import { BulklogLock } from '../lock';
 import { attachSocket } from '../rpc/attach';
-import { EXIT } from '../cli/exit';
+import { EXIT } from '../../protocol/exit';
 import { configFor, ConfigError } from '../cli/setup';
 import { socketPathOf } from '../cli/session';
 import { Progress } from '../cli/progress';
+import { CONF_OPTIONS, optionLines, parseOptions, type OptionTable } from './options';
 import { UsageError, type Command } from './types';
+
+const options = {
+  ...CONF_OPTIONS,
+  watch: { type: 'boolean', help: "follow the running engine's events until its run ends" },
+  json: { type: 'boolean', help: 'print the status (and with --watch the events) as JSON' },
+} as const satisfies OptionTable;
 
 const usage = `usage: pkgsrc-bulk status [-c pbulk.conf] [--settings FILE] [--watch] [--json]
 
 Shows the state of the bulklog pbulk.conf names: from the running engine when there is one
 (its socket), else from the bulklog's files.
 
-  --watch   follow the running engine's events until its run ends
-  --json    print the status (and with --watch the events) as JSON
+${optionLines(options)}
 
 Exit status: 0, or 2 when pbulk.conf cannot be used or the bulklog cannot be read.`;
 
@@ -36,13 +41,9 @@ export const statusCommand: Command = {
   name: 'status',
   summary: 'state of the bulklog, live from a running engine',
   usage,
+  options,
   async run(argv) {
-    let v;
-    try {
-      v = parseArgs({ args: argv, strict: true, options: { config: { type: 'string', short: 'c' }, settings: { type: 'string' }, watch: { type: 'boolean' }, json: { type: 'boolean' } } }).values;
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n\n${usage}`);
-    }
+    const v = parseOptions(argv, options, usage).values;
     const config = v.config ?? process.env.PBULK_CONF;
     if (!config) throw new UsageError(`no pbulk.conf: pass --config FILE or set PBULK_CONF\n\n${usage}`);
     let cfg;

@@ -2,11 +2,24 @@
 // pbulk counts them, and every problem found on the way; `--json` prints the whole model.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatProblem } from '../../pkgsrc/problem';
 import { PkgsrcTree, checkPkgsrcRoot, findPkgsrcRoot } from '../../pkgsrc/tree';
 import type { OptionalFile, PackageInfo, TreeIndex, TreeOverview } from '../../pkgsrc/tree';
+import { optionLines, parseOptions, type OptionTable } from './options';
+import { EXIT } from '../../protocol/exit';
 import { UsageError, type Command } from './types';
+
+const options = {
+  pkgsrc: { type: 'string', arg: 'DIR', help: 'the tree (default: the current directory or the first parent that has a\ntop-level Makefile and mk/)' },
+  json: {
+    type: 'boolean',
+    help: "print the whole model as JSON: categories, every package's metadata (values\nwith ${...} are marked unresolved) and optional files, problems, totals",
+  },
+  'no-cache': {
+    type: 'boolean',
+    help: 'neither use nor write the on-disk package index; by default it is kept in\n$XDG_CACHE_HOME/pkgsrc-bulk (~/.cache/pkgsrc-bulk), and a later run reads again\nonly the Makefiles whose size, time or inode changed',
+  },
+} as const satisfies OptionTable;
 
 const usage = `usage: pkgsrc-bulk tree [--pkgsrc DIR] [--json] [--no-cache]
 
@@ -15,13 +28,7 @@ their COMMENT and package count (the active SUBDIR+= entries of each category Ma
 locations pbulk scans), then the totals. Problems found in the Makefiles go to standard error
 as file:line:col lines.
 
-  --pkgsrc DIR  the tree (default: the current directory or the first parent that has a
-                top-level Makefile and mk/)
-  --json        print the whole model as JSON: categories, every package's metadata (values
-                with \${...} are marked unresolved) and optional files, problems, totals
-  --no-cache    neither use nor write the on-disk package index; by default it is kept in
-                \$XDG_CACHE_HOME/pkgsrc-bulk (~/.cache/pkgsrc-bulk), and a later run reads again
-                only the Makefiles whose size, time or inode changed
+${optionLines(options)}
 
 Exit status: 0 listed; 1 listed, but some Makefiles have errors; 2 bad usage or DIR is not a
 pkgsrc tree.`;
@@ -73,12 +80,7 @@ export function cacheFileFor(root: string, cacheHome: string): string {
 
 /** The command with its output streams and working directory passed in (for tests). */
 export async function runTree(argv: string[], io: TreeIo): Promise<number> {
-  let values: { pkgsrc?: string; json?: boolean; 'no-cache'?: boolean };
-  try {
-    ({ values } = parseArgs({ args: argv, options: { pkgsrc: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } }, strict: true, allowPositionals: false }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${usage}`);
-  }
+  const { values } = parseOptions(argv, options, usage);
   const root = await rootFrom(values.pkgsrc, io.cwd);
   const tree = new PkgsrcTree(root, values['no-cache'] ? {} : { cacheFile: cacheFileFor(root, io.cacheHome) });
   // The table needs no package's metadata: the overview takes unchanged packages' problems
@@ -98,13 +100,14 @@ export async function runTree(argv: string[], io: TreeIo): Promise<number> {
   const cacheError = tree.saveCache();
   if (cacheError) io.err(`pkgsrc-bulk tree: warning: the package index could not be saved: ${cacheError.message}\n`);
   for (const p of problems) io.err(`${formatProblem(p)}\n`);
-  return problems.some((p) => p.severity === 'error') ? 1 : 0;
+  return problems.some((p) => p.severity === 'error') ? EXIT.failed : EXIT.ok;
 }
 
 export const treeCommand: Command = {
   name: 'tree',
   summary: 'list the categories and packages of a pkgsrc tree (--json: the whole model)',
   usage,
+  options,
   run: (argv) =>
     runTree(argv, {
       out: (t) => process.stdout.write(t),

@@ -1,4 +1,5 @@
 // One CLI command per file; main.ts dispatches on the first argument.
+import type { OptionTable } from './options';
 
 export interface Command {
   name: string;
@@ -6,6 +7,8 @@ export interface Command {
   summary: string;
   /** Full usage text for `pkgsrc-bulk <name> --help`. */
   usage: string;
+  /** The options it takes, from which its usage lists them (commands/options.ts). */
+  options?: OptionTable;
   /** Returns the process exit code. Usage errors exit 2 (see docs/cli.md). */
   run(argv: string[]): Promise<number>;
 }

@@ -1,9 +1,9 @@
 // What the history and diff commands share: their options, the config they read the bulklog
 // and the store from, and how a run is shown on one line.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { RunInfo } from '../../pkgsrc/history/summary';
 import { configFor } from '../cli/setup';
 import type { EngineConfig } from '../config/types';
+import { CONF_OPTIONS, parseOptions, type OptionTable } from '../commands/options';
 import { UsageError } from '../commands/types';
 import { historyOptions } from './options';
 
@@ -15,13 +15,11 @@ export interface HistoryArgs {
   positionals: string[];
 }
 
-export async function historyArgs(argv: string[], usage: string, extra: NonNullable<ParseArgsConfig['options']> = {}): Promise<HistoryArgs> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { config: { type: 'string', short: 'c' }, settings: { type: 'string' }, json: { type: 'boolean' }, ...extra } });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${usage}`);
-  }
+/** The options both take; each command's table adds its own. */
+export const HISTORY_OPTIONS = CONF_OPTIONS;
+
+export async function historyArgs(argv: string[], usage: string, options: OptionTable): Promise<HistoryArgs> {
+  const parsed = parseOptions(argv, options, usage, true);
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const config = (v.config as string | undefined) ?? process.env.PBULK_CONF;
   if (!config) throw new UsageError(`no pbulk.conf: pass --config FILE or set PBULK_CONF\n\n${usage}`);

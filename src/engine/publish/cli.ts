@@ -2,11 +2,11 @@
 // (holding the bulklog lock, so no build starts meanwhile), or, when another engine holds the
 // bulklog (the editor's, idle or not), in that engine through its socket, which refuses while
 // it builds.
-import { parseArgs } from 'node:util';
 import type { EngineClient } from '../../protocol/client';
-import { EXIT } from '../cli/exit';
+import { EXIT } from '../../protocol/exit';
 import { configFor, ConfigError } from '../cli/setup';
 import { openSession, socketPathOf } from '../cli/session';
+import { CONF_OPTIONS, JSON_OPTION, parseOptions, type OptionSpec, type OptionTable } from '../commands/options';
 import { UsageError } from '../commands/types';
 import type { EngineConfig } from '../config/types';
 import type { Engine } from '../core/engine';
@@ -18,20 +18,21 @@ export interface PublishCli<R extends { ok: boolean; lines: string[]; error?: st
   command: string;
   usage: string;
   argv: string[];
-  flags: Record<string, { type: 'boolean' }>;
+  /** The command's own switches (publishOptions gives its whole table). */
+  flags: Readonly<Record<string, OptionSpec & { type: 'boolean' }>>;
   /** In this process; `log` prints each line as it happens. */
   local(engine: Engine, cfg: EngineConfig, flags: Record<string, boolean>, log: (l: string) => void): Promise<R>;
   /** In the engine that holds the bulklog. */
   remote(client: EngineClient, flags: Record<string, boolean>): Promise<R>;
 }
 
+/** The options of publish and mail: the pbulk.conf, the settings, the command's switches, --json. */
+export function publishOptions(flags: PublishCli<never>['flags']): OptionTable {
+  return { ...CONF_OPTIONS, ...flags, ...JSON_OPTION };
+}
+
 export async function runPublishCli<R extends { ok: boolean; lines: string[]; error?: string }>(c: PublishCli<R>): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({ args: c.argv, strict: true, allowPositionals: false, options: { config: { type: 'string', short: 'c' }, settings: { type: 'string' }, json: { type: 'boolean' }, ...c.flags } }).values as Record<string, string | boolean | undefined>;
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${c.usage}`);
-  }
+  const v = parseOptions(c.argv, publishOptions(c.flags), c.usage).values as Record<string, string | boolean | undefined>;
   const config = (v.config as string | undefined) ?? process.env.PBULK_CONF;
   if (!config) throw new UsageError(`no pbulk.conf: pass --config FILE or set PBULK_CONF\n\n${c.usage}`);
   const flags = Object.fromEntries(Object.keys(c.flags).map((k) => [k, v[k] === true]));

@@ -2,11 +2,12 @@
 // protocol request is checked against its schema and dispatched to the engine, and every
 // engine event is sent as its notification, until the connection closes. Nothing here polls.
 import { ResponseError, ErrorCodes, type MessageConnection } from 'vscode-jsonrpc/node';
-import { check, ProtocolError, type RequestDef } from '../../protocol';
+import { check, ProtocolError, RpcErrors, type RequestDef } from '../../protocol';
 import * as build from '../../protocol/build';
 import * as engineP from '../../protocol/engine';
 import * as logs from '../../protocol/logs';
 import * as publishP from '../../protocol/publish';
+import * as sandboxP from '../../protocol/sandbox';
 import { PROTOCOL_VERSION } from '../../protocol/common';
 import type { z } from 'zod';
 import { BusyError, RequestError, type Engine } from '../core/engine';
@@ -14,11 +15,9 @@ import { EVENTS } from '../core/events';
 import { existingLogChunks } from '../core/follow';
 import { mailReport } from '../publish/mail';
 import { publish } from '../publish/upload';
+import { cleanupSandboxes } from './sandbox-cleanup';
 
 export const ENGINE_VERSION = '0.1.0';
-
-/** Application error codes in JSON-RPC's server range. */
-export const RpcErrors = { busy: -32001, refused: -32002, badRequest: -32003 } as const;
 
 export interface ConnectionOptions {
   /** Asked to end the engine (engine/shutdown). */
@@ -84,6 +83,8 @@ export function attach(conn: MessageConnection, engine: Engine, opts: Connection
   });
   handle(publishP.Publish, (p) => engine.exclusive('publish', () => publish(engine.cfg, p)));
   handle(publishP.MailReport, (p) => engine.exclusive('mail the report', () => mailReport(engine.cfg, p)));
+  // Not exclusive: a running build's sandboxes are alive, so the cleanup lists and keeps them.
+  handle(sandboxP.Cleanup, (p) => cleanupSandboxes(engine.cfg, p));
   handle(logs.Follow, (p) => {
     followed.add(p.pkgname);
     const r = engine.follow(p.pkgname);

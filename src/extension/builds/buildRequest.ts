@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { StartParams } from '../../protocol/build';
+import { RpcErrors } from '../../protocol/rpc';
 import type { BuildDiagnostics } from '../diagnostics/collection';
 import { ENGINE_OWNER, printedProblems, type BuildFiles } from '../diagnostics/engineErrors';
 import { readLimitedListEntries, type ConfInfo } from './confInfo';
@@ -137,6 +138,6 @@ export function showRefusal(e: unknown, diagnostics: BuildDiagnostics, log: vsco
   log.warn(`the engine refused: ${message}`);
   const found = printedProblems(message);
   if (found.length > 0) diagnostics.replace(new Map([[ENGINE_OWNER, found]]));
-  const busy = e instanceof ResponseError && e.code === -32001;
+  const busy = e instanceof ResponseError && e.code === RpcErrors.busy;
   void vscode.window.showErrorMessage(busy ? 'A build is already running in this bulklog: stop it first, or wait for it.' : `The engine refused the build: ${message.split('\n')[0]}`);
 }

@@ -1,19 +1,18 @@
 // The build commands (palette category "pkgsrc"): build the selected packages, this package,
 // a limited list, the whole tree; stop, resume, rebuild; open the report, a bulklog from disk,
 // a package's log or a dependency; clean up sandboxes; choose the active pbulk.conf.
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LogDocuments } from '../logs/provider';
 import { ReportPanel } from '../report/panel';
-import { expandSetting } from '../tree/locate';
 import type { Node } from '../tree/items';
 import type { PackagesView } from '../tree/view';
 import { bulklogDirProblem, noPackagesMessage } from '../../pkgsrc/bulklog/dir-check';
 import { ATTENTION_ORDER, STATE_LOOK } from '../../pkgsrc/states';
+import * as sandboxP from '../../protocol/sandbox';
 import type { ConfigChooser } from './configs';
 import type { BuildController } from './controller';
-import type { EngineOutput } from './engineOutput';
+import type { EngineOutput } from '../engine/engineOutput';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -143,41 +142,46 @@ async function rebuildPackage(deps: CommandDeps, arg: unknown, nodes: unknown): 
   if (names.length > 0) await deps.controller.rebuild({ packages: names });
 }
 
-function sandboxBase(deps: CommandDeps): string | undefined {
-  const settings = vscode.workspace.getConfiguration('pkgsrcBulk').get<string>('engine.settingsFile', '').trim();
-  if (settings) {
-    try {
-      const base = (JSON.parse(readFileSync(expandSetting(settings), 'utf8')) as { sandboxBase?: unknown }).sandboxBase;
-      if (typeof base === 'string' && base) return base;
-    } catch {
-      // Reported by the engine when it reads the file; here we just fall back.
-    }
+/** Sends sandbox/cleanup to the engine of the active pbulk.conf; undefined when none could be reached or it refused. */
+async function askCleanup(deps: CommandDeps, params: sandboxP.CleanupParams): Promise<sandboxP.CleanupResult | undefined> {
+  const title = params?.base ? `Cleaning up sandboxes in ${params.base}` : 'Cleaning up sandboxes';
+  try {
+    return await deps.controller.withEngine(async (client) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => client.request(sandboxP.Cleanup, params)));
+  } catch (e) {
+    deps.log.warn(`Clean Up Sandboxes: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(`Cleaning up sandboxes failed: ${(e as Error).message}`, 'Show Engine Output').then((a) => a && deps.output.channel.show());
+    return undefined;
   }
-  const chroot = deps.configs.active?.chrootDir;
-  return chroot ? dirname(chroot) : undefined;
 }
 
+/** The engine of the active pbulk.conf takes down what a killed engine left where its builds put sandboxes. */
 async function cleanSandboxes(deps: CommandDeps): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Cleaning up sandboxes is off in an untrusted workspace: it unmounts and removes directories.');
     return;
   }
-  let base = sandboxBase(deps);
-  if (!base) {
+  let r = await askCleanup(deps, {});
+  if (r?.base === null) {
+    // Neither chroot_dir nor the setting sandboxBase says where sandboxes are: ask.
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Clean Up Sandboxes Here', title: 'The directory the sandboxes are in (the parent of chroot_dir)' });
-    base = picked?.[0]?.fsPath;
+    const base = picked?.[0]?.fsPath;
     if (!base) return;
+    r = await askCleanup(deps, { base });
   }
-  const { execa } = await import('execa');
-  const prefix = vscode.workspace.getConfiguration('pkgsrcBulk').get<string[]>('engine.commandPrefix', []).filter((w) => typeof w === 'string' && w !== '');
-  const [cmd, ...pre] = [...prefix, process.execPath];
-  deps.output.line(`[cleaning up stale sandboxes in ${base}]`);
-  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Cleaning up sandboxes in ${base}` }, () =>
-    execa(cmd!, [...pre, deps.context.asAbsolutePath('dist/engine.js'), 'sandbox', 'cleanup', '--base', base!], { reject: false, all: true, env: { ELECTRON_RUN_AS_NODE: '1' }, timeout: 600_000 }),
-  );
-  deps.output.line(String(r.all ?? '').trimEnd());
-  if (r.exitCode === 0) void vscode.window.showInformationMessage(`Sandboxes in ${base} cleaned up. ${String(r.stdout).trim().split('\n').pop() ?? ''}`);
-  else void vscode.window.showErrorMessage(`Cleaning up sandboxes in ${base} failed (exit ${r.exitCode}).`, 'Show Engine Output').then((a) => a && deps.output.channel.show());
+  if (!r || r.base === null) return;
+  deps.output.line(`[cleaned up stale sandboxes in ${r.base}]`);
+  for (const w of r.warnings) deps.output.line(`warning: ${w}`);
+  for (const x of r.removed) deps.output.line(`removed ${x}`);
+  for (const l of r.leftovers) deps.output.line(`removed leftover ${l}`);
+  for (const k of r.skipped) deps.output.line(`kept ${k.root}: ${k.reason}`);
+  for (const f of r.failed) deps.output.line(`could not remove ${f.root}: ${f.error}`);
+  if (r.failed.length > 0) {
+    void vscode.window.showErrorMessage(`Cleaning up sandboxes in ${r.base}: ${r.failed.length} could not be removed.`, 'Show Engine Output').then((a) => a && deps.output.channel.show());
+    return;
+  }
+  const done = r.removed.length + r.leftovers.length === 0 ? 'Nothing was left to remove.' : `${r.removed.length} removed${r.leftovers.length > 0 ? `, ${r.leftovers.length} leftovers` : ''}.`;
+  const kept = r.skipped.length > 0 ? ` ${r.skipped.length} kept (in use, or made by \`sandbox create\`).` : '';
+  void vscode.window.showInformationMessage(`Sandboxes in ${r.base} cleaned up. ${done}${kept}`);
 }
 
 async function openBulklog(deps: CommandDeps, uri: unknown): Promise<void> {

@@ -14,7 +14,7 @@ import { registerBuildCommands } from './commands';
 import { registerPublishCommands } from '../publish/commands';
 import { ConfigChooser } from './configs';
 import { BuildController } from './controller';
-import { EngineOutput } from './engineOutput';
+import { EngineOutput } from '../engine/engineOutput';
 import { BuildProgress } from './progress';
 import { ControllerStates } from './treeStates';
 

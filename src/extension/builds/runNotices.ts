@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { formatTotal } from '../../pkgsrc/states';
 import type { build, master } from '../../protocol';
-import type { EngineOutput } from './engineOutput';
+import type { EngineOutput } from '../engine/engineOutput';
 import type { BuildModel } from './model';
 
 export function noticeSummary(e: build.BuildSummary, log: vscode.LogOutputChannel): void {

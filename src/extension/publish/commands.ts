@@ -7,8 +7,9 @@ import * as vscode from 'vscode';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { EngineClient } from '../../protocol/client';
 import * as publishP from '../../protocol/publish';
+import { RpcErrors } from '../../protocol/rpc';
 import type { BuildController } from '../builds/controller';
-import type { EngineOutput } from '../builds/engineOutput';
+import type { EngineOutput } from '../engine/engineOutput';
 import { ReportPanel } from '../report/panel';
 
 export interface PublishDeps {
@@ -39,7 +40,7 @@ async function ask<R>(deps: PublishDeps, title: string, f: (client: EngineClient
   try {
     return await deps.controller.withEngine(async (client) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => f(client)));
   } catch (e) {
-    const busy = e instanceof ResponseError && e.code === -32001;
+    const busy = e instanceof ResponseError && e.code === RpcErrors.busy;
     deps.log.warn(`${title}: ${(e as Error).message}`);
     void vscode.window.showErrorMessage(busy ? `${title}: the engine is busy (a build, publish or mail is running).` : `${title}: ${(e as Error).message}`);
     return undefined;

@@ -7,6 +7,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EngineClient } from '../../protocol/client';
+import { EXIT } from '../../protocol/exit';
 import { attachSocket, NoEngineError, socketPathFor } from './engineSocket';
 
 export interface EngineLaunch {
@@ -113,7 +114,7 @@ export async function connectEngine(o: EngineLaunch): Promise<Connected> {
   for (let wait = 50; ; wait = Math.min(wait * 2, 500)) {
     if (exited) {
       const out = tail(o.logFile, from);
-      const why = exited.code === 3 ? 'another engine holds the bulklog' : exited.code === 2 ? 'it refused the configuration' : `it exited with ${exited.code ?? exited.signal}`;
+      const why = exited.code === EXIT.locked ? 'another engine holds the bulklog' : exited.code === EXIT.usage ? 'it refused the configuration' : `it exited with ${exited.code ?? exited.signal}`;
       throw new EngineStartError(`The build engine did not start: ${why}.`, out, exited.code);
     }
     try {

@@ -1,4 +1,5 @@
-// The CLI's exit codes (docs/cli.md).
+// The engine's exit codes, for the CLI's users (docs/cli.md) and for the extension, which
+// starts the engine process and tells from its code why it ended.
 export const EXIT = {
   /** Everything asked for was done (every package built, or prefailed by its own Makefile). */
   ok: 0,

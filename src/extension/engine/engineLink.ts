@@ -13,10 +13,10 @@ import type { LogChunk } from '../../protocol/logs';
 import type { BuildDiagnostics } from '../diagnostics/collection';
 import { ENGINE_OWNER, printedProblems } from '../diagnostics/engineErrors';
 import { expandSetting } from '../tree/locate';
-import type { ConfInfo } from './confInfo';
+import type { ConfInfo } from '../builds/confInfo';
 import { attachEngine, connectEngine, EngineStartError } from './engineProcess';
 import type { EngineOutput } from './engineOutput';
-import type { Finished, PhaseEvent, Queued, Started } from './model';
+import type { Finished, PhaseEvent, Queued, Started } from '../builds/model';
 
 /** Stages in which a build runs: the engine is busy and the views follow its events. */
 export const RUNNING_STAGES = new Set<string>(['scanning', 'resolving', 'building', 'reporting']);
