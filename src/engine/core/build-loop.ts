@@ -175,7 +175,7 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
         if (inp.followed.has(pkgname)) hub.emit('chunk', { pkgname, phase, offset, text });
       },
     };
-    return w
+    const task: Promise<void> = w
       .build(job, observer, stop)
       .catch((e: unknown): BuildOutcome => {
         hub.emit('error', { severity: 'error', message: `${pkgname}: ${(e as Error).message}`, code: 'build-error', time: Date.now() });
@@ -183,9 +183,12 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
       })
       .then((out) => finish(i, w, startedAt, out))
       .finally(() => {
-        running.delete(i);
+        // A package lost with its client may already run again on another one: that run's
+        // entry stays, or the loop would wait for clients when it should wait for the build.
+        if (running.get(i) === task) running.delete(i);
         pool.release(w);
       });
+    return task;
   };
 
   const stopped = pool.dynamic ? [aborted(stop)] : [];
