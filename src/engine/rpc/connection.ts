@@ -15,7 +15,7 @@ import { existingLogChunks } from '../core/follow';
 import { mailReport } from '../publish/mail';
 import { publish } from '../publish/upload';
 
-export const ENGINE_VERSION = '0.1.0';
+const ENGINE_VERSION = '0.1.0';
 
 /** Application error codes in JSON-RPC's server range. */
 export const RpcErrors = { busy: -32001, refused: -32002, badRequest: -32003 } as const;

@@ -42,7 +42,7 @@ export interface NamespaceBackendOptions {
  */
 const ENTER_SCRIPT = 'set -e; "$1" --all --fstab "$2"; shift 2; exec "$@"';
 
-export class NamespaceSandbox extends OwnedSandbox {
+class NamespaceSandbox extends OwnedSandbox {
   constructor(
     root: string,
     state: StateFile,

@@ -18,7 +18,7 @@ function isDirectory(p: string): boolean {
   }
 }
 
-export class HostSandbox implements Sandbox {
+class HostSandbox implements Sandbox {
   readonly backend = 'none' as const;
   readonly root = '/';
   readonly groups = new ProcessGroups();

@@ -39,7 +39,7 @@ export function hostPath(root: string, inside: string): string {
   return inside === '/' ? root : root + inside;
 }
 
-export function isSystemDir(p: string): boolean {
+function isSystemDir(p: string): boolean {
   return SYSTEM_DIRS.has(p);
 }
 
