@@ -6,17 +6,15 @@
 // where builds write.
 import { dirname, isAbsolute } from 'node:path';
 import type { EngineConfig } from '../config/types';
-import { RunSandboxes } from '../sandbox';
+import { MKSANDBOX_RO_DIRS, RunSandboxes } from '../sandbox';
 import type { Warn } from '../sandbox/lifecycle';
-
-const SYSTEM_PREFIXES = ['/bin/', '/sbin/', '/usr/bin/', '/usr/sbin/', '/lib/', '/usr/lib/'];
 
 /** Directories of absolute tool paths outside the system directories every sandbox has. */
 export function toolDirs(cfg: EngineConfig): string[] {
   const tools = [cfg.make[0], cfg.pkgAdd[0], cfg.pkgDelete[0], cfg.pkgInfo[0], cfg.tar[0]];
   const dirs = new Set<string>();
   for (const t of tools) {
-    if (!t || !isAbsolute(t) || SYSTEM_PREFIXES.some((p) => t.startsWith(p))) continue;
+    if (!t || !isAbsolute(t) || MKSANDBOX_RO_DIRS.some((d) => t.startsWith(`${d}/`))) continue;
     if (t.startsWith(cfg.prefix + '/')) continue; // restored from the bootstrap kit instead
     dirs.add(dirname(t));
   }
