@@ -1,7 +1,7 @@
 // Run by bench/sandbox.ts as an unprivileged user: times the namespace backend where it is
 // meant to run (rootless), with either tool, and prints the medians as one JSON line.
 import { medianMs } from '../util';
-import { NamespaceBackend } from '../../src/engine/sandbox/namespace';
+import { NamespaceBackend } from '../../src/engine/sandbox/backends/namespace';
 import { benchSpec } from './sandbox-fixture';
 
 async function main(): Promise<void> {

@@ -57,7 +57,7 @@ function startTime(pid: number): string | null {
 }
 
 /** Is the recorded owner still the same running process? */
-export function ownerAlive(o: LockOwner): boolean {
+function ownerAlive(o: LockOwner): boolean {
   if (o.host !== hostname()) return true; // cannot tell: treat as held
   if (o.bootId !== bootId()) return false;
   const now = startTime(o.pid);

@@ -32,7 +32,7 @@ export interface SchedulerOptions {
   exclusiveLocations?: boolean;
 }
 
-export const DEFAULT_WEIGHT = 100;
+const DEFAULT_WEIGHT = 100;
 
 export interface Completion {
   /** Packages that became ready. */

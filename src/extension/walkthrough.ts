@@ -5,9 +5,9 @@
 import * as vscode from 'vscode';
 import type { ConfigChooser } from './builds/configs';
 
-export const WALKTHROUGH_ID = 'gettingStarted';
+const WALKTHROUGH_ID = 'gettingStarted';
 /** globalState key: set once the walkthrough was shown on a first start. */
-export const SHOWN_KEY = 'pkgsrcBulk.walkthroughShown';
+const SHOWN_KEY = 'pkgsrcBulk.walkthroughShown';
 
 export function registerWalkthrough(context: vscode.ExtensionContext, configs: ConfigChooser, log: vscode.LogOutputChannel): void {
   context.subscriptions.push(

@@ -6,7 +6,7 @@ import { type ConfDocument, type ConfEvaluation, evaluateConf, parseConf } from 
 import { LanguageIds } from '../protocol/languageServer';
 
 /** Larger documents are not analysed: a pbulk.conf is a few KB, a whole-tree limited_list ~400 KB. */
-export const maxAnalysedLength = 4 * 1024 * 1024;
+const maxAnalysedLength = 4 * 1024 * 1024;
 
 interface Base {
   uri: string;

@@ -23,7 +23,7 @@ export interface DiagnosticData {
 }
 
 /** LSP ranges must be well-formed; a library range that is not is clamped rather than dropped. */
-export function safeRange(r: Range): Range {
+function safeRange(r: Range): Range {
   const s = { line: Math.max(0, r.start.line | 0), character: Math.max(0, r.start.character | 0) };
   let e = { line: Math.max(0, r.end.line | 0), character: Math.max(0, r.end.character | 0) };
   if (e.line < s.line || (e.line === s.line && e.character < s.character)) e = { ...s };

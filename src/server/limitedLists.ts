@@ -25,7 +25,7 @@ const confName = /^(?:pbulk\.conf|.+\.pbulk\.conf|pbulk-.+\.conf)$/;
 const maxConfBytes = 1024 * 1024;
 
 /** The absolute path `limited_list` names, when it is statically known and not empty. */
-export function limitedListPath(evaluation: ConfEvaluation, confFile: string): string | undefined {
+function limitedListPath(evaluation: ConfEvaluation, confFile: string): string | undefined {
   const v = staticValue(evaluation, 'limited_list');
   if (v === undefined || v.trim() === '') return undefined;
   if (path.isAbsolute(v)) return path.normalize(v);
@@ -34,7 +34,7 @@ export function limitedListPath(evaluation: ConfEvaluation, confFile: string): s
   return path.isAbsolute(confFile) ? path.resolve(path.dirname(confFile), v) : undefined;
 }
 
-export function isPkgsrcTree(dir: string): boolean {
+function isPkgsrcTree(dir: string): boolean {
   try {
     return statSync(path.join(dir, 'mk')).isDirectory() && existsSync(path.join(dir, 'Makefile'));
   } catch {
@@ -43,7 +43,7 @@ export function isPkgsrcTree(dir: string): boolean {
 }
 
 /** dir itself or the nearest parent that is a pkgsrc tree. */
-export function findPkgsrcUp(dir: string): string | undefined {
+function findPkgsrcUp(dir: string): string | undefined {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     if (isPkgsrcTree(d)) return d;
     if (path.dirname(d) === d) return undefined;

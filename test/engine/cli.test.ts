@@ -98,7 +98,7 @@ test('usage and config errors exit 2 with the file and line', async (t) => {
   writePbulkConf(ws, { prefix: '/usr', bulklog: 'relative' });
   const bad = run('build', '-c', ws.conf);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, new RegExp(`${ws.conf}:\\d+:1: error: bulklog=relative must be an absolute path`));
+  assert.match(bad.stderr, new RegExp(`${ws.conf}:\\d+:\\d+: error: bulklog='relative' is relative: .* Use an absolute path`));
   const missing = run('build', '-c', join(ws.dir, 'nope.conf'));
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /nope\.conf:1:1: error: cannot read/);

@@ -4,7 +4,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, lstatSync, readlinkSync, symlinkSync } from 'node:fs';
-import { ChrootBackend } from '../../src/engine/sandbox/chroot';
+import { ChrootBackend } from '../../src/engine/sandbox/backends/chroot';
 import { SandboxError } from '../../src/engine/sandbox/errors';
 import { readState, statePathFor, privateDirFor } from '../../src/engine/sandbox/state';
 import { isRunning, processesUsing } from '../../src/engine/sandbox/procs';

@@ -4,7 +4,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { CommandBackend } from '../../src/engine/sandbox/command';
+import { CommandBackend } from '../../src/engine/sandbox/backends/command';
 import { createBackend, planSandboxes } from '../../src/engine/sandbox/index';
 import { SandboxError } from '../../src/engine/sandbox/errors';
 import { readState, statePathFor } from '../../src/engine/sandbox/state';

@@ -8,7 +8,7 @@ import { chownSync, existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { buildSync } from 'esbuild';
-import { NamespaceBackend } from '../../src/engine/sandbox/namespace';
+import { NamespaceBackend } from '../../src/engine/sandbox/backends/namespace';
 import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoot, scratch, treeHash } from './fixtures';
 
 const user = `pbsbx${randomBytes(3).toString('hex')}`;

@@ -6,7 +6,7 @@ import { comparePkgnames } from '../../src/pkgsrc/pattern/order';
 import { CandidateIndex } from '../../src/pkgsrc/resolve/candidates';
 import { resolveGlobal, resolveIncremental } from '../../src/pkgsrc/resolve/resolve';
 import { parseScan } from '../../src/pkgsrc/scan/parse';
-import { parseAllDepends } from '../../src/pkgsrc/scan/depends';
+import { parseAllDepends } from '../../src/pkgsrc/scan/all-depends';
 import { getField } from '../../src/pkgsrc/scan/record';
 
 const base = fc.constantFrom('foo', 'foo-bar', 'libfoo', 'py27-foo', 'py26-foo', 'fo', 'x11-links', 'p5-Foo');

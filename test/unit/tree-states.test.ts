@@ -5,15 +5,21 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readBulklog } from '../../src/pkgsrc/bulklog';
-import { locationState, statesOf, variantText } from '../../src/extension/tree/stateMap';
+import { BuildModel } from '../../src/extension/builds/model';
+import { locationState, variantText, type LocationState, type VariantState } from '../../src/extension/tree/stateMap';
 import type { BuildState } from '../../src/pkgsrc/states';
 import { pbulkOutput } from '../fixtures/reference-data';
 
 const limited = pbulkOutput.limitedBulklog;
 
 test('the limited 2013 build: 63 packages placed by PKG_LOCATION with pbulk\'s classes', async () => {
-  const log = await readBulklog(limited);
-  const states = statesOf(log);
+  const model = new BuildModel();
+  model.seed(await readBulklog(limited));
+  const byLocation = new Map<string, VariantState[]>();
+  for (const p of model.packages.values()) {
+    if (p.location) byLocation.set(p.location, [...(byLocation.get(p.location) ?? []), { pkgname: p.pkgname, state: p.state, ...(p.phase ? { detail: `${p.phase} phase` } : {}) }]);
+  }
+  const states = new Map<string, LocationState>([...byLocation].map(([loc, vs]) => [loc, locationState(vs)!]));
   const counts: Record<string, number> = {};
   for (const s of states.values()) for (const v of s.variants) counts[v.state] = (counts[v.state] ?? 0) + 1;
   assert.deepEqual(counts, { done: 12, failed: 17, 'indirect-failed': 29, prefailed: 4, 'indirect-prefailed': 1 });

@@ -12,7 +12,7 @@ import { generateTree } from '../fixtures/generate';
 import type { TreeManifest } from '../fixtures/generate';
 import { PkgsrcTree } from '../../src/pkgsrc/tree';
 import type { PackageInfo, TreeIndex } from '../../src/pkgsrc/tree';
-import { WorkerPool } from '../../src/pkgsrc/tree/pool';
+import { WorkerPool } from '../../src/pkgsrc/tree/worker-pool';
 import { readPackageBatch } from '../../src/pkgsrc/tree/load';
 import type { CommonFile } from '../../src/pkgsrc/tree/package';
 import type { TextFile } from '../../src/pkgsrc/tree/read';

@@ -98,9 +98,9 @@ export const clientCommand: Command = {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    let boxes;
+    let opened;
     try {
-      boxes = await openSandboxes(cfg, role === 'build' ? jobs : 1);
+      opened = await openSandboxes(cfg, role === 'build' ? jobs : 1, (w) => log.warn(w));
     } catch (e) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -110,12 +110,13 @@ export const clientCommand: Command = {
       }
       throw e;
     }
-    for (const w of boxes.warnings.splice(0)) log.warn(w);
     try {
+      await using boxes = opened;
+      const scanBox = boxes.scan[0]!;
       let build: Sandbox[] = [];
       if (role === 'build') {
         // The build sandboxes get the write places this host's tree names (WRKOBJDIR, DISTDIR), as the master's do.
-        const answer = await askTreeIn(cfg, boxes.scan, { backend: boxes.backend, signal: controller.signal });
+        const answer = await askTreeIn(cfg, scanBox, { backend: boxes.backendName, signal: controller.signal });
         if (!answer.ok) log.warn(`could not ask the tree for its settings (${answer.message}); the build sandboxes get no private work directory`);
         try {
           build = await boxes.openBuild(buildPlaces(cfg, answer.ok ? answer.vars.values : {}, jobs));
@@ -124,10 +125,9 @@ export const clientCommand: Command = {
           log.warn(`cannot make the build sandboxes: ${e.message}`);
           return EXIT.usage;
         }
-        for (const w of boxes.warnings.splice(0)) log.warn(w);
       }
       log.info(`connecting to ${formatMasterAddress(addr.address)} with ${role === 'build' ? build.length : jobs} connection(s)`);
-      const runs = role === 'scan' ? Array.from({ length: jobs }, () => scanClient(cfg, boxes.scan, addr.address, log, controller.signal)) : build.map((box, k) => buildClient(cfg, box, k, addr.address, log, controller.signal));
+      const runs = role === 'scan' ? Array.from({ length: jobs }, () => scanClient(cfg, scanBox, addr.address, log, controller.signal)) : build.map((box, k) => buildClient(cfg, box, k, addr.address, log, controller.signal));
       const codes = await Promise.all(
         runs.map((r) =>
           r.catch((e: unknown) => {
@@ -141,7 +141,6 @@ export const clientCommand: Command = {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      await boxes.destroy();
     }
   },
 };

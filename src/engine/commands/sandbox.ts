@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import { EXIT } from '../../protocol/exit';
 import { UsageError, type Command } from './types';
 import {
-  BACKEND_NAMES, SandboxError, SandboxPool, cleanupBase, createBackend, defaultSpec, destroyByRoot, listSandboxes,
+  BACKEND_NAMES, SandboxError, RunSandboxes, cleanupBase, createBackend, defaultSpec, destroyByRoot, listSandboxes,
   type BackendName, type ExecResult, type Sandbox,
 } from '../sandbox/index';
 import type { Warn } from '../sandbox/lifecycle';
@@ -168,14 +168,15 @@ async function create(argv: string[]): Promise<number> {
       ...(base ? { base } : {}),
     }),
   );
-  let pool: SandboxPool;
+  // Kept after this process unless --run: torn down explicitly, never by `await using`.
+  let pool: RunSandboxes;
   try {
-    pool = await SandboxPool.create(backend, specs, { warn });
+    pool = await RunSandboxes.create(backend, specs, { warn });
   } catch (e) {
     return fail(e);
   }
   if (!values.run) {
-    for (const s of pool.sandboxes) process.stdout.write(`${s.root}\n`);
+    for (const s of pool.all) process.stdout.write(`${s.root}\n`);
     return EXIT.ok;
   }
   const off = pool.teardownOnSignals();
@@ -183,7 +184,7 @@ async function create(argv: string[]): Promise<number> {
   try {
     const cwd = values.cwd ? absolute(values.cwd, '--cwd') : '/';
     const results = await Promise.allSettled(
-      pool.sandboxes.map((s: Sandbox) =>
+      pool.all.map((s: Sandbox) =>
         s.exec(command, {
           env: Object.fromEntries(Object.entries(process.env).filter((kv): kv is [string, string] => kv[1] !== undefined)),
           cwd,
@@ -194,7 +195,7 @@ async function create(argv: string[]): Promise<number> {
     );
     for (const [i, r] of results.entries()) {
       if (r.status === 'rejected') {
-        process.stderr.write(`pkgsrc-bulk sandbox: ${pool.sandboxes[i]!.root}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}\n`);
+        process.stderr.write(`pkgsrc-bulk sandbox: ${pool.all[i]!.root}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}\n`);
         worst = Math.max(worst, EXIT.failed);
       } else if ((r.value as ExecResult).exitCode !== 0) {
         worst = Math.max(worst, EXIT.failed);
@@ -202,7 +203,7 @@ async function create(argv: string[]): Promise<number> {
     }
   } finally {
     try {
-      await pool.destroyAll();
+      await pool.destroy();
     } catch (e) {
       worst = Math.max(worst, fail(e));
     }

@@ -3,7 +3,13 @@
 // booleans are read the way pbulk's scripts read each one, `make` and the pkg_* tools may
 // carry arguments, `ulimit -t`/`-v` lines become the build limits. Anything the engine cannot
 // use comes back as a problem with its file and line; errors make the config unusable.
-import { resolve as resolvePath, isAbsolute, join } from 'node:path';
+//
+// The rules on values (absolute paths, whole numbers, system directories, tools inside a wiped
+// directory) are the conf library's checks, with their codes and messages, so the engine, the
+// language server and `pkgsrc-bulk lint` say the same thing; the engine only raises to errors
+// the findings that concern values it uses, and adds what is its own (dynamic values, native
+// builds only, required settings).
+import { resolve as resolvePath, join } from 'node:path';
 import { booleanMeaning, loadPbulkConf, variableInfo, type LoadedConf } from '../../pkgsrc/conf';
 import { range, type Problem } from '../../pkgsrc/problem';
 import type { ExecLimits } from '../sandbox/types';
@@ -19,13 +25,18 @@ export interface LoadedEngineConfig {
 
 /**
  * Conf library errors that stop pbulk's own scripts but not this engine, which does not run
- * them (script paths, master mode, cross builds, version gate): reported as warnings. The
- * paths the engine wipes are checked here instead.
+ * them (script paths, master mode, cross builds, version gate): reported as warnings.
  */
-const PBULK_ONLY = new Set(['missing-variable', 'config-version', 'master-port', 'master-no-clients', 'cross-compile', 'chroot-settings', 'dangerous-path']);
+const PBULK_ONLY = new Set(['missing-variable', 'config-version', 'master-port', 'master-no-clients', 'cross-compile', 'chroot-settings']);
 
 const REQUIRED_PATHS = ['pkgsrc', 'bulklog', 'packages', 'prefix', 'pkgdb'] as const;
-const SYSTEM = new Set(['/', '/usr', '/usr/local', '/opt', '/var', '/etc', '/bin', '/sbin', '/lib', '/home', '/root', '/tmp']);
+/** Paths the engine itself reads: a relative one (a library warning for some) is an error here. */
+const ENGINE_PATHS = new Set<string>([...REQUIRED_PATHS, 'varbase', 'loc', 'chroot_dir']);
+
+/** The first word of a library finding's message: the variable it is about. */
+function subjectOf(p: Problem): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*/.exec(p.message)?.[0] ?? '';
+}
 
 function words(v: string | undefined): string[] {
   return (v ?? '').split(/[ \t\n]+/).filter((w) => w !== '');
@@ -60,7 +71,12 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
   if (!conf.readable) return { problems: conf.problems };
   const pbulkOnly = (p: Problem) => PBULK_ONLY.has(p.code) || (p.code === 'boolean-value' && p.message.startsWith('cross_compile '));
   // The kit's mk.conf as read without make: the engine asks the tree itself before building (pre-flight).
-  const problems: Problem[] = conf.problems.filter((p) => p.code !== 'mkconf-mismatch').map((p) => (p.severity === 'error' && pbulkOnly(p) ? { ...p, severity: 'warning' as const } : p));
+  const engineUses = (p: Problem) => p.code === 'relative-path' && ENGINE_PATHS.has(subjectOf(p));
+  const problems: Problem[] = conf.problems
+    .filter((p) => p.code !== 'mkconf-mismatch')
+    .map((p) => (p.severity === 'error' && pbulkOnly(p) ? { ...p, severity: 'warning' as const } : p.severity !== 'error' && engineUses(p) ? { ...p, severity: 'error' as const } : p));
+  // Variables the library already found unusable: the engine says nothing more about them.
+  const refused = new Set(problems.filter((p) => p.severity === 'error').map(subjectOf));
   const at = (name: string) => {
     const line = conf.values[name]?.line ?? 0;
     return range(line, 0, line, conf.document.lines[line]?.length ?? 0);
@@ -76,13 +92,10 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
   };
   const path = (name: string, required: boolean): string | undefined => {
     if (conf.values[name]?.dynamic) return value(name);
+    if (refused.has(name)) return undefined;
     const v = value(name)?.trim();
     if (v === undefined || v === '') {
       if (required) err(name, `${name} is not set: the engine needs it`);
-      return undefined;
-    }
-    if (!isAbsolute(v)) {
-      err(name, `${name}=${v} must be an absolute path`);
       return undefined;
     }
     return v.length > 1 ? v.replace(/\/+$/, '') : v;
@@ -93,23 +106,18 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
     if (w.length === 0) err(name, `${name} is not set: the engine needs the command`);
     return w;
   };
+  // Whole numbers are the library's integer-value check (schema minimum 1 for these).
   const int = (...names: string[]) => {
     for (const n of names) {
       const v = value(n);
-      if (v === undefined || v.trim() === '') continue;
-      const x = Number(v);
-      if (Number.isInteger(x) && x >= 1) return x;
-      err(n, `${n}=${v} must be a whole number of at least 1`);
+      if (v === undefined || v.trim() === '' || refused.has(n)) continue;
+      return Number(v.trim());
     }
     return undefined;
   };
 
+  // System directories and tools inside what pbulk wipes are the library's dangerous-path and wiped-path errors.
   const paths = Object.fromEntries(REQUIRED_PATHS.map((n) => [n, path(n, true)])) as Record<(typeof REQUIRED_PATHS)[number], string | undefined>;
-  for (const n of ['prefix', 'pkgdb', 'bulklog'] as const) {
-    const v = paths[n];
-    // pbulk wipes these (rm -rf) before every package or every build.
-    if (v !== undefined && SYSTEM.has(v)) err(n, `${n}=${v} would be wiped by the build: use a directory of its own`);
-  }
   const varbase = path('varbase', false) ?? '/var';
   const metaDir = path('loc', false) ?? (paths.bulklog ? join(paths.bulklog, 'meta') : undefined);
   const make = command('make', paths.prefix ? `${paths.prefix}/bin/bmake` : undefined);
@@ -117,9 +125,6 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
   const pkgDelete = command('pkg_delete');
   const pkgInfo = command('pkg_info');
   const tar = words(value('tar')).length > 0 ? words(value('tar')) : ['tar'];
-  for (const [n, cmd] of [['pkg_add', pkgAdd], ['pkg_delete', pkgDelete], ['pkg_info', pkgInfo]] as const) {
-    if (paths.prefix && cmd[0]?.startsWith(paths.prefix + '/')) err(n, `${n}=${cmd[0]} lies inside prefix=${paths.prefix}, which is wiped before every package`);
-  }
   const limits = limitsFromUlimits(conf.ulimits, file, (p) => problems.push(p));
   const cross = conf.values.cross_compile;
   if (cross !== undefined && !cross.dynamic && conf.get('cross_compile') !== 'no') {

@@ -301,9 +301,10 @@ export class Engine {
     if (cfg.master) await masterPreflight(cfg, this.hub);
     // Master mode: the clients build; the engine keeps one slot (fetching, its own checks).
     const localJobs = cfg.master?.build ? 1 : this.jobs(params);
-    let boxes;
+    const warn = (message: string) => this.hub.emit('error', { severity: 'warning', message, code: 'sandbox', time: Date.now() });
+    let opened;
     try {
-      boxes = await openSandboxes(cfg, localJobs);
+      opened = await openSandboxes(cfg, localJobs, warn);
     } catch (e) {
       if (!(e instanceof SandboxError)) throw e;
       const message = `cannot make the sandboxes: ${e.message}`;
@@ -311,21 +312,21 @@ export class Engine {
       this.setStage('failed');
       return result({ error: message, setup: true });
     }
-    for (const w of boxes.warnings.splice(0)) this.hub.emit('error', { severity: 'warning', message: w, code: 'sandbox', time: Date.now() });
     // The end of a run (its summary and last stage) is announced only once its sandboxes are
-    // gone and the engine is idle (see launch): a client that starts the next build on that
-    // news must not find this one still running.
+    // gone (disposed on leaving the try block) and the engine is idle (see launch): a client
+    // that starts the next build on that news must not find this one still running.
     let endStage: Stage | undefined;
     let announce: (() => void) | undefined;
     try {
-      const asked = await runTreeStage(this.stageContext(), boxes.scan, { backend: boxes.backend, hints: state.locations ?? [], fresh: !resumed, fatal: !params.scanOnly, signal });
+      await using boxes = opened;
+      const asked = await runTreeStage(this.stageContext(), boxes.scan[0]!, { backend: boxes.backendName, hints: state.locations ?? [], fresh: !resumed, fatal: !params.scanOnly, signal });
       if (!asked.ok) {
         endStage = 'failed';
         return result({ error: asked.message, setup: true });
       }
       const tree = asked.tree;
       if (state.stage === 'scan') {
-        const err = await runScanStage(this.stageContext(), state, boxes.scan, signal, tree.scanEnv);
+        const err = await runScanStage(this.stageContext(), state, boxes.scan[0]!, signal, tree.scanEnv);
         if (err !== undefined || signal.aborted) {
           endStage = signal.aborted ? 'cancelled' : 'failed';
           return result(err !== undefined ? { error: err.message, ...(err.setup ? { setup: true } : {}) } : {});
@@ -354,7 +355,6 @@ export class Engine {
         endStage = 'failed';
         return result({ error: message, setup: true });
       }
-      for (const w of boxes.warnings.splice(0)) this.hub.emit('error', { severity: 'warning', message: w, code: 'sandbox', time: Date.now() });
       // Master mode: the clients on build_clients build instead of the engine's slots.
       let master: BuildMaster | undefined;
       try {
@@ -427,15 +427,11 @@ export class Engine {
       endStage = 'finished';
       return result();
     } finally {
-      try {
-        await boxes.destroy();
-      } finally {
-        this.running.clear();
-        this.announceEnd = () => {
-          announce?.();
-          if (endStage) this.setStage(endStage);
-        };
-      }
+      this.running.clear();
+      this.announceEnd = () => {
+        announce?.();
+        if (endStage) this.setStage(endStage);
+      };
     }
   }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PHASES, phaseOfLogName, type Phase } from '../../pkgsrc/bulklog/phases';
 
 /** At most this much of each log is sent back (its end): the rest is on disk. */
-export const FOLLOW_TAIL_BYTES = 1 << 20;
+const FOLLOW_TAIL_BYTES = 1 << 20;
 
 export interface ExistingChunk {
   phase: Phase;

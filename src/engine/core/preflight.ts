@@ -52,7 +52,7 @@ function existing(p: string): string {
 }
 
 /** Whether a user (undefined: this process) can create p or write in it, judged at its nearest existing ancestor. */
-export function writableBy(p: string, user?: { uid: number; gid: number }): boolean {
+function writableBy(p: string, user?: { uid: number; gid: number }): boolean {
   const at = existing(p);
   if (!user) {
     try {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../pkgsrc/bulklog/write';
 
-export const runStateSchema = z.object({
+const runStateSchema = z.object({
   runId: z.string(),
   configFile: z.string(),
   /** Locations of a limited build; absent for a full build. */
@@ -23,7 +23,7 @@ export const runStateSchema = z.object({
 });
 export type RunState = z.infer<typeof runStateSchema>;
 
-export function runStatePath(metaDir: string): string {
+function runStatePath(metaDir: string): string {
   return join(metaDir, 'engine.json');
 }
 

@@ -6,36 +6,28 @@
 // where builds write.
 import { dirname, isAbsolute } from 'node:path';
 import type { EngineConfig } from '../config/types';
-import { openRunSandboxes, type DefaultSpecInput } from '../sandbox';
-import type { BackendName, Sandbox } from '../sandbox/types';
-
-export interface RunSandboxes {
-  backend: BackendName;
-  scan: Sandbox;
-  /** The build slots, made on the first call with what the tree said they must hold (see write-places.ts). */
-  openBuild(more?: Partial<DefaultSpecInput>): Promise<Sandbox[]>;
-  warnings: string[];
-  destroy(): Promise<void>;
-}
-
-const SYSTEM_PREFIXES = ['/bin/', '/sbin/', '/usr/bin/', '/usr/sbin/', '/lib/', '/usr/lib/'];
+import { MKSANDBOX_RO_DIRS, RunSandboxes } from '../sandbox';
+import type { Warn } from '../sandbox/lifecycle';
 
 /** Directories of absolute tool paths outside the system directories every sandbox has. */
 export function toolDirs(cfg: EngineConfig): string[] {
   const tools = [cfg.make[0], cfg.pkgAdd[0], cfg.pkgDelete[0], cfg.pkgInfo[0], cfg.tar[0]];
   const dirs = new Set<string>();
   for (const t of tools) {
-    if (!t || !isAbsolute(t) || SYSTEM_PREFIXES.some((p) => t.startsWith(p))) continue;
+    if (!t || !isAbsolute(t) || MKSANDBOX_RO_DIRS.some((d) => t.startsWith(`${d}/`))) continue;
     if (t.startsWith(cfg.prefix + '/')) continue; // restored from the bootstrap kit instead
     dirs.add(dirname(t));
   }
   return [...dirs];
 }
 
-export async function openSandboxes(cfg: EngineConfig, jobs: number): Promise<RunSandboxes> {
-  const warnings: string[] = [];
+/**
+ * The run's sandboxes: the scan slot now, the build slots from openBuild with what the tree
+ * said they must hold (see write-places.ts). The caller owns them (`await using`).
+ */
+export function openSandboxes(cfg: EngineConfig, jobs: number, warn: Warn): Promise<RunSandboxes> {
   const s = cfg.settings;
-  const run = await openRunSandboxes({
+  return RunSandboxes.open({
     plan: {
       ...(cfg.chrootDir ? { chrootDir: cfg.chrootDir } : {}),
       ...(cfg.buildChroots ? { buildChroots: cfg.buildChroots } : {}),
@@ -58,8 +50,7 @@ export async function openSandboxes(cfg: EngineConfig, jobs: number): Promise<Ru
       extraRo: [...toolDirs(cfg), ...(cfg.bootstrapKit ? [/\.(tar\.gz|tgz)$/.test(cfg.bootstrapKit) ? dirname(cfg.bootstrapKit) : cfg.bootstrapKit] : [])],
       ...(cfg.metaDir.startsWith(cfg.bulklog + '/') ? {} : { extraRw: [cfg.metaDir] }),
     },
-    warn: (m) => warnings.push(m),
+    warn,
     deferBuild: true,
   });
-  return { backend: run.plan.backend, scan: run.scan[0]!, openBuild: (more) => run.openBuild(more), warnings, destroy: () => run.destroy() };
 }

@@ -8,7 +8,7 @@ import type { Phase } from '../../pkgsrc/bulklog/phases';
 import { analyzeFailureLog } from '../../pkgsrc/problems';
 
 /** How many of the first packages to finish must fail alike. */
-export const SYSTEMIC_AFTER = 5;
+const SYSTEMIC_AFTER = 5;
 
 const SET_UP_PHASES: ReadonlySet<Phase> = new Set(['configure', 'build', 'install', 'package']);
 
@@ -29,7 +29,7 @@ export interface FinishedPackage {
 }
 
 /** The first error line of a log (the last non-empty line when none is recognised). */
-export async function firstErrorOf(logPath: string): Promise<string> {
+async function firstErrorOf(logPath: string): Promise<string> {
   let text = '';
   try {
     text = readFileSync(logPath, 'latin1');

@@ -11,7 +11,7 @@ import type { Sandbox } from '../sandbox/types';
 const NOT_CATEGORIES = new Set(['mk', 'doc', 'bootstrap', 'distfiles', 'packages', 'licenses', 'regress', 'templates', 'CVS']);
 
 /** Package directories to ask in, best first: pkg_install, the given locations, then any package. */
-export function probeDirs(pkgsrc: string, hints: readonly string[] = []): string[] {
+function probeDirs(pkgsrc: string, hints: readonly string[] = []): string[] {
   const out: string[] = [];
   const add = (loc: string) => {
     if (!out.includes(loc) && existsSync(join(pkgsrc, loc, 'Makefile'))) out.push(loc);

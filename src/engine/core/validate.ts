@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { RequestError } from './errors';
 
 /** The locations without a Makefile in the tree, in the order given. */
-export async function missingLocations(pkgsrc: string, locations: readonly string[]): Promise<string[]> {
+async function missingLocations(pkgsrc: string, locations: readonly string[]): Promise<string[]> {
   const found = await Promise.all(
     locations.map((l) =>
       stat(join(pkgsrc, l, 'Makefile')).then(

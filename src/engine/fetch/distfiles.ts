@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { EngineConfig } from '../config/types';
 import type { Sandbox } from '../sandbox/types';
-import { mapPool } from '../pool';
+import { mapPool } from '../concurrency';
 
 export interface FetchJob {
   pkgname: string;

@@ -48,7 +48,7 @@ export async function writeMarker(cfg: EngineConfig): Promise<Marker> {
   return m;
 }
 
-export function parseMarker(text: string): Marker | undefined {
+function parseMarker(text: string): Marker | undefined {
   try {
     const r = markerSchema.safeParse(JSON.parse(text));
     return r.success ? r.data : undefined;

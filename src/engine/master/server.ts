@@ -175,7 +175,3 @@ export abstract class MasterServer<P extends PeerBase> {
     for (const s of sockets) s.destroy();
   }
 }
-
-export async function clientNames(ctx: MasterContext): Promise<ClientNames> {
-  return ClientNames.resolve(ctx.spec.clients);
-}

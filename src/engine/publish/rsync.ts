@@ -71,7 +71,7 @@ export async function runRsync(r: Rsync, argv: string[], opts: { cwd?: string; i
 }
 
 /** The entries of the directory holding the repository. */
-export async function listParent(r: Rsync, t: RsyncTarget): Promise<RemoteEntry[]> {
+async function listParent(r: Rsync, t: RsyncTarget): Promise<RemoteEntry[]> {
   return parseListing(await runRsync(r, ['--list-only', '--dirs', '--links', '--no-recursive', ...transportArgs(r.args), `${t.parent}/`]));
 }
 
@@ -114,7 +114,7 @@ export async function remoteRepository(r: Rsync, t: RsyncTarget): Promise<Remote
 }
 
 /** `YYYYMMDD.HHMMSS` in UTC. */
-export function releaseStamp(d: Date): string {
+function releaseStamp(d: Date): string {
   return d.toISOString().replace(/^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d).*$/, '$1$2$3.$4$5$6');
 }
 

@@ -16,5 +16,3 @@ export const publishSettingsSchema = z
   })
   .strict()
   .prefault({});
-
-export type PublishSettings = z.infer<typeof publishSettingsSchema>;

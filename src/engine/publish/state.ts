@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../../pkgsrc/bulklog/write';
 import type { EngineConfig } from '../config/types';
 
 /** Merges `patch` into the state of this config's bulklog (an undefined member is removed). */
-export async function updatePublishState(cfg: EngineConfig, patch: Partial<PublishStateFile>): Promise<PublishStateFile> {
+async function updatePublishState(cfg: EngineConfig, patch: Partial<PublishStateFile>): Promise<PublishStateFile> {
   const file = publishStatePath(cfg.bulklog);
   const next: Record<string, unknown> = { ...(await readPublishState(file)) };
   for (const [k, v] of Object.entries(patch)) {

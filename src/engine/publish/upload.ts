@@ -152,7 +152,7 @@ async function rollback(cfg: EngineConfig, o: PublishOptions, say: (l: string) =
   return { at: Date.now(), target: t.target, release: previous, previous: remote.live, packages: 0, rollback: true };
 }
 
-export class GateError extends Error {
+class GateError extends Error {
   constructor(readonly reasons: string[]) {
     super(`not published: ${reasons.join('; ')} (see the publish settings; --force publishes anyway)`);
   }

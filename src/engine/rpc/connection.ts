@@ -17,7 +17,7 @@ import { mailReport } from '../publish/mail';
 import { publish } from '../publish/upload';
 import { cleanupSandboxes } from './sandbox-cleanup';
 
-export const ENGINE_VERSION = '0.1.0';
+const ENGINE_VERSION = '0.1.0';
 
 export interface ConnectionOptions {
   /** Asked to end the engine (engine/shutdown). */

@@ -26,7 +26,7 @@ function inodeOfFd(fd: number): string | undefined {
   }
 }
 
-export function credentialsOf(pid: number): PeerCredentials | undefined {
+function credentialsOf(pid: number): PeerCredentials | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const uid = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);

@@ -44,7 +44,7 @@ const MAX_LINKS = 40;
  * Resolves p like the kernel does, recording every symlink met on the way (as absolute host
  * paths). Returns the canonical path, or null if some component does not exist.
  */
-export function resolveChain(p: string, links: string[], depth = 0): string | null {
+function resolveChain(p: string, links: string[], depth = 0): string | null {
   const parts = p.split('/').filter(Boolean);
   let cur = '';
   for (let i = 0; i < parts.length; i++) {

@@ -55,7 +55,7 @@ export function fstabText(root: string, mounts: PlannedMount[], devRbind = false
 }
 
 /** The argument arrays mounting m one at a time (used when fstab cannot carry the paths). */
-export function mountArgv(root: string, m: PlannedMount): string[][] {
+function mountArgv(root: string, m: PlannedMount): string[][] {
   const target = hostPath(root, m.target);
   switch (m.type) {
     case 'proc':

@@ -5,13 +5,8 @@
 import { realpath } from 'node:fs/promises';
 import { chmodSync, lstatSync, mkdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { posix } from 'node:path';
+import { SYSTEM_DIRS } from '../../pkgsrc/system-dirs';
 import { SandboxError, errnoCode } from './errors';
-
-/** Host directories that can never be a sandbox root or base, nor lie inside one. */
-const SYSTEM_DIRS = new Set([
-  '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
-  '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var', '/var/tmp', '/var/lib',
-]);
 
 /** Absolute, normalised, no trailing slash, no NUL or newline (mountinfo and fstab lines must stay parseable). */
 export function checkAbsolute(p: string, what: string): string {
@@ -39,7 +34,7 @@ export function hostPath(root: string, inside: string): string {
   return inside === '/' ? root : root + inside;
 }
 
-export function isSystemDir(p: string): boolean {
+function isSystemDir(p: string): boolean {
   return SYSTEM_DIRS.has(p);
 }
 

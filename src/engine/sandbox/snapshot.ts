@@ -13,7 +13,7 @@ import { processStartTime } from './procs';
 import { removeTree } from './remove';
 import { requireTool } from './tools';
 
-export const SNAPSHOT_DIR = '.pkgsrc-bulk-snapshots';
+const SNAPSHOT_DIR = '.pkgsrc-bulk-snapshots';
 /** In SNAPSHOT_DIR: the kernel release for which overlayfs over these snapshots was seen to work. */
 export const OVERLAY_MARKER = '.overlay-works';
 
@@ -21,7 +21,7 @@ export const OVERLAY_MARKER = '.overlay-works';
  * Cheap content key: every entry's path, type, mode, owner, size, inode and times. Synchronous
  * lstat calls: for /etc's ~1,000 entries that is a few ms, against far more through the thread pool.
  */
-export function fingerprint(source: string): string {
+function fingerprint(source: string): string {
   const h = createHash('sha256');
   const walk = (dir: string, rel: string): void => {
     let names: string[];

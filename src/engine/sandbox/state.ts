@@ -89,7 +89,7 @@ export function newHolder(pid: number | null = process.pid): Holder {
   };
 }
 
-export function holderLiveness(h: Holder): Liveness {
+function holderLiveness(h: Holder): Liveness {
   if (h.host !== hostname()) return 'unknown';
   return liveness(h.pid, h.pidStart, h.bootId);
 }
@@ -250,9 +250,4 @@ export async function listStaleClaimTemps(base: string): Promise<string[]> {
     if (m && processStartTime(Number(m[1])) === null) out.push(posix.join(base, n));
   }
   return out;
-}
-
-export function rootNameFromState(path: string): string {
-  const n = posix.basename(path);
-  return n.slice(1, -STATE_SUFFIX.length);
 }

@@ -8,7 +8,7 @@ import { splitIndexOutput, type ScanJobResult } from '../../pkgsrc/scan/pscan';
 import type { ScanCache } from '../../pkgsrc/scan/cache';
 import type { EngineConfig } from '../config/types';
 import type { Sandbox } from '../sandbox/types';
-import { mapPool } from '../pool';
+import { mapPool } from '../concurrency';
 import { PACKAGE_LOCATION } from '../../pkgsrc/conf';
 
 /** `category/dir`; the directory may not be `.` or `..` (a location never leaves its category). */

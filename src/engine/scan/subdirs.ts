@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { EngineConfig } from '../config/types';
 import type { Sandbox } from '../sandbox/types';
-import { mapPool } from '../pool';
+import { mapPool } from '../concurrency';
 
 export interface SubdirListing {
   locations: string[];

@@ -38,7 +38,7 @@ export function registerBuilds(context: vscode.ExtensionContext, log: vscode.Log
   const controller = new BuildController({ context, log, output, configs, treeRoot: () => packages.root });
   const logs = new LogDocuments(controller);
   const states = new ControllerStates(controller);
-  packages.useExternalStates(states);
+  packages.setStateSource(states);
   const progress = new BuildProgress(controller);
   const history = registerHistory(context, controller, log, () => packages.root);
   provideReportSince({ data: () => history.history.reportSection(), onDidChange: history.history.onDidChange });

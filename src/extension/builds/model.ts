@@ -233,7 +233,7 @@ export function countsText(m: BuildModel): string {
 }
 
 /** Per client host of a multi-host build: counts and what it builds now (empty otherwise). */
-export function hostsText(m: BuildModel): string {
+function hostsText(m: BuildModel): string {
   const hosts = m.hosts();
   if (hosts.length === 0) return '';
   const rows = hosts.map((h) => `${h.host}: ${formatCounts({ done: h.done, failed: h.failed, in_processing: h.building.length })}${h.building.length ? ` (${h.building.join(', ')})` : ''}`);

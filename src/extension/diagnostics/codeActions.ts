@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { DIAGNOSTIC_SOURCE, type BuildDiagnostics } from './collection';
 import type { DiagnosticSpec } from './types';
 
-export const ACTION_KIND = vscode.CodeActionKind.QuickFix.append('pkgsrcBulk');
+const ACTION_KIND = vscode.CodeActionKind.QuickFix.append('pkgsrcBulk');
 
 function actionsFor(spec: DiagnosticSpec, diagnostic: vscode.Diagnostic): vscode.CodeAction[] {
   const out: vscode.CodeAction[] = [];

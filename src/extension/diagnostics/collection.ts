@@ -15,7 +15,7 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   hint: vscode.DiagnosticSeverity.Hint,
 };
 
-export function targetUri(t: Target): vscode.Uri {
+function targetUri(t: Target): vscode.Uri {
   return t.kind === 'file' ? vscode.Uri.file(t.path) : logUri(t.bulklog, t.pkgname);
 }
 

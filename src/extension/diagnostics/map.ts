@@ -86,7 +86,7 @@ async function walk(dir: string, depth: number): Promise<string[]> {
 }
 
 /** A package directory's patches (with their text) and files/ entries. */
-export async function packageSources(dir: string): Promise<PackageSources> {
+async function packageSources(dir: string): Promise<PackageSources> {
   const patchPaths = (await walk(join(dir, 'patches'), 4)).filter((p) => /\/patch-[^/]+$/.test(p)).sort();
   const patches: PackageSources['patches'] = [];
   for (const p of patchPaths) {
@@ -99,7 +99,7 @@ export async function packageSources(dir: string): Promise<PackageSources> {
 }
 
 /** Reasons as one sentence: `foo is marked as broken:` reads on into the next one. */
-export function joinReasons(reasons: readonly string[]): string {
+function joinReasons(reasons: readonly string[]): string {
   return reasons.reduce((acc, r, k) => (k === 0 ? r : `${acc}${/:$/.test(acc) ? ' ' : '; '}${r}`), '');
 }
 

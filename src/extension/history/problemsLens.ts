@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { BuildDiagnostics } from '../diagnostics/collection';
 import type { RunHistory } from './runHistory';
 
-export const NEW_FAILURE_LABEL = 'new failure';
+const NEW_FAILURE_LABEL = 'new failure';
 
 export class ProblemsLens implements vscode.Disposable {
   private onlyNew = false;

@@ -5,7 +5,7 @@ import { diffCounts } from '../../pkgsrc/history/diff';
 import type { RunInfo } from '../../pkgsrc/history/summary';
 
 /** Rows per list the page gets; the counts are always whole. */
-export const SINCE_LIMIT = 500;
+const SINCE_LIMIT = 500;
 
 export interface SinceRow extends PackageChange {
   hasLog: boolean;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { defaultHistoryDir, extractRun, type StoredRun } from '../../pkgsrc/history/store';
 
 /** historyDir of an engine settings file, if it names one. */
-export function settingsHistoryDir(settingsFile: string | undefined): string | undefined {
+function settingsHistoryDir(settingsFile: string | undefined): string | undefined {
   if (!settingsFile) return undefined;
   try {
     const v = (JSON.parse(readFileSync(settingsFile, 'utf8')) as { historyDir?: unknown }).historyDir;

@@ -12,7 +12,7 @@ import type { LogSection } from '../../pkgsrc/problems/types';
 
 /** Bytes kept of each phase log; work.log (the wrapper log, often huge) gets less. */
 export const MAX_PHASE_LOG_BYTES = 4 * 1024 * 1024;
-export const MAX_AUX_LOG_BYTES = 512 * 1024;
+const MAX_AUX_LOG_BYTES = 512 * 1024;
 
 export interface LogDocumentPart {
   name: string;
@@ -61,7 +61,7 @@ export function phasePart(doc: LogDocument, phase: Phase): LogDocumentPart | und
   return doc.parts.find((p) => p.phase === phase);
 }
 
-export function partTitle(name: string, phase: Phase | undefined, size: number): string {
+function partTitle(name: string, phase: Phase | undefined, size: number): string {
   return `==== ${name}${phase ? ` (${PHASE_TITLES[phase]} phase)` : ''}, ${size} bytes ====`;
 }
 

@@ -92,7 +92,7 @@ export async function publishCommand(deps: PublishDeps, arg?: unknown): Promise<
   return r;
 }
 
-export async function mailReportCommand(deps: PublishDeps, arg?: unknown): Promise<publishP.MailResult | undefined> {
+async function mailReportCommand(deps: PublishDeps, arg?: unknown): Promise<publishP.MailResult | undefined> {
   if (!trusted('Mailing the report')) return undefined;
   const given = publishP.mailParams.strict().safeParse(arg);
   if (arg !== undefined && given.success) {

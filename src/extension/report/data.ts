@@ -70,7 +70,7 @@ export interface ReportData {
 }
 
 /** Graph size the webview lays out; the packages breaking the most are kept. */
-export const MAX_GRAPH_NODES = 250;
+const MAX_GRAPH_NODES = 250;
 
 /** The totals of the report view from counts per state: the breakdown and its parts. */
 export function totalsOf(counts: Partial<Record<BuildState, number>>): Pick<ReportData, 'summary' | 'totals'> {

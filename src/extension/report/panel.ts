@@ -10,7 +10,7 @@ import type { SinceData } from '../history/sinceData';
 import { reportData, totalsOf, type ReportData } from './data';
 import { repositoryView } from '../publish/view';
 
-export const REPORT_VIEW_TYPE = 'pkgsrcBulk.report';
+const REPORT_VIEW_TYPE = 'pkgsrcBulk.report';
 
 type FromWebview =
   | { type: 'ready' }
@@ -21,7 +21,7 @@ type FromWebview =
   | { type: 'mailReport' }
   | { type: 'pickRun' };
 
-export function isFromWebview(m: unknown): m is FromWebview {
+function isFromWebview(m: unknown): m is FromWebview {
   if (typeof m !== 'object' || m === null) return false;
   const x = m as Record<string, unknown>;
   switch (x.type) {

@@ -195,7 +195,7 @@ const LEADING_NAME = /^([A-Za-z_][A-Za-z0-9_]*)(?=[ =:']|$)/;
  * one by that name (checks anchor "bulklog is not set" at the top of the file), else the
  * assignment under its start; undefined for the rest.
  */
-export function problemOwner(doc: ConfDocument, model: SettingsModel, range: Range, message: string): string | undefined {
+function problemOwner(doc: ConfDocument, model: SettingsModel, range: Range, message: string): string | undefined {
   const shown = (n: string) => model.groups.some((g) => g.rows.some((r) => r.name === n));
   const m = LEADING_NAME.exec(message);
   if (m && shown(m[1]!)) return m[1];

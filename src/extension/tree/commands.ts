@@ -9,7 +9,7 @@ import { chooseTree } from './locate';
 import type { PackagesView } from './view';
 
 /** Command id -> the package file it opens. */
-export const OPEN_FILE_COMMANDS: Record<string, OptionalFile | 'Makefile'> = {
+const OPEN_FILE_COMMANDS: Record<string, OptionalFile | 'Makefile'> = {
   'pkgsrcBulk.openMakefile': 'Makefile',
   'pkgsrcBulk.openDescr': 'DESCR',
   'pkgsrcBulk.openPlist': 'PLIST',

@@ -5,7 +5,6 @@ import { PackagesView } from './view';
 
 export { PackagesView } from './view';
 export { PackagesProvider } from './provider';
-export { FixedStateSource } from './states';
 export type { BuildStateSource, LocationState, VariantState } from './states';
 export type { Node } from './items';
 export { packagePicks } from './commands';

@@ -17,7 +17,7 @@ export type GroupName = 'failed' | 'building';
 export type Node = { kind: 'category'; name: string; group?: GroupName } | { kind: 'package'; path: string; category: string; group?: GroupName };
 
 /** contextValue token per optional file, tested by the menus in package.json. */
-export const FILE_TOKENS: Record<OptionalFile, string> = {
+const FILE_TOKENS: Record<OptionalFile, string> = {
   DESCR: 'hasDescr',
   PLIST: 'hasPlist',
   distinfo: 'hasDistinfo',

@@ -41,7 +41,7 @@ export async function chooseTree(): Promise<string | undefined> {
 }
 
 /** Writes `dir` to the `pkgsrcBulk.pkgsrc` setting if it is a pkgsrc tree; says why not otherwise. */
-export async function useTree(dir: string): Promise<string | undefined> {
+async function useTree(dir: string): Promise<string | undefined> {
   const check = await checkPkgsrcRoot(dir);
   if (!check.ok) {
     void vscode.window.showErrorMessage(`Not a pkgsrc tree: ${check.reason}.`);

@@ -1,7 +1,5 @@
 // Build states per package path, without VS Code: the variants of a multi-version location
-// folded into one state, and the states of a bulklog read with the bulklog library. The states
-// and their words are src/pkgsrc/states.ts's.
-import type { Bulklog } from '../../pkgsrc/bulklog';
+// folded into one state. The states and their words are src/pkgsrc/states.ts's.
 import { ATTENTION_ORDER, STATE_LOOK, type BuildState } from '../../pkgsrc/states';
 
 export interface VariantState {
@@ -26,16 +24,4 @@ export function locationState(variants: VariantState[]): LocationState | undefin
 /** One variant as its tooltip line says it: `failed (build phase)`. */
 export function variantText(v: VariantState): string {
   return `${STATE_LOOK[v.state].word}${v.detail ? ` (${v.detail})` : ''}`;
-}
-
-export function statesOf(log: Bulklog): Map<string, LocationState> {
-  const byLocation = new Map<string, VariantState[]>();
-  for (const p of log.packages) {
-    if (!p.location) continue;
-    const detail = p.failingPhase ? `${p.failingPhase} phase` : p.culprits?.length ? `because of ${p.culprits.join(', ')}` : p.reasons?.[0];
-    const list = byLocation.get(p.location) ?? [];
-    list.push({ pkgname: p.pkgname, state: p.state, ...(detail ? { detail } : {}) });
-    byLocation.set(p.location, list);
-  }
-  return new Map([...byLocation].map(([loc, vs]) => [loc, locationState(vs)!]));
 }

@@ -1,11 +1,11 @@
-// Build states shown in the Packages view. The view takes them from a BuildStateSource: today a
-// bulklog named in the settings (bulklogStates.ts), later the engine's live events. States are
-// keyed by package path; a multi-version location shows the state of its worst variant.
+// Build states shown in the Packages view. The view takes them from a BuildStateSource (the
+// build controller's, builds/treeStates.ts). States are keyed by package path; a multi-version
+// location shows the state of its worst variant.
 import * as vscode from 'vscode';
 import { STATE_LOOK, type BuildState } from '../../pkgsrc/states';
 import type { LocationState } from './stateMap';
 
-export { locationState, statesOf, variantText } from './stateMap';
+export { variantText } from './stateMap';
 export type { LocationState, VariantState } from './stateMap';
 
 /** Where the view gets states from; it redraws on onDidChange. */
@@ -22,31 +22,4 @@ export function stateIcon(s: BuildState | undefined): vscode.ThemeIcon {
   if (s === undefined) return new vscode.ThemeIcon('package');
   const look = STATE_LOOK[s];
   return new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
-}
-
-/** States set by hand or by a caller that has them already (tests, the engine client). */
-export class FixedStateSource implements BuildStateSource {
-  private readonly emitter = new vscode.EventEmitter<void>();
-  readonly onDidChange = this.emitter.event;
-  private map = new Map<string, LocationState>();
-
-  constructor(private label?: string) {}
-
-  set(states: ReadonlyMap<string, BuildState | LocationState>, label?: string): void {
-    this.map = new Map([...states].map(([k, v]) => [k, typeof v === 'string' ? { state: v, variants: [] } : v]));
-    if (label !== undefined) this.label = label;
-    this.emitter.fire();
-  }
-
-  states(): ReadonlyMap<string, LocationState> {
-    return this.map;
-  }
-
-  describe(): string | undefined {
-    return this.label;
-  }
-
-  dispose(): void {
-    this.emitter.dispose();
-  }
 }

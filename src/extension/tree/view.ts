@@ -1,24 +1,21 @@
 // The Packages view: finds the tree, keeps the model, the tree view, the file watcher, the
-// context keys the menus and the welcome view test, and the build states from a bulklog.
+// context keys the menus and the welcome view test, and shows the build states it is given.
 import { createHash } from 'node:crypto';
 import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { PkgsrcTree } from '../../pkgsrc/tree';
 import type { TreeChange } from '../../pkgsrc/tree';
-import { BulklogStateSource } from './bulklogStates';
 import type { Node } from './items';
-import { expandSetting, locateTree } from './locate';
+import { locateTree } from './locate';
 import type { Located } from './locate';
 import { PackagesProvider } from './provider';
-import { FixedStateSource } from './states';
-import type { BuildState } from '../../pkgsrc/states';
-import type { BuildStateSource, LocationState } from './states';
+import type { BuildStateSource } from './states';
 
-export const VIEW_ID = 'pkgsrcBulk.packages';
+const VIEW_ID = 'pkgsrcBulk.packages';
 /** `found`, `missing` (welcome view with a button), `invalid` (the setting names no tree), `searching`. */
-export const TREE_STATE_KEY = 'pkgsrcBulk.treeState';
+const TREE_STATE_KEY = 'pkgsrcBulk.treeState';
 /** True while the active editor shows a file inside a listed package directory. */
-export const IN_PACKAGE_KEY = 'pkgsrcBulk.inPackage';
+const IN_PACKAGE_KEY = 'pkgsrcBulk.inPackage';
 
 // The files the model reads, at the depths it reads them: nothing under work/ or patches/.
 // (One level of braces: VS Code's globs do not nest them.)
@@ -29,10 +26,6 @@ export class PackagesView implements vscode.Disposable {
   readonly treeView: vscode.TreeView<Node>;
   private located: Located = { kind: 'missing' };
   private watcher: vscode.FileSystemWatcher | undefined;
-  private bulklog: BulklogStateSource | undefined;
-  private fixed: FixedStateSource | undefined;
-  /** States from the build controller: they replace the pkgsrcBulk.bulklog setting's. */
-  private external: BuildStateSource | undefined;
   private pendingPaths = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
   private readonly disposables: vscode.Disposable[] = [];
@@ -50,12 +43,10 @@ export class PackagesView implements vscode.Disposable {
       this.treeView,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('pkgsrcBulk.pkgsrc')) this.relocate();
-        if (e.affectsConfiguration('pkgsrcBulk.bulklog')) this.useBulklogSetting();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.relocate()),
       vscode.window.onDidChangeActiveTextEditor(() => void this.updateInPackage()),
     );
-    this.useBulklogSetting();
     this.readyPromise = this.locate();
   }
 
@@ -137,54 +128,11 @@ export class PackagesView implements vscode.Disposable {
     return changes;
   }
 
-  private useBulklogSetting(): void {
-    if (this.external) return;
-    const setting = vscode.workspace.getConfiguration('pkgsrcBulk').get<string>('bulklog', '').trim();
-    const dir = setting === '' ? undefined : expandSetting(setting);
-    if (this.bulklog && this.bulklog.dir === dir) return;
-    this.bulklog?.dispose();
-    this.bulklog = dir === undefined ? undefined : new BulklogStateSource(dir, this.log);
-    this.setStateSource(this.bulklog);
-  }
-
-  /**
-   * Takes the states from `source` for good (the build controller, which also follows the
-   * pkgsrcBulk.bulklog setting); undefined goes back to the setting's bulklog.
-   */
-  useExternalStates(source: BuildStateSource | undefined): void {
-    this.external = source;
-    if (source) {
-      this.bulklog?.dispose();
-      this.bulklog = undefined;
-      this.setStateSource(source);
-    } else {
-      this.useBulklogSetting();
-    }
-  }
-
-  /** Shows states from `source` (the engine client calls this once it runs builds). */
+  /** Shows states from `source` (the build controller's, which follows the pkgsrcBulk.bulklog setting). */
   setStateSource(source: BuildStateSource | undefined): void {
     this.provider.setStateSource(source);
     source?.onDidChange(() => this.updateMessage(), undefined, this.disposables);
     this.updateMessage();
-  }
-
-  /**
-   * Shows these states (package path -> state) instead of the bulklog's, e.g. from a caller that
-   * has them already; `undefined` goes back to the bulklog setting.
-   */
-  showStates(states: ReadonlyMap<string, BuildState | LocationState> | undefined, label?: string): void {
-    if (states === undefined) {
-      this.setStateSource(this.external ?? this.bulklog);
-      return;
-    }
-    if (!this.fixed) this.disposables.push((this.fixed = new FixedStateSource()));
-    this.fixed.set(states, label);
-    if (this.provider.stateSource !== this.fixed) this.setStateSource(this.fixed);
-  }
-
-  get bulklogSource(): BulklogStateSource | undefined {
-    return this.bulklog;
   }
 
   private updateMessage(): void {
@@ -226,7 +174,6 @@ export class PackagesView implements vscode.Disposable {
   dispose(): void {
     clearTimeout(this.flushTimer);
     this.watcher?.dispose();
-    this.bulklog?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

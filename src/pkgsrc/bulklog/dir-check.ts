@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import type { Bulklog } from './read';
 
 /** The files of meta/ that name packages: pbulk writes at least one of them in every run. */
-export const PACKAGE_LISTS = ['presolve', 'report', 'pscan', 'pbuild', 'success', 'error'] as const;
+const PACKAGE_LISTS = ['presolve', 'report', 'pscan', 'pbuild', 'success', 'error'] as const;
 
 async function entries(dir: string): Promise<string[] | string> {
   try {

@@ -25,7 +25,7 @@ export interface PackageLogs {
 }
 
 /** True for names that are safe as a directory name under the bulklog. */
-export function isSafePkgname(name: string): boolean {
+function isSafePkgname(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.includes('\0');
 }
 

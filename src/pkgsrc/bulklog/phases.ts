@@ -16,15 +16,8 @@ export const PHASES = [
 
 export type Phase = (typeof PHASES)[number];
 
-/** Files in a package's log directory that never decide the failing phase. */
-export const AUXILIARY_LOGS = ['work.log', 'pkg-build.log'] as const;
-
-export function isPhase(s: string): s is Phase {
+function isPhase(s: string): s is Phase {
   return (PHASES as readonly string[]).includes(s);
-}
-
-export function phaseLogName(phase: Phase): string {
-  return `${phase}.log`;
 }
 
 /** The phase a file name belongs to (`configure.log` -> `configure`), or undefined. */

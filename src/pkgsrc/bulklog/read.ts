@@ -20,7 +20,7 @@ import type { Phase } from './phases';
 import { parsePkgList, type PkgList } from './pkglist';
 import { splitReasons } from './reasons';
 import { parseRecords, recordDepends, recordForStates, type BulkRecord } from './records';
-import { parseMetaReport, type MetaReportEntry } from './meta-report';
+import { parseMetaReport, type MetaReportEntry } from './parse-meta-report';
 import { emptyTotals, type BuildState } from './states';
 import { parseStatus, type BulklogStatus } from './status';
 

@@ -51,7 +51,3 @@ export function recordForStates(rec: BulkRecord): { pkgname: string; depends: st
     location: rec.values.get('PKG_LOCATION'),
   };
 }
-
-export function recordValue(rec: BulkRecord, key: string): string | undefined {
-  return rec.values.get(key);
-}

@@ -49,7 +49,7 @@ function isMeta(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 59 || c === 38 || c === 124 || c === 60 || c === 62 || c === 40 || c === 41;
 }
 
-export const CONTEXT_RANK: Record<ReferenceContext, number> = { top: 0, dynamic: 1, substitution: 2, function: 3 };
+const CONTEXT_RANK: Record<ReferenceContext, number> = { top: 0, dynamic: 1, substitution: 2, function: 3 };
 
 export abstract class Lexer {
   protected pos = 0;

@@ -626,16 +626,6 @@ class Parser extends Lexer {
   }
 }
 
-/** Calls fn for every reference in the parts, including inside quotes and ${x:-...} words. */
-export function forEachReference(parts: WordPart[], fn: (r: import('./types').Reference) => void): void {
-  for (const p of parts) {
-    if (p.kind === 'param') {
-      fn(p.ref);
-      if (p.ref.word) forEachReference(p.ref.word.parts, fn);
-    } else if (p.kind === 'double') forEachReference(p.parts, fn);
-  }
-}
-
 /** Parses a pbulk.conf without executing anything. Never throws. */
 export function parseConf(text: string, file: string): ConfDocument {
   return new Parser(text, file).parse();

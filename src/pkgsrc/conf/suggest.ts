@@ -4,7 +4,7 @@
 
 let rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
 
-export function editDistance(a: string, b: string, max = Infinity): number {
+function editDistance(a: string, b: string, max = Infinity): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   const n = b.length;
   if (rows[0]!.length <= n) rows = [new Int32Array(n + 1), new Int32Array(n + 1), new Int32Array(n + 1)];

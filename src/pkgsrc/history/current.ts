@@ -27,7 +27,7 @@ export async function readRunStateInfo(metaDir: string): Promise<RunStateInfo | 
 }
 
 /** The engine's summary in meta/, if it is the one of the run engine.json describes as done. */
-export async function readCachedSummary(metaDir: string, state: RunStateInfo | undefined): Promise<RunSummary | undefined> {
+async function readCachedSummary(metaDir: string, state: RunStateInfo | undefined): Promise<RunSummary | undefined> {
   if (!state || state.stage !== 'done') return undefined;
   const file = join(metaDir, CURRENT_SUMMARY);
   try {

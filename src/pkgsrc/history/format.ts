@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { BUILD_STATES, emptyTotals, isBuildState } from '../bulklog/states';
 import type { PackageRow, RunInfo, RunSummary } from './summary';
 
-export const SUMMARY_FORMAT = 'pkgsrc-bulk-run/1';
+const SUMMARY_FORMAT = 'pkgsrc-bulk-run/1';
 
 export class SummaryFormatError extends Error {}
 

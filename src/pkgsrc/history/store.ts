@@ -28,7 +28,7 @@ export const STAGING_PREFIX = '.filing-';
 export const TRASH_PREFIX = '.trash-';
 export const STAGED_BULKLOG = 'bulklog';
 export const STAGED_MARK = 'moved';
-export const ENTRY_FORMAT = 'pkgsrc-bulk-history/1';
+const ENTRY_FORMAT = 'pkgsrc-bulk-history/1';
 
 export function defaultHistoryDir(bulklog: string): string {
   return `${bulklog.replace(/\/+$/, '')}.history`;

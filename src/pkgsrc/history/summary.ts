@@ -54,7 +54,7 @@ export interface RunStateInfo {
 }
 
 /** `YYYY-MM-DD HH:MM` of meta/status as epoch milliseconds (local time, as pbulk writes it). */
-export function statusTime(iso: string | undefined): number | undefined {
+function statusTime(iso: string | undefined): number | undefined {
   const m = iso ? /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)/.exec(iso) : null;
   if (!m) return undefined;
   const t = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5])).getTime();

@@ -6,10 +6,10 @@
 // defined one costs nothing (bob's cachevars; the pkgsrc guide's "Speeding up bulk build scans").
 
 /** Where a build writes and what it assumes; compared with pbulk.conf and made writable in sandboxes. */
-export const PLACE_VARS = ['WRKOBJDIR', 'DISTDIR', 'PACKAGES', 'PKG_DBDIR', 'LOCALBASE', 'VARBASE', 'PKG_TOOLS_BIN', 'PKGSRCDIR'] as const;
+const PLACE_VARS = ['WRKOBJDIR', 'DISTDIR', 'PACKAGES', 'PKG_DBDIR', 'LOCALBASE', 'VARBASE', 'PKG_TOOLS_BIN', 'PKGSRCDIR'] as const;
 
 /** The platform pbulk's pre-build writes to meta/status. */
-export const PLATFORM_VARS = ['OPSYS', 'OS_VERSION', 'MACHINE_ARCH', 'PKGSRC_COMPILER'] as const;
+const PLATFORM_VARS = ['OPSYS', 'OS_VERSION', 'MACHINE_ARCH', 'PKGSRC_COMPILER'] as const;
 
 /**
  * Computed by commands (uname, pwd, pkg_info -V) in every make process unless already defined,

@@ -20,7 +20,7 @@ import { compileGlob, type Glob } from './fnmatch';
 // PKG_PATTERN_MAX - 1 characters; these only matter for absurd patterns.
 const PKG_PATTERN_MAX = 1024;
 /** Expansions beyond this are refused: {a,b}{c,d}... grows exponentially. */
-export const MAX_ALTERNATIVES = 4096;
+const MAX_ALTERNATIVES = 4096;
 
 export type Leaf =
   | { kind: 'dewey'; pattern: string; name: string; op: DeweyOp; bound: Version; upper?: { op: DeweyOp; bound: Version } }

@@ -24,7 +24,7 @@ export interface BoundedLog {
   invalidUtf8: boolean;
 }
 
-export const DEFAULT_MAX_LOG_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_LOG_BYTES = 16 * 1024 * 1024;
 
 /** Reads a log, decoding at most maxBytes (1/4 head, 3/4 tail). */
 export async function readLogBounded(path: string, maxBytes = DEFAULT_MAX_LOG_BYTES): Promise<BoundedLog> {

@@ -2,8 +2,8 @@
 // for each package in meta/error its phase logs, only those that exist. pbulk assumes the meta
 // directory is `meta` under the bulklog; `metaRel` is where it really is.
 
-export const REPORT_META_FILES = ['report.bz2', 'report.txt', 'report.html', 'report.dot', 'report.svg', 'status'];
-export const UPLOADED_LOGS = ['pre-clean', 'depends', 'checksum', 'configure', 'build', 'install', 'package', 'clean', 'deinstall', 'work'];
+const REPORT_META_FILES = ['report.bz2', 'report.txt', 'report.html', 'report.dot', 'report.svg', 'status'];
+const UPLOADED_LOGS = ['pre-clean', 'depends', 'checksum', 'configure', 'build', 'install', 'package', 'clean', 'deinstall', 'work'];
 
 /** Every file the report upload may carry, relative to the bulklog, in pbulk's order. */
 export function reportCandidates(errorPkgs: readonly string[], metaRel = 'meta'): string[] {

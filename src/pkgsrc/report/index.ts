@@ -1,6 +1,6 @@
 // pbulk's reports (meta/report, report.txt, report.html, report.dot) and a structured summary.
 export * from './model';
-export * from './meta-report';
+export * from './format-meta-report';
 export * from './txt';
 export * from './html';
 export * from './dot';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic, type Bulklog } from '../bulklog';
 import { formatReportDot } from './dot';
 import { formatReportHtml } from './html';
-import { formatMetaReport } from './meta-report';
+import { formatMetaReport } from './format-meta-report';
 import { reportInput } from './model';
 import { formatReportTxt } from './txt';
 

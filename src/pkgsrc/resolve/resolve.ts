@@ -19,7 +19,7 @@
 import { isAlnum } from '../pattern/ascii';
 import { compilePattern, quickMatch, type CompiledPattern } from '../pattern/match';
 import { comparePkgnames } from '../pattern/order';
-import { parseAllDepends } from '../scan/depends';
+import { parseAllDepends } from '../scan/all-depends';
 import { fieldLine, type ScanRecord } from '../scan/record';
 import { CandidateIndex } from './candidates';
 import type { ResolveMessage } from './messages';

@@ -7,7 +7,7 @@
 // It only takes files parseScan would find nothing wrong with: the same checks, made on bytes.
 // For anything else (a problem of any kind, DEPENDS lines, CR LF...) it answers undefined and
 // the caller parses the text with parseScan, which says exactly what is wrong and where.
-import { parseAllDepends } from './depends';
+import { parseAllDepends } from './all-depends';
 import { patternError } from '../pattern/match';
 import type { ScanField, ScanRecord } from './record';
 

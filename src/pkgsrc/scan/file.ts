@@ -44,7 +44,7 @@ export function decodeScanBytes(bytes: Uint8Array, opts: { latin1?: boolean } = 
 }
 
 /** The bytes of a scan file, gunzipped when compressed; throws for a corrupt gzip stream. */
-export function gunzipScanBytes(bytes: Uint8Array): Buffer {
+function gunzipScanBytes(bytes: Uint8Array): Buffer {
   let raw: Uint8Array = bytes;
   if (isGzip(bytes)) {
     try {

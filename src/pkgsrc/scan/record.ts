@@ -23,24 +23,6 @@ export interface ScanRecord {
   fieldOf?(key: string): ScanField | undefined;
 }
 
-/** The keys pbulk-index prints, in its order (MULTI_VERSION and PBULK_WEIGHT only when set). */
-export const INDEX_KEYS = [
-  'PKGNAME',
-  'ALL_DEPENDS',
-  'PKG_SKIP_REASON',
-  'PKG_FAIL_REASON',
-  'NO_BIN_ON_FTP',
-  'RESTRICTED',
-  'CATEGORIES',
-  'MAINTAINER',
-  'USE_DESTDIR',
-  'BOOTSTRAP_PKG',
-  'USERGROUP_PHASE',
-  'SCAN_DEPENDS',
-  'MULTI_VERSION',
-  'PBULK_WEIGHT',
-] as const;
-
 export function getField(r: ScanRecord, key: string): string | undefined {
   return fieldLine(r, key)?.value;
 }
@@ -103,15 +85,5 @@ export function makeRecord(fields: readonly (readonly [string, string])[], line 
     text: fields.map(([k, v]) => `${k}=${v}\n`).join(''),
     line,
     fields: out,
-  };
-}
-
-/** The record with a line appended (`DEPENDS=...` for presolve). */
-export function appendField(r: ScanRecord, key: string, value: string): ScanRecord {
-  const line = r.line + r.text.split('\n').length - 1;
-  return {
-    ...r,
-    text: `${r.text}${key}=${value}\n`,
-    fields: [...r.fields, { key, value, line }],
   };
 }

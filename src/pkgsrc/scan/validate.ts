@@ -3,7 +3,7 @@
 // mishandle); warnings are values pbulk accepts that are still wrong.
 import { patternError } from '../pattern/match';
 import { range, type Problem, type Severity } from '../problem';
-import { parseAllDepends } from './depends';
+import { parseAllDepends } from './all-depends';
 import type { ScanField, ScanRecord } from './record';
 
 export type ScanFormat = 'index' | 'pscan' | 'presolve';

@@ -56,7 +56,7 @@ export interface FindQuery {
   phrase: string;
 }
 
-export function findQuery(query: string): FindQuery {
+function findQuery(query: string): FindQuery {
   const phrase = query.trim().toLowerCase().replace(/\s+/g, ' ');
   return { words: phrase === '' ? [] : phrase.split(' '), phrase };
 }
@@ -65,7 +65,7 @@ export function findQuery(query: string): FindQuery {
  * How well a query fits a package (higher is better), or 0 when some word of it fits neither
  * the path nor the COMMENT. The whole query found as it was typed counts most.
  */
-export function packageScore(q: FindQuery, e: FindEntry<unknown>): number {
+function packageScore(q: FindQuery, e: FindEntry<unknown>): number {
   let score = 1;
   for (const w of q.words) {
     const s = wordScore(w, e);

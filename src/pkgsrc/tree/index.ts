@@ -1,7 +1,7 @@
 // The pkgsrc tree model (no vscode import): used by the tree view, the CLI and the engine.
 export { PkgsrcTree, uniqueProblems } from './tree';
 export type { TreeOptions } from './tree';
-export type { ParallelStats, WorkerOptions } from './pool';
+export type { ParallelStats, WorkerOptions } from './worker-pool';
 export { checkPkgsrcRoot, findPkgsrcRoot, isPkgsrcRoot } from './root';
 export type { RootCheck } from './root';
 export { displayName } from './package';

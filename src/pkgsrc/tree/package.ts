@@ -10,7 +10,7 @@ import type { PackageInfo, PackageVar } from './types';
 import { evaluateInto } from './values';
 import type { MkValue } from './values';
 
-export const wantedVars: ReadonlySet<string> = new Set(packageVars);
+const wantedVars: ReadonlySet<string> = new Set(packageVars);
 
 /** The includes a package's metadata can come from (see commonTarget); bsd.pkg.mk and the like are not kept. */
 const isCommon = (p: string) => p === 'Makefile.common' || p.endsWith('/Makefile.common');

@@ -127,7 +127,7 @@ function readTextFast(file: string, maxBytes: number): TextFile {
   return readTextSync(file, maxBytes);
 }
 
-export function readTextSync(file: string, maxBytes: number): TextFile {
+function readTextSync(file: string, maxBytes: number): TextFile {
   let fd: number;
   try {
     fd = openSync(file, 'r');

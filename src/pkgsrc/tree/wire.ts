@@ -1,4 +1,4 @@
-// What the main thread and the index workers say to each other (src/pkgsrc/tree/pool.ts and
+// What the main thread and the index workers say to each other (src/pkgsrc/tree/worker-pool.ts and
 // worker.ts).
 import type { ReadOptions, TextFile } from './read';
 

@@ -43,7 +43,7 @@ export function inetAton(text: string): number | undefined {
   return n * (lastMax + 1) + last;
 }
 
-export function formatIpv4(n: number): string {
+function formatIpv4(n: number): string {
   return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
 }
 

@@ -8,11 +8,11 @@
 //          master -> `S`     seven 4-byte big-endian counters
 // Streams arrive in arbitrary pieces; LengthPrefixed reassembles frames whatever the cuts.
 
-export const SCAN_LOCATION_MAX = 0xffff;
+const SCAN_LOCATION_MAX = 0xffff;
 /** pbulk-scan's master treats this output length as a broken peer. */
-export const SCAN_OUTPUT_INVALID = 0xffffff;
-export const BUILD_INFO_MIN = 10;
-export const BUILD_INFO_MAX = 0xffffff;
+const SCAN_OUTPUT_INVALID = 0xffffff;
+const BUILD_INFO_MIN = 10;
+const BUILD_INFO_MAX = 0xffffff;
 
 export const CMD_GET = 0x47; // 'G'
 export const CMD_STATS = 0x53; // 'S'
@@ -74,7 +74,7 @@ export interface BuildStats {
 }
 
 const STAT_ORDER = ['open', 'inProcessing', 'failed', 'prefailed', 'indirectFailed', 'indirectPrefailed', 'done'] as const;
-export const STATS_LENGTH = STAT_ORDER.length * 4;
+const STATS_LENGTH = STAT_ORDER.length * 4;
 
 export function encodeStats(s: BuildStats): Buffer {
   const b = Buffer.alloc(STATS_LENGTH);

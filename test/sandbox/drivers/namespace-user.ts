@@ -2,7 +2,7 @@
 // tool named in argv, checks it from inside and from the host side, and prints the findings
 // as one JSON line for the test to judge.
 import { readFileSync, existsSync } from 'node:fs';
-import { NamespaceBackend } from '../../../src/engine/sandbox/namespace';
+import { NamespaceBackend } from '../../../src/engine/sandbox/backends/namespace';
 import { mountsUnder, readMountinfoSync } from '../../../src/engine/sandbox/mountinfo';
 import { privateDirFor, statePathFor } from '../../../src/engine/sandbox/state';
 import { specFor, ENV } from '../fixtures';

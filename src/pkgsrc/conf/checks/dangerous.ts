@@ -1,48 +1,10 @@
 // Paths that make pbulk delete the wrong thing: pre-build runs `rm -rf ${bulklog}/*`, and
 // client-clean runs `rm -rf ${prefix} ${pkgdb} ${varbase}/qmail` before every package (with
 // cross_compile, beneath ${target_destdir}). Anything worth keeping must live elsewhere.
+import { SYSTEM_DIRS } from '../../system-dirs';
 import { allVariables } from '../schema/index';
 import { isUnder, normalizePath, programOf } from './paths-util';
 import type { CheckRun } from './run';
-
-/** Directories that must never be a prefix, pkgdb or bulklog. */
-export const SYSTEM_DIRS = new Set([
-  '/',
-  '/bin',
-  '/boot',
-  '/dev',
-  '/etc',
-  '/home',
-  '/lib',
-  '/lib32',
-  '/lib64',
-  '/opt',
-  '/proc',
-  '/root',
-  '/run',
-  '/sbin',
-  '/srv',
-  '/sys',
-  '/tmp',
-  '/usr',
-  '/usr/bin',
-  '/usr/include',
-  '/usr/lib',
-  '/usr/libexec',
-  '/usr/local',
-  '/usr/sbin',
-  '/usr/share',
-  '/usr/src',
-  '/var',
-  '/var/db',
-  '/var/tmp',
-  '/Applications',
-  '/Library',
-  '/System',
-  '/Users',
-  '/private',
-  '/Volumes',
-]);
 
 interface Wiped {
   name: string;

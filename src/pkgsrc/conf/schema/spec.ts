@@ -60,7 +60,7 @@ export const booleanParsings = {
 
 export type BooleanParsing = keyof typeof booleanParsings;
 
-export const pathSpec = z.object({
+const pathSpec = z.object({
   /** Relative paths would be resolved against whatever directory a script runs in. */
   absolute: z.boolean(),
   /** What to look for on the local machine (as a warning: the path may be on a client). */

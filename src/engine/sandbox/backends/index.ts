@@ -1,11 +1,11 @@
 // Backend by name: the one switch from a plan's (or a flag's) backend name to its implementation.
-import type { BackendName, SandboxBackend } from './types';
-import { SandboxError } from './errors';
+import type { BackendName, SandboxBackend } from '../types';
+import { SandboxError } from '../errors';
 import { ChrootBackend } from './chroot';
 import { NamespaceBackend, type NamespaceTool } from './namespace';
 import { CommandBackend } from './command';
 import { NoneBackend } from './none';
-import type { Warn } from './lifecycle';
+import type { Warn } from '../lifecycle';
 
 export const BACKEND_NAMES: readonly BackendName[] = ['chroot', 'namespace', 'command', 'none'];
 

@@ -5,12 +5,12 @@
 // is unmounted by us and checked gone, so even an `rm -rf` in that script cannot reach a host
 // directory, and whatever it leaves is removed by our own checked code.
 import { access, constants, lstat } from 'node:fs/promises';
-import type { SandboxBackend, SandboxSpec } from './types';
-import { SandboxError, errnoCode } from './errors';
-import { checkAbsolute, hostPath } from './paths';
-import { claimName, defaultWarn, prepareRootAndBase, rollBack, runUserScript, type Warn } from './lifecycle';
+import type { SandboxBackend, SandboxSpec } from '../types';
+import { SandboxError, errnoCode } from '../errors';
+import { checkAbsolute, hostPath } from '../paths';
+import { claimName, defaultWarn, prepareRootAndBase, rollBack, runUserScript, type Warn } from '../lifecycle';
 import { ChrootSandbox, sameInside, unpackBootstrap } from './chroot';
-import { mountsUnder, readMountinfo } from './mountinfo';
+import { mountsUnder, readMountinfo } from '../mountinfo';
 
 export interface CommandBackendOptions {
   /** pbulk.conf chroot_create: called as `script <sandbox dir>`. */

@@ -7,20 +7,20 @@
 // anything else.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import type { ExecOptions, ExecResult, SandboxBackend, SandboxSpec } from './types';
-import { SandboxError } from './errors';
-import { hostPath, isInside, mkdirInside } from './paths';
-import { planLayout, type PlannedMount } from './layout';
-import { buildSkeleton } from './skeleton';
-import { claimName, defaultWarn, makeRoot, prepareRootAndBase, rollBack, type Warn } from './lifecycle';
-import { OwnedSandbox } from './owned';
-import { privateDirFor, type StateFile } from './state';
-import { fstabText } from './mounts';
-import { SnapshotStore } from './snapshot';
-import { runCommand } from './exec';
-import { findInside, findTool } from './tools';
-import { lookupUser, setprivArgs } from './users';
-import { loadExeca } from '../execa';
+import type { ExecOptions, ExecResult, SandboxBackend, SandboxSpec } from '../types';
+import { SandboxError } from '../errors';
+import { hostPath, isInside, mkdirInside } from '../paths';
+import { planLayout, type PlannedMount } from '../layout';
+import { buildSkeleton } from '../skeleton';
+import { claimName, defaultWarn, makeRoot, prepareRootAndBase, rollBack, type Warn } from '../lifecycle';
+import { OwnedSandbox } from '../owned';
+import { privateDirFor, type StateFile } from '../state';
+import { fstabText } from '../mounts';
+import { SnapshotStore } from '../snapshot';
+import { runCommand } from '../exec';
+import { findInside, findTool } from '../tools';
+import { lookupUser, setprivArgs } from '../users';
+import { loadExeca } from '../../execa';
 import { unpackBootstrap } from './chroot';
 
 export type NamespaceTool = 'bwrap' | 'unshare';
@@ -42,7 +42,7 @@ export interface NamespaceBackendOptions {
  */
 const ENTER_SCRIPT = 'set -e; "$1" --all --fstab "$2"; shift 2; exec "$@"';
 
-export class NamespaceSandbox extends OwnedSandbox {
+class NamespaceSandbox extends OwnedSandbox {
   constructor(
     root: string,
     state: StateFile,

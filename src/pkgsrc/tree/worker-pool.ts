@@ -48,7 +48,7 @@ export interface ParallelStats {
   byWorkers: number;
 }
 
-export function workerScript(opts: WorkerOptions): string | undefined {
+function workerScript(opts: WorkerOptions): string | undefined {
   const script = opts.script ?? join(__dirname, 'tree-worker.js');
   return existsSync(script) ? script : undefined;
 }

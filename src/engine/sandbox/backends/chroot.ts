@@ -7,20 +7,20 @@
 import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { posix } from 'node:path';
-import { loadExeca } from '../execa';
-import type { ExecOptions, ExecResult, SandboxBackend, SandboxSpec } from './types';
-import { SandboxError } from './errors';
-import { hostPath, isInside, mkdirInside } from './paths';
-import { planLayout, type Layout, type PlannedMount } from './layout';
-import { buildSkeleton } from './skeleton';
-import { claimName, defaultWarn, makeRoot, prepareRootAndBase, rollBack, type Warn } from './lifecycle';
-import { mountAll } from './mounts';
-import { OwnedSandbox } from './owned';
-import { privateDirFor, type StateFile } from './state';
-import { OVERLAY_MARKER, SnapshotStore } from './snapshot';
-import { runCommand } from './exec';
-import { findInside, requireTool } from './tools';
-import { lookupUser, setprivArgs } from './users';
+import { loadExeca } from '../../execa';
+import type { ExecOptions, ExecResult, SandboxBackend, SandboxSpec } from '../types';
+import { SandboxError } from '../errors';
+import { hostPath, isInside, mkdirInside } from '../paths';
+import { planLayout, type Layout, type PlannedMount } from '../layout';
+import { buildSkeleton } from '../skeleton';
+import { claimName, defaultWarn, makeRoot, prepareRootAndBase, rollBack, type Warn } from '../lifecycle';
+import { mountAll } from '../mounts';
+import { OwnedSandbox } from '../owned';
+import { privateDirFor, type StateFile } from '../state';
+import { OVERLAY_MARKER, SnapshotStore } from '../snapshot';
+import { runCommand } from '../exec';
+import { findInside, requireTool } from '../tools';
+import { lookupUser, setprivArgs } from '../users';
 
 export interface HostBackendOptions {
   /** Directory that holds the sandboxes; defaults to the parent of each spec's root. */

@@ -1,13 +1,13 @@
 // `none` backend: commands run on the host itself, as pbulk does without chroot_dir. One slot
 // only, since every build wipes and refills the one real prefix; creating it says so once.
-import type { ExecOptions, ExecResult, Sandbox, SandboxBackend, SandboxSpec } from './types';
-import { SandboxError } from './errors';
-import { ProcessGroups, runCommand } from './exec';
-import { defaultWarn, type Warn } from './lifecycle';
-import { checkAbsolute } from './paths';
+import type { ExecOptions, ExecResult, Sandbox, SandboxBackend, SandboxSpec } from '../types';
+import { SandboxError } from '../errors';
+import { ProcessGroups, runCommand } from '../exec';
+import { defaultWarn, type Warn } from '../lifecycle';
+import { checkAbsolute } from '../paths';
 import { statSync } from 'node:fs';
-import { findTool } from './tools';
-import { lookupUser, setprivArgs } from './users';
+import { findTool } from '../tools';
+import { lookupUser, setprivArgs } from '../users';
 
 /** A directory, possibly reached through a symlink. */
 function isDirectory(p: string): boolean {
@@ -18,7 +18,7 @@ function isDirectory(p: string): boolean {
   }
 }
 
-export class HostSandbox implements Sandbox {
+class HostSandbox implements Sandbox {
   readonly backend = 'none' as const;
   readonly root = '/';
   readonly groups = new ProcessGroups();
