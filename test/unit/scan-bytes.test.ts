@@ -9,8 +9,9 @@ import fc from 'fast-check';
 import { scanBytes } from '../../src/pkgsrc/scan/bytes';
 import { parseScan } from '../../src/pkgsrc/scan/parse';
 import { fieldLine, type ScanRecord } from '../../src/pkgsrc/scan/record';
+import { pbulkOutput } from '../fixtures/reference-data';
 
-const limitedMeta = path.resolve(__dirname, '../../../shared/data/bulklog-2013q1-limited/meta');
+const limitedMeta = path.join(pbulkOutput.limitedBulklog, 'meta');
 
 function same(fast: readonly ScanRecord[], slow: readonly ScanRecord[]): void {
   assert.equal(fast.length, slow.length);
