@@ -1,6 +1,6 @@
-// The whole test suite: bundles, type check, the layering lint (eslint.config.mjs), unit and
-// engine tests (node --test over TypeScript loaded through tsx), then the end-to-end suite in a
-// real VS Code.
+// The whole test suite: bundles, type check, the layering lint (eslint.config.mjs), the
+// formatter's check (Prettier), unit and engine tests (node --test over TypeScript loaded
+// through tsx), then the end-to-end suite in a real VS Code.
 //   --no-e2e, or PKGSRC_BULK_E2E=0: skip the end-to-end suite (says so)
 //   any other argument: only test files whose path contains it
 import { spawnSync } from 'node:child_process';
@@ -37,6 +37,8 @@ function testFiles(dir) {
 let ok = run(process.execPath, ['esbuild.mjs']);
 ok = run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']) && ok;
 ok = run(process.execPath, ['node_modules/eslint/bin/eslint.js', 'src']) && ok;
+// The layout of the code is Prettier's (.prettierrc.json); `npm run format` rewrites it.
+ok = run(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level=warn', '.']) && ok;
 
 const files = testFiles(join(root, 'test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 ok = run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files]) && ok;
