@@ -12,7 +12,16 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { computeStates, readBulklog, recordDepends } from '../src/pkgsrc/bulklog';
 import { matchLog } from '../src/pkgsrc/problems';
-import { buildSummary, formatMetaReport, formatReportDot, formatReportHtml, formatReportTxt, reportInput, withFirstErrors, writeReports } from '../src/pkgsrc/report';
+import {
+  buildSummary,
+  formatMetaReport,
+  formatReportDot,
+  formatReportHtml,
+  formatReportTxt,
+  reportInput,
+  withFirstErrors,
+  writeReports,
+} from '../src/pkgsrc/report';
 import { splitLines } from '../src/pkgsrc/text';
 import { makeFullBulklog } from './lib/bulklog-fixture';
 import { pbulkOutput } from '../test/fixtures/reference-data';
@@ -51,14 +60,17 @@ const bench: Benchmark = {
       const write = await medianMs(() => writeReports(b), runs);
       const [firstErrors] = await timeOnce(() => withFirstErrors(buildSummary(b)));
       const row = (what: string, ms: number) => [what, fmtMs(ms), `${(ms / base).toFixed(2)}x`];
-      table(['step', 'time', 'vs baseline'], [
-        row('baseline: read presolve + split lines', base),
-        row('readBulklog (records, states, log dirs)', read),
-        row('computeStates alone', states),
-        row('format report, .txt, .html, .dot', format),
-        row('writeReports (format + atomic writes)', write),
-        row(`first error of ${fx.failed} failures`, firstErrors),
-      ]);
+      table(
+        ['step', 'time', 'vs baseline'],
+        [
+          row('baseline: read presolve + split lines', base),
+          row('readBulklog (records, states, log dirs)', read),
+          row('computeStates alone', states),
+          row('format report, .txt, .html, .dot', format),
+          row('writeReports (format + atomic writes)', write),
+          row(`first error of ${fx.failed} failures`, firstErrors),
+        ],
+      );
 
       const pax = join(pbulkOutput.limitedBulklog, 'pax-20080110nb2');
       const chunk = `${await readFile(join(pax, 'configure.log'), 'utf8')}${await readFile(join(pax, 'build.log'), 'utf8')}`;
@@ -67,10 +79,13 @@ const bench: Benchmark = {
       const split = await medianMs(() => splitLines(text).length, runs);
       const match = await medianMs(() => matchLog(text, { maxProblems: 1e9 }).problems.length, runs);
       console.log('');
-      table(['log matching', 'time', 'MB/s', 'vs baseline'], [
-        [`baseline: split ${mb.toFixed(1)} MB into lines`, fmtMs(split), (mb / (split / 1000)).toFixed(0), '1.00x'],
-        ['matchLog (all matchers)', fmtMs(match), (mb / (match / 1000)).toFixed(0), `${(match / split).toFixed(2)}x`],
-      ]);
+      table(
+        ['log matching', 'time', 'MB/s', 'vs baseline'],
+        [
+          [`baseline: split ${mb.toFixed(1)} MB into lines`, fmtMs(split), (mb / (split / 1000)).toFixed(0), '1.00x'],
+          ['matchLog (all matchers)', fmtMs(match), (mb / (match / 1000)).toFixed(0), `${(match / split).toFixed(2)}x`],
+        ],
+      );
     } finally {
       await rm(fx.dir, { recursive: true, force: true });
     }

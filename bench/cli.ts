@@ -86,7 +86,9 @@ const bench: Benchmark = {
       const original = readFileSync(edited);
       let edits = 0;
       const edit = () => appendFileSync(edited, `# edit ${++edits}\n`);
-      console.log(`\n### tree\n\n${root}: ${f.makefiles.length} */*/Makefile, ${(f.bytes / 1e6).toFixed(1)} MB, ${f.lines} lines, ${f.includes} .include lines\n`);
+      console.log(
+        `\n### tree\n\n${root}: ${f.makefiles.length} */*/Makefile, ${(f.bytes / 1e6).toFixed(1)} MB, ${f.lines} lines, ${f.includes} .include lines\n`,
+      );
       try {
         const t = await timeProcesses(
           [
@@ -100,7 +102,9 @@ const bench: Benchmark = {
         );
         table(['what', 'wall', 'vs grep', 'CPU', 'vs grep'], ratioRows(t));
         const r = t[1]!.cpu / t[0]!.cpu;
-        console.log(`\ntarget: the whole \`tree\` process within 2x grep's CPU: ${r <= 2 ? 'met' : 'NOT met'} (${r.toFixed(2)}x), load average ${loadavg()[0]!.toFixed(1)}`);
+        console.log(
+          `\ntarget: the whole \`tree\` process within 2x grep's CPU: ${r <= 2 ? 'met' : 'NOT met'} (${r.toFixed(2)}x), load average ${loadavg()[0]!.toFixed(1)}`,
+        );
       } finally {
         // Put the tree back as it was (the generated one is kept for later runs).
         writeFileSync(edited, original);

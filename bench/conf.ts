@@ -20,7 +20,15 @@ import { fmtMs, medianMs, table } from './util';
 
 function loadBundled(dir: string): typeof Conf {
   const out = join(dir, 'conf.js');
-  esbuild.buildSync({ entryPoints: [join(__dirname, '../src/pkgsrc/conf/index.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: out, logLevel: 'warning' });
+  esbuild.buildSync({
+    entryPoints: [join(__dirname, '../src/pkgsrc/conf/index.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: out,
+    logLevel: 'warning',
+  });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(out) as typeof Conf;
 }
@@ -77,17 +85,20 @@ const bench: Benchmark = {
 
       console.log(`300-line pbulk.conf (${text.length} bytes, ${diagnostics} diagnostics), median of ${runs} runs\n`);
       const row = (what: string, ms: number) => [what, fmtMs(ms), `${(ms / shN).toFixed(2)}x`, `${(ms / split).toFixed(0)}x`];
-      table(['step', 'time', 'vs sh -n', 'vs line split'], [
-        row('baseline: sh -n on the file (one process)', shN),
-        row('baseline: split into lines', split),
-        row('full validation (parse + evaluate + checks)', full),
-        row('single-line edit, re-validated', edit),
-        row('  parse', parse),
-        row('  evaluate', evaluate),
-        row('  checks, existence through the stat cache', check),
-        row('  checks, existence with a stat per path', checkUncached),
-        row('  checks, without existence checks', noFs),
-      ]);
+      table(
+        ['step', 'time', 'vs sh -n', 'vs line split'],
+        [
+          row('baseline: sh -n on the file (one process)', shN),
+          row('baseline: split into lines', split),
+          row('full validation (parse + evaluate + checks)', full),
+          row('single-line edit, re-validated', edit),
+          row('  parse', parse),
+          row('  evaluate', evaluate),
+          row('  checks, existence through the stat cache', check),
+          row('  checks, existence with a stat per path', checkUncached),
+          row('  checks, without existence checks', noFs),
+        ],
+      );
       console.log(`\nsingle-line edit: ${fmtMs(edit)} (target < 5 ms: ${edit < 5 ? 'met' : 'MISSED'})`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -42,12 +42,15 @@ const bench: Benchmark = {
         return new Map([...byLocation].map(([l, v]) => [l, locationState(v)])).size;
       }, runs);
       const row = (what: string, ms: number) => [what, fmtMs(ms), `${(ms / base).toFixed(2)}x`];
-      table(['step', 'time', 'vs baseline'], [
-        row('baseline: readBulklog (records, states, log dirs)', base),
-        row(`diagnostics of every unsuccessful package (${count} diagnostics)`, diagnose),
-        row('report view data (summary, first errors, graph)', report),
-        row('build model + Packages view states', model),
-      ]);
+      table(
+        ['step', 'time', 'vs baseline'],
+        [
+          row('baseline: readBulklog (records, states, log dirs)', base),
+          row(`diagnostics of every unsuccessful package (${count} diagnostics)`, diagnose),
+          row('report view data (summary, first errors, graph)', report),
+          row('build model + Packages view states', model),
+        ],
+      );
     } finally {
       await rm(fx.dir, { recursive: true, force: true });
     }

@@ -26,7 +26,9 @@ function arg(args: string[], name: string, def: string): string {
 
 async function resolveChild(mode: 'baseline' | 'resolve'): Promise<{ total: number; cpu: number; maxRssMB: number; records: number }> {
   const { execa } = await import('execa');
-  const r = await execa(process.execPath, ['--import', 'tsx', join(__dirname, 'lib/resolve-child.ts'), mode, fullPscanGzFile()], { cwd: join(__dirname, '..') });
+  const r = await execa(process.execPath, ['--import', 'tsx', join(__dirname, 'lib/resolve-child.ts'), mode, fullPscanGzFile()], {
+    cwd: join(__dirname, '..'),
+  });
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { total: number; cpu: number; maxRssMB: number; records: number };
 }
 
@@ -38,7 +40,9 @@ const bench: Benchmark = {
 
     if (only.includes('scan')) {
       const s = await scanBench(packages, seed);
-      console.log(`### scan: ${s.locations} locations -> ${s.records} records${s.failed ? `, ${s.failed} failed` : ''} (load average ${loadavg()[0]!.toFixed(1)})\n`);
+      console.log(
+        `### scan: ${s.locations} locations -> ${s.records} records${s.failed ? `, ${s.failed} failed` : ''} (load average ${loadavg()[0]!.toFixed(1)})\n`,
+      );
       const row = (label: string, t: { ms: number; cpu: number }, vs: string) => [label, fmtMs(t.ms), fmtMs(t.ms / s.locations), fmtMs(t.cpu), vs];
       table(
         ['run', 'time', 'per location', 'CPU of make', 'vs baseline'],
@@ -85,7 +89,9 @@ const bench: Benchmark = {
       const n = Number(arg(args, 'overhead', '20'));
       const rounds = Number(arg(args, 'rounds', '3'));
       const o = await overheadBench(n, rounds);
-      console.log(`### overhead: ${o.packages} packages built one at a time (median of ${rounds} alternating rounds, load average ${loadavg()[0]!.toFixed(1)})\n`);
+      console.log(
+        `### overhead: ${o.packages} packages built one at a time (median of ${rounds} alternating rounds, load average ${loadavg()[0]!.toFixed(1)})\n`,
+      );
       table(
         ['run', 'time', 'per package', 'vs baseline'],
         [

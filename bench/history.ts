@@ -28,10 +28,18 @@ import { fmtMs, table } from './util';
 import { fullPresolveText } from './lib/full-presolve';
 import { fullPscan } from '../test/fixtures/reference-data';
 
-
 /** The engine's view of a bench directory: bulklog, tree and the rest under `dir`, as the engine tests lay them out. */
 function workspace(dir: string): Workspace {
-  return { dir, pkgsrc: join(dir, 'pkgsrc'), bulklog: join(dir, 'bulklog'), packages: join(dir, 'packages'), prefix: join(dir, 'pkg'), pkgdb: join(dir, 'pkg/pkgdb'), conf: join(dir, 'pbulk.conf'), remove: () => undefined };
+  return {
+    dir,
+    pkgsrc: join(dir, 'pkgsrc'),
+    bulklog: join(dir, 'bulklog'),
+    packages: join(dir, 'packages'),
+    prefix: join(dir, 'pkg'),
+    pkgdb: join(dir, 'pkg/pkgdb'),
+    conf: join(dir, 'pbulk.conf'),
+    remove: () => undefined,
+  };
 }
 
 interface Cost {
@@ -140,18 +148,21 @@ const bench: Benchmark = {
         `diff: ${d.newFailures.length} new failures, ${d.fixed.length} fixed, ${d.stillFailing.length} still failing, ${d.newlyBroken.length} breaking more, ${d.times.length} build-time changes\n`,
       );
       const row = (what: string, c: Cost) => [what, fmtMs(c.wall), `${(c.wall / base.wall).toFixed(2)}x`, fmtMs(c.cpu), `${(c.cpu / base.cpu).toFixed(2)}x`];
-      table(['step', 'time', 'vs baseline', 'CPU', 'CPU vs baseline'], [
-        row('baseline: read presolve + split lines', base),
-        row('diff of the two runs (read both summaries + diff)', diffMs),
-        ...(processMs !== undefined && startMs !== undefined
-          ? [row('`pkgsrc-bulk diff --json`, whole process', processMs), row('  of which process start and exit (`pkgsrc-bulk --help`)', startMs)]
-          : []),
-        row('  read a stored summary (gunzip + parse)', readMs),
-        row('  diffRuns alone', diffOnly),
-        row('filing, before the next build starts (moves)', median(stage)),
-        row('filing, in the background (gzip, summary, entry)', median(complete)),
-        row('summary of a bulklog without the engine\'s (readBulklog)', fromBulklog),
-      ]);
+      table(
+        ['step', 'time', 'vs baseline', 'CPU', 'CPU vs baseline'],
+        [
+          row('baseline: read presolve + split lines', base),
+          row('diff of the two runs (read both summaries + diff)', diffMs),
+          ...(processMs !== undefined && startMs !== undefined
+            ? [row('`pkgsrc-bulk diff --json`, whole process', processMs), row('  of which process start and exit (`pkgsrc-bulk --help`)', startMs)]
+            : []),
+          row('  read a stored summary (gunzip + parse)', readMs),
+          row('  diffRuns alone', diffOnly),
+          row('filing, before the next build starts (moves)', median(stage)),
+          row('filing, in the background (gzip, summary, entry)', median(complete)),
+          row("summary of a bulklog without the engine's (readBulklog)", fromBulklog),
+        ],
+      );
       console.log(`\nOne stored full-tree run: ${(entryBytes / 1e6).toFixed(1)} MB compressed.`);
     } finally {
       await rm(dir, { recursive: true, force: true });

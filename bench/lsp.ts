@@ -18,7 +18,15 @@ import { fmtMs, medianMs, table } from './util';
 
 function loadBundled(dir: string): typeof Conf {
   const out = join(dir, 'conf.js');
-  esbuild.buildSync({ entryPoints: [join(__dirname, '../src/pkgsrc/conf/index.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: out, logLevel: 'warning' });
+  esbuild.buildSync({
+    entryPoints: [join(__dirname, '../src/pkgsrc/conf/index.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: out,
+    logLevel: 'warning',
+  });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(out) as typeof Conf;
 }
@@ -78,13 +86,16 @@ const bench: Benchmark = {
 
       console.log(`300-line pbulk.conf (${text.length} bytes, ${opened.diagnostics.length} diagnostics on open), median of ${runs} runs\n`);
       const row = (what: string, ms: number) => [what, fmtMs(ms), `${(ms / local).toFixed(2)}x`];
-      table(['step', 'time', 'vs in-process validation'], [
-        row('baseline: parse + evaluate + checks in this process (bundled)', local),
-        row('one typed character until its diagnostics arrive', roundTrip),
-        row('completion at the start of a line (all variables, with docs)', completion),
-        row('hover on a variable', hover),
-        row('document symbols', symbols),
-      ]);
+      table(
+        ['step', 'time', 'vs in-process validation'],
+        [
+          row('baseline: parse + evaluate + checks in this process (bundled)', local),
+          row('one typed character until its diagnostics arrive', roundTrip),
+          row('completion at the start of a line (all variables, with docs)', completion),
+          row('hover on a variable', hover),
+          row('document symbols', symbols),
+        ],
+      );
     } finally {
       await client.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -38,7 +38,15 @@ function stageTimes(events: Record<string, unknown>[]): Times {
   const connected = (role: string) => events.find((e) => e.event === 'client' && e.role === role && e.change === 'connected')?.time as number | undefined;
   const scanStart = connected('scan') ?? at('scanning');
   const buildStart = connected('build') ?? at('building');
-  return { scan: at('resolving') - at('scanning'), build: at('reporting') - at('building'), scanServed: at('resolving') - scanStart, buildServed: at('reporting') - buildStart, total: at('finished') - first, packages: scanned?.records ?? 0, locations: scanned?.locations ?? 0 };
+  return {
+    scan: at('resolving') - at('scanning'),
+    build: at('reporting') - at('building'),
+    scanServed: at('resolving') - scanStart,
+    buildServed: at('reporting') - buildStart,
+    total: at('finished') - first,
+    packages: scanned?.records ?? 0,
+    locations: scanned?.locations ?? 0,
+  };
 }
 
 /** The same build on one local slot (master_mode=no), as the CLI runs it. */
@@ -46,11 +54,29 @@ async function local(setup: MasterSetup): Promise<Times> {
   const conf = join(setup.ws.dir, 'local.conf');
   copyFileSync(setup.ws.conf, conf);
   writeFileSync(conf, `${readFileSync(conf, 'utf8')}master_mode=no\n`);
-  const child = spawn(process.execPath, [engineBundle(), 'build', '--full', '--json', '-c', conf, '--settings', setup.settings, '--jobs', '1', '--scan-jobs', '1']);
+  const child = spawn(process.execPath, [
+    engineBundle(),
+    'build',
+    '--full',
+    '--json',
+    '-c',
+    conf,
+    '--settings',
+    setup.settings,
+    '--jobs',
+    '1',
+    '--scan-jobs',
+    '1',
+  ]);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise((r) => child.on('close', r));
-  return stageTimes(out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+  return stageTimes(
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>),
+  );
 }
 
 const bench: Benchmark = {
@@ -92,14 +118,26 @@ const bench: Benchmark = {
     }
     const base = rows[0]!.t;
     const one = rows[1]!.t;
-    console.log(`### master: generated tree, ${base.locations} locations, ${base.packages} packages, each build ${seconds} s (load average ${loadavg()[0]!.toFixed(1)})\n`);
+    console.log(
+      `### master: generated tree, ${base.locations} locations, ${base.packages} packages, each build ${seconds} s (load average ${loadavg()[0]!.toFixed(1)})\n`,
+    );
     table(
       ['run', 'scan', 'scan vs baseline', 'build', 'build vs baseline', 'build after the clients connected', 'whole run'],
-      rows.map(({ label, t }) => [label, fmtMs(t.scan), (t.scan / base.scan).toFixed(2), fmtMs(t.build), (t.build / base.build).toFixed(2), `${fmtMs(t.buildServed)} (${(t.buildServed / base.build).toFixed(2)})`, fmtMs(t.total)]),
+      rows.map(({ label, t }) => [
+        label,
+        fmtMs(t.scan),
+        (t.scan / base.scan).toFixed(2),
+        fmtMs(t.build),
+        (t.build / base.build).toFixed(2),
+        `${fmtMs(t.buildServed)} (${(t.buildServed / base.build).toFixed(2)})`,
+        fmtMs(t.total),
+      ]),
     );
     console.log();
     const per = (a: number, b: number, n: number) => fmtMs((a - b) / Math.max(1, n));
-    console.log(`Protocol cost per job, one client host against one local slot, once the client is connected: scan ${per(one.scanServed, base.scan, base.locations)} per location, build ${per(one.buildServed, base.build, base.packages)} per package (a package's own build here: ${fmtMs(base.build / Math.max(1, base.packages))}). The clients' start (node, pbulk.conf, sandboxes) adds ${fmtMs(one.build - one.buildServed)} once per stage and scan round.\n`);
+    console.log(
+      `Protocol cost per job, one client host against one local slot, once the client is connected: scan ${per(one.scanServed, base.scan, base.locations)} per location, build ${per(one.buildServed, base.build, base.packages)} per package (a package's own build here: ${fmtMs(base.build / Math.max(1, base.packages))}). The clients' start (node, pbulk.conf, sandboxes) adds ${fmtMs(one.build - one.buildServed)} once per stage and scan round.\n`,
+    );
   },
 };
 

@@ -62,14 +62,20 @@ async function wholeProcesses(runs: number, pbulkResolve: string | undefined, PS
       { label: 'floor: `gzip -dc pscan.gz`', file: 'gzip', args: ['-dc', PSCAN] },
     );
     const t = await timeProcesses(specs, runs, 1);
-    console.log(`\nWhole processes, presolve to /dev/null, median of ${runs} interleaved runs${pbulkResolve ? '' : ' (no --pbulk-resolve: ratios against the CLI itself)'}:\n`);
+    console.log(
+      `\nWhole processes, presolve to /dev/null, median of ${runs} interleaved runs${pbulkResolve ? '' : ' (no --pbulk-resolve: ratios against the CLI itself)'}:\n`,
+    );
     table(['what', 'wall', 'vs first row', 'CPU', 'vs first row'], ratioRows(t));
     const cli = t[pbulkResolve ? 1 : 0]!;
     if (pbulkResolve) {
       const p = t[0]!;
-      console.log(`\ntarget: faster than pbulk-resolve as a whole process: ${cli.wall < p.wall && cli.cpu < p.cpu ? 'met' : 'NOT met'} (wall ${(cli.wall / p.wall).toFixed(2)}x, CPU ${(cli.cpu / p.cpu).toFixed(2)}x)`);
+      console.log(
+        `\ntarget: faster than pbulk-resolve as a whole process: ${cli.wall < p.wall && cli.cpu < p.cpu ? 'met' : 'NOT met'} (wall ${(cli.wall / p.wall).toFixed(2)}x, CPU ${(cli.cpu / p.cpu).toFixed(2)}x)`,
+      );
     } else {
-      console.log(`\nExternal anchor (not this run): pbulk-resolve took ${fmtMs(ANCHOR_MS)} on this pscan on an idle 2-core machine: ${(cli.wall / ANCHOR_MS).toFixed(2)}x.`);
+      console.log(
+        `\nExternal anchor (not this run): pbulk-resolve took ${fmtMs(ANCHOR_MS)} on this pscan on an idle 2-core machine: ${(cli.wall / ANCHOR_MS).toFixed(2)}x.`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -88,16 +94,34 @@ const bench: Benchmark = {
     }
     const m = (xs: Sample[], k: keyof Sample): number => median(xs.map((x) => x[k]));
     const b = m(base, 'total');
-    console.log(`${res[0]!.records} records resolved, ${(res[0]!.outBytes / 1e6).toFixed(1)} MB of presolve; median of ${runs} runs, each in a fresh process\n`);
+    console.log(
+      `${res[0]!.records} records resolved, ${(res[0]!.outBytes / 1e6).toFixed(1)} MB of presolve; median of ${runs} runs, each in a fresh process\n`,
+    );
     const bc = m(base, 'cpu');
     table(
       ['what', 'time', 'vs baseline', 'CPU', 'CPU vs baseline', 'peak RSS', 'heap at end'],
       [
-        ['baseline: read + gunzip + split lines', fmtMs(b), '1.00', fmtMs(bc), '1.00', `${m(base, 'maxRssMB').toFixed(0)} MB`, `${m(base, 'heapMB').toFixed(0)} MB`],
+        [
+          'baseline: read + gunzip + split lines',
+          fmtMs(b),
+          '1.00',
+          fmtMs(bc),
+          '1.00',
+          `${m(base, 'maxRssMB').toFixed(0)} MB`,
+          `${m(base, 'heapMB').toFixed(0)} MB`,
+        ],
         ['read + gunzip (in the resolve run)', fmtMs(m(res, 'read')), (m(res, 'read') / b).toFixed(2), '', '', '', ''],
         ['parseScan', fmtMs(m(res, 'parse')), (m(res, 'parse') / b).toFixed(2), '', '', '', ''],
         ['resolveGlobal (-v), text included', fmtMs(m(res, 'resolve')), (m(res, 'resolve') / b).toFixed(2), '', '', '', ''],
-        ['read + parse + resolve', fmtMs(m(res, 'total')), (m(res, 'total') / b).toFixed(2), fmtMs(m(res, 'cpu')), (m(res, 'cpu') / bc).toFixed(2), `${m(res, 'maxRssMB').toFixed(0)} MB`, `${m(res, 'heapMB').toFixed(0)} MB`],
+        [
+          'read + parse + resolve',
+          fmtMs(m(res, 'total')),
+          (m(res, 'total') / b).toFixed(2),
+          fmtMs(m(res, 'cpu')),
+          (m(res, 'cpu') / bc).toFixed(2),
+          `${m(res, 'maxRssMB').toFixed(0)} MB`,
+          `${m(res, 'heapMB').toFixed(0)} MB`,
+        ],
       ],
     );
     const load = (await import('node:os')).loadavg()[0]!;

@@ -34,7 +34,10 @@ function commandScripts(dir: string, rw: string[]): { create: string; del: strin
   const create = join(dir, 'mksandbox');
   writeFileSync(create, `#!/bin/sh\nset -- "$1" ${list}\n${createPart}echo "$mounts" > "$sb/.mounts"\n`);
   const del = join(dir, 'rmsandbox');
-  writeFileSync(del, `#!/bin/sh\nsb=$1\n[ -d "$sb" ] || exit 0\nmounts=$(cat "$sb/.mounts")\nfor m in $mounts; do umount "$m" 2>/dev/null || true; done\nif grep -q " $sb/" /proc/self/mountinfo; then exit 1; fi\nrm -rf "$sb"\n`);
+  writeFileSync(
+    del,
+    `#!/bin/sh\nsb=$1\n[ -d "$sb" ] || exit 0\nmounts=$(cat "$sb/.mounts")\nfor m in $mounts; do umount "$m" 2>/dev/null || true; done\nif grep -q " $sb/" /proc/self/mountinfo; then exit 1; fi\nrm -rf "$sb"\n`,
+  );
   chmodSync(create, 0o755);
   chmodSync(del, 0o755);
   return { create, del };
@@ -81,20 +84,47 @@ const bench: Benchmark = {
       add('chroot: create + destroy', median(tc));
       const copying = new ChrootBackend({ warn: () => undefined, copyMode: 'copy' });
       add('chroot, /etc copied per sandbox instead of overlay: create + destroy', await medianMs(cycle(copying), runs));
-      add('chroot: 8 at once, per sandbox', (await medianMs(async () => {
-        const boxes = await Promise.all(Array.from({ length: 8 }, () => chroot.create(benchSpec(`${base}/p${n++}`, rw))));
-        await Promise.all(boxes.map((b) => b.destroy()));
-      }, Math.max(3, Math.floor(runs / 3)))) / 8);
+      add(
+        'chroot: 8 at once, per sandbox',
+        (await medianMs(
+          async () => {
+            const boxes = await Promise.all(Array.from({ length: 8 }, () => chroot.create(benchSpec(`${base}/p${n++}`, rw))));
+            await Promise.all(boxes.map((b) => b.destroy()));
+          },
+          Math.max(3, Math.floor(runs / 3)),
+        )) / 8,
+      );
 
       const scripts = commandScripts(dir, rw);
-      add('command (the baseline\'s halves as chroot_create/chroot_delete): create + destroy', await medianMs(cycle(new CommandBackend({ createScript: scripts.create, deleteScript: scripts.del, warn: () => undefined })), runs));
+      add(
+        "command (the baseline's halves as chroot_create/chroot_delete): create + destroy",
+        await medianMs(cycle(new CommandBackend({ createScript: scripts.create, deleteScript: scripts.del, warn: () => undefined })), runs),
+      );
 
       const userBase = `${dir}/user`;
       spawnSync('mkdir', ['-p', userBase]);
       for (const d of [userBase, ...rw]) chownSync(d, 65534, 65534);
-      const child = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', process.execPath, '--import', 'tsx', join(__dirname, 'lib/sandbox-user.ts'), userBase, String(runs), ...rw], {
-        cwd: join(__dirname, '..'), encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: userBase, TMPDIR: userBase },
-      });
+      const child = spawnSync(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          '--',
+          process.execPath,
+          '--import',
+          'tsx',
+          join(__dirname, 'lib/sandbox-user.ts'),
+          userBase,
+          String(runs),
+          ...rw,
+        ],
+        {
+          cwd: join(__dirname, '..'),
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: userBase, TMPDIR: userBase },
+        },
+      );
       const ns = JSON.parse(child.stdout.trim().split('\n').pop() || '{}') as Record<string, number> & { error?: string };
       if (ns.error || child.status !== 0) console.log(`namespace (as nobody) failed: ${ns.error ?? child.stderr}`);
       else {

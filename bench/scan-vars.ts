@@ -32,7 +32,16 @@ const bench: Benchmark = {
     const seed = Number(arg(args, 'seed', '1'));
     const rounds = Number(arg(args, 'rounds', '3'));
     const dir = mkdtempSync('/var/tmp/pkgsrc-bulk-bench-scanvars-');
-    const ws = { dir, pkgsrc: join(dir, 'pkgsrc'), bulklog: join(dir, 'bulklog'), packages: join(dir, 'packages'), prefix: join(dir, 'pkg'), pkgdb: join(dir, 'pkg/pkgdb'), conf: '', remove: () => rmSync(dir, { recursive: true, force: true }) } as Workspace;
+    const ws = {
+      dir,
+      pkgsrc: join(dir, 'pkgsrc'),
+      bulklog: join(dir, 'bulklog'),
+      packages: join(dir, 'packages'),
+      prefix: join(dir, 'pkg'),
+      pkgdb: join(dir, 'pkg/pkgdb'),
+      conf: '',
+      remove: () => rmSync(dir, { recursive: true, force: true }),
+    } as Workspace;
     try {
       generateTree(ws.pkgsrc, { packages, seed });
       writeMkConf(ws.pkgsrc, { localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages });
@@ -67,7 +76,11 @@ const bench: Benchmark = {
         const b = { ms: median(base.map((x) => x.ms)), cpu: median(base.map((x) => x.cpu)) };
         const c = { ms: median(cached.map((x) => x.ms)), cpu: median(cached.map((x) => x.cpu)) };
         console.log(`### scan of ${locations.length} locations, 1 worker, median of ${rounds} alternating rounds (load average ${loadavg()[0]!.toFixed(1)})\n`);
-        console.log(`Passed to every scan: ${Object.entries(cacheEnv(asked.vars.values)).map(([k, v]) => `${k}=${v}`).join(' ')} (asked once in ${fmtMs(askMs)})\n`);
+        console.log(
+          `Passed to every scan: ${Object.entries(cacheEnv(asked.vars.values))
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')} (asked once in ${fmtMs(askMs)})\n`,
+        );
         table(
           ['run', 'time', 'per location', 'CPU of make', 'vs baseline'],
           [

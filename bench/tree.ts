@@ -46,7 +46,9 @@ function median(xs: number[]): number {
 /** The generated tree, kept between runs under /var/tmp, keyed by the generator's sources. */
 export function benchTree(n: number, seed: number): string {
   const h = createHash('sha256');
-  for (const f of readdirSync(join(__dirname, '../test/fixtures')).filter((x) => x === 'generate.ts' || x.startsWith('tree-')).sort()) {
+  for (const f of readdirSync(join(__dirname, '../test/fixtures'))
+    .filter((x) => x === 'generate.ts' || x.startsWith('tree-'))
+    .sort()) {
     h.update(readFileSync(join(__dirname, '../test/fixtures', f)));
   }
   const dir = `/var/tmp/pkgsrc-bulk-bench-tree-${n}-${seed}-${h.digest('hex').slice(0, 12)}`;
@@ -78,7 +80,15 @@ function globMakefiles(root: string): string[] {
 }
 
 const bundle = (entry: string, outfile: string) =>
-  build({ entryPoints: [join(__dirname, '../src/pkgsrc/tree', entry)], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning' });
+  build({
+    entryPoints: [join(__dirname, '../src/pkgsrc/tree', entry)],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+  });
 
 /** The model and its worker side by side, as in dist/, and the script of one cold run. */
 async function bundleModel(dir: string): Promise<string> {
@@ -156,7 +166,9 @@ const bench: Benchmark = {
       const ticks = Number((await execa('getconf', ['CLK_TCK'])).stdout) || 100;
       /** CPU ms of waited-for children so far (cutime + cstime of /proc/self/stat). */
       const childCpu = () => {
-        const f = readFileSync('/proc/self/stat', 'utf8').slice(readFileSync('/proc/self/stat', 'utf8').lastIndexOf(')') + 2).split(' ');
+        const f = readFileSync('/proc/self/stat', 'utf8')
+          .slice(readFileSync('/proc/self/stat', 'utf8').lastIndexOf(')') + 2)
+          .split(' ');
         return ((Number(f[13]) + Number(f[14])) * 1000) / ticks;
       };
       const grepOnce = async (): Promise<Sample> => {
@@ -244,7 +256,10 @@ const bench: Benchmark = {
           row('cold: first index, main thread + 1 worker thread', worker),
           row('cold: on-disk index, checked before answering (default)', before),
           row("cold: on-disk index, answer before the check ('after')", after),
-          row("cold: on-disk index, 'after', until checked", after.map((x) => x.checked)),
+          row(
+            "cold: on-disk index, 'after', until checked",
+            after.map((x) => x.checked),
+          ),
           row('warm: new model, warm JIT, no on-disk index, no worker', warm),
           ['index() again on a loaded model', fmtMs(cached), `${(cached / g).toFixed(3)}x`, '', ''],
           ['first paint: categories with COMMENT and counts', fmtMs(paint), `${(paint / g).toFixed(2)}x`, '', ''],
@@ -254,9 +269,14 @@ const bench: Benchmark = {
       console.log(`\nchunks read by the worker in the first index with one, run by run: ${shares.join(', ')}`);
       const f = median(floor.map((x) => x.ms));
       console.log(`the Node floor is ${(f / g).toFixed(2)}x grep: the part of any gap that is the runtime's`);
-      for (const [what, xs] of [['first index (default)', first], ['on-disk index, checked before answering', before]] as const) {
+      for (const [what, xs] of [
+        ['first index (default)', first],
+        ['on-disk index, checked before answering', before],
+      ] as const) {
         const ms = median(xs.map((x) => x.ms));
-        console.log(`target: cold ${what} <= 2x grep: ${ms / g <= 2 ? 'met' : 'NOT met'} (${(ms / g).toFixed(2)}x grep, ${(ms / f).toFixed(2)}x the Node floor)`);
+        console.log(
+          `target: cold ${what} <= 2x grep: ${ms / g <= 2 ? 'met' : 'NOT met'} (${(ms / g).toFixed(2)}x grep, ${(ms / f).toFixed(2)}x the Node floor)`,
+        );
       }
     } finally {
       rmSync(work, { recursive: true, force: true });

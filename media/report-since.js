@@ -36,7 +36,10 @@
       return;
     }
     const f = since.from;
-    $('since-meta').replaceChildren(`Compared with run ${f.id} of ${when(f.startedAt)} (${f.kind}, ${f.total} packages${f.finished ? '' : ', unfinished'}). `, pick);
+    $('since-meta').replaceChildren(
+      `Compared with run ${f.id} of ${when(f.startedAt)} (${f.kind}, ${f.total} packages${f.finished ? '' : ', unfinished'}). `,
+      pick,
+    );
     const c = since.counts;
     const parts = [
       [c.newFailures, 'new failure', 'new failures'],
@@ -54,16 +57,27 @@
     box.append(el('p', { class: 'since-counts' }, [parts.join(' · ')]));
 
     const stateText = (/** @type {string | undefined} */ s) => (s === undefined ? 'not in the build' : h.stateText[s] || s);
-    const location = (/** @type {any} */ r) => el('td', {}, [r.location ? link(r.location, { type: 'openMakefile', location: r.location }, `Open ${r.location}/Makefile`) : '']);
-    const pkg = (/** @type {any} */ r) => el('td', {}, [r.hasLog ? link(r.pkgname, { type: 'openLog', pkgname: r.pkgname }, `Show the log of ${r.pkgname}`) : r.pkgname]);
+    const location = (/** @type {any} */ r) =>
+      el('td', {}, [r.location ? link(r.location, { type: 'openMakefile', location: r.location }, `Open ${r.location}/Makefile`) : '']);
+    const pkg = (/** @type {any} */ r) =>
+      el('td', {}, [r.hasLog ? link(r.pkgname, { type: 'openLog', pkgname: r.pkgname }, `Show the log of ${r.pkgname}`) : r.pkgname]);
     /** @param {string} id @param {string} title @param {any[]} rows @param {number} count @param {string[]} head @param {(r: any) => Node[]} cells */
     const list = (id, title, rows, count, head, cells) => {
       if (count === 0) return;
       box.append(el('h3', {}, [`${title} (${count})`]));
       const t = el('table', { class: 'list', id });
-      t.append(el('tr', {}, head.map((x) => el('th', {}, [x]))));
+      t.append(
+        el(
+          'tr',
+          {},
+          head.map((x) => el('th', {}, [x])),
+        ),
+      );
       for (const r of rows) t.append(el('tr', { class: `row state-${r.after || r.before || ''}` }, cells(r)));
-      if (rows.length < count) t.append(el('tr', {}, [el('td', { class: 'note', colspan: String(head.length) }, [`${count - rows.length} more: pkgsrc-bulk diff --json lists all.`])]));
+      if (rows.length < count)
+        t.append(
+          el('tr', {}, [el('td', { class: 'note', colspan: String(head.length) }, [`${count - rows.length} more: pkgsrc-bulk diff --json lists all.`])]),
+        );
       box.append(t);
     };
     list('since-new', 'New failures', since.newFailures, c.newFailures, ['Location', 'Package', 'Phase', 'Breaks', 'Before'], (r) => [
@@ -79,12 +93,38 @@
       el('td', { class: 'num' }, [`${r.after} (was ${r.before})`]),
       el('td', { class: 'message' }, [r.newlyBroken.join(', ')]),
     ]);
-    list('since-fixed', 'Fixed', since.fixed, c.fixed, ['Location', 'Package', 'Before'], (r) => [location(r), el('td', {}, [r.pkgname]), el('td', {}, [`${stateText(r.before)}${r.phase ? ` in ${r.phase}` : ''}`])]);
-    list('since-versions', 'Version changes', since.versions, c.versions, ['Location', 'Before', 'Now'], (r) => [location(r), el('td', {}, [r.was || '']), el('td', {}, [r.pkgname])]);
-    list('since-other', 'Other state changes', since.otherStates, c.otherStates, ['Location', 'Package', 'Before', 'Now'], (r) => [location(r), pkg(r), el('td', {}, [stateText(r.before)]), el('td', {}, [stateText(r.after)])]);
-    list('since-added', 'Added to the build', since.added, c.added, ['Location', 'Package', 'State'], (r) => [location(r), pkg(r), el('td', {}, [stateText(r.after)])]);
-    list('since-removed', 'Removed from the build', since.removed, c.removed, ['Location', 'Package', 'Was'], (r) => [location(r), el('td', {}, [r.pkgname]), el('td', {}, [stateText(r.before)])]);
-    list('since-times', 'Build time changes', since.times, c.times, ['Location', 'Package', 'Before', 'Now'], (r) => [location(r), el('td', {}, [r.pkgname]), el('td', {}, [seconds(r.beforeMs)]), el('td', {}, [seconds(r.afterMs)])]);
+    list('since-fixed', 'Fixed', since.fixed, c.fixed, ['Location', 'Package', 'Before'], (r) => [
+      location(r),
+      el('td', {}, [r.pkgname]),
+      el('td', {}, [`${stateText(r.before)}${r.phase ? ` in ${r.phase}` : ''}`]),
+    ]);
+    list('since-versions', 'Version changes', since.versions, c.versions, ['Location', 'Before', 'Now'], (r) => [
+      location(r),
+      el('td', {}, [r.was || '']),
+      el('td', {}, [r.pkgname]),
+    ]);
+    list('since-other', 'Other state changes', since.otherStates, c.otherStates, ['Location', 'Package', 'Before', 'Now'], (r) => [
+      location(r),
+      pkg(r),
+      el('td', {}, [stateText(r.before)]),
+      el('td', {}, [stateText(r.after)]),
+    ]);
+    list('since-added', 'Added to the build', since.added, c.added, ['Location', 'Package', 'State'], (r) => [
+      location(r),
+      pkg(r),
+      el('td', {}, [stateText(r.after)]),
+    ]);
+    list('since-removed', 'Removed from the build', since.removed, c.removed, ['Location', 'Package', 'Was'], (r) => [
+      location(r),
+      el('td', {}, [r.pkgname]),
+      el('td', {}, [stateText(r.before)]),
+    ]);
+    list('since-times', 'Build time changes', since.times, c.times, ['Location', 'Package', 'Before', 'Now'], (r) => [
+      location(r),
+      el('td', {}, [r.pkgname]),
+      el('td', {}, [seconds(r.beforeMs)]),
+      el('td', {}, [seconds(r.afterMs)]),
+    ]);
     list('since-still', 'Still failing', since.stillFailing, c.stillFailing, ['Location', 'Package', 'Phase', 'Breaks'], (r) => [
       location(r),
       pkg(r),

@@ -78,9 +78,19 @@
     const t = $('totals');
     t.replaceChildren();
     for (const row of data.totals) {
-      t.append(el('tr', { class: `state-${row.state}` }, [el('td', {}, [el('span', { class: 'swatch' }), row.label]), el('td', { class: 'num' }, [String(row.count)])]));
+      t.append(
+        el('tr', { class: `state-${row.state}` }, [
+          el('td', {}, [el('span', { class: 'swatch' }), row.label]),
+          el('td', { class: 'num' }, [String(row.count)]),
+        ]),
+      );
     }
-    t.append(el('tr', { class: 'total' }, [el('td', {}, ['Total']), el('td', { class: 'num' }, [String(data.totals.reduce((/** @type {number} */ a, /** @type {any} */ r) => a + r.count, 0))])]));
+    t.append(
+      el('tr', { class: 'total' }, [
+        el('td', {}, ['Total']),
+        el('td', { class: 'num' }, [String(data.totals.reduce((/** @type {number} */ a, /** @type {any} */ r) => a + r.count, 0))]),
+      ]),
+    );
     // The state filter offers the states of the unsuccessful packages, in the same words.
     const select = /** @type {HTMLSelectElement} */ ($('state-filter'));
     const chosen = select.value;
@@ -96,7 +106,9 @@
 
   /** @param {any} r */
   function packageCell(r) {
-    return el('td', {}, [r.hasLog || r.state === 'failed' ? link(r.pkgname, { type: 'openLog', pkgname: r.pkgname }, `Show the log of ${r.pkgname}`) : r.pkgname]);
+    return el('td', {}, [
+      r.hasLog || r.state === 'failed' ? link(r.pkgname, { type: 'openLog', pkgname: r.pkgname }, `Show the log of ${r.pkgname}`) : r.pkgname,
+    ]);
   }
 
   function renderBreakers() {
@@ -108,7 +120,9 @@
     }
     t.append(el('tr', {}, [el('th', {}, ['Location']), el('th', {}, ['Package']), el('th', { class: 'num' }, ['Breaks']), el('th', {}, ['Maintainer'])]));
     for (const r of data.topBreakers) {
-      t.append(el('tr', { class: 'row' }, [locationCell(r), packageCell(r), el('td', { class: 'num' }, [String(r.breaks)]), el('td', {}, [r.maintainer || ''])]));
+      t.append(
+        el('tr', { class: 'row' }, [locationCell(r), packageCell(r), el('td', { class: 'num' }, [String(r.breaks)]), el('td', {}, [r.maintainer || ''])]),
+      );
     }
   }
 
@@ -125,12 +139,24 @@
     const text = /** @type {HTMLInputElement} */ ($('filter')).value.trim().toLowerCase();
     const state = /** @type {HTMLSelectElement} */ ($('state-filter')).value;
     t.replaceChildren();
-    const rows = data.failures.filter((/** @type {any} */ r) => (!state || r.state === state) && (!text || `${r.pkgname} ${r.location || ''} ${detailOf(r)}`.toLowerCase().includes(text)));
+    const rows = data.failures.filter(
+      (/** @type {any} */ r) => (!state || r.state === state) && (!text || `${r.pkgname} ${r.location || ''} ${detailOf(r)}`.toLowerCase().includes(text)),
+    );
     if (data.failures.length === 0) {
       t.append(el('tr', {}, [el('td', { class: 'note' }, ['Every package built.'])]));
       return;
     }
-    t.append(el('tr', {}, [el('th', {}, ['Location']), el('th', {}, ['Package']), el('th', {}, ['State']), el('th', {}, ['Phase']), el('th', { class: 'num' }, ['Breaks']), el('th', {}, ['Why']), el('th', {}, [''])]));
+    t.append(
+      el('tr', {}, [
+        el('th', {}, ['Location']),
+        el('th', {}, ['Package']),
+        el('th', {}, ['State']),
+        el('th', {}, ['Phase']),
+        el('th', { class: 'num' }, ['Breaks']),
+        el('th', {}, ['Why']),
+        el('th', {}, ['']),
+      ]),
+    );
     for (const r of rows.slice(0, 2000)) {
       const rebuild = r.state === 'failed' ? link('rebuild', { type: 'rebuild', pkgname: r.pkgname }, `Build ${r.pkgname} again`) : undefined;
       t.append(
@@ -175,7 +201,14 @@
     /** @param {{pkgname: string, slot: number, start: number, end: number, state: string}} e @param {boolean} running */
     const bar = (e, running) => {
       const g = svg('g', { class: `state-${e.state}` });
-      const r = svg('rect', { class: `bar${running ? ' running' : ''}`, x: x(e.start), y: e.slot * lane + 3, width: Math.max(1.5, x(e.end) - x(e.start)), height: lane - 6, tabindex: 0 });
+      const r = svg('rect', {
+        class: `bar${running ? ' running' : ''}`,
+        x: x(e.start),
+        y: e.slot * lane + 3,
+        width: Math.max(1.5, x(e.end) - x(e.start)),
+        height: lane - 6,
+        tabindex: 0,
+      });
       const title = svg('title');
       title.textContent = `${e.pkgname}: ${word(running ? 'in_processing' : e.state)}, ${duration(e.end - e.start)}`;
       r.append(title);
@@ -201,11 +234,25 @@
       s.append(tick);
     }
     box.append(s);
-    box.append(el('p', { class: 'note' }, [`${plural(tl.entries.length, 'package build')} over ${duration(span)}${tl.running.length ? `, ${tl.running.length} building now` : ''}.`]));
+    box.append(
+      el('p', { class: 'note' }, [
+        `${plural(tl.entries.length, 'package build')} over ${duration(span)}${tl.running.length ? `, ${tl.running.length} building now` : ''}.`,
+      ]),
+    );
     if (tl.hosts && tl.hosts.length > 0) {
       const cap = (/** @type {string} */ s) => s.charAt(0).toUpperCase() + s.slice(1);
-      const head = el('tr', {}, ['Client host', cap(word('done')), cap(word('failed')), cap(word('in_processing')), 'Busy'].map((h) => el('th', {}, [h])));
-      const rows = tl.hosts.map((h) => el('tr', {}, [h.host, String(h.done), String(h.failed), String(h.building), duration(h.busyMs)].map((v) => el('td', {}, [v]))));
+      const head = el(
+        'tr',
+        {},
+        ['Client host', cap(word('done')), cap(word('failed')), cap(word('in_processing')), 'Busy'].map((h) => el('th', {}, [h])),
+      );
+      const rows = tl.hosts.map((h) =>
+        el(
+          'tr',
+          {},
+          [h.host, String(h.done), String(h.failed), String(h.building), duration(h.busyMs)].map((v) => el('td', {}, [v])),
+        ),
+      );
       box.append(el('table', { class: 'hosts', 'aria-label': 'Packages per client host' }, [head, ...rows]));
     }
   }
@@ -272,7 +319,16 @@
     const s = svg('svg', { width, height, role: 'img', 'aria-label': `Graph of ${plural(g.nodes.length, 'unsuccessful package')}` });
     const defs = svg('defs');
     for (const kind of ['failed', 'other']) {
-      const m = svg('marker', { id: `arrow-${kind}`, class: kind, viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
+      const m = svg('marker', {
+        id: `arrow-${kind}`,
+        class: kind,
+        viewBox: '0 0 10 10',
+        refX: 10,
+        refY: 5,
+        markerWidth: 6,
+        markerHeight: 6,
+        orient: 'auto-start-reverse',
+      });
       m.append(svg('path', { d: 'M 0 0 L 10 5 L 0 10 z' }));
       defs.append(m);
     }
@@ -286,7 +342,13 @@
       const x2 = b.x;
       const y2 = b.y + nodeH / 2;
       const mid = (x1 + x2) / 2;
-      s.append(svg('path', { class: `edge${e.failed ? ' failed' : ''}`, d: `M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`, 'marker-end': `url(#arrow-${e.failed ? 'failed' : 'other'})` }));
+      s.append(
+        svg('path', {
+          class: `edge${e.failed ? ' failed' : ''}`,
+          d: `M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`,
+          'marker-end': `url(#arrow-${e.failed ? 'failed' : 'other'})`,
+        }),
+      );
     }
     for (const n of g.nodes) {
       const p = at(n.id);
@@ -304,7 +366,8 @@
       s.append(node);
     }
     box.append(s);
-    if (g.omitted > 0) box.append(el('p', { class: 'note' }, [`${plural(g.omitted, 'more unsuccessful package')} not drawn: the ones breaking the most are shown.`]));
+    if (g.omitted > 0)
+      box.append(el('p', { class: 'note' }, [`${plural(g.omitted, 'more unsuccessful package')} not drawn: the ones breaking the most are shown.`]));
   }
 
   /** @param {number} ms */
@@ -324,18 +387,28 @@
       const extra = [r.repository.checksum ? 'SHA512.bz2' : 'no SHA512.bz2 (checksum_packages=no)'];
       if (r.repository.restricted.length) extra.push(`${r.repository.restricted.length} restricted, not uploaded`);
       if (r.repository.missing.length) extra.push(`${r.repository.missing.length} without a binary package`);
-      row('pkg_summary', `${plural(r.repository.packages, 'package')} in ${r.repository.packagesDir}, written ${when(r.repository.writtenAt)}; ${extra.join(', ')}`);
+      row(
+        'pkg_summary',
+        `${plural(r.repository.packages, 'package')} in ${r.repository.packagesDir}, written ${when(r.repository.writtenAt)}; ${extra.join(', ')}`,
+      );
     }
     if (r.gates) {
       const asked = [];
       if (r.gates.minPackages !== undefined) asked.push(`at least ${r.gates.minPackages} packages`);
       if (r.gates.requiredPackages && r.gates.requiredPackages.length) asked.push(`required: ${r.gates.requiredPackages.join(', ')}`);
       const verdict = r.gates.passed ? 'pass' : `refuse: ${r.gates.reasons.join('; ')}`;
-      row('Gates', asked.length ? `${asked.join('; ')}: ${verdict}` : 'none set (publish.minPackages, publish.requiredPackages)', r.gates.passed ? 'state-done' : 'state-failed');
+      row(
+        'Gates',
+        asked.length ? `${asked.join('; ')}: ${verdict}` : 'none set (publish.minPackages, publish.requiredPackages)',
+        r.gates.passed ? 'state-done' : 'state-failed',
+      );
     }
     if (r.published) {
       const p = r.published;
-      row(p.rollback ? 'Rolled back' : 'Last published', `${when(p.at)}: ${p.target} -> ${p.release}${p.rollback ? '' : `, ${plural(p.packages, 'package')}`}${p.previous ? ` (${p.previous} kept for rollback)` : ''}${p.report ? `; report at ${p.report}` : ''}`);
+      row(
+        p.rollback ? 'Rolled back' : 'Last published',
+        `${when(p.at)}: ${p.target} -> ${p.release}${p.rollback ? '' : `, ${plural(p.packages, 'package')}`}${p.previous ? ` (${p.previous} kept for rollback)` : ''}${p.report ? `; report at ${p.report}` : ''}`,
+      );
     } else {
       row('Last published', 'not published from this bulklog yet');
     }
@@ -343,7 +416,12 @@
     if (r.failed) row(`Last ${r.failed.what} failure`, `${when(r.failed.at)}: ${r.failed.message}`, 'state-failed');
     const actions = $('repository-actions');
     actions.replaceChildren();
-    if (!data.live) actions.append(link('Publish...', { type: 'publish' }, 'Upload the packages and the report'), ' · ', link('Mail Report...', { type: 'mailReport' }, 'Mail report.txt to report_recipients'));
+    if (!data.live)
+      actions.append(
+        link('Publish...', { type: 'publish' }, 'Upload the packages and the report'),
+        ' · ',
+        link('Mail Report...', { type: 'mailReport' }, 'Mail report.txt to report_recipients'),
+      );
   }
 
   function render() {

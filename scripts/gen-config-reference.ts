@@ -5,7 +5,16 @@
 //   node --import tsx scripts/gen-config-reference.ts --check   exit 1 when either is stale
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allVariables, booleanParsings, checkCodes, CURRENT_PBULK_VERSION, markdownProse, sections, versionsText, type VariableSpec } from '../src/pkgsrc/conf/index';
+import {
+  allVariables,
+  booleanParsings,
+  checkCodes,
+  CURRENT_PBULK_VERSION,
+  markdownProse,
+  sections,
+  versionsText,
+  type VariableSpec,
+} from '../src/pkgsrc/conf/index';
 
 const ROOT = join(__dirname, '..');
 export const START = '<!-- config-reference:start -->';
@@ -81,7 +90,9 @@ export function renderReference(): string {
     '|---|---|---|',
   ];
   for (const [key, meaning] of Object.entries(booleanParsings)) {
-    const vars = allVariables().filter((v) => v.boolean === key).map((v) => code(v.name));
+    const vars = allVariables()
+      .filter((v) => v.boolean === key)
+      .map((v) => code(v.name));
     lines.push(`| ${key} | ${cell(meaning)} | ${vars.join(', ')} |`);
   }
   for (const section of sections) {
@@ -90,11 +101,20 @@ export function renderReference(): string {
     lines.push('', `## ${section}`);
     for (const v of vars) {
       lines.push('', `### ${v.name}`, '', `*${facts(v)}*`, '', markdownProse(v.doc), '', `How pbulk reads it: ${markdownProse(sentence(v.interpretation))}`);
-      if (v.example !== undefined) lines.push('', `Example: ${code(`${v.name}=${v.example}`)}${v.placeholder ? ` (the uninstalled example has ${code(v.placeholder)})` : ''}`);
+      if (v.example !== undefined)
+        lines.push('', `Example: ${code(`${v.name}=${v.example}`)}${v.placeholder ? ` (the uninstalled example has ${code(v.placeholder)})` : ''}`);
       if (v.unset !== undefined) lines.push('', `Unset: ${markdownProse(sentence(v.unset))}`);
     }
   }
-  lines.push('', '## Diagnostics', '', 'Codes printed in brackets by `pkgsrc-bulk lint` and shown in the Problems panel.', '', '| Code | Severity | File | Meaning | Fix |', '|---|---|---|---|---|');
+  lines.push(
+    '',
+    '## Diagnostics',
+    '',
+    'Codes printed in brackets by `pkgsrc-bulk lint` and shown in the Problems panel.',
+    '',
+    '| Code | Severity | File | Meaning | Fix |',
+    '|---|---|---|---|---|',
+  );
   for (const c of checkCodes) lines.push(`| ${c.code} | ${c.severity} | ${c.applies} | ${cell(markdownProse(c.text))} | ${c.fix ? 'yes' : ''} |`);
   return lines.join('\n') + '\n';
 }
@@ -116,7 +136,9 @@ export function renderReadmeSection(): string {
   ];
   for (const v of allVariables()) {
     const flags = [v.vendor ? v.vendor : '', v.replacement ? `use ${v.replacement}` : '', v.internal ? 'internal' : ''].filter(Boolean).join(', ');
-    lines.push(`| [${v.name}](docs/configuration.md#${v.name}) | ${v.section} | ${v.type} | ${versionsText(v)}${flags ? ` (${flags})` : ''} | ${cell(markdownProse(firstSentence(v.doc)))} |`);
+    lines.push(
+      `| [${v.name}](docs/configuration.md#${v.name}) | ${v.section} | ${v.type} | ${versionsText(v)}${flags ? ` (${flags})` : ''} | ${cell(markdownProse(firstSentence(v.doc)))} |`,
+    );
   }
   lines.push(END);
   return lines.join('\n');

@@ -21,7 +21,12 @@ function dpkgHas(pkg) {
 // bubblewrap: the rootless sandbox backend's first choice (its tests run with it and with unshare).
 // gcc: the demo's and the end-to-end suite's sample packages compile C sources of their own.
 // rsync: publishing uploads with it (its tests use a local target and an rsync daemon).
-const wanted = [['bmake', () => have('bmake')], ['bubblewrap', () => have('bwrap')], ['rsync', () => have('rsync')], ['gcc', () => have('cc')]];
+const wanted = [
+  ['bmake', () => have('bmake')],
+  ['bubblewrap', () => have('bwrap')],
+  ['rsync', () => have('rsync')],
+  ['gcc', () => have('cc')],
+];
 // iproute2 and openssh-client: the multi-host tests make client hosts as network namespaces
 // (ip netns) and check ssh pre-flight against them.
 wanted.push(['iproute2', () => have('ip')], ['openssh-client', () => have('ssh')]);

@@ -26,12 +26,17 @@ export async function makeFullBulklog(failRate = 0.05): Promise<Fixture> {
   await copyFile(join(REAL, 'meta/status'), join(meta, 'status'));
   const { records } = parseRecords(presolve, 'presolve');
   const { states } = PbulkStates.fromRecords(
-    records.map((r) => ({ pkgname: r.pkgname, depends: recordDepends(r), skipReason: r.values.get('PKG_SKIP_REASON'), failReason: r.values.get('PKG_FAIL_REASON') })),
+    records.map((r) => ({
+      pkgname: r.pkgname,
+      depends: recordDepends(r),
+      skipReason: r.values.get('PKG_SKIP_REASON'),
+      failReason: r.values.get('PKG_FAIL_REASON'),
+    })),
   );
   states.replay([], []);
   states.open();
   let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const success: string[] = [];
   const error: string[] = [];
   for (let ready = states.ready(); ready.length > 0; ready = states.ready()) {

@@ -50,8 +50,11 @@ async function overheadRound(n: number): Promise<OverheadFigures> {
       const name = p.distname;
       const cwd = join(cfg.pkgsrc, p.path);
       const log = openSync(join(logs, `${name}.log`), 'a');
-      const make = (target: string, flags = true) =>
-        [...cfg.make, target, ...(flags ? ['BATCH=1', 'DEPENDS_TARGET=/nonexistent', `WRKLOG=${join(logs, 'work.log')}`] : [])];
+      const make = (target: string, flags = true) => [
+        ...cfg.make,
+        target,
+        ...(flags ? ['BATCH=1', 'DEPENDS_TARGET=/nonexistent', `WRKLOG=${join(logs, 'work.log')}`] : []),
+      ];
       const steps: string[][] = [
         ['rm', '-rf', cfg.prefix, cfg.pkgdb],
         make('clean', false),

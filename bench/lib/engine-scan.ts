@@ -32,7 +32,16 @@ export interface ScanFigures {
 
 export async function scanBench(packages: number, seed: number): Promise<ScanFigures> {
   const dir = mkdtempSync(`/var/tmp/pkgsrc-bulk-bench-engine-`);
-  const ws = { dir, pkgsrc: join(dir, 'pkgsrc'), bulklog: join(dir, 'bulklog'), packages: join(dir, 'packages'), prefix: join(dir, 'pkg'), pkgdb: join(dir, 'pkg/pkgdb'), conf: '', remove: () => rmSync(dir, { recursive: true, force: true }) } as Workspace;
+  const ws = {
+    dir,
+    pkgsrc: join(dir, 'pkgsrc'),
+    bulklog: join(dir, 'bulklog'),
+    packages: join(dir, 'packages'),
+    prefix: join(dir, 'pkg'),
+    pkgdb: join(dir, 'pkg/pkgdb'),
+    conf: '',
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  } as Workspace;
   try {
     generateTree(ws.pkgsrc, { packages, seed });
     writeMkConf(ws.pkgsrc, { localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages });

@@ -13,7 +13,7 @@ export function fullPresolveText(): string {
   if (text !== undefined) return text;
   const r = resolveGlobal(parseScan(fullPscan().toString('latin1'), { format: 'pscan' }).records);
   if (!r.ok || createHash('sha256').update(r.text, 'latin1').digest('hex') !== FULL_PRESOLVE_SHA256) {
-    throw new Error('the full presolve made from the pscan differs from pbulk-resolve\'s (see test/unit/resolve-real.test.ts)');
+    throw new Error("the full presolve made from the pscan differs from pbulk-resolve's (see test/unit/resolve-real.test.ts)");
   }
   text = r.text;
   return text;

@@ -46,7 +46,13 @@ export function plans(n: number, rate = 0.03, seed = 7): [RunPlan, RunPlan] {
   ];
 }
 
-export async function writeRun(dir: string, pscan: Buffer, presolve: Buffer, records: readonly ScheduleRecord[], plan: RunPlan): Promise<{ failed: number; done: number }> {
+export async function writeRun(
+  dir: string,
+  pscan: Buffer,
+  presolve: Buffer,
+  records: readonly ScheduleRecord[],
+  plan: RunPlan,
+): Promise<{ failed: number; done: number }> {
   const meta = join(dir, 'meta');
   await mkdir(meta, { recursive: true });
   const sim = simulate(records, { slots: 8, priority: 'critical-path', duration: (i) => plan.seconds[i]!, fails: (i) => plan.fails.has(i) });
@@ -69,8 +75,21 @@ export async function writeRun(dir: string, pscan: Buffer, presolve: Buffer, rec
   await writeFile(join(meta, 'error'), error.map((n) => `${n}\n`).join(''));
   await writeFile(join(meta, 'pbuild'), formatPbuild(records.map((r, i) => ({ pkgname: r.pkgname, state: s.state(i), depth: s.depth(i) }))));
   await writeFile(join(meta, 'timeline'), timeline.map((l) => `${l}\n`).join(''));
-  await writeFile(join(meta, 'status'), formatStatus([['PLATFORM', 'Linux 6.1/x86_64'], ['BUILD_START_ISO', '2013-03-01 00:00']]));
-  const state = { runId: plan.runId, configFile: '/bench/pbulk.conf', startedAt: plan.startedAt, finishedAt: plan.startedAt + sim.makespan * 1000, stage: 'done' as const, force: [] };
+  await writeFile(
+    join(meta, 'status'),
+    formatStatus([
+      ['PLATFORM', 'Linux 6.1/x86_64'],
+      ['BUILD_START_ISO', '2013-03-01 00:00'],
+    ]),
+  );
+  const state = {
+    runId: plan.runId,
+    configFile: '/bench/pbulk.conf',
+    startedAt: plan.startedAt,
+    finishedAt: plan.startedAt + sim.makespan * 1000,
+    stage: 'done' as const,
+    force: [],
+  };
   await writeFile(join(meta, 'engine.json'), JSON.stringify(state));
   const logs = ['pre-clean.log', 'checksum.log', 'configure.log', 'build.log', 'work.log'];
   for (const [k, n] of error.entries()) {

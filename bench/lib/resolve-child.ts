@@ -35,5 +35,15 @@ if (mode === 'baseline') {
 const heap = process.memoryUsage().heapUsed;
 const cpu = process.cpuUsage(cpu0);
 console.log(
-  JSON.stringify({ read: t1 - t0, parse, resolve, total: performance.now() - t0, cpu: (cpu.user + cpu.system) / 1000, records, outBytes, maxRssMB: process.resourceUsage().maxRSS / 1024, heapMB: heap / 2 ** 20 }),
+  JSON.stringify({
+    read: t1 - t0,
+    parse,
+    resolve,
+    total: performance.now() - t0,
+    cpu: (cpu.user + cpu.system) / 1000,
+    records,
+    outBytes,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    heapMB: heap / 2 ** 20,
+  }),
 );

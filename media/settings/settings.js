@@ -111,7 +111,14 @@
     }
     /** @type {HTMLElement[]} */
     const parts = [input];
-    if (row.choices && row.control !== 'boolean') parts.push(el('datalist', { id: `choices-${row.name}` }, row.choices.map((/** @type {string} */ c) => el('option', { value: c }))));
+    if (row.choices && row.control !== 'boolean')
+      parts.push(
+        el(
+          'datalist',
+          { id: `choices-${row.name}` },
+          row.choices.map((/** @type {string} */ c) => el('option', { value: c })),
+        ),
+      );
     if (row.pick) {
       const what = row.pick === 'folder' ? 'a directory' : row.pick === 'file' ? 'a file' : 'a file or directory';
       const b = el('button', { type: 'button', class: 'secondary pick', 'aria-label': `Choose ${what} for ${row.name}` }, ['Browse...']);
@@ -131,7 +138,12 @@
     const badges = [];
     if (row.required) badges.push(el('span', { class: 'badge' }, [row.required === 'always' ? 'required' : 'required in master mode']));
     const lines = el('span', { class: 'lines' });
-    const head = el('div', { class: 'head' }, [el('label', { id: `label-${name}`, for: `input-${name}`, class: 'name' }, [name]), el('span', { class: 'type' }, [row.type]), ...badges, lines]);
+    const head = el('div', { class: 'head' }, [
+      el('label', { id: `label-${name}`, for: `input-${name}`, class: 'name' }, [name]),
+      el('span', { class: 'type' }, [row.type]),
+      ...badges,
+      lines,
+    ]);
     const details = [];
     if (row.interpretation) details.push(el('p', {}, [el('strong', {}, ['How pbulk reads it: ']), prose(row.interpretation)]));
     if (row.example !== undefined) details.push(el('p', {}, [el('strong', {}, ['Example: ']), el('code', {}, [`${name}=${row.example}`])]));
@@ -173,7 +185,10 @@
       const before = row;
       row = next;
       root.classList.toggle('set', row.state !== 'absent');
-      root.classList.toggle('has-error', row.problems.some((/** @type {any} */ p) => p.severity === 'error'));
+      root.classList.toggle(
+        'has-error',
+        row.problems.some((/** @type {any} */ p) => p.severity === 'error'),
+      );
       lines.replaceChildren(...row.lines.map((/** @type {number} */ l) => lineLink(l)));
       if (row.state === 'readonly') {
         $(`input-${name}`).textContent = row.written || '';
@@ -184,7 +199,9 @@
         if (input instanceof HTMLSelectElement) {
           const options = ['', ...(row.choices || ['yes', 'no'])];
           if (row.value !== undefined && !options.includes(row.value)) options.push(row.value);
-          input.replaceChildren(...options.map((o) => el('option', { value: o }, [o === '' ? '(not set)' : row.choices && row.choices.includes(o) ? o : `${o} (as written)`])));
+          input.replaceChildren(
+            ...options.map((o) => el('option', { value: o }, [o === '' ? '(not set)' : row.choices && row.choices.includes(o) ? o : `${o} (as written)`])),
+          );
           input.value = row.value ?? '';
         } else if (!typing) {
           input.value = row.value ?? '';
@@ -213,7 +230,10 @@
   }
 
   function shapeOf(/** @type {any} */ m) {
-    return m.groups.map((/** @type {any} */ g) => `${g.id}:${g.rows.map((/** @type {any} */ r) => `${r.name}/${r.state}/${r.control}`).join(',')}`).join('|') + `#${m.opaque.length}`;
+    return (
+      m.groups.map((/** @type {any} */ g) => `${g.id}:${g.rows.map((/** @type {any} */ r) => `${r.name}/${r.state}/${r.control}`).join(',')}`).join('|') +
+      `#${m.opaque.length}`
+    );
   }
 
   /** Builds every group and row anew, keeping the focus where it was. */
@@ -255,7 +275,12 @@
       const again = /** @type {HTMLInputElement | null} */ (document.getElementById(focusId));
       if (again) {
         again.focus();
-        if (selection && 'setSelectionRange' in again) try { again.setSelectionRange(selection[0], selection[1]); } catch { /* not a text field */ }
+        if (selection && 'setSelectionRange' in again)
+          try {
+            again.setSelectionRange(selection[0], selection[1]);
+          } catch {
+            /* not a text field */
+          }
       }
     }
   }
@@ -263,8 +288,15 @@
   function opaqueSection() {
     return el('div', { class: 'opaque', id: 'opaque-lines' }, [
       el('h3', {}, ['Lines the form does not edit']),
-      el('p', { class: 'group-desc' }, [model.opaqueFile ? 'This file sources another file or uses eval: any value may be different when pbulk reads it. ' : '', 'Conditionals, functions and commands stay as they are; edit them in the text.']),
-      el('ul', {}, model.opaque.map((/** @type {any} */ o) => el('li', {}, [lineLink(o.line), ` ${o.what}: `, el('code', {}, [o.text])]))),
+      el('p', { class: 'group-desc' }, [
+        model.opaqueFile ? 'This file sources another file or uses eval: any value may be different when pbulk reads it. ' : '',
+        'Conditionals, functions and commands stay as they are; edit them in the text.',
+      ]),
+      el(
+        'ul',
+        {},
+        model.opaque.map((/** @type {any} */ o) => el('li', {}, [lineLink(o.line), ` ${o.what}: `, el('code', {}, [o.text])])),
+      ),
     ]);
   }
 

@@ -1,7 +1,12 @@
 // Bounded concurrency: runs fn over items with at most `limit` at a time, results in item
 // order. Stops handing out new items once the signal is aborted.
 
-export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>, signal?: AbortSignal): Promise<(R | undefined)[]> {
+export async function mapPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+  signal?: AbortSignal,
+): Promise<(R | undefined)[]> {
   const out: (R | undefined)[] = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

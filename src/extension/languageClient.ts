@@ -36,10 +36,7 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: vscod
     (e: unknown) => log.error(`pbulk.conf language server did not start (${serverModule}): ${e instanceof Error ? e.message : String(e)}`),
   );
 
-  return vscode.Disposable.from(
-    associations,
-    { dispose: () => void client.dispose(2000).catch(() => undefined) },
-  );
+  return vscode.Disposable.from(associations, { dispose: () => void client.dispose(2000).catch(() => undefined) });
 }
 
 /**

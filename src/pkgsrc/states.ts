@@ -33,7 +33,15 @@ export type FinalState = (typeof FINAL_STATES)[number];
 export const BROKEN_STATES = [State.Failed, State.Broken, State.DependsOnFailed, State.DependsOnBroken] as const;
 
 /** Most in need of attention first: which variant a multi-version location shows, and sort orders. */
-export const ATTENTION_ORDER: readonly BuildState[] = [State.Failed, State.Building, State.DependsOnFailed, State.Broken, State.DependsOnBroken, State.Queued, State.Built];
+export const ATTENTION_ORDER: readonly BuildState[] = [
+  State.Failed,
+  State.Building,
+  State.DependsOnFailed,
+  State.Broken,
+  State.DependsOnBroken,
+  State.Queued,
+  State.Built,
+];
 
 export function isBuildState(s: string): s is BuildState {
   return (BUILD_STATES as readonly string[]).includes(s);
@@ -73,8 +81,22 @@ export const STATE_LOOK: Record<BuildState, StateLook> = {
     severity: 'warning',
     code: 'broken',
   },
-  'indirect-failed': { word: 'depending on failed', meaning: 'not built: depends on a package that failed', icon: 'info', color: 'problemsInfoIcon.foreground', severity: 'information', code: 'depending-on-failed' },
-  'indirect-prefailed': { word: 'depending on broken', meaning: 'not built: depends on a broken package', icon: 'info', color: 'problemsInfoIcon.foreground', severity: 'information', code: 'depending-on-broken' },
+  'indirect-failed': {
+    word: 'depending on failed',
+    meaning: 'not built: depends on a package that failed',
+    icon: 'info',
+    color: 'problemsInfoIcon.foreground',
+    severity: 'information',
+    code: 'depending-on-failed',
+  },
+  'indirect-prefailed': {
+    word: 'depending on broken',
+    meaning: 'not built: depends on a broken package',
+    icon: 'info',
+    color: 'problemsInfoIcon.foreground',
+    severity: 'information',
+    code: 'depending-on-broken',
+  },
   in_processing: { word: 'building', meaning: 'building now', icon: 'sync~spin', color: 'charts.blue' },
   open: { word: 'queued', meaning: 'queued: not built yet', icon: 'clock' },
 };
@@ -96,7 +118,11 @@ export interface CountPart {
  * when a package is in it, in BUILD_STATES order.
  */
 export function countParts(counts: Partial<Record<BuildState, number>>): CountPart[] {
-  return BUILD_STATES.filter((s) => s === State.Built || (counts[s] ?? 0) > 0).map((s) => ({ state: s, count: counts[s] ?? 0, text: `${counts[s] ?? 0} ${STATE_LOOK[s].word}` }));
+  return BUILD_STATES.filter((s) => s === State.Built || (counts[s] ?? 0) > 0).map((s) => ({
+    state: s,
+    count: counts[s] ?? 0,
+    text: `${counts[s] ?? 0} ${STATE_LOOK[s].word}`,
+  }));
 }
 
 /** `0 built, 1 failed, 1 broken, 1 depending on failed` */

@@ -7,24 +7,26 @@ import { buildState, counts, location, phase, pkgname, time } from './common';
 export const stage = z.enum(['idle', 'scanning', 'resolving', 'building', 'reporting', 'finished', 'cancelled', 'failed']);
 export type Stage = z.infer<typeof stage>;
 
-export const startParams = z.object({
-  /**
-   * Limited build of these locations (and their dependencies). Absent: what the engine's
-   * pbulk.conf says (its limited_list, or a full build).
-   */
-  locations: z.array(location).optional(),
-  /** A full build of the tree even when pbulk.conf sets a limited_list (not with `locations`). */
-  full: z.boolean().optional(),
-  /** Build slots; capped by the sandbox plan. */
-  jobs: z.number().int().positive().optional(),
-  /** Stop after scan and resolve (meta/pscan, meta/presolve). */
-  scanOnly: z.boolean().optional(),
-  /**
-   * Carry on with the build in the bulklog (replaying meta/success and meta/error) instead of
-   * starting a fresh one. Default true when the bulklog holds an unfinished build.
-   */
-  resume: z.boolean().optional(),
-}).refine((p) => !(p.full && p.locations), 'a full build takes no locations');
+export const startParams = z
+  .object({
+    /**
+     * Limited build of these locations (and their dependencies). Absent: what the engine's
+     * pbulk.conf says (its limited_list, or a full build).
+     */
+    locations: z.array(location).optional(),
+    /** A full build of the tree even when pbulk.conf sets a limited_list (not with `locations`). */
+    full: z.boolean().optional(),
+    /** Build slots; capped by the sandbox plan. */
+    jobs: z.number().int().positive().optional(),
+    /** Stop after scan and resolve (meta/pscan, meta/presolve). */
+    scanOnly: z.boolean().optional(),
+    /**
+     * Carry on with the build in the bulklog (replaying meta/success and meta/error) instead of
+     * starting a fresh one. Default true when the bulklog holds an unfinished build.
+     */
+    resume: z.boolean().optional(),
+  })
+  .refine((p) => !(p.full && p.locations), 'a full build takes no locations');
 export type StartParams = z.infer<typeof startParams>;
 
 export const startResult = z.object({

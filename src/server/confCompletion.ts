@@ -64,7 +64,10 @@ function shown(v: string | undefined): string {
 /** `$na|` or `${na|`: names assigned in the file; the ones set above the cursor first. */
 function referenceItems(a: ConfAnalysis, pos: Position, partial: string, braced: boolean, line: string): CompletionItem[] {
   const after = nameChars.exec(line.slice(pos.character))![0];
-  const range: Range = { start: { line: pos.line, character: pos.character - partial.length }, end: { line: pos.line, character: pos.character + after.length } };
+  const range: Range = {
+    start: { line: pos.line, character: pos.character - partial.length },
+    end: { line: pos.line, character: pos.character + after.length },
+  };
   const close = braced && line[pos.character + after.length] !== '}' ? '}' : '';
   const out: CompletionItem[] = [];
   for (const [name, list] of assignmentsByName(a)) {
@@ -75,10 +78,15 @@ function referenceItems(a: ConfAnalysis, pos: Position, partial: string, braced:
     out.push({
       label: name,
       kind: CompletionItemKind.Variable,
-      detail: seen ? `= ${seen.value.raw} (line ${seen.nameRange.start.line + 1})` : `assigned only below (line ${list[0]!.nameRange.start.line + 1}): empty here`,
+      detail: seen
+        ? `= ${seen.value.raw} (line ${seen.nameRange.start.line + 1})`
+        : `assigned only below (line ${list[0]!.nameRange.start.line + 1}): empty here`,
       documentation: {
         kind: MarkupKind.Markdown,
-        value: [seen ? `Here it expands to ${shown(value)}.` : `Not assigned yet at this line: \`\${${name}}\` expands to the empty string here.`, ...(spec ? ['', docOf(spec)] : [])].join('\n'),
+        value: [
+          seen ? `Here it expands to ${shown(value)}.` : `Not assigned yet at this line: \`\${${name}}\` expands to the empty string here.`,
+          ...(spec ? ['', docOf(spec)] : []),
+        ].join('\n'),
       },
       sortText: `${seen ? '0' : '1'}${name}`,
       textEdit: { range, newText: name + close },
@@ -174,7 +182,10 @@ function nameItem(spec: VariableSpec, range: Range, opts: ConfCompletionOptions,
 /** At the start of a statement: every variable pbulk reads (internal pkg-build names excluded). */
 function statementItems(a: ConfAnalysis, pos: Position, partial: string, line: string, opts: ConfCompletionOptions): CompletionItem[] {
   const after = nameChars.exec(line.slice(pos.character))![0];
-  const range: Range = { start: { line: pos.line, character: pos.character - partial.length }, end: { line: pos.line, character: pos.character + after.length } };
+  const range: Range = {
+    start: { line: pos.line, character: pos.character - partial.length },
+    end: { line: pos.line, character: pos.character + after.length },
+  };
   const withValue = line[pos.character + after.length] !== '=';
   const assigned = assignmentsByName(a);
   const out = allVariables()
@@ -187,7 +198,8 @@ function statementItems(a: ConfAnalysis, pos: Position, partial: string, line: s
       detail: 'limit every pbulk script and package build',
       documentation: {
         kind: MarkupKind.Markdown,
-        value: 'pbulk.conf is sourced by every pbulk script, including pkg-build once per package on every client, so a `ulimit` here limits each package build (e.g. `ulimit -t 3600`: an hour of CPU time).',
+        value:
+          'pbulk.conf is sourced by every pbulk script, including pkg-build once per package on every client, so a `ulimit` here limits each package build (e.g. `ulimit -t 3600`: an hour of CPU time).',
       },
       sortText: '4ulimit',
       textEdit: { range, newText: opts.snippets ? 'ulimit -t ${1:3600}' : 'ulimit -t 3600' },

@@ -39,13 +39,17 @@ function useText(name: string, u: ReferenceUse): string[] {
     case 'unset':
       return [`\`${name}\` is not set here: \`\${${name}}\` expands to the empty string.`];
     case 'before-assignment':
-      return [`\`${name}\` is only assigned further down${u.laterAssignment ? ` (line ${u.laterAssignment.nameRange.start.line + 1})` : ''}: the file is sourced in order, so \`\${${name}}\` is empty here.`];
+      return [
+        `\`${name}\` is only assigned further down${u.laterAssignment ? ` (line ${u.laterAssignment.nameRange.start.line + 1})` : ''}: the file is sourced in order, so \`\${${name}}\` is empty here.`,
+      ];
     case 'environment':
       return [`\`${name}\` is not assigned in this file: it comes from the environment the pbulk scripts run in.`];
     case 'maybe-set':
       return [`\`${name}\` may be set by the surrounding construct or a sourced file: value unknown.`];
     case 'deferred':
-      return [`Inside a function body: expanded when the function is called${u.origin ? `; at the end of the file \`${name}\` is ${originText(u.origin)}` : ''}.`];
+      return [
+        `Inside a function body: expanded when the function is called${u.origin ? `; at the end of the file \`${name}\` is ${originText(u.origin)}` : ''}.`,
+      ];
     default:
       return [];
   }
@@ -59,7 +63,8 @@ function finalText(a: ConfAnalysis, name: string, except?: ValueOrigin): string[
   }
   if (v.origin) return [`Effective value at the end of the file: ${originText(v.origin)}.`];
   if (v.unsetBy) return [`Unset at line ${v.unsetBy.range.start.line + 1}: empty at the end of the file.`];
-  if (v.dynamic && v.dynamicRegions.length > 0) return [`At the end of the file it is set by the construct at line ${v.dynamicRegions[0]!.range.start.line + 1}: value unknown.`];
+  if (v.dynamic && v.dynamicRegions.length > 0)
+    return [`At the end of the file it is set by the construct at line ${v.dynamicRegions[0]!.range.start.line + 1}: value unknown.`];
   return [];
 }
 
@@ -78,7 +83,9 @@ export function confHover(a: ConfAnalysis, pos: Position): Hover | null {
     if (assignment?.kind === 'assignment') {
       const origin = a.evaluation.origins.get(assignment);
       if (!origin) return null;
-      const parts = [`\`${assignment.name}\` = ${origin.value === undefined ? `a value known only when the file is sourced (${origin.dynamicReason ?? 'dynamic'})` : code(origin.value)}`];
+      const parts = [
+        `\`${assignment.name}\` = ${origin.value === undefined ? `a value known only when the file is sourced (${origin.dynamicReason ?? 'dynamic'})` : code(origin.value)}`,
+      ];
       const chain = chainText(origin);
       if (chain) parts.push('', chain);
       return { range: assignment.value.range, contents: { kind: MarkupKind.Markdown, value: parts.join('\n') } };
@@ -89,7 +96,8 @@ export function confHover(a: ConfAnalysis, pos: Position): Hover | null {
       range: u.range,
       contents: {
         kind: MarkupKind.Markdown,
-        value: 'pbulk.conf is sourced by every pbulk script, and by pkg-build once per package on every client: this `ulimit` applies to every package build, and to the scan and build masters.',
+        value:
+          'pbulk.conf is sourced by every pbulk script, and by pkg-build once per package on every client: this `ulimit` applies to every package build, and to the scan and build masters.',
       },
     };
   }
@@ -101,7 +109,9 @@ export function confHover(a: ConfAnalysis, pos: Position): Hover | null {
   } else if (at.kind === 'assignment') {
     const origin = a.evaluation.origins.get(at.assignment);
     if (origin) {
-      parts.push(`Assigned here: ${origin.value === undefined ? `known only when the file is sourced (${origin.dynamicReason ?? 'dynamic'})` : code(origin.value)}.`);
+      parts.push(
+        `Assigned here: ${origin.value === undefined ? `known only when the file is sourced (${origin.dynamicReason ?? 'dynamic'})` : code(origin.value)}.`,
+      );
       const chain = chainText(origin);
       if (chain) parts.push(chain);
     }
@@ -109,7 +119,13 @@ export function confHover(a: ConfAnalysis, pos: Position): Hover | null {
   } else if (at.kind !== 'function') {
     parts.push(...finalText(a, at.name));
   } else {
-    return { range: at.range, contents: { kind: MarkupKind.Markdown, value: `Shell function \`${at.name}\`, defined here; pbulk calls it when a setting names it (e.g. \`sync_package=${at.name}\`).` } };
+    return {
+      range: at.range,
+      contents: {
+        kind: MarkupKind.Markdown,
+        value: `Shell function \`${at.name}\`, defined here; pbulk calls it when a setting names it (e.g. \`sync_package=${at.name}\`).`,
+      },
+    };
   }
   const value = [docFor(at.name), '', '---', '', ...parts.filter((p) => p !== '')].join('\n');
   return { range: at.range, contents: { kind: MarkupKind.Markdown, value } };

@@ -33,7 +33,8 @@ export function nameAt(doc: ConfDocument, pos: Position): NameAt | undefined {
         for (const a of s.envAssignments) if (rangeContains(a.nameRange, pos)) return { kind: 'assignment', name: a.name, range: a.nameRange, assignment: a };
         break;
       case 'dynamic':
-        if (s.functionName && rangeContains(s.functionName.range, pos)) return { kind: 'function', name: s.functionName.name, range: s.functionName.range, statement: s.index };
+        if (s.functionName && rangeContains(s.functionName.range, pos))
+          return { kind: 'function', name: s.functionName.name, range: s.functionName.range, statement: s.index };
         for (const m of s.mayAssign) if (rangeContains(m.range, pos)) return { kind: 'dynamic-assignment', name: m.name, range: m.range, statement: s.index };
         break;
       default:

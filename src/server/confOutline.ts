@@ -59,12 +59,22 @@ function statementSymbol(doc: ConfDocument, s: Statement): DocumentSymbol | unde
       return { name: s.name, kind: SymbolKind.Variable, detail: truncate(s.value.raw), range: s.statementRange, selectionRange: s.nameRange };
     case 'ulimit': {
       const text = ['ulimit', ...s.args.map((a) => a.raw)].join(' ');
-      return { name: truncate(text), kind: SymbolKind.Event, detail: 'applies to every pbulk script and package build', range: s.range, selectionRange: s.range };
+      return {
+        name: truncate(text),
+        kind: SymbolKind.Event,
+        detail: 'applies to every pbulk script and package build',
+        range: s.range,
+        selectionRange: s.range,
+      };
     }
     case 'dynamic': {
-      const children = s.mayAssign.map(
-        (m): DocumentSymbol => ({ name: m.name, kind: SymbolKind.Variable, detail: 'may be set here', range: m.range, selectionRange: m.range }),
-      );
+      const children = s.mayAssign.map((m): DocumentSymbol => ({
+        name: m.name,
+        kind: SymbolKind.Variable,
+        detail: 'may be set here',
+        range: m.range,
+        selectionRange: m.range,
+      }));
       if (s.functionName) {
         return { name: s.functionName.name, kind: SymbolKind.Function, detail: 'function', range: s.range, selectionRange: s.functionName.range, children };
       }

@@ -48,12 +48,10 @@ export function toLspDiagnostic(d: ConfDiagnostic, uri: string, docFile: string,
   };
   if (d.code === 'obsolete-variable' || d.code === 'deprecated-variable') out.tags = [DiagnosticTag.Deprecated];
   if (d.related && d.related.length > 0) {
-    out.relatedInformation = d.related.map(
-      (r): DiagnosticRelatedInformation => ({
-        location: { uri: r.file === docFile ? uri : fileToUri(r.file), range: safeRange(r.range) },
-        message: r.message,
-      }),
-    );
+    out.relatedInformation = d.related.map((r): DiagnosticRelatedInformation => ({
+      location: { uri: r.file === docFile ? uri : fileToUri(r.file), range: safeRange(r.range) },
+      message: r.message,
+    }));
   }
   if (d.fixes && d.fixes.length > 0) out.data = { version, fixes: d.fixes } satisfies DiagnosticData;
   return out;

@@ -2,15 +2,7 @@
 // context comes from the server: the pbulk version, the existence-check setting, and for a
 // limited_list the pkgsrc tree and master mode of the pbulk.conf that names it.
 import type { Diagnostic } from 'vscode-languageserver';
-import {
-  booleanMeaning,
-  checkConf,
-  checkLimitedList,
-  KNOWN_PBULK_VERSIONS,
-  staticValue,
-  type ConfCheckContext,
-  type ConfDiagnostic,
-} from '../pkgsrc/conf';
+import { booleanMeaning, checkConf, checkLimitedList, KNOWN_PBULK_VERSIONS, staticValue, type ConfCheckContext, type ConfDiagnostic } from '../pkgsrc/conf';
 import { range } from '../pkgsrc/problem';
 import type { Analysis, ConfAnalysis, ListAnalysis } from './analysis';
 import type { ServerContext } from './context';
@@ -44,7 +36,8 @@ function listDiagnostics(ctx: ServerContext, a: ListAnalysis): ConfDiagnostic[] 
         range: range(0, 0),
         severity: 'information',
         code: 'limited-list-no-tree',
-        message: 'Entries are not checked against a pkgsrc tree: no open pbulk.conf (nor one beside this file) names this list, and the pkgsrcBulk.pkgsrc setting is empty.',
+        message:
+          'Entries are not checked against a pkgsrc tree: no open pbulk.conf (nor one beside this file) names this list, and the pkgsrcBulk.pkgsrc setting is empty.',
       });
     }
   }

@@ -100,7 +100,8 @@ export class LanguageServer implements ServerContext {
 
   private async settingsChanged(pushed: unknown): Promise<void> {
     if (this.configurationPull) await this.pullSettings();
-    else if (pushed && typeof pushed === 'object' && ConfigurationSection in pushed) this.applySettings((pushed as Record<string, unknown>)[ConfigurationSection]);
+    else if (pushed && typeof pushed === 'object' && ConfigurationSection in pushed)
+      this.applySettings((pushed as Record<string, unknown>)[ConfigurationSection]);
     this.packagePaths.clear();
     for (const d of this.documents.all()) this.revalidate(d.uri, 0);
   }

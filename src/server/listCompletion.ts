@@ -17,7 +17,11 @@ export async function listCompletion(ctx: ServerContext, a: ListAnalysis, pos: P
   const listing = await ctx.packagePaths.listing(pkgsrc.dir);
   const after = /^[^\s#]*/.exec(line.slice(pos.character))![0];
   const range: Range = { start: { line: pos.line, character: 0 }, end: { line: pos.line, character: pos.character + after.length } };
-  const listed = new Set(listEntries(a.text).filter((e) => e.range.start.line !== pos.line).map((e) => e.text));
+  const listed = new Set(
+    listEntries(a.text)
+      .filter((e) => e.range.start.line !== pos.line)
+      .map((e) => e.text),
+  );
   const item = (location: string, sort: string): CompletionItem => ({
     label: location,
     kind: CompletionItemKind.Module,

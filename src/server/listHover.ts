@@ -11,7 +11,13 @@ export async function listHover(ctx: ServerContext, a: ListAnalysis, pos: Positi
   if (!entry) return null;
   const pkgsrc = pkgsrcOf(ctx, a);
   if (!pkgsrc) {
-    return { range: entry.range, contents: { kind: MarkupKind.Markdown, value: `**${entry.text}**\n\nNo pkgsrc tree known for this list: set \`pkgsrc\` in the pbulk.conf that names it, or the \`pkgsrcBulk.pkgsrc\` setting.` } };
+    return {
+      range: entry.range,
+      contents: {
+        kind: MarkupKind.Markdown,
+        value: `**${entry.text}**\n\nNo pkgsrc tree known for this list: set \`pkgsrc\` in the pbulk.conf that names it, or the \`pkgsrcBulk.pkgsrc\` setting.`,
+      },
+    };
   }
   const shape = /^[^/\s]+\/[^/\s]+$/.test(entry.text);
   const info = shape ? await ctx.packagePaths.package(pkgsrc.dir, entry.text) : undefined;

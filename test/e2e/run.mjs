@@ -56,18 +56,26 @@ function installedExtensionDir(extensionsDir) {
 
 async function runUiTests() {
   const dir = join(repoRoot, 'test/e2e/ui');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.mjs'))
+    .sort();
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 120_000, color: process.stdout.isTTY });
   if (opts.grep) mocha.grep(new RegExp(opts.grep));
   // What the pages looked like when a test or a hook failed: a failed test is shot in a root
   // afterEach hook, before anything else runs; a failed hook when mocha reports it.
   const shoot = (runnable) => {
-    const base = runnable.fullTitle().replace(/[^\w.-]+/g, '_').slice(0, 100);
+    const base = runnable
+      .fullTitle()
+      .replace(/[^\w.-]+/g, '_')
+      .slice(0, 100);
     let i = 0;
     return Promise.all(
       [...ctx.pages].map((page) => {
         const file = join(resultsDir, `ui-${base}-failure${i++ || ''}.png`);
-        return page.screenshot({ path: file }).then(() => console.log(`  screenshot: ${file}`), () => {});
+        return page.screenshot({ path: file }).then(
+          () => console.log(`  screenshot: ${file}`),
+          () => {},
+        );
       }),
     );
   };
@@ -125,10 +133,7 @@ async function main() {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const [workspace, suite] = await Promise.all([
-      createWorkspace(join(runDir, 'workspace')),
-      bundleSuite(join(runDir, 'suite'), { grep: opts.grep }),
-    ]);
+    const [workspace, suite] = await Promise.all([createWorkspace(join(runDir, 'workspace')), bundleSuite(join(runDir, 'suite'), { grep: opts.grep })]);
     ctx.workspace = workspace;
     ctx.suite = suite;
     // The extension-host tests compare the views against the same description.

@@ -65,23 +65,44 @@ function scriptedClients(): WorkerPool & { built: string[] } {
   };
 }
 
-test('a package lost with its client and taken at once by another: the loop waits for that build and goes on to its dependents', { timeout: 20_000 }, async (t) => {
-  const ws = makeWorkspace('loop-lost', []);
-  t.after(() => ws.remove());
-  const cfg = await loadWorkspaceConfig(ws);
-  mkdirSync(cfg.metaDir, { recursive: true });
-  writeFileSync(join(cfg.metaDir, 'presolve'), PRESOLVE);
-  const { records, errors } = await readPresolve(cfg.metaDir);
-  assert.deepEqual(errors, []);
-  const pool = scriptedClients();
-  const hub = new EventHub();
-  const events: string[] = [];
-  hub.on((name, p) => {
-    const x = p as { pkgname?: string; host?: string; state?: string };
-    if (name === 'started' || name === 'finished') events.push(`${name} ${x.pkgname} ${x.host ?? ''}${x.state ? ` ${x.state}` : ''}`.trim());
-  });
-  const r = await runBuildLoop({ cfg, hub, runId: 'r', records, slots: [], workers: pool, force: new Set(), followed: new Set(), signal: new AbortController().signal, running: new Map() });
-  assert.ok(r.ok);
-  assert.deepEqual(pool.built, ['liba-1.0', 'app-1.0'], events.join('\n'));
-  assert.deepEqual(events, ['started liba-1.0 gone', 'started liba-1.0 stays', 'finished liba-1.0 stays done', 'started app-1.0 stays', 'finished app-1.0 stays done']);
-});
+test(
+  'a package lost with its client and taken at once by another: the loop waits for that build and goes on to its dependents',
+  { timeout: 20_000 },
+  async (t) => {
+    const ws = makeWorkspace('loop-lost', []);
+    t.after(() => ws.remove());
+    const cfg = await loadWorkspaceConfig(ws);
+    mkdirSync(cfg.metaDir, { recursive: true });
+    writeFileSync(join(cfg.metaDir, 'presolve'), PRESOLVE);
+    const { records, errors } = await readPresolve(cfg.metaDir);
+    assert.deepEqual(errors, []);
+    const pool = scriptedClients();
+    const hub = new EventHub();
+    const events: string[] = [];
+    hub.on((name, p) => {
+      const x = p as { pkgname?: string; host?: string; state?: string };
+      if (name === 'started' || name === 'finished') events.push(`${name} ${x.pkgname} ${x.host ?? ''}${x.state ? ` ${x.state}` : ''}`.trim());
+    });
+    const r = await runBuildLoop({
+      cfg,
+      hub,
+      runId: 'r',
+      records,
+      slots: [],
+      workers: pool,
+      force: new Set(),
+      followed: new Set(),
+      signal: new AbortController().signal,
+      running: new Map(),
+    });
+    assert.ok(r.ok);
+    assert.deepEqual(pool.built, ['liba-1.0', 'app-1.0'], events.join('\n'));
+    assert.deepEqual(events, [
+      'started liba-1.0 gone',
+      'started liba-1.0 stays',
+      'finished liba-1.0 stays done',
+      'started app-1.0 stays',
+      'finished app-1.0 stays done',
+    ]);
+  },
+);

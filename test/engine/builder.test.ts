@@ -90,11 +90,17 @@ test('cancel stops the running phase and reports cancelled', async (t) => {
   t.after(() => sandbox.destroy());
   const ac = new AbortController();
   const t0 = Date.now();
-  const run = new PackageBuild(cfg, { sandbox, index: 0 }, job('slow-1.0', 'devel/slow'), {
-    phase: (p) => {
-      if (p === 'build') setTimeout(() => ac.abort(), 200);
+  const run = new PackageBuild(
+    cfg,
+    { sandbox, index: 0 },
+    job('slow-1.0', 'devel/slow'),
+    {
+      phase: (p) => {
+        if (p === 'build') setTimeout(() => ac.abort(), 200);
+      },
     },
-  }, ac.signal).run();
+    ac.signal,
+  ).run();
   assert.deepEqual(await run, { kind: 'cancelled' });
   assert.ok(Date.now() - t0 < 10_000);
 });

@@ -43,7 +43,10 @@ test('build, scan, rebuild and status on the command line, with pbulk-style line
   assert.match(limited.stdout, /Successfully built libfoo-1\.0 \(up to date\)/);
   const sc = run('scan', '-c', ws.conf, '--json', 'devel/app');
   assert.equal(sc.code, 0, sc.stderr);
-  const events = sc.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; records?: number; cached?: number });
+  const events = sc.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { event: string; records?: number; cached?: number });
   const scanned = events.find((e) => e.event === 'scanFinished')!;
   assert.equal(scanned.records, 3);
   // The earlier builds left every location in the scan cache, and nothing changed since.
@@ -90,7 +93,10 @@ test('usage and config errors exit 2 with the file and line', async (t) => {
   const notLocation = run('build', '-c', ws.conf, 'devel', '../../etc/passwd');
   assert.equal(notLocation.code, 2);
   assert.match(notLocation.stderr, /not a package location \(category\/dir in .*\): 'devel', '\.\.\/\.\.\/etc\/passwd'$/m);
-  assert.deepEqual(['devel/foo/', './devel/foo', `${ws.pkgsrc}/devel/foo`, 'devel/foo'].map((a) => normalizeLocation(a, ws.pkgsrc)), Array(4).fill('devel/foo'));
+  assert.deepEqual(
+    ['devel/foo/', './devel/foo', `${ws.pkgsrc}/devel/foo`, 'devel/foo'].map((a) => normalizeLocation(a, ws.pkgsrc)),
+    Array(4).fill('devel/foo'),
+  );
   rmSync(ws.bulklog, { recursive: true });
   const noBulklog = run('status', '-c', ws.conf);
   assert.equal(noBulklog.code, 2);
@@ -137,7 +143,15 @@ const resumeTree: SmallPackage[] = [
   { path: 'devel/libb', distname: 'libb-2.1', revision: 1, depends: ['devel/liba'] },
   { path: 'devel/libc', distname: 'libc-0.9', depends: ['devel/libb'], failPhase: 'build', buildSeconds: 0.2 },
   { path: 'devel/tool', distname: 'tool-3.0', buildDepends: ['devel/libc'] },
-  { path: 'devel/py-x', distname: 'x-1.2', pkgname: '${PYPKGPREFIX}-${DISTNAME}', pythonVersions: ['27', '26'], depends: ['devel/liba'], failPhase: 'package', failOnly: 'py26-*' },
+  {
+    path: 'devel/py-x',
+    distname: 'x-1.2',
+    pkgname: '${PYPKGPREFIX}-${DISTNAME}',
+    pythonVersions: ['27', '26'],
+    depends: ['devel/liba'],
+    failPhase: 'package',
+    failOnly: 'py26-*',
+  },
   { path: 'misc/broken', distname: 'broken-1.0', broken: 'no', depends: ['devel/liba'] },
   { path: 'misc/user', distname: 'user-1.0', depends: ['misc/broken'] },
   { path: 'misc/inst', distname: 'inst-1.0', failPhase: 'install', buildSeconds: 0.3 },
@@ -147,7 +161,12 @@ const resumeTree: SmallPackage[] = [
 /** What must not depend on interruptions: states, lists, kept logs, binary packages, report. */
 function snapshot(ws: Workspace): Record<string, string> {
   const norm = (s: string) => s.split(ws.dir).join('<ws>');
-  const sorted = (f: string) => readFileSync(join(ws.bulklog, 'meta', f), 'utf8').split('\n').filter(Boolean).sort().join('\n');
+  const sorted = (f: string) =>
+    readFileSync(join(ws.bulklog, 'meta', f), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .sort()
+      .join('\n');
   const out: Record<string, string> = {
     pbuild: sorted('pbuild'),
     success: sorted('success'),
@@ -158,7 +177,10 @@ function snapshot(ws: Workspace): Record<string, string> {
       .replace(/^Build (start|end):.*$/gm, '')
       .replace(/\/\d{8}\.\d{4}\//g, '/<start>/'),
     packages: readdirSync(join(ws.packages, 'All')).sort().join(' '),
-    dirs: readdirSync(ws.bulklog).filter((d) => d !== 'meta' && !d.startsWith('.')).sort().join(' '),
+    dirs: readdirSync(ws.bulklog)
+      .filter((d) => d !== 'meta' && !d.startsWith('.'))
+      .sort()
+      .join(' '),
   };
   for (const d of out.dirs!.split(' ').filter(Boolean)) {
     for (const f of readdirSync(join(ws.bulklog, d)).sort()) out[`${d}/${f}`] = norm(readFileSync(join(ws.bulklog, d, f), 'utf8'));
@@ -209,7 +231,7 @@ test('kill -9 at random points, then resume: the final bulklog equals an uninter
 
   const seed = Number(process.env.PKGSRC_BULK_KILL_SEED ?? Date.now() % 100000);
   let x = seed;
-  const rand = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
   // In the middle of the scan, at random moments of the build, and while reports are written.
   const kills: string[] = [];
   const plan: [number, RegExp | undefined][] = [
@@ -259,8 +281,14 @@ test('status of a running build comes from the engine; --watch follows it to the
   assert.match(st.stdout, /building in slot 0: slow-1\.0/);
   const watch = run('status', '-c', ws.conf, '--watch', '--json');
   assert.equal(watch.code, 0, watch.stderr);
-  const events = watch.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event?: string; stage?: string });
+  const events = watch.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { event?: string; stage?: string });
   assert.ok(events.some((e) => e.event === 'summary'));
-  assert.ok(events.some((e) => e.event === 'stage' && e.stage === 'finished'), watch.stdout.slice(-600));
+  assert.ok(
+    events.some((e) => e.event === 'stage' && e.stage === 'finished'),
+    watch.stdout.slice(-600),
+  );
   assert.equal(await exited, 0);
 });

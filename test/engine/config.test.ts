@@ -8,7 +8,7 @@ import { formatProblem } from '../../src/pkgsrc/problem';
 import { ownConf, sharedConfs } from '../fixtures/reference-data';
 import { makeWorkspace, workspaceConfig } from './harness';
 
-test('a site config loads with pbulk\'s meanings; an unsubstituted template does not', async () => {
+test("a site config loads with pbulk's meanings; an unsubstituted template does not", async () => {
   const site = await loadEngineConfig(ownConf('site.pbulk.conf'), defaultSettings());
   assert.ok(site.config, site.problems.map(formatProblem).join('\n'));
   assert.deepEqual(site.config.make, ['/usr/pkg/bin/bmake']);
@@ -22,7 +22,7 @@ test('a site config loads with pbulk\'s meanings; an unsubstituted template does
   assert.ok(template.problems.some((p) => p.severity === 'error' && p.code === 'placeholder' && p.range.start.line > 0));
 });
 
-test('pbulk\'s example configs load with pbulk\'s meanings; the unsubstituted source config does not', { skip: sharedConfs.skip }, async () => {
+test("pbulk's example configs load with pbulk's meanings; the unsubstituted source config does not", { skip: sharedConfs.skip }, async () => {
   const inst = await loadEngineConfig(sharedConfs.file('pbulk-0.51-installed.conf'), defaultSettings());
   assert.ok(inst.config, inst.problems.map(formatProblem).join('\n'));
   assert.deepEqual(inst.config.make, ['/usr/pkg/bin/bmake']);
@@ -53,24 +53,42 @@ test('a workspace pbulk.conf gives the config the tests assume', async (t) => {
 test('unusable values are errors located on their line', async (t) => {
   const ws = makeWorkspace('config-bad', [{ path: 'devel/a', distname: 'a-1.0' }]);
   t.after(() => ws.remove());
-  writeFileSync(ws.conf, `config_version=0.51\nbulklog=relative/dir\nprefix=/usr\npkgdb=$(echo /x)\npkgsrc=${ws.pkgsrc}\npackages=${ws.packages}\nmake=/usr/bin/bmake\npkg_add=/usr/pkg/sbin/pkg_add\npkg_delete=/x\npkg_info=/x\n`);
+  writeFileSync(
+    ws.conf,
+    `config_version=0.51\nbulklog=relative/dir\nprefix=/usr\npkgdb=$(echo /x)\npkgsrc=${ws.pkgsrc}\npackages=${ws.packages}\nmake=/usr/bin/bmake\npkg_add=/usr/pkg/sbin/pkg_add\npkg_delete=/x\npkg_info=/x\n`,
+  );
   const r = await loadEngineConfig(ws.conf, defaultSettings());
   assert.equal(r.config, undefined);
   // The value rules are the conf library's (same codes as `pkgsrc-bulk lint` and the editor); a
   // value known only when the file runs is the engine's own refusal.
   const errs = r.problems.filter((p) => p.severity === 'error').map((p) => `${p.range.start.line} ${p.code}`);
   assert.deepEqual(errs.sort(), ['1 relative-path', '2 dangerous-path', '3 engine-config']);
-  writeFileSync(ws.conf, `config_version=0.51\nbulklog=/var/tmp/b\nprefix=/usr/pkg_bulk\npkgdb=/usr/pkg_bulk/pkgdb\npkgsrc=${ws.pkgsrc}\npackages=${ws.packages}\nmake=/usr/bin/bmake\npkg_add=/usr/pkg_bulk/sbin/pkg_add\npkg_delete=/x\npkg_info=/x\n`);
+  writeFileSync(
+    ws.conf,
+    `config_version=0.51\nbulklog=/var/tmp/b\nprefix=/usr/pkg_bulk\npkgdb=/usr/pkg_bulk/pkgdb\npkgsrc=${ws.pkgsrc}\npackages=${ws.packages}\nmake=/usr/bin/bmake\npkg_add=/usr/pkg_bulk/sbin/pkg_add\npkg_delete=/x\npkg_info=/x\n`,
+  );
   const inside = await loadEngineConfig(ws.conf, defaultSettings());
   assert.equal(inside.config, undefined);
   const wiped = inside.problems.filter((p) => p.severity === 'error');
-  assert.deepEqual(wiped.map((p) => `${p.range.start.line} ${p.code}`), ['7 wiped-path']);
+  assert.deepEqual(
+    wiped.map((p) => `${p.range.start.line} ${p.code}`),
+    ['7 wiped-path'],
+  );
   assert.match(wiped[0]!.message, /inside prefix \(\/usr\/pkg_bulk\)/);
 });
 
 test('ulimit lines become limits; others are reported', () => {
   const notes: string[] = [];
-  const l = limitsFromUlimits([['-t', '3600'], ['-Sv', '2000000'], ['-n', '64'], ['-t', 'unlimited']], '/c', (p) => notes.push(p.message));
+  const l = limitsFromUlimits(
+    [
+      ['-t', '3600'],
+      ['-Sv', '2000000'],
+      ['-n', '64'],
+      ['-t', 'unlimited'],
+    ],
+    '/c',
+    (p) => notes.push(p.message),
+  );
   assert.deepEqual(l, { cpuSeconds: 3600, virtualMemoryKiB: 2000000 });
   assert.equal(notes.length, 1);
 });

@@ -76,7 +76,9 @@ test('full build: every failure class, multi-version, logs kept only for failure
     if (name !== 'finished') return;
     const f = payload as EventPayload<'finished'>;
     if (f.slot === undefined) return;
-    const list = readFileSync(join(ws.bulklog, 'meta', f.state === 'failed' ? 'error' : 'success'), 'utf8').trim().split('\n');
+    const list = readFileSync(join(ws.bulklog, 'meta', f.state === 'failed' ? 'error' : 'success'), 'utf8')
+      .trim()
+      .split('\n');
     if (list[list.length - 1] !== f.pkgname) onDisk.push(`${f.pkgname} not yet in meta/${f.state === 'failed' ? 'error' : 'success'}`);
     if (f.state === 'done' && existsSync(join(ws.bulklog, f.pkgname))) onDisk.push(`${f.pkgname} still has its logs`);
   });
@@ -88,15 +90,30 @@ test('full build: every failure class, multi-version, logs kept only for failure
   assert.deepEqual(got, Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, v[0]])));
   // Failed packages keep their logs, ending in the failing phase; successes keep none.
   const dirs = readdirSync(ws.bulklog).filter((d) => d !== 'meta' && !d.startsWith('.'));
-  assert.deepEqual(dirs.sort(), Object.entries(expected).filter(([, v]) => v[0] === 'failed').map(([k]) => k).sort());
+  assert.deepEqual(
+    dirs.sort(),
+    Object.entries(expected)
+      .filter(([, v]) => v[0] === 'failed')
+      .map(([k]) => k)
+      .sort(),
+  );
   for (const [name, [state, phase]] of Object.entries(expected)) {
     if (state !== 'failed') continue;
     const logs = readdirSync(join(ws.bulklog, name)).filter((f) => f.endsWith('.log') && f !== 'work.log');
     const order = ['pre-clean', 'depends', 'checksum', 'configure', 'build', 'install', 'package', 'clean', 'deinstall'];
-    const last = logs.map((l) => l.slice(0, -4)).sort((a, b) => order.indexOf(a) - order.indexOf(b)).pop();
+    const last = logs
+      .map((l) => l.slice(0, -4))
+      .sort((a, b) => order.indexOf(a) - order.indexOf(b))
+      .pop();
     assert.equal(last, phase, `${name} fails in ${phase}`);
   }
-  assert.deepEqual(readFileSync(join(ws.bulklog, 'meta/error'), 'utf8').trim().split('\n').sort(), Object.entries(expected).filter(([, v]) => v[0] === 'failed').map(([k]) => k).sort());
+  assert.deepEqual(
+    readFileSync(join(ws.bulklog, 'meta/error'), 'utf8').trim().split('\n').sort(),
+    Object.entries(expected)
+      .filter(([, v]) => v[0] === 'failed')
+      .map(([k]) => k)
+      .sort(),
+  );
   for (const f of ['status', 'pscan', 'pscan.stderr', 'presolve', 'success', 'error', 'pbuild', 'report', 'report.txt', 'report.html', 'report.dot']) {
     assert.ok(existsSync(join(ws.bulklog, 'meta', f)), f);
   }
@@ -120,7 +137,9 @@ test('a second build finds everything up to date; rebuild --failed after a fix b
   const ws = makeWorkspace('engine-rebuild', small);
   t.after(() => ws.remove());
   const engine = new Engine(await loadWorkspaceConfig(ws));
-  await (await engine.start()).done;
+  await (
+    await engine.start()
+  ).done;
   assert.deepEqual(states(ws.bulklog), { 'libfoo-1.0': 'done', 'libbad-1.0': 'failed', 'app-1.0': 'indirect-failed', 'chk-1.0': 'failed' });
 
   const events = record(engine);
@@ -134,14 +153,31 @@ test('a second build finds everything up to date; rebuild --failed after a fix b
 
   // A fresh build of the same tree: binaries are current, so nothing is built and no logs appear.
   const again = record(engine);
-  await (await engine.start({ resume: false })).done;
+  await (
+    await engine.start({ resume: false })
+  ).done;
   const fin = again.filter((e) => e.name === 'finished').map((e) => e.payload as EventPayload<'finished'>);
-  assert.deepEqual(fin.filter((f) => f.state === 'done').map((f) => [f.pkgname, f.upToDate]).sort(), [['app-1.0', true], ['libbad-1.0', true], ['libfoo-1.0', true]]);
+  assert.deepEqual(
+    fin
+      .filter((f) => f.state === 'done')
+      .map((f) => [f.pkgname, f.upToDate])
+      .sort(),
+    [
+      ['app-1.0', true],
+      ['libbad-1.0', true],
+      ['libfoo-1.0', true],
+    ],
+  );
   // rebuild of a done package by location builds it even though it is current.
   const forced = record(engine);
-  await (await engine.rebuild({ packages: ['devel/libfoo'] })).done;
+  await (
+    await engine.rebuild({ packages: ['devel/libfoo'] })
+  ).done;
   const f2 = forced.filter((e) => e.name === 'finished').map((e) => e.payload as EventPayload<'finished'>);
-  assert.deepEqual(f2.map((f) => [f.pkgname, f.state, f.upToDate ?? false]), [['libfoo-1.0', 'done', false]]);
+  assert.deepEqual(
+    f2.map((f) => [f.pkgname, f.state, f.upToDate ?? false]),
+    [['libfoo-1.0', 'done', false]],
+  );
 });
 
 test('a rebuild asked for the moment a build is announced finished is taken, not refused as busy', async (t) => {
@@ -155,13 +191,15 @@ test('a rebuild asked for the moment a build is announced finished is taken, not
       next = engine.rebuild({ failed: true }).then((r) => r.done);
     }
   });
-  await (await engine.start()).done;
+  await (
+    await engine.start()
+  ).done;
   assert.ok(next, 'the build was announced finished');
   await next;
   assert.deepEqual(states(ws.bulklog), { 'libfoo-1.0': 'done', 'libbad-1.0': 'failed' });
 });
 
-test('cycles and unresolvable dependencies stop the run with pbulk\'s message', async (t) => {
+test("cycles and unresolvable dependencies stop the run with pbulk's message", async (t) => {
   const ws = makeWorkspace('engine-cycle', [
     { path: 'devel/a', distname: 'a-1.0', depends: ['devel/b'] },
     { path: 'devel/b', distname: 'b-1.0', depends: ['devel/a'] },
@@ -231,7 +269,9 @@ test('ulimit lines of pbulk.conf limit every build step', async (t) => {
   const cfg = await loadWorkspaceConfig(ws);
   assert.deepEqual(cfg.limits, { cpuSeconds: 1, virtualMemoryKiB: 100000 });
   const t0 = Date.now();
-  await (await new Engine(cfg).start()).done;
+  await (
+    await new Engine(cfg).start()
+  ).done;
   assert.ok(Date.now() - t0 < 15_000, 'the CPU limit stopped the build long before 20 s');
   assert.deepEqual(states(ws.bulklog), { 'burn-1.0': 'failed', 'hog-1.0': 'failed', 'calm-1.0': 'done' });
   assert.ok(existsSync(join(ws.bulklog, 'burn-1.0/build.log')));

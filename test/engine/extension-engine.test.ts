@@ -65,7 +65,10 @@ test('a pbulk.conf the engine refuses: the start fails with the problems it prin
     assert.ok(e instanceof EngineStartError);
     assert.equal(e.exitCode, 2);
     const ds = printedProblems(e.output);
-    assert.ok(ds.some((d) => d.target.kind === 'file' && d.target.path === conf && d.severity === 'error'), e.output);
+    assert.ok(
+      ds.some((d) => d.target.kind === 'file' && d.target.path === conf && d.severity === 'error'),
+      e.output,
+    );
     return true;
   });
 });

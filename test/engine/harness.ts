@@ -128,7 +128,13 @@ export function backdate(dir: string, seconds = 120): void {
 /** The EngineConfig read from the workspace's real pbulk.conf, as the CLI would. */
 export async function loadWorkspaceConfig(ws: Workspace, settings: Partial<EngineSettings> = {}): Promise<EngineConfig> {
   const r = await loadEngineConfig(ws.conf, { ...defaultSettings(), ...settings });
-  if (!r.config) throw new Error(r.problems.filter((p) => p.severity === 'error').map(formatProblem).join('\n'));
+  if (!r.config)
+    throw new Error(
+      r.problems
+        .filter((p) => p.severity === 'error')
+        .map(formatProblem)
+        .join('\n'),
+    );
   return r.config;
 }
 
@@ -154,7 +160,11 @@ export interface KitWorkspace extends Workspace {
  * WRKOBJDIR and DISTDIR lie outside every directory pbulk.conf names; `mk` overrides values of
  * the kit's mk.conf (a PACKAGES that is not pbulk.conf's packages ...).
  */
-export function makeKitWorkspace(name: string, packages: SmallPackage[], o: { mk?: Partial<KitMkConf>; confExtra?: Record<string, string>; site?: Record<string, string> } = {}): KitWorkspace {
+export function makeKitWorkspace(
+  name: string,
+  packages: SmallPackage[],
+  o: { mk?: Partial<KitMkConf>; confExtra?: Record<string, string>; site?: Record<string, string> } = {},
+): KitWorkspace {
   const base = newWorkspace(name);
   const bulk = join(base.dir, 'bulk');
   const ws: KitWorkspace = {
@@ -165,12 +175,23 @@ export function makeKitWorkspace(name: string, packages: SmallPackage[], o: { mk
     site: `file://${join(bulk, 'site')}/`,
   };
   // `@SITE@` in MASTER_SITES stands for the workspace's file:// site.
-  writeSmallTree(ws.pkgsrc, packages.map((p) => (p.masterSites ? { ...p, masterSites: p.masterSites.map((m) => m.replace('@SITE@', ws.site)) } : p)));
+  writeSmallTree(
+    ws.pkgsrc,
+    packages.map((p) => (p.masterSites ? { ...p, masterSites: p.masterSites.map((m) => m.replace('@SITE@', ws.site)) } : p)),
+  );
   mkdirSync(ws.bulklog, { recursive: true });
   mkdirSync(ws.wrkObjDir, { recursive: true });
   mkdirSync(join(bulk, 'site'), { recursive: true });
   for (const [f, text] of Object.entries(o.site ?? {})) writeFileSync(join(bulk, 'site', f), text);
-  const mk = kitMkConfText({ localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages, wrkObjDir: ws.wrkObjDir, distDir: ws.distDir, pkgsrcDir: ws.pkgsrc, ...o.mk });
+  const mk = kitMkConfText({
+    localbase: ws.prefix,
+    pkgDbDir: ws.pkgdb,
+    packages: ws.packages,
+    wrkObjDir: ws.wrkObjDir,
+    distDir: ws.distDir,
+    pkgsrcDir: ws.pkgsrc,
+    ...o.mk,
+  });
   writeBootstrapKit(ws.kit, ws.prefix, mk);
   writePbulkConf(ws, { bootstrapkit: ws.kit, make: `"/usr/bin/bmake -m ${ws.prefix}/share/mk"`, ...o.confExtra });
   return ws;

@@ -29,7 +29,12 @@ test('runs are filed whole, a scan alone is not a run, ids never collide, retent
   const ws = makeWorkspace('hist-store', (pkgsrc) => mkdirSync(pkgsrc, { recursive: true }));
   t.after(() => ws.remove());
   let now = Date.parse('2024-06-01T12:00:00Z');
-  const filer = (settings: Record<string, unknown> = {}) => new RunFiler(workspaceConfig(ws, {}, settings), () => undefined, () => now);
+  const filer = (settings: Record<string, unknown> = {}) =>
+    new RunFiler(
+      workspaceConfig(ws, {}, settings),
+      () => undefined,
+      () => now,
+    );
   const store = `${ws.bulklog}.history`;
 
   // Only a scan in the bulklog: nothing to keep.
@@ -42,12 +47,19 @@ test('runs are filed whole, a scan alone is not a run, ids never collide, retent
     const f = filer({ historyKeepRuns: 3 });
     assert.ok(await f.stage());
     // The bulklog is empty the moment its run is staged (the socket and lock would stay).
-    assert.deepEqual(readdirSync(ws.bulklog).filter((n) => n !== 'meta'), []);
+    assert.deepEqual(
+      readdirSync(ws.bulklog).filter((n) => n !== 'meta'),
+      [],
+    );
     assert.deepEqual(readdirSync(join(ws.bulklog, 'meta')), []);
     assert.deepEqual(await f.complete(), [id]);
   }
   let { runs } = await listRuns(store);
-  assert.deepEqual(runs.map((r) => r.info.id), ['r2', 'r3', 'r4'], 'the newest three are kept');
+  assert.deepEqual(
+    runs.map((r) => r.info.id),
+    ['r2', 'r3', 'r4'],
+    'the newest three are kept',
+  );
   const s = await readRunSummary(runs[2]!);
   assert.deepEqual(s.packages.map((p) => `${p.pkgname}:${p.state}`).sort(), ['bad-1.0:failed', 'good-1.0:done']);
 
@@ -71,8 +83,14 @@ test('runs are filed whole, a scan alone is not a run, ids never collide, retent
   const gone = await filer({ historyKeepDays: 2 }).prune();
   assert.deepEqual(gone.sort(), ['r2', 'r3', 'pbulk-20130201.1000', 'pbulk-20130201.1000-2'].sort());
   ({ runs } = await listRuns(store));
-  assert.deepEqual(runs.map((r) => r.info.id), ['r4']);
-  assert.deepEqual(readdirSync(store).filter((n) => n.startsWith('.')), []);
+  assert.deepEqual(
+    runs.map((r) => r.info.id),
+    ['r4'],
+  );
+  assert.deepEqual(
+    readdirSync(store).filter((n) => n.startsWith('.')),
+    [],
+  );
 
   // historyKeepRuns 0: no history at all, the run is left for pre-build to empty.
   writeRun(ws, 'r5', now);

@@ -97,7 +97,10 @@ test('build, break a package, build, fix it, build: the history keeps every run 
   assert.deepEqual(brief(fixed.d.newFailures), []);
   assert.deepEqual(brief(fixed.d.fixed), ['libfoo-1.0:failed->done', 'tool-1.1:indirect-failed->done']);
   assert.equal(fixed.d.fixed[0]!.phase, 'build', 'a fixed package says where it failed');
-  assert.deepEqual(fixed.d.versions.map((c) => `${(c as Change & { was: string }).was}->${c.pkgname}`), ['tool-1.0->tool-1.1']);
+  assert.deepEqual(
+    fixed.d.versions.map((c) => `${(c as Change & { was: string }).was}->${c.pkgname}`),
+    ['tool-1.0->tool-1.1'],
+  );
   assert.deepEqual(brief(fixed.d.stillFailing), ['libbad-1.0:failed->failed']);
   assert.deepEqual([fixed.d.newlyBroken, fixed.d.added, fixed.d.removed, fixed.d.otherStates], [[], [], [], []]);
 
@@ -115,7 +118,10 @@ test('build, break a package, build, fix it, build: the history keeps every run 
   );
   // The earlier runs by id: the first and the last build differ only in tool's version.
   const firstLast = diff(ws, runs[0]!.id.slice(0, 6), runs[2]!.id);
-  assert.deepEqual(firstLast.d.versions.map((c) => c.pkgname), ['tool-1.1']);
+  assert.deepEqual(
+    firstLast.d.versions.map((c) => c.pkgname),
+    ['tool-1.1'],
+  );
   assert.deepEqual([firstLast.d.newFailures, firstLast.d.fixed, firstLast.d.otherStates], [[], [], []]);
   // Between two stored runs a failed package's log is the gzipped one in the history.
   const stored = diff(ws, '~2', '~1');
@@ -158,13 +164,21 @@ test('a refused request leaves the bulklog and the history byte for byte as they
   assert.equal(run('build', '-c', ws.conf).code, 1);
   assert.equal(run('build', '-c', ws.conf).code, 1);
   const before = tree_(ws.bulklog, store);
-  assert.ok(Object.keys(before).some((k) => k.includes('libbad-1.0/configure.log')), 'the bulklog holds a failure log');
+  assert.ok(
+    Object.keys(before).some((k) => k.includes('libbad-1.0/configure.log')),
+    'the bulklog holds a failure log',
+  );
   assert.equal(Object.keys(before).filter((k) => k.endsWith('run.json')).length, 1, 'the history holds one run');
   const unchanged = (what: string) => assert.deepEqual(tree_(ws.bulklog, store), before, `${what} changed the bulklog or the history`);
 
   const list = join(ws.dir, 'list');
   const cases: [string, string[], number, RegExp][] = [
-    ['a location not in the tree', ['build', '-c', ws.conf, 'devel/doesnotexist'], 2, /devel\/doesnotexist: no such package in .*\/pkgsrc \(no devel\/doesnotexist\/Makefile\)/],
+    [
+      'a location not in the tree',
+      ['build', '-c', ws.conf, 'devel/doesnotexist'],
+      2,
+      /devel\/doesnotexist: no such package in .*\/pkgsrc \(no devel\/doesnotexist\/Makefile\)/,
+    ],
     ['one bad location among good ones', ['scan', '-c', ws.conf, 'devel/libfoo', 'devel/nosuch'], 2, /devel\/nosuch: no such package/],
     ['not a location', ['build', '-c', ws.conf, 'devel'], 2, /not a package location/],
     ['a limited_list naming a missing package', ['build', '-c', ws.conf, '--limited-list', list], 2, new RegExp(`${list}:2: devel/gone: no such package`)],
@@ -216,10 +230,19 @@ test('a refused request leaves the bulklog and the history byte for byte as they
     [{ resume: true }, /nothing to resume/],
   ];
   for (const [params, message] of refusals) {
-    await assert.rejects(client.request(build.Start, params), (e: unknown) => e instanceof ResponseError && e.code === RpcErrors.badRequest && message.test(e.message));
+    await assert.rejects(
+      client.request(build.Start, params),
+      (e: unknown) => e instanceof ResponseError && e.code === RpcErrors.badRequest && message.test(e.message),
+    );
   }
-  await assert.rejects(client.request(build.Start, { full: true, locations: ['devel/libfoo'] }), (e: unknown) => e instanceof ResponseError && /full build takes no locations/.test(e.message));
-  await assert.rejects(client.request(build.Rebuild, { packages: ['nosuch-1.0'] }), (e: unknown) => e instanceof ResponseError && e.code === RpcErrors.badRequest);
+  await assert.rejects(
+    client.request(build.Start, { full: true, locations: ['devel/libfoo'] }),
+    (e: unknown) => e instanceof ResponseError && /full build takes no locations/.test(e.message),
+  );
+  await assert.rejects(
+    client.request(build.Rebuild, { packages: ['nosuch-1.0'] }),
+    (e: unknown) => e instanceof ResponseError && e.code === RpcErrors.badRequest,
+  );
   // The engine may exit before its answer is written: wait for the exit, not the answer.
   void client.request(engineP.Shutdown, {}).catch(() => undefined);
   await exited;
@@ -316,7 +339,10 @@ test('kill -9 while a run is filed away leaves the old or the new history entry,
       pendingSeen++;
       // Listed while it is being filed, read from the moved files.
       const h = JSON.parse(run('history', '-c', ws.conf, '--json').stdout) as { runs: { id: string; pending?: boolean }[] };
-      assert.ok(h.runs.some((r) => r.id === first && r.pending), `seed ${seed}: a run being filed is listed`);
+      assert.ok(
+        h.runs.some((r) => r.id === first && r.pending),
+        `seed ${seed}: a run being filed is listed`,
+      );
     }
     if (ids.includes(first)) break;
   }
@@ -324,7 +350,11 @@ test('kill -9 while a run is filed away leaves the old or the new history entry,
   assert.equal(run('build', '-c', ws.conf).code, 1);
   const ids = wholeEntries(store);
   assert.ok(ids.includes(first), `seed ${seed} (PKGSRC_BULK_KILL_SEED repeats it): ${ids.join(' ')}`);
-  assert.deepEqual(readdirSync(store).filter((n) => n.startsWith('.')), [], 'nothing half done is left');
+  assert.deepEqual(
+    readdirSync(store).filter((n) => n.startsWith('.')),
+    [],
+    'nothing half done is left',
+  );
   const kept = gunzipSync(readFileSync(join(store, first, 'files/libbad-1.0/build-output.log.gz')));
   assert.ok(kept.equals(big), 'the big log is kept whole');
   t.diagnostic(`seed ${seed}: ${pendingSeen} kill(s) landed while the run was compressed`);

@@ -77,9 +77,27 @@ export function masterSetup(name: string, packages: SmallPackage[] | ((pkgsrc: s
         if (!existsSync(s)) writeFileSync(s, JSON.stringify({ sandbox: 'none' }));
         return [
           ...hosts.exec(hosts.clients[k]!.ns),
-          'unshare', '--mount', '--propagation', 'private',
-          'sh', '-c', 'mount --bind "$1" "$2" && shift 2 && exec "$@"', 'sh', own, local,
-          process.execPath, engineBundle(), 'client', `--${role}`, '--master', `${hosts.master.ip}:${role === 'scan' ? 2001 : 2002}`, '-c', w.conf, '--settings', s, ...extra,
+          'unshare',
+          '--mount',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          'mount --bind "$1" "$2" && shift 2 && exec "$@"',
+          'sh',
+          own,
+          local,
+          process.execPath,
+          engineBundle(),
+          'client',
+          `--${role}`,
+          '--master',
+          `${hosts.master.ip}:${role === 'scan' ? 2001 : 2002}`,
+          '-c',
+          w.conf,
+          '--settings',
+          s,
+          ...extra,
         ];
       },
       remove: () => {
@@ -147,7 +165,21 @@ export interface MasterRun {
 
 /** `pkgsrc-bulk build --json` (or another command) in the master's namespace. */
 export function runMaster(setup: MasterSetup, args: string[]): MasterRun {
-  const child = spawn(setup.hosts.exec(setup.hosts.master.ns)[0]!, [...setup.hosts.exec(setup.hosts.master.ns).slice(1), process.execPath, engineBundle(), ...args, '-c', setup.ws.conf, '--settings', setup.settings, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    setup.hosts.exec(setup.hosts.master.ns)[0]!,
+    [
+      ...setup.hosts.exec(setup.hosts.master.ns).slice(1),
+      process.execPath,
+      engineBundle(),
+      ...args,
+      '-c',
+      setup.ws.conf,
+      '--settings',
+      setup.settings,
+      '--json',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const events: Record<string, unknown>[] = [];
   const watchers: { match: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }[] = [];
   let buf = '';

@@ -37,7 +37,14 @@ async function states(bulklog: string): Promise<Record<string, string>> {
 /** The wire client in a client host's namespace. */
 function wireClient(setup: MasterSetup, k: number, mode: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const c = spawn(setup.hosts.exec(setup.hosts.clients[k]!.ns)[0]!, [...setup.hosts.exec(setup.hosts.clients[k]!.ns).slice(1), process.execPath, WIRE_CLIENT, mode, setup.hosts.master.ip, '2002']);
+    const c = spawn(setup.hosts.exec(setup.hosts.clients[k]!.ns)[0]!, [
+      ...setup.hosts.exec(setup.hosts.clients[k]!.ns).slice(1),
+      process.execPath,
+      WIRE_CLIENT,
+      mode,
+      setup.hosts.master.ip,
+      '2002',
+    ]);
     let out = '';
     c.stdout.on('data', (d: Buffer) => (out += d.toString()));
     c.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -45,44 +52,61 @@ function wireClient(setup: MasterSetup, k: number, mode: string): Promise<{ code
   });
 }
 
-const isEvent = (name: string, more: Record<string, unknown> = {}) => (e: Record<string, unknown>) => e.event === name && Object.entries(more).every(([k, v]) => e[k] === v);
+const isEvent =
+  (name: string, more: Record<string, unknown> = {}) =>
+  (e: Record<string, unknown>) =>
+    e.event === name && Object.entries(more).every(([k, v]) => e[k] === v);
 
-test('master mode: two client hosts scan (in rounds, on one port) and build; S answers meanwhile, garbage is refused, a second master and a missing client are reported', { skip }, async (t) => {
-  const setup = masterSetup('master', TREE, { clients: 2, extraBuildClients: ['10.255.255.99'], masterSettings: { clientWaitMs: 2500 } });
-  t.after(() => setup.remove());
-  const run = runMaster(setup, ['build', ...LIST]);
-  await run.until(isEvent('started', { pkgname: 'libb-1.0' }));
+test(
+  'master mode: two client hosts scan (in rounds, on one port) and build; S answers meanwhile, garbage is refused, a second master and a missing client are reported',
+  { skip },
+  async (t) => {
+    const setup = masterSetup('master', TREE, { clients: 2, extraBuildClients: ['10.255.255.99'], masterSettings: { clientWaitMs: 2500 } });
+    t.after(() => setup.remove());
+    const run = runMaster(setup, ['build', ...LIST]);
+    await run.until(isEvent('started', { pkgname: 'libb-1.0' }));
 
-  const stats = await wireClient(setup, 0, 'stats');
-  const counters = JSON.parse(stats.out) as Record<string, number>;
-  assert.equal(Object.values(counters).reduce((a, b) => a + b, 0), 6, stats.out);
-  assert.ok(counters.in_processing! >= 1 && counters.done! >= 1, stats.out);
+    const stats = await wireClient(setup, 0, 'stats');
+    const counters = JSON.parse(stats.out) as Record<string, number>;
+    assert.equal(
+      Object.values(counters).reduce((a, b) => a + b, 0),
+      6,
+      stats.out,
+    );
+    assert.ok(counters.in_processing! >= 1 && counters.done! >= 1, stats.out);
 
-  const garbage = await wireClient(setup, 1, 'garbage');
-  assert.match(garbage.out, /closed by the master/);
-  const refused = await run.until(isEvent('client', { change: 'garbage' }));
-  assert.match(String(refused.message), /broke pbulk's build protocol: sent "HELLO, is this the build" \(\+9 bytes\) where pbulk's build protocol has G or S; connection closed/);
+    const garbage = await wireClient(setup, 1, 'garbage');
+    assert.match(garbage.out, /closed by the master/);
+    const refused = await run.until(isEvent('client', { change: 'garbage' }));
+    assert.match(
+      String(refused.message),
+      /broke pbulk's build protocol: sent "HELLO, is this the build" \(\+9 bytes\) where pbulk's build protocol has G or S; connection closed/,
+    );
 
-  const second = spawnSync(process.execPath, [engineBundle(), 'build', '-c', setup.ws.conf, ...LIST], { encoding: 'utf8' });
-  assert.equal(second.status, 3, second.stderr);
-  assert.match(second.stderr, /in use by another pkgsrc-bulk engine/);
+    const second = spawnSync(process.execPath, [engineBundle(), 'build', '-c', setup.ws.conf, ...LIST], { encoding: 'utf8' });
+    assert.equal(second.status, 3, second.stderr);
+    assert.match(second.stderr, /in use by another pkgsrc-bulk engine/);
 
-  assert.equal(await run.done, 1, run.stderr());
-  assert.deepEqual(await states(setup.ws.bulklog), STATES);
-  const ev = run.events;
-  const builtOn = new Set(ev.filter((e) => e.event === 'started').map((e) => e.host));
-  assert.deepEqual([...builtOn].sort(), setup.hosts.clients.map((c) => c.ip).sort(), 'both hosts built');
-  const scanConnections = ev.filter((e) => e.event === 'client' && e.role === 'scan' && e.change === 'connected').length;
-  const rounds = ev.filter((e) => e.event === 'scanProgress').reduce((a, e) => Math.max(a, e.round as number), 0);
-  assert.ok(rounds >= 2 && scanConnections === 2 * rounds, `${rounds} scan rounds, each on the same port with both clients (${scanConnections} connections)`);
-  const missing = ev.find((e) => e.event === 'client' && e.change === 'missing' && e.host === '10.255.255.99');
-  assert.ok(missing, 'the client that never connects is reported');
-  const onLine = ev.find((e) => e.event === 'error' && e.code === 'client-missing' && String(e.message).startsWith('10.255.255.99'));
-  const confLines = readFileSync(setup.ws.conf, 'utf8').split('\n');
-  assert.match(confLines[(onLine!.location as { line: number }).line]!, /^build_clients=/, 'the diagnostic is on the build_clients line');
-  // The timeline says which host built what.
-  assert.match(readFileSync(join(setup.ws.bulklog, 'meta/timeline'), 'utf8'), new RegExp(`^liba-1\\.0\\|\\d+\\|\\d+\\|\\d+\\|done\\|${setup.hosts.clients.map((c) => c.ip.replace(/\./g, '\\.')).join('|')}$`, 'm'));
-});
+    assert.equal(await run.done, 1, run.stderr());
+    assert.deepEqual(await states(setup.ws.bulklog), STATES);
+    const ev = run.events;
+    const builtOn = new Set(ev.filter((e) => e.event === 'started').map((e) => e.host));
+    assert.deepEqual([...builtOn].sort(), setup.hosts.clients.map((c) => c.ip).sort(), 'both hosts built');
+    const scanConnections = ev.filter((e) => e.event === 'client' && e.role === 'scan' && e.change === 'connected').length;
+    const rounds = ev.filter((e) => e.event === 'scanProgress').reduce((a, e) => Math.max(a, e.round as number), 0);
+    assert.ok(rounds >= 2 && scanConnections === 2 * rounds, `${rounds} scan rounds, each on the same port with both clients (${scanConnections} connections)`);
+    const missing = ev.find((e) => e.event === 'client' && e.change === 'missing' && e.host === '10.255.255.99');
+    assert.ok(missing, 'the client that never connects is reported');
+    const onLine = ev.find((e) => e.event === 'error' && e.code === 'client-missing' && String(e.message).startsWith('10.255.255.99'));
+    const confLines = readFileSync(setup.ws.conf, 'utf8').split('\n');
+    assert.match(confLines[(onLine!.location as { line: number }).line]!, /^build_clients=/, 'the diagnostic is on the build_clients line');
+    // The timeline says which host built what.
+    assert.match(
+      readFileSync(join(setup.ws.bulklog, 'meta/timeline'), 'utf8'),
+      new RegExp(`^liba-1\\.0\\|\\d+\\|\\d+\\|\\d+\\|done\\|${setup.hosts.clients.map((c) => c.ip.replace(/\./g, '\\.')).join('|')}$`, 'm'),
+    );
+  },
+);
 
 test('master mode: a client host dying mid-package hands it back; it is built on the other host with the states of a one-host build', { skip }, async (t) => {
   const tree = TREE.map((p) => (p.path === 'devel/libb' ? { ...p, buildSeconds: 4 } : p));
@@ -110,51 +134,57 @@ test('master mode: a client host dying mid-package hands it back; it is built on
 
   const one = makeWorkspace('master-one', tree);
   t.after(() => one.remove());
-  await (await new Engine(await loadWorkspaceConfig(one)).start({ locations: LIST })).done;
+  await (
+    await new Engine(await loadWorkspaceConfig(one)).start({ locations: LIST })
+  ).done;
   assert.deepEqual(multi, await states(one.bulklog));
   assert.deepEqual(multi, STATES);
   assert.equal(clientPid(setup, 'build', k) !== undefined, true);
 });
 
-test('master mode: Stop ends the clients cleanly, a killed master resumes like a local build, a start script that fails is an error on its line', { skip }, async (t) => {
-  const tree = TREE.map((p) => (p.path === 'devel/libb' ? { ...p, buildSeconds: 4 } : p));
-  const setup = masterSetup('master-stop', tree, { clients: 2 });
-  t.after(() => setup.remove());
+test(
+  'master mode: Stop ends the clients cleanly, a killed master resumes like a local build, a start script that fails is an error on its line',
+  { skip },
+  async (t) => {
+    const tree = TREE.map((p) => (p.path === 'devel/libb' ? { ...p, buildSeconds: 4 } : p));
+    const setup = masterSetup('master-stop', tree, { clients: 2 });
+    t.after(() => setup.remove());
 
-  const first = runMaster(setup, ['build', ...LIST]);
-  await first.until(isEvent('started', { pkgname: 'libb-1.0' }));
-  first.child.kill('SIGINT');
-  assert.equal(await first.done, 1);
-  assert.ok(first.events.some(isEvent('stage', { stage: 'cancelled' })));
-  // Every client saw the end of its connection and left.
-  for (const k of [0, 1]) {
-    const pid = clientPid(setup, 'build', k)!;
-    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(alive(pid), false, `build client ${k + 1} exited after Stop`);
-    assert.match(readFileSync(join(setup.ws.dir, `client-build-${k + 1}.out`), 'utf8'), /is done|ended the connection/);
-  }
+    const first = runMaster(setup, ['build', ...LIST]);
+    await first.until(isEvent('started', { pkgname: 'libb-1.0' }));
+    first.child.kill('SIGINT');
+    assert.equal(await first.done, 1);
+    assert.ok(first.events.some(isEvent('stage', { stage: 'cancelled' })));
+    // Every client saw the end of its connection and left.
+    for (const k of [0, 1]) {
+      const pid = clientPid(setup, 'build', k)!;
+      for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(alive(pid), false, `build client ${k + 1} exited after Stop`);
+      assert.match(readFileSync(join(setup.ws.dir, `client-build-${k + 1}.out`), 'utf8'), /is done|ended the connection/);
+    }
 
-  const second = runMaster(setup, ['build', ...LIST]);
-  await second.until((e) => e.event === 'started');
-  second.child.kill('SIGKILL');
-  await second.done;
+    const second = runMaster(setup, ['build', ...LIST]);
+    await second.until((e) => e.event === 'started');
+    second.child.kill('SIGKILL');
+    await second.done;
 
-  const third = runMaster(setup, ['build', ...LIST]);
-  assert.equal(await third.done, 1, third.stderr());
-  assert.deepEqual(await states(setup.ws.bulklog), STATES);
-  assert.ok(!third.events.some(isEvent('stage', { stage: 'scanning' })), 'the resumed run does not scan again');
+    const third = runMaster(setup, ['build', ...LIST]);
+    assert.equal(await third.done, 1, third.stderr());
+    assert.deepEqual(await states(setup.ws.bulklog), STATES);
+    assert.ok(!third.events.some(isEvent('stage', { stage: 'scanning' })), 'the resumed run does not scan again');
 
-  // A start script that fails stops the run with pbulk's message, on its pbulk.conf line.
-  const script = join(setup.ws.dir, 'build-client-start');
-  const text = readFileSync(script, 'utf8');
-  spawnSync('sh', ['-c', `printf '#!/bin/sh\\necho no ssh key >&2\\nexit 3\\n' > '${script}'`]);
-  const failing = runMaster(setup, ['rebuild', '--failed']);
-  assert.equal(await failing.done, 2, failing.stderr());
-  const err = failing.events.find(isEvent('error', { code: 'start-script' }));
-  assert.match(String(err?.message), /^Start script failed: pbuild_start_script=.* exited 3/);
-  assert.match(readFileSync(setup.ws.conf, 'utf8').split('\n')[(err!.location as { line: number }).line]!, /^pbuild_start_script=/);
-  assert.ok(text.length > 0);
-});
+    // A start script that fails stops the run with pbulk's message, on its pbulk.conf line.
+    const script = join(setup.ws.dir, 'build-client-start');
+    const text = readFileSync(script, 'utf8');
+    spawnSync('sh', ['-c', `printf '#!/bin/sh\\necho no ssh key >&2\\nexit 3\\n' > '${script}'`]);
+    const failing = runMaster(setup, ['rebuild', '--failed']);
+    assert.equal(await failing.done, 2, failing.stderr());
+    const err = failing.events.find(isEvent('error', { code: 'start-script' }));
+    assert.match(String(err?.message), /^Start script failed: pbuild_start_script=.* exited 3/);
+    assert.match(readFileSync(setup.ws.conf, 'utf8').split('\n')[(err!.location as { line: number }).line]!, /^pbuild_start_script=/);
+    assert.ok(text.length > 0);
+  },
+);
 
 function alive(pid: number): boolean {
   try {

@@ -10,7 +10,9 @@ import { limitsFromUlimits } from '../../src/engine/config/load';
 import { Progress } from '../../src/engine/cli/progress';
 import { Writable } from 'node:stream';
 
-const lineish = fc.array(fc.oneof(fc.constantFrom('lang/perl5', 'x11/gtk2', '# c', '', '  ', 'a/b/c', '/abs', 'x11/gtk2 # t', 'cat/pkg\r'), fc.string()), { maxLength: 20 }).map((l) => l.join('\n'));
+const lineish = fc
+  .array(fc.oneof(fc.constantFrom('lang/perl5', 'x11/gtk2', '# c', '', '  ', 'a/b/c', '/abs', 'x11/gtk2 # t', 'cat/pkg\r'), fc.string()), { maxLength: 20 })
+  .map((l) => l.join('\n'));
 
 test('limited_list entries: never throws, locations are category/dir, problem ranges inside their line', () => {
   fc.assert(
@@ -46,20 +48,43 @@ test('RCS ID extraction: the last $NetBSD...$ of the first line holding $NetBSD,
 
 test('ulimit arguments never throw and only give positive whole limits', () => {
   fc.assert(
-    fc.property(fc.array(fc.array(fc.oneof(fc.constantFrom('-t', '-v', '-Sv', '-H', 'unlimited', '10', '-1', 'x'), fc.string()), { maxLength: 4 }), { maxLength: 4 }), (lines) => {
-      const l = limitsFromUlimits(lines, 'c', () => undefined);
-      for (const v of [l.cpuSeconds, l.virtualMemoryKiB]) if (v !== undefined) assert.ok(Number.isInteger(v) && v > 0);
-    }),
+    fc.property(
+      fc.array(fc.array(fc.oneof(fc.constantFrom('-t', '-v', '-Sv', '-H', 'unlimited', '10', '-1', 'x'), fc.string()), { maxLength: 4 }), { maxLength: 4 }),
+      (lines) => {
+        const l = limitsFromUlimits(lines, 'c', () => undefined);
+        for (const v of [l.cpuSeconds, l.virtualMemoryKiB]) if (v !== undefined) assert.ok(Number.isInteger(v) && v > 0);
+      },
+    ),
   );
 });
 
 test('the progress renderer takes any sequence of events, on a terminal or not', () => {
   const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
   const event = fc.oneof(
-    fc.record({ name: fc.constant('scanProgress' as const), p: fc.record({ runId: fc.string(), round: fc.nat(), done: fc.nat(), total: fc.nat(), cached: fc.nat(), failed: fc.nat(), time: fc.nat() }) }),
-    fc.record({ name: fc.constant('started' as const), p: fc.record({ runId: fc.string(), pkgname: fc.string(), location: fc.string(), slot: fc.nat(), time: fc.nat(), finished: fc.nat(), total: fc.nat() }) }),
-    fc.record({ name: fc.constant('finished' as const), p: fc.record({ runId: fc.string(), pkgname: fc.string(), location: fc.string(), state: fc.constantFrom('done', 'failed', 'indirect-failed' as const), time: fc.nat(), finished: fc.nat(), total: fc.nat() }) }),
-    fc.record({ name: fc.constant('stage' as const), p: fc.record({ runId: fc.string(), stage: fc.constantFrom('scanning', 'building', 'finished' as const), time: fc.nat() }) }),
+    fc.record({
+      name: fc.constant('scanProgress' as const),
+      p: fc.record({ runId: fc.string(), round: fc.nat(), done: fc.nat(), total: fc.nat(), cached: fc.nat(), failed: fc.nat(), time: fc.nat() }),
+    }),
+    fc.record({
+      name: fc.constant('started' as const),
+      p: fc.record({ runId: fc.string(), pkgname: fc.string(), location: fc.string(), slot: fc.nat(), time: fc.nat(), finished: fc.nat(), total: fc.nat() }),
+    }),
+    fc.record({
+      name: fc.constant('finished' as const),
+      p: fc.record({
+        runId: fc.string(),
+        pkgname: fc.string(),
+        location: fc.string(),
+        state: fc.constantFrom('done', 'failed', 'indirect-failed' as const),
+        time: fc.nat(),
+        finished: fc.nat(),
+        total: fc.nat(),
+      }),
+    }),
+    fc.record({
+      name: fc.constant('stage' as const),
+      p: fc.record({ runId: fc.string(), stage: fc.constantFrom('scanning', 'building', 'finished' as const), time: fc.nat() }),
+    }),
   );
   fc.assert(
     fc.property(fc.array(event, { maxLength: 30 }), fc.boolean(), fc.boolean(), (events, tty, json) => {

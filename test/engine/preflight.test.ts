@@ -33,7 +33,10 @@ const CASES: Case[] = [
     name: 'PACKAGES is not packages',
     mk: { packages: '/var/tmp/pkgsrc-bulk-nowhere/packages' },
     line: 'packages',
-    says: (ws) => new RegExp(`^packages=${ws.packages} but the tree's mk\\.conf has PACKAGES=/var/tmp/pkgsrc-bulk-nowhere/packages: pkg-build installs dependencies from ${ws.packages}/All while \`make package\` writes to /var/tmp/pkgsrc-bulk-nowhere/packages/All`),
+    says: (ws) =>
+      new RegExp(
+        `^packages=${ws.packages} but the tree's mk\\.conf has PACKAGES=/var/tmp/pkgsrc-bulk-nowhere/packages: pkg-build installs dependencies from ${ws.packages}/All while \`make package\` writes to /var/tmp/pkgsrc-bulk-nowhere/packages/All`,
+      ),
   },
   {
     name: 'PKG_DBDIR is not pkgdb',
@@ -45,7 +48,10 @@ const CASES: Case[] = [
     name: 'LOCALBASE is not prefix',
     mk: { localbase: '/usr/pkg' },
     line: 'prefix',
-    says: (ws) => new RegExp(`^prefix=${ws.prefix} but the tree's mk\\.conf has LOCALBASE=/usr/pkg: packages install into /usr/pkg while the bootstrap kit is restored into and wiped from ${ws.prefix}`),
+    says: (ws) =>
+      new RegExp(
+        `^prefix=${ws.prefix} but the tree's mk\\.conf has LOCALBASE=/usr/pkg: packages install into /usr/pkg while the bootstrap kit is restored into and wiped from ${ws.prefix}`,
+      ),
   },
   {
     name: 'PKGSRCDIR is not pkgsrc',
@@ -65,7 +71,7 @@ const CASES: Case[] = [
 
 for (const c of CASES) {
   test(`pre-flight: ${c.name} is an error on pbulk.conf's ${c.line} line, before anything is scanned or built`, async (t) => {
-    if (c.rootOnly && process.getuid?.() !== 0) return t.skip('needs root (a build user other than the engine\'s)');
+    if (c.rootOnly && process.getuid?.() !== 0) return t.skip("needs root (a build user other than the engine's)");
     const ws = makeKitWorkspace('preflight', TREE, { mk: c.mk ?? {} });
     t.after(() => ws.remove());
     if (c.conf) writePbulkConf(ws, { bootstrapkit: ws.kit, make: `"/usr/bin/bmake -m ${ws.prefix}/share/mk"`, ...c.conf(ws) });
@@ -80,10 +86,16 @@ for (const c of CASES) {
     assert.equal(bad.length, 1, JSON.stringify(bad));
     const e = bad[0]!;
     assert.match(e.message, c.says(ws));
-    const line = readFileSync(ws.conf, 'utf8').split('\n').findIndex((l) => l.startsWith(`${c.line}=`));
+    const line = readFileSync(ws.conf, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.startsWith(`${c.line}=`));
     assert.deepEqual(e.location, { file: ws.conf, line, character: 0 });
     assert.equal(existsSync(join(ws.bulklog, 'meta/pscan')), false, 'nothing scanned');
-    assert.deepEqual(readdirSync(ws.bulklog).filter((n) => n !== 'meta' && !n.startsWith('.')), [], 'nothing built');
+    assert.deepEqual(
+      readdirSync(ws.bulklog).filter((n) => n !== 'meta' && !n.startsWith('.')),
+      [],
+      'nothing built',
+    );
   });
 }
 

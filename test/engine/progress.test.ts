@@ -29,20 +29,50 @@ function play(tty: boolean): { out: string; err: string } {
   p.handle('stage', { ...base, stage: 'building' });
   p.handle('started', { ...base, pkgname: 'libfoo-1.0', location: 'devel/libfoo', slot: 0, finished: 0, total: 2 });
   p.handle('phase', { ...base, pkgname: 'libfoo-1.0', phase: 'build', slot: 0, logPath: '/b/libfoo-1.0/build.log' });
-  p.handle('finished', { ...base, pkgname: 'libfoo-1.0', location: 'devel/libfoo', state: 'done', phase: 'deinstall', slot: 0, durationMs: 5, finished: 1, total: 2 });
+  p.handle('finished', {
+    ...base,
+    pkgname: 'libfoo-1.0',
+    location: 'devel/libfoo',
+    state: 'done',
+    phase: 'deinstall',
+    slot: 0,
+    durationMs: 5,
+    finished: 1,
+    total: 2,
+  });
   p.handle('started', { ...base, pkgname: 'app-1.0', location: 'devel/app', slot: 0, finished: 1, total: 2 });
-  p.handle('finished', { ...base, pkgname: 'app-1.0', location: 'devel/app', state: 'failed', phase: 'configure', logPath: '/b/app-1.0/configure.log', slot: 0, durationMs: 5, finished: 2, total: 2 });
+  p.handle('finished', {
+    ...base,
+    pkgname: 'app-1.0',
+    location: 'devel/app',
+    state: 'failed',
+    phase: 'configure',
+    logPath: '/b/app-1.0/configure.log',
+    slot: 0,
+    durationMs: 5,
+    finished: 2,
+    total: 2,
+  });
   const counts = { ...emptyTotals(), done: 1, failed: 1, prefailed: 1, 'indirect-failed': 1 };
   const notBuilt = [
     { pkgname: 'old-1.0', location: 'devel/old', state: 'prefailed' as const, because: ['does not build with this compiler'] },
     { pkgname: 'gui-1.0', location: 'x11/gui', state: 'indirect-failed' as const, because: ['app-1.0'] },
   ];
-  p.handle('summary', { runId: 'r', counts, total: 4, startedAt: 0, finishedAt: 3000, cancelled: false, failures: [{ pkgname: 'app-1.0', location: 'devel/app', phase: 'configure', breaks: 1 }], notBuilt });
+  p.handle('summary', {
+    runId: 'r',
+    counts,
+    total: 4,
+    startedAt: 0,
+    finishedAt: 3000,
+    cancelled: false,
+    failures: [{ pkgname: 'app-1.0', location: 'devel/app', phase: 'configure', breaks: 1 }],
+    notBuilt,
+  });
   p.end();
   return { out: o.text(), err: e.text() };
 }
 
-test('not on a terminal: pbulk-build\'s plain lines, a few scan lines, no control characters', () => {
+test("not on a terminal: pbulk-build's plain lines, a few scan lines, no control characters", () => {
   const { out } = play(false);
   assert.doesNotMatch(out, /[\r\x1b]/);
   const lines = out.split('\n');
@@ -53,7 +83,10 @@ test('not on a terminal: pbulk-build\'s plain lines, a few scan lines, no contro
   assert.ok(lines.includes('Scanned 1/1 locations (1 cached, 0 failed, round 2)'), out);
   assert.match(out, /^Done in 3\.0 s; 4 packages: 1 built, 1 failed, 1 broken, 1 depending on failed$/m);
   // The summary names the failed, the broken and the dependent packages.
-  assert.match(out, /^Failed:\n  devel\/app +app-1\.0 \(configure\), breaks 1\n\nBroken:\n  devel\/old  old-1\.0: does not build with this compiler\n\nDepending on failed:\n  x11\/gui  gui-1\.0: because of app-1\.0$/m);
+  assert.match(
+    out,
+    /^Failed:\n  devel\/app +app-1\.0 \(configure\), breaks 1\n\nBroken:\n  devel\/old  old-1\.0: does not build with this compiler\n\nDepending on failed:\n  x11\/gui  gui-1\.0: because of app-1\.0$/m,
+  );
 });
 
 test('on a terminal: a bar redrawn in place, finished packages printed above it, no start lines', () => {

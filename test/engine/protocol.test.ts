@@ -14,8 +14,17 @@ test('valid payloads pass and come back equal', () => {
   const start = { locations: ['devel/foo', 'lang/py-bar'], jobs: 2 };
   assert.deepEqual(check(build.Start.method, build.Start.params, start), start);
   const fin = {
-    runId: 'r1', pkgname: 'foo-1.0nb2', location: 'devel/foo', state: 'failed', phase: 'build', slot: 0,
-    time: 1, durationMs: 5, logPath: '/b/foo-1.0nb2/build.log', finished: 3, total: 9,
+    runId: 'r1',
+    pkgname: 'foo-1.0nb2',
+    location: 'devel/foo',
+    state: 'failed',
+    phase: 'build',
+    slot: 0,
+    time: 1,
+    durationMs: 5,
+    logPath: '/b/foo-1.0nb2/build.log',
+    finished: 3,
+    total: 9,
   };
   assert.deepEqual(check(packages.PackageFinished.method, packages.PackageFinished.params, fin), fin);
   const status = { stage: 'idle', bulklog: '/b', config: '/c', counts: emptyTotals(), total: 0, running: [] };
@@ -61,7 +70,7 @@ test('a followed PKGNAME cannot name a directory outside the bulklog', () => {
   assert.deepEqual(check(logs.Follow.method, logs.Follow.params, { pkgname: 'p5-Foo-Bar-1.0nb2' }), { pkgname: 'p5-Foo-Bar-1.0nb2' });
 });
 
-test('a client cannot hand the engine paths or commands: fields beyond the protocol\'s are dropped', () => {
+test("a client cannot hand the engine paths or commands: fields beyond the protocol's are dropped", () => {
   const sneaky = { locations: ['devel/foo'], pkgsrc: '/etc', bulklog: '/', make: 'rm -rf /', config: '/tmp/evil.conf', env: { LD_PRELOAD: '/x.so' } };
   assert.deepEqual(check(build.Start.method, build.Start.params, sneaky), { locations: ['devel/foo'] });
   const rb = check(build.Rebuild.method, build.Rebuild.params, { packages: ['foo-1.0'], pkgAdd: '/bin/sh' });

@@ -27,7 +27,11 @@ const BUILT = ['liba-1.0', 'libb-1.0', 'secret-1.0', 'usesecret-1.0'];
 const UPLOADED = ['liba-1.0', 'libb-1.0'];
 
 function confWith(file: string, over: Record<string, string>): string {
-  const text = readFileSync(ws.conf, 'utf8') + Object.entries(over).map(([k, v]) => `${k}=${v}\n`).join('');
+  const text =
+    readFileSync(ws.conf, 'utf8') +
+    Object.entries(over)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join('');
   writeFileSync(file, text);
   return file;
 }
@@ -51,12 +55,21 @@ function checkRepository(dir: string, uploaded = false): string[] {
     if (uploaded && !UPLOADED.includes(r.pkgname)) assert.ok(!existsSync(join(dir, 'All', summaryFileName(r))), `${r.pkgname} is restricted`);
     else assert.ok(existsSync(join(dir, 'All', summaryFileName(r))), `${summaryFileName(r)} missing in ${dir}`);
   }
-  const sums = sh('bzip2', ['-dc', join(dir, 'SHA512.bz2')]).toString().trim().split('\n');
+  const sums = sh('bzip2', ['-dc', join(dir, 'SHA512.bz2')])
+    .toString()
+    .trim()
+    .split('\n');
   for (const l of sums) {
     const m = /^SHA512 \((.*)\) = ([0-9a-f]+)$/.exec(l)!;
     assert.ok(m, l);
     if (uploaded && !existsSync(join(dir, m[1]!))) continue;
-    assert.equal(createHash('sha512').update(readFileSync(join(dir, m[1]!))).digest('hex'), m[2], m[1]);
+    assert.equal(
+      createHash('sha512')
+        .update(readFileSync(join(dir, m[1]!)))
+        .digest('hex'),
+      m[2],
+      m[1],
+    );
   }
   return summary.records.map((r) => r.pkgname);
 }
@@ -76,7 +89,9 @@ function live(dir = join(remote, 'packages')): string {
 }
 
 function releases(dir = join(remote, 'packages')): string[] {
-  return readdirSync(dir).filter((n) => n.startsWith('Linux.')).sort();
+  return readdirSync(dir)
+    .filter((n) => n.startsWith('Linux.'))
+    .sort();
 }
 
 before(async () => {
@@ -105,7 +120,9 @@ before(async () => {
   });
   cfg = await loadWorkspaceConfig(ws);
   const engine = new Engine(cfg);
-  await (await engine.start({})).done;
+  await (
+    await engine.start({})
+  ).done;
 });
 
 after(() => ws?.remove());
@@ -192,7 +209,10 @@ fs.writeFileSync(out, JSON.stringify({ reads, bad, counts }));`,
   const r = JSON.parse(readFileSync(out, 'utf8')) as { reads: number; bad: string[]; counts: Record<string, number> };
   assert.deepEqual(r.bad, []);
   assert.ok(r.reads > 10, `only ${r.reads} reads`);
-  assert.deepEqual(Object.keys(r.counts).filter((n) => n !== '3' && n !== '4'), []);
+  assert.deepEqual(
+    Object.keys(r.counts).filter((n) => n !== '3' && n !== '4'),
+    [],
+  );
   assert.deepEqual(checkRepository(ws.packages), [...BUILT].sort());
 });
 
@@ -271,7 +291,10 @@ test('publish to an rsync daemon on a loopback port', async (t) => {
   const module = join(ws.dir, 'daemon');
   mkdirSync(module);
   const conf = join(ws.dir, 'rsyncd.conf');
-  writeFileSync(conf, `pid file = ${join(ws.dir, 'rsyncd.pid')}\n[pkgs]\n  path = ${module}\n  read only = false\n  use chroot = yes\n  munge symlinks = no\n  uid = root\n  gid = root\n`);
+  writeFileSync(
+    conf,
+    `pid file = ${join(ws.dir, 'rsyncd.pid')}\n[pkgs]\n  path = ${module}\n  read only = false\n  use chroot = yes\n  munge symlinks = no\n  uid = root\n  gid = root\n`,
+  );
   let daemon: ChildProcess | undefined;
   let port = 0;
   for (let attempt = 0; attempt < 5 && !daemon; attempt++) {
@@ -313,7 +336,20 @@ test('kill -9 mid-upload: the previous repository stays complete and in use, the
   const blob = Buffer.alloc(3 << 20);
   for (let i = 0; i < blob.length; i += 64) createHash('sha512').update(String(i)).digest().copy(blob, i);
   writeFileSync(join(work, 'share/blob'), blob);
-  sh('tar', ['-czf', join(ws.packages, 'All/libb-1.0.tgz'), '-C', work, '+CONTENTS', '+COMMENT', '+DESC', '+BUILD_INFO', '+BUILD_VERSION', '+SIZE_PKG', 'bin', 'share']);
+  sh('tar', [
+    '-czf',
+    join(ws.packages, 'All/libb-1.0.tgz'),
+    '-C',
+    work,
+    '+CONTENTS',
+    '+COMMENT',
+    '+DESC',
+    '+BUILD_INFO',
+    '+BUILD_VERSION',
+    '+SIZE_PKG',
+    'bin',
+    'share',
+  ]);
   await writeRepository(cfg);
 
   const slow = confWith(join(ws.dir, 'slow.conf'), { pkg_rsync_args: '"-a --delete-excluded --bwlimit=300"' });
@@ -346,7 +382,9 @@ test('kill -9 mid-upload: the previous repository stays complete and in use, the
 test('a limited build writes its own pkg_summary and publishes nothing', async () => {
   const rel = live();
   const engine = new Engine(cfg);
-  await (await engine.start({ locations: ['devel/libb'] })).done;
+  await (
+    await engine.start({ locations: ['devel/libb'] })
+  ).done;
   assert.deepEqual(checkRepository(ws.packages), ['liba-1.0', 'libb-1.0']);
   assert.equal(live(), rel);
   assert.equal(readdirSync(spool).filter((f) => f.endsWith('.args')).length, 1);

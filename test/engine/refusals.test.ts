@@ -50,7 +50,10 @@ test('report on a directory that is no bulklog says so (exit 2) and writes nothi
   writeFileSync(join(dir, 'notes.txt'), 'x\n');
   const r = run('report', '--bulklog', dir);
   assert.equal(r.code, 2, r.stderr);
-  assert.equal(r.stderr, `pkgsrc-bulk report: not a bulklog: ${dir} has no meta/ directory: use the directory pbulk.conf's bulklog names, the one holding meta/.\n`);
+  assert.equal(
+    r.stderr,
+    `pkgsrc-bulk report: not a bulklog: ${dir} has no meta/ directory: use the directory pbulk.conf's bulklog names, the one holding meta/.\n`,
+  );
   assert.deepEqual(readdirSync(dir), ['notes.txt']);
   const empty = run('report', '--bulklog', ws.bulklog);
   assert.equal(empty.code, 2);

@@ -58,7 +58,10 @@ test('serve over stdio; a second client attaches to the socket mid-build and get
   t.after(() => second.connection.dispose());
   const h2 = await second.hello('second window');
   assert.equal(h2.status.stage, 'building');
-  assert.deepEqual(h2.status.running.map((x) => x.pkgname), ['slow-1.0']);
+  assert.deepEqual(
+    h2.status.running.map((x) => x.pkgname),
+    ['slow-1.0'],
+  );
   const chunks: string[] = [];
   second.on(logs.LogChunked, (c) => chunks.push(c.text));
   const followed = await second.request(logs.Follow, { pkgname: 'slow-1.0' });
@@ -128,7 +131,7 @@ test('peer credentials come from the kernel: the uid of a process of another use
   assert.equal(allowedPeer(creds, 0, 65534), true);
 });
 
-test('a root engine\'s socket refuses a peer that is neither root, its owner nor in its group, even with the socket opened to all', async (t) => {
+test("a root engine's socket refuses a peer that is neither root, its owner nor in its group, even with the socket opened to all", async (t) => {
   const dir = mkdtempSync('/var/tmp/pkgsrc-bulk-peer-refuse-');
   chmodSync(dir, 0o755);
   const path = join(dir, 'engine.sock');
@@ -163,12 +166,24 @@ test('a root engine\'s socket refuses a peer that is neither root, its owner nor
 });
 
 test('ss output parsing and the peer rule', () => {
-  const t = parseSs('u_str ESTAB 0 0 /b/meta/engine.sock 100 * 101 users:(("node",pid=7,fd=3))\nu_str ESTAB 0 0 * 101 * 100 users:(("node",pid=9,fd=4),("sh",pid=10,fd=4))\n');
+  const t = parseSs(
+    'u_str ESTAB 0 0 /b/meta/engine.sock 100 * 101 users:(("node",pid=7,fd=3))\nu_str ESTAB 0 0 * 101 * 100 users:(("node",pid=9,fd=4),("sh",pid=10,fd=4))\n',
+  );
   assert.deepEqual(t.get('100'), { peer: '101', pids: [7] });
   assert.deepEqual(t.get('101'), { peer: '100', pids: [9, 10] });
   assert.equal(allowedPeer(undefined, 0, undefined), false);
   assert.equal(allowedPeer([{ pid: 1, uid: 1000, gids: [50] }], 0, 50), true);
-  assert.equal(allowedPeer([{ pid: 1, uid: 1000, gids: [51] }, { pid: 2, uid: 0, gids: [] }], 0, 50), false);
+  assert.equal(
+    allowedPeer(
+      [
+        { pid: 1, uid: 1000, gids: [51] },
+        { pid: 2, uid: 0, gids: [] },
+      ],
+      0,
+      50,
+    ),
+    false,
+  );
 });
 
 test('following a package first replays the tails of its existing phase logs, in phase order', async (t) => {
@@ -179,6 +194,13 @@ test('following a package first replays the tails of its existing phase logs, in
   writeFileSync(join(dir, 'work.log'), 'not a phase\n');
   writeFileSync(join(dir, 'build.log'), 'x'.repeat(100));
   const chunks = await existingLogChunks(dir, 40);
-  assert.deepEqual(chunks.map((c) => [c.phase, c.offset, c.text.length]), [['pre-clean', 0, 14], ['configure', 0, 12], ['build', 60, 40]]);
+  assert.deepEqual(
+    chunks.map((c) => [c.phase, c.offset, c.text.length]),
+    [
+      ['pre-clean', 0, 14],
+      ['configure', 0, 12],
+      ['build', 60, 40],
+    ],
+  );
   assert.deepEqual(await existingLogChunks(join(dir, 'none')), []);
 });

@@ -116,7 +116,10 @@ test('scan failures are reported and the rest carries on', async (t) => {
   assert.match(stderr, /^pbulk-scan: Scan failed for devel\/nodir$/m);
   assert.match(stderr, /^pbulk-scan: pbulk-index output not recognized for devel\/junk$/m);
   assert.match(stderr, /^pbulk-scan: Duplicate package: ok-1\.0$/m);
-  assert.deepEqual(out.records.map((r) => [r.pkgname, r.location]), [['ok-1.0', 'devel/ok']]);
+  assert.deepEqual(
+    out.records.map((r) => [r.pkgname, r.location]),
+    [['ok-1.0', 'devel/ok']],
+  );
 });
 
 test('a pbulk-index run past scanTimeoutMs is killed and counts as a failed scan; the others carry on', async (t) => {
@@ -132,9 +135,15 @@ test('a pbulk-index run past scanTimeoutMs is killed and counts as a failed scan
   const out = await fullScan(quick, runner, ['devel/ok', 'devel/hang'], []);
   assert.ok(Date.now() - t0 < 10_000, 'the stuck make was killed, not waited for');
   assert.equal(out.ok, true);
-  assert.deepEqual(out.failures.map((f) => [f.location, f.message]), [['devel/hang', 'Scan failed for devel/hang: make pbulk-index timed out after 500 ms']]);
+  assert.deepEqual(
+    out.failures.map((f) => [f.location, f.message]),
+    [['devel/hang', 'Scan failed for devel/hang: make pbulk-index timed out after 500 ms']],
+  );
   assert.match(meta(cfg, 'pscan.stderr'), /^pbulk-scan: Scan failed for devel\/hang$/m);
-  assert.deepEqual(out.records.map((r) => r.pkgname), ['ok-1.0']);
+  assert.deepEqual(
+    out.records.map((r) => r.pkgname),
+    ['ok-1.0'],
+  );
 });
 
 test('incremental rescan reuses every unchanged location and rescans an edited one', async (t) => {
@@ -160,10 +169,16 @@ test('limited_list as each pbulk version reads it: duplicates dropped, bad entri
   const text = '# base\nlang/perl5\n\nx11/gtk2  # toolkit\nlang/perl5\nwip/foo/bar\n';
   const later = limitedLocations(text, '/l', '0.68');
   assert.deepEqual(later.locations, ['lang/perl5', 'x11/gtk2']);
-  assert.deepEqual(later.problems.map((p) => p.range.start.line), [5]);
+  assert.deepEqual(
+    later.problems.map((p) => p.range.start.line),
+    [5],
+  );
   const old = limitedLocations(text, '/l', '0.51');
   assert.deepEqual(old.locations, ['lang/perl5']);
-  assert.deepEqual(old.problems.map((p) => p.range.start.line), [3, 5]);
+  assert.deepEqual(
+    old.problems.map((p) => p.range.start.line),
+    [3, 5],
+  );
 });
 
 test('meta/pscan keeps the bytes bmake printed: UTF-8 and Latin-1 maintainers unchanged', async (t) => {

@@ -37,20 +37,29 @@ test('a build where the packages of the real meta/error fail ends in the real me
 test('depth order with one slot starts deeper packages first, ties in record order', () => {
   const records = [rec('a-1'), rec('b-1'), rec('c-1', ['a-1']), rec('d-1', ['c-1'])];
   const { order } = simulate(records, { slots: 1, duration: () => 1 });
-  assert.deepEqual(order.map((i) => records[i]!.pkgname), ['a-1', 'c-1', 'b-1', 'd-1']);
+  assert.deepEqual(
+    order.map((i) => records[i]!.pkgname),
+    ['a-1', 'c-1', 'b-1', 'd-1'],
+  );
 });
 
 test('a failed dependency stops only its dependents', () => {
   const records = [rec('lib-1'), rec('app-1', ['lib-1']), rec('other-1'), rec('tool-1', ['other-1'])];
   const { scheduler } = simulate(records, { slots: 2, duration: () => 1, fails: (i) => i === 0 });
-  assert.deepEqual(records.map((_, i) => scheduler.state(i)), ['failed', 'indirect-failed', 'done', 'done']);
+  assert.deepEqual(
+    records.map((_, i) => scheduler.state(i)),
+    ['failed', 'indirect-failed', 'done', 'done'],
+  );
 });
 
 test('prefailed packages are not built but their dependencies are', () => {
   const records = [rec('m4-1'), rec('broken-1', ['m4-1'], { failReason: '"broken"' }), rec('user-1', ['broken-1'])];
   const { scheduler, order } = simulate(records, { slots: 1, duration: () => 1 });
   assert.deepEqual(order, [0]);
-  assert.deepEqual(records.map((_, i) => scheduler.state(i)), ['done', 'prefailed', 'indirect-prefailed']);
+  assert.deepEqual(
+    records.map((_, i) => scheduler.state(i)),
+    ['done', 'prefailed', 'indirect-prefailed'],
+  );
 });
 
 test('variants of one location never run at the same time', () => {
@@ -68,7 +77,10 @@ test('variants of one location never run at the same time', () => {
 test('replayed success and error are not built again', () => {
   const records = [rec('a-1'), rec('b-1', ['a-1']), rec('c-1')];
   const { order, scheduler } = simulate(records, { slots: 1, duration: () => 1, success: ['a-1'], error: ['c-1'] });
-  assert.deepEqual(order.map((i) => records[i]!.pkgname), ['b-1']);
+  assert.deepEqual(
+    order.map((i) => records[i]!.pkgname),
+    ['b-1'],
+  );
   assert.equal(scheduler.state(2), 'failed');
 });
 

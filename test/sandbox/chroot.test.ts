@@ -40,15 +40,22 @@ test('create: rw writes reach the host, ro writes fail, /proc and /dev work; des
     // Merged /usr: /bin and /lib64 are links, as on the host, not second mounts.
     assert.equal(readlinkSync(`${root}/lib64`), readlinkSync('/lib64'));
 
-    const r = await sb.exec(['/bin/sh', '-c', [
-      `echo from-sandbox > ${host}/written`,
-      'if touch /usr/bin/x 2>/dev/null; then echo RO-BROKEN; fi',
-      'if touch /usr/lib64/x 2>/dev/null; then echo RO-BROKEN; fi',
-      'grep -c ^Name: /proc/self/status',
-      'echo ok > /dev/null && echo dev-ok',
-      'ls -d /tmp /var/tmp /usr/pkg/pkgdb',
-      'stat -c %a /tmp',
-    ].join('; ')], { env: ENV, cwd: '/', capture: true });
+    const r = await sb.exec(
+      [
+        '/bin/sh',
+        '-c',
+        [
+          `echo from-sandbox > ${host}/written`,
+          'if touch /usr/bin/x 2>/dev/null; then echo RO-BROKEN; fi',
+          'if touch /usr/lib64/x 2>/dev/null; then echo RO-BROKEN; fi',
+          'grep -c ^Name: /proc/self/status',
+          'echo ok > /dev/null && echo dev-ok',
+          'ls -d /tmp /var/tmp /usr/pkg/pkgdb',
+          'stat -c %a /tmp',
+        ].join('; '),
+      ],
+      { env: ENV, cwd: '/', capture: true },
+    );
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal(r.stdout, '1\ndev-ok\n/tmp\n/usr/pkg/pkgdb\n/var/tmp\n1777\n');
     assert.equal(readFileSync(`${host}/written`, 'utf8'), 'from-sandbox\n');
@@ -61,19 +68,26 @@ test('create: rw writes reach the host, ro writes fail, /proc and /dev work; des
   });
 });
 
-test('/etc is the sandbox\'s own: changes stay inside it, and unprivileged_user is looked up there', async () => {
+test("/etc is the sandbox's own: changes stay inside it, and unprivileged_user is looked up there", async () => {
   requireRoot();
   await withScratch('chroot', async (s, keep) => {
     const host = hostTree(`${s}/host`);
     const be = backend();
     const [a, b] = (await Promise.all([be.create(specFor(`${BASE}/a`, [host])), be.create(specFor(`${BASE}/b`, [host]))])).map(keep);
     const hostEtc = treeHash('/etc', (rel) => rel.startsWith('/.pwd.lock'));
-    const add = await a.exec(['/bin/sh', '-c', 'echo "pbulkx:x:4321:4321::/nonexistent:/bin/sh" >> /etc/passwd && echo "pbulkx:x:4321:" >> /etc/group'], { env: ENV, cwd: '/', capture: true });
+    const add = await a.exec(['/bin/sh', '-c', 'echo "pbulkx:x:4321:4321::/nonexistent:/bin/sh" >> /etc/passwd && echo "pbulkx:x:4321:" >> /etc/group'], {
+      env: ENV,
+      cwd: '/',
+      capture: true,
+    });
     assert.equal(add.exitCode, 0, add.stderr);
     const who = await a.exec(['id', '-u'], { env: ENV, cwd: '/tmp', user: 'pbulkx', capture: true });
     assert.equal(who.stdout, '4321\n');
     await assert.rejects(b.exec(['id'], { env: ENV, cwd: '/', user: 'pbulkx', capture: true }), /user 'pbulkx' not found in .*\/b\/etc\/passwd/);
-    assert.equal(treeHash('/etc', (rel) => rel.startsWith('/.pwd.lock')), hostEtc);
+    assert.equal(
+      treeHash('/etc', (rel) => rel.startsWith('/.pwd.lock')),
+      hostEtc,
+    );
     await Promise.all([a.destroy(), b.destroy()]);
     assertGone(`${BASE}/a`);
     assertGone(`${BASE}/b`);
@@ -85,23 +99,26 @@ test('a busy mount (a host process with its cwd inside) makes destroy refuse, na
   const sleeper = { pid: 0 };
   try {
     await withScratch('chroot', async (s, keep) => {
-    const host = hostTree(`${s}/host`);
-    const before = treeHash(host);
-    const root = `${BASE}/${s.slice(-6)}`;
-    const sb = keep(await backend().create(specFor(root, [host])));
-    const child = spawn('sleep', ['600'], { cwd: `${root}${host}/sub`, stdio: 'ignore' });
-    sleeper.pid = child.pid!;
-    const err = await sb.destroy().then(() => null, (e: unknown) => e);
-    assert.ok(err instanceof SandboxError && err.code === 'busy', String(err));
-    assert.match(err.message, new RegExp(`still mounted:\\n  ${root}${host} <- `));
-    assert.match(err.message, new RegExp(`pid ${sleeper.pid} \\(sleep 600\\) has its working directory at ${root}${host}/sub`));
-    assert.equal(treeHash(host), before, 'the host tree behind the busy mount is intact');
-    assert.ok(existsSync(`${root}${host}/CANARY`), 'still mounted, not deleted through');
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-    await sb.destroy();
-    assertGone(root);
-    assert.equal(treeHash(host), before);
+      const host = hostTree(`${s}/host`);
+      const before = treeHash(host);
+      const root = `${BASE}/${s.slice(-6)}`;
+      const sb = keep(await backend().create(specFor(root, [host])));
+      const child = spawn('sleep', ['600'], { cwd: `${root}${host}/sub`, stdio: 'ignore' });
+      sleeper.pid = child.pid!;
+      const err = await sb.destroy().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof SandboxError && err.code === 'busy', String(err));
+      assert.match(err.message, new RegExp(`still mounted:\\n  ${root}${host} <- `));
+      assert.match(err.message, new RegExp(`pid ${sleeper.pid} \\(sleep 600\\) has its working directory at ${root}${host}/sub`));
+      assert.equal(treeHash(host), before, 'the host tree behind the busy mount is intact');
+      assert.ok(existsSync(`${root}${host}/CANARY`), 'still mounted, not deleted through');
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      await sb.destroy();
+      assertGone(root);
+      assert.equal(treeHash(host), before);
     });
   } finally {
     if (sleeper.pid && isRunning(sleeper.pid)) process.kill(sleeper.pid, 'SIGKILL');
@@ -114,7 +131,10 @@ test('processes still chrooted inside (detached with setsid) are killed by destr
     const host = hostTree(`${s}/host`);
     const root = `${BASE}/${s.slice(-6)}`;
     const sb = keep(await backend().create(specFor(root, [host])));
-    const r = await sb.exec(['/bin/sh', '-c', 'setsid sleep 600 </dev/null >/dev/null 2>&1 & p=$!; until [ "$(cut -d" " -f6 /proc/$p/stat)" = "$p" ]; do sleep 0.01; done; echo $p'], { env: ENV, cwd: '/', capture: true });
+    const r = await sb.exec(
+      ['/bin/sh', '-c', 'setsid sleep 600 </dev/null >/dev/null 2>&1 & p=$!; until [ "$(cut -d" " -f6 /proc/$p/stat)" = "$p" ]; do sleep 0.01; done; echo $p'],
+      { env: ENV, cwd: '/', capture: true },
+    );
     const pid = Number(r.stdout!.trim());
     assert.ok(pid > 0 && isRunning(pid), 'the detached sleeper outlived the command');
     assert.equal(readlinkSync(`/proc/${pid}/root`), root);
@@ -134,10 +154,16 @@ test('8 parallel creates and destroys, 3 rounds: no collision, nothing left; one
       const boxes = (await Promise.all(Array.from({ length: 8 }, (_v, i) => be.create(specFor(`${BASE}/b-${i}`, [host]))))).map(keep);
       assert.equal(new Set(boxes.map((b) => b.root)).size, 8);
       const outs = await Promise.all(boxes.map((b, i) => b.exec(['/bin/sh', '-c', `echo ${i} > /tmp/me; cat /tmp/me`], { env: ENV, cwd: '/', capture: true })));
-      assert.deepEqual(outs.map((o) => o.stdout), boxes.map((_b, i) => `${i}\n`));
+      assert.deepEqual(
+        outs.map((o) => o.stdout),
+        boxes.map((_b, i) => `${i}\n`),
+      );
       await Promise.all(boxes.map((b) => b.destroy()));
     }
-    assert.deepEqual(readdirSync(BASE).filter((n) => n.includes('b-')), []);
+    assert.deepEqual(
+      readdirSync(BASE).filter((n) => n.includes('b-')),
+      [],
+    );
     assert.deepEqual(mountPointsUnder(BASE), []);
     assert.equal(treeHash(host), before);
 
@@ -162,7 +188,10 @@ test('a directory not made by us is never taken over: create refuses and leaves 
     await assert.rejects(backend().create(specFor(`${s}/base/empty-theirs`, [])), (e: unknown) => e instanceof SandboxError && e.code === 'foreign');
     assert.ok(existsSync(`${s}/base/empty-theirs`), 'even an empty directory of someone else stays');
     await assert.rejects(backend().create(specFor(`${s}/base/x`, [`${s}`])), /contains the sandbox root/);
-    await assert.rejects(backend().create(specFor(`${s}/base/x`, [], { createDirs: [{ path: '/usr/bin/evil', mode: 0o755 }] })), /inside the mount of \/usr\/bin/);
+    await assert.rejects(
+      backend().create(specFor(`${s}/base/x`, [], { createDirs: [{ path: '/usr/bin/evil', mode: 0o755 }] })),
+      /inside the mount of \/usr\/bin/,
+    );
   });
 });
 
@@ -239,7 +268,9 @@ test('a sandbox left by a killed owner is recognised as stale and taken over whe
     const host = hostTree(`${s}/host`);
     const before = treeHash(host);
     const root = `${BASE}/stale`;
-    const owner = spawn(process.execPath, [engineBundle(), 'sandbox', 'create', '--base', BASE, '--pkgsrc', host, 'stale', '--run', '--', 'sleep', '60'], { stdio: 'ignore' });
+    const owner = spawn(process.execPath, [engineBundle(), 'sandbox', 'create', '--base', BASE, '--pkgsrc', host, 'stale', '--run', '--', 'sleep', '60'], {
+      stdio: 'ignore',
+    });
     let sleeper = 0;
     for (let i = 0; i < 3000 && sleeper === 0; i++) {
       sleeper = (await processesUsing(root)).find((u) => u.command.startsWith('sleep'))?.pid ?? 0;
@@ -250,7 +281,10 @@ test('a sandbox left by a killed owner is recognised as stale and taken over whe
     await new Promise((r) => owner.once('exit', r));
     const seen: string[] = [];
     const sb = keep(await new ChrootBackend({ warn: (m) => seen.push(m) }).create(specFor(root, [host])));
-    assert.ok(seen.some((m) => m.startsWith(`removing sandbox ${root} left by a dead process (pid ${owner.pid}`)), seen.join('\n'));
+    assert.ok(
+      seen.some((m) => m.startsWith(`removing sandbox ${root} left by a dead process (pid ${owner.pid}`)),
+      seen.join('\n'),
+    );
     assert.equal(isRunning(sleeper), false, 'what ran inside the stale sandbox was killed');
     assert.equal((await readState(statePathFor(root)))!.owner.pid, process.pid);
     await sb.destroy();

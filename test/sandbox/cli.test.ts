@@ -11,7 +11,12 @@ function cli(...args: string[]): { code: number | null; out: string; err: string
 }
 
 function cliWith(env: Record<string, string>, ...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [engineBundle(), 'sandbox', ...args], { cwd: REPO, encoding: 'utf8', timeout: 120_000, env: { ...process.env, PBULK_CONF: '', ...env } });
+  const r = spawnSync(process.execPath, [engineBundle(), 'sandbox', ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, PBULK_CONF: '', ...env },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -26,7 +31,13 @@ test('create keeps sandboxes, list shows them with their mounts, destroy removes
     assert.equal(made.code, 0, made.err);
     assert.equal(made.out, `${base}/one\n${base}/two\n`);
     const list = JSON.parse(cli('list', '--base', base, '--json').out) as { root: string; status: string; backend: string; mounts: number }[];
-    assert.deepEqual(list.map((x) => [x.root, x.status, x.backend]), [[`${base}/one`, 'kept', 'chroot'], [`${base}/two`, 'kept', 'chroot']]);
+    assert.deepEqual(
+      list.map((x) => [x.root, x.status, x.backend]),
+      [
+        [`${base}/one`, 'kept', 'chroot'],
+        [`${base}/two`, 'kept', 'chroot'],
+      ],
+    );
     assert.ok(list.every((x) => x.mounts > 10));
     const text = cli('list', '--base', base).out;
     assert.match(text, new RegExp(`^kept +chroot +pid - +\\d+ mounts  ${base}/one$`, 'm'));
@@ -83,7 +94,10 @@ test('list and cleanup find the sandboxes from pbulk.conf (-c or $PBULK_CONF): t
     const made = cli('create', '--base', base, '--pkgsrc', host, 'pkgsrc-current-build-1');
     assert.equal(made.code, 0, made.err);
     const listed = JSON.parse(cli('list', '-c', conf, '--json').out) as { root: string; status: string }[];
-    assert.deepEqual(listed.map((x) => [x.root, x.status]), [[`${base}/pkgsrc-current-build-1`, 'kept']]);
+    assert.deepEqual(
+      listed.map((x) => [x.root, x.status]),
+      [[`${base}/pkgsrc-current-build-1`, 'kept']],
+    );
     const clean = cliWith({ PBULK_CONF: conf }, 'cleanup', '--kept');
     assert.equal(clean.code, 0, clean.err);
     assert.match(clean.out, new RegExp(`^removed ${base}/pkgsrc-current-build-1$`, 'm'));

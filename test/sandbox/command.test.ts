@@ -21,7 +21,9 @@ function script(name: string, body: string): string {
 }
 
 function mksandbox(host: string, tail = ''): string {
-  return script(`mksandbox-${Math.random().toString(36).slice(2, 8)}`, `set -e
+  return script(
+    `mksandbox-${Math.random().toString(36).slice(2, 8)}`,
+    `set -e
 sb=$1
 if [ -d "$sb" ]; then echo "Chroot $sb exists"; exit 1; fi
 mkdir -p "$sb"
@@ -34,7 +36,8 @@ mkdir -p "$sb${host}"; mount --bind "${host}" "$sb${host}"
 mkdir -p "$sb/proc" "$sb/tmp" "$sb/etc"; mount -t proc proc "$sb/proc"
 cp /etc/passwd /etc/group "$sb/etc/"
 echo "create $sb" >> ${s}/log
-${tail}`);
+${tail}`,
+  );
 }
 
 test('chroot_create makes the sandbox, commands run in it by chroot, chroot_delete is called at destroy', async () => {
@@ -47,8 +50,19 @@ test('chroot_create makes the sandbox, commands run in it by chroot, chroot_dele
   const sb = await be.create(specFor(root, [host]));
   assert.equal(sb.backend, 'command');
   const view = (await readState(statePathFor(root)))!;
-  assert.deepEqual(view.steps.filter((x) => x.kind === 'mount').map((x) => (x as { target: string }).target).sort(), mountPointsUnder(root).sort(), 'what the script mounted is on record');
-  const r = await sb.exec(['/bin/sh', '-c', `echo inside > ${host}/written; touch /usr/bin/x 2>/dev/null || echo ro; grep -c ^Pid: /proc/self/status`], { env: ENV, cwd: '/tmp', capture: true });
+  assert.deepEqual(
+    view.steps
+      .filter((x) => x.kind === 'mount')
+      .map((x) => (x as { target: string }).target)
+      .sort(),
+    mountPointsUnder(root).sort(),
+    'what the script mounted is on record',
+  );
+  const r = await sb.exec(['/bin/sh', '-c', `echo inside > ${host}/written; touch /usr/bin/x 2>/dev/null || echo ro; grep -c ^Pid: /proc/self/status`], {
+    env: ENV,
+    cwd: '/tmp',
+    capture: true,
+  });
   assert.equal(r.stdout, 'ro\n1\n', r.stderr);
   assert.equal(readFileSync(`${host}/written`, 'utf8'), 'inside\n');
   await sb.destroy();
@@ -56,7 +70,10 @@ test('chroot_create makes the sandbox, commands run in it by chroot, chroot_dele
   assert.deepEqual(mountPointsUnder(root), []);
   assert.equal(existsSync(root), false);
   assert.equal(existsSync(statePathFor(root)), false);
-  assert.equal(treeHash(host, (r) => r === '/written'), before);
+  assert.equal(
+    treeHash(host, (r) => r === '/written'),
+    before,
+  );
 });
 
 test('a delete script that only does rm -rf (no umount) cannot reach the host: we unmount and check first', async () => {
@@ -76,8 +93,10 @@ test('a failing chroot_create is an error with its output, and what it mounted i
   const host = hostTree(`${s}/host3`);
   const before = treeHash(host);
   const be = new CommandBackend({ createScript: mksandbox(host, 'echo "no space left for the bootstrap" >&2; exit 4'), warn: () => undefined });
-  await assert.rejects(be.create(specFor(`${s}/base/c3`, [host])), (e: unknown) =>
-    e instanceof SandboxError && e.code === 'script-failed' && /exited 4:\nno space left for the bootstrap/.test(e.message));
+  await assert.rejects(
+    be.create(specFor(`${s}/base/c3`, [host])),
+    (e: unknown) => e instanceof SandboxError && e.code === 'script-failed' && /exited 4:\nno space left for the bootstrap/.test(e.message),
+  );
   assert.deepEqual(mountPointsUnder(`${s}/base/c3`), []);
   assert.equal(existsSync(`${s}/base/c3`), false);
   assert.equal(existsSync(statePathFor(`${s}/base/c3`)), false);
@@ -96,7 +115,10 @@ test('pbulk.conf with chroot_create/chroot_delete selects the command backend, w
   assert.equal(plan.backend, 'command');
   const be = createBackend(plan.backend, { chrootCreate: create, chrootDelete: del, warn: () => undefined });
   const boxes = await Promise.all(plan.buildRoots.map((r) => be.create(specFor(r, [host]))));
-  assert.deepEqual(boxes.map((b) => b.root), [`${s}/base/pkgsrc-test-build-1`, `${s}/base/pkgsrc-test-build-2`]);
+  assert.deepEqual(
+    boxes.map((b) => b.root),
+    [`${s}/base/pkgsrc-test-build-1`, `${s}/base/pkgsrc-test-build-2`],
+  );
   await Promise.all(boxes.map((b) => b.destroy()));
   assert.deepEqual(mountPointsUnder(`${s}/base`), []);
 });

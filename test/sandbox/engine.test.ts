@@ -93,7 +93,9 @@ test('the engine scans in the scan sandbox and builds each package in a build sa
     const scanRoots = new Set<string>();
     const buildRoots = new Set<string>();
     for (const pkg of ['slowa', 'slowb']) {
-      const lines = readFileSync(join(s.ws.pkgsrc, 'devel', pkg, 'roots'), 'utf8').trim().split('\n');
+      const lines = readFileSync(join(s.ws.pkgsrc, 'devel', pkg, 'roots'), 'utf8')
+        .trim()
+        .split('\n');
       for (const line of lines) {
         const [targets, root] = [line.slice(0, line.lastIndexOf(' ')), line.slice(line.lastIndexOf(' ') + 1)];
         assert.notEqual(root, hostRoot, `bmake ${targets} of ${pkg} ran on the host`);
@@ -101,8 +103,14 @@ test('the engine scans in the scan sandbox and builds each package in a build sa
         if (targets === 'show-vars') continue;
         (targets === 'pbulk-index' ? scanRoots : buildRoots).add(root);
       }
-      assert.ok(lines.some((l) => l.startsWith('pbulk-index ')), `${pkg} was scanned: ${lines.join(' | ')}`);
-      assert.ok(lines.some((l) => !l.startsWith('pbulk-index ')), `${pkg} was built: ${lines.join(' | ')}`);
+      assert.ok(
+        lines.some((l) => l.startsWith('pbulk-index ')),
+        `${pkg} was scanned: ${lines.join(' | ')}`,
+      );
+      assert.ok(
+        lines.some((l) => !l.startsWith('pbulk-index ')),
+        `${pkg} was built: ${lines.join(' | ')}`,
+      );
     }
     assert.equal(scanRoots.size, 1, 'one scan sandbox');
     assert.ok(buildRoots.size >= 1 && buildRoots.size <= 2, 'build sandboxes (build_chroots=2)');
@@ -116,20 +124,22 @@ test('SIGTERM and SIGINT to the engine during builds: all its sandboxes are torn
   requireRoot();
   const sites = [site('term', 60), site('int', 60)];
   try {
-    await Promise.all((['SIGTERM', 'SIGINT'] as const).map(async (signal, i) => {
-      const s = sites[i]!;
-      const before = s.trees();
-      const b = build(s);
-      await until(`two builds inside the sandboxes of ${s.base}`, async () => (await buildsInside(s.base)) >= 2 || b.child.exitCode !== null);
-      assert.equal(b.child.exitCode, null, b.stderr());
-      assert.ok(mountPointsUnder(s.base).length > 10, 'the sandboxes are mounted');
-      b.child.kill(signal);
-      const { code } = await b.exited;
-      assert.equal(code, 1, b.stderr());
-      assert.match(b.stderr(), new RegExp(`${signal}: stopping the running builds[^]*cancelled`));
-      await assertNothingLeft(s);
-      assert.equal(s.trees(), before, 'pkgsrc and packages intact');
-    }));
+    await Promise.all(
+      (['SIGTERM', 'SIGINT'] as const).map(async (signal, i) => {
+        const s = sites[i]!;
+        const before = s.trees();
+        const b = build(s);
+        await until(`two builds inside the sandboxes of ${s.base}`, async () => (await buildsInside(s.base)) >= 2 || b.child.exitCode !== null);
+        assert.equal(b.child.exitCode, null, b.stderr());
+        assert.ok(mountPointsUnder(s.base).length > 10, 'the sandboxes are mounted');
+        b.child.kill(signal);
+        const { code } = await b.exited;
+        assert.equal(code, 1, b.stderr());
+        assert.match(b.stderr(), new RegExp(`${signal}: stopping the running builds[^]*cancelled`));
+        await assertNothingLeft(s);
+        assert.equal(s.trees(), before, 'pkgsrc and packages intact');
+      }),
+    );
   } finally {
     await drop(sites);
   }
@@ -154,14 +164,16 @@ test('kill -9 of the engine at random points of builds, 20 times, then cleanup: 
     const before = sites.map((s) => s.trees());
     // One whole run each, left alone: it cleans up after itself, and tells how long the engine
     // takes to its first sandbox (scan, resolve) and how long it holds sandboxes after that.
-    const timings = await Promise.all(sites.map(async (s) => {
-      const t0 = Date.now();
-      const b = build(s);
-      const seen = await firstSandbox(s, b.child);
-      const r = await b.exited;
-      assert.equal(r.code, 0, b.stderr());
-      return { startup: seen - t0, active: Date.now() - seen };
-    }));
+    const timings = await Promise.all(
+      sites.map(async (s) => {
+        const t0 = Date.now();
+        const b = build(s);
+        const seen = await firstSandbox(s, b.child);
+        const r = await b.exited;
+        assert.equal(r.code, 0, b.stderr());
+        return { startup: seen - t0, active: Date.now() - seen };
+      }),
+    );
     for (const s of sites) await assertNothingLeft(s);
     const startup = Math.min(...timings.map((t) => t.startup));
     const active = Math.min(...timings.map((t) => t.active));
@@ -172,25 +184,27 @@ test('kill -9 of the engine at random points of builds, 20 times, then cleanup: 
     let killed = 0;
     let leftMounted = 0;
     for (let round = 0; round < 12 && killed < 20; round++) {
-      await Promise.all(sites.map(async (s) => {
-        const b = build(s);
-        const dice = Math.random();
-        if (dice < 0.2) await new Promise((r) => setTimeout(r, Math.random() * startup));
-        else if (round === 0 || dice < 0.4) {
-          // The case that matters most, made sure of rather than left to timing: a kill while
-          // the sandboxes are mounted.
-          await until(`mounted sandboxes in ${s.base}`, async () => b.child.exitCode !== null || mountPointsUnder(s.base).length > 10);
-        } else {
-          await firstSandbox(s, b.child);
-          await new Promise((r) => setTimeout(r, Math.random() * active));
-        }
-        b.child.kill('SIGKILL');
-        const r = await b.exited;
-        if (r.signal === 'SIGKILL') killed++;
-        else assert.equal(r.code, 0, b.stderr()); // done before the kill came
-        await assertMountsRecorded(s.base);
-        if (mountPointsUnder(s.base).length > 0) leftMounted++;
-      }));
+      await Promise.all(
+        sites.map(async (s) => {
+          const b = build(s);
+          const dice = Math.random();
+          if (dice < 0.2) await new Promise((r) => setTimeout(r, Math.random() * startup));
+          else if (round === 0 || dice < 0.4) {
+            // The case that matters most, made sure of rather than left to timing: a kill while
+            // the sandboxes are mounted.
+            await until(`mounted sandboxes in ${s.base}`, async () => b.child.exitCode !== null || mountPointsUnder(s.base).length > 10);
+          } else {
+            await firstSandbox(s, b.child);
+            await new Promise((r) => setTimeout(r, Math.random() * active));
+          }
+          b.child.kill('SIGKILL');
+          const r = await b.exited;
+          if (r.signal === 'SIGKILL') killed++;
+          else assert.equal(r.code, 0, b.stderr()); // done before the kill came
+          await assertMountsRecorded(s.base);
+          if (mountPointsUnder(s.base).length > 0) leftMounted++;
+        }),
+      );
     }
     assert.ok(killed >= 20, `only ${killed} runs were killed before they ended`);
     assert.ok(leftMounted > 0, 'no kill left a mounted sandbox behind: the kills came too late');

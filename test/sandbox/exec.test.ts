@@ -108,7 +108,12 @@ test('an abort signal stops the command; a daemon holding the output pipe cannot
 
 test('limits: ulimit -t and -v as pbulk.conf sets them, enforced', async () => {
   const sb = await host;
-  const r = await sb.exec(['/bin/sh', '-c', 'ulimit -t; ulimit -v'], { env: ENV, cwd: '/', capture: true, limits: { cpuSeconds: 7, virtualMemoryKiB: 1048576 } });
+  const r = await sb.exec(['/bin/sh', '-c', 'ulimit -t; ulimit -v'], {
+    env: ENV,
+    cwd: '/',
+    capture: true,
+    limits: { cpuSeconds: 7, virtualMemoryKiB: 1048576 },
+  });
   assert.equal(r.stdout, '7\n1048576\n');
   const burn = await sb.exec(['/bin/sh', '-c', 'while :; do :; done'], { env: ENV, cwd: '/', capture: true, limits: { cpuSeconds: 1, timeoutMs: 20_000 } });
   assert.equal(burn.timedOut, false);
@@ -116,7 +121,7 @@ test('limits: ulimit -t and -v as pbulk.conf sets them, enforced', async () => {
   await assert.rejects(sb.exec(['true'], { env: ENV, cwd: '/', limits: { cpuSeconds: -1 } }), /positive integer/);
 });
 
-test('user switching: a command runs as the given user with that user\'s groups', async () => {
+test("user switching: a command runs as the given user with that user's groups", async () => {
   requireRoot();
   const sb = await host;
   const r = await sb.exec(['id'], { env: ENV, cwd: '/', capture: true, user: 'nobody' });
@@ -130,7 +135,12 @@ test('in a chroot: a timeout kills the group inside, and exec after destroy is r
   try {
     const be = new ChrootBackend({ warn: () => undefined });
     const sb = await be.create(specFor(`${s}/base/x`, [hostTree(`${s}/host`)]));
-    const r = await sb.exec(['/bin/sh', '-c', 'sleep 60 & echo $! > /tmp/child; sleep 60'], { env: ENV, cwd: '/tmp', capture: true, limits: { timeoutMs: 300 } });
+    const r = await sb.exec(['/bin/sh', '-c', 'sleep 60 & echo $! > /tmp/child; sleep 60'], {
+      env: ENV,
+      cwd: '/tmp',
+      capture: true,
+      limits: { timeoutMs: 300 },
+    });
     assert.equal(r.timedOut, true);
     const child = Number(readFileSync(`${s}/base/x/tmp/child`, 'utf8'));
     assert.equal(isRunning(child), false);

@@ -28,7 +28,11 @@ export function scratch(tag: string): string {
 /** Removes a scratch dir, but only if nothing is mounted below it (else the test fails, deleting nothing). */
 export async function dropScratch(dir: string): Promise<void> {
   assert.ok(dir.startsWith(`${SCRATCH_PARENT}/pkgsrc-bulk-sbx-`), `not a scratch dir: ${dir}`);
-  assert.deepEqual(mountsUnder(readMountinfoSync(), dir).map((m) => m.mountPoint), [], `mounts left below ${dir}`);
+  assert.deepEqual(
+    mountsUnder(readMountinfoSync(), dir).map((m) => m.mountPoint),
+    [],
+    `mounts left below ${dir}`,
+  );
   await removeTree(dir, SCRATCH_PARENT);
 }
 

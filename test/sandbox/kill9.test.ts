@@ -15,10 +15,25 @@ import { REPO, dropScratch, engineBundle, hostTree, mountPointsUnder, requireRoo
 const CLI = [process.execPath, engineBundle(), 'sandbox'];
 
 function owner(base: string, host: string, tag: string) {
-  const child = spawn(CLI[0]!, [
-    ...CLI.slice(1), 'create', '--base', base, '--pkgsrc', host, `${tag}-a`, `${tag}-b`, '--run', '--',
-    '/bin/sh', '-c', `for i in 1 2 3 4 5 6; do echo $i >> ${host}/writes/${tag}-$$; sleep 0.03; done`,
-  ], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    CLI[0]!,
+    [
+      ...CLI.slice(1),
+      'create',
+      '--base',
+      base,
+      '--pkgsrc',
+      host,
+      `${tag}-a`,
+      `${tag}-b`,
+      '--run',
+      '--',
+      '/bin/sh',
+      '-c',
+      `for i in 1 2 3 4 5 6; do echo $i >> ${host}/writes/${tag}-$$; sleep 0.03; done`,
+    ],
+    { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -56,19 +71,21 @@ test('kill -9 of the owner at random points, 12 times, then cleanup: canary and 
 
     let killed = 0;
     for (let round = 0; round < 3; round++) {
-      await Promise.all(Array.from({ length: 4 }, async (_v, k) => {
-        const tag = `r${round}k${k}`;
-        const o = owner(base, host, tag);
-        // Mostly while sandboxes exist (create, commands, teardown); sometimes before any.
-        if (Math.random() < 0.15) await new Promise((r) => setTimeout(r, Math.random() * startup));
-        else {
-          await firstStateFile(base, tag, 60_000);
-          await new Promise((r) => setTimeout(r, Math.random() * active * 1.2));
-        }
-        o.child.kill('SIGKILL');
-        await o.exited;
-        killed++;
-      }));
+      await Promise.all(
+        Array.from({ length: 4 }, async (_v, k) => {
+          const tag = `r${round}k${k}`;
+          const o = owner(base, host, tag);
+          // Mostly while sandboxes exist (create, commands, teardown); sometimes before any.
+          if (Math.random() < 0.15) await new Promise((r) => setTimeout(r, Math.random() * startup));
+          else {
+            await firstStateFile(base, tag, 60_000);
+            await new Promise((r) => setTimeout(r, Math.random() * active * 1.2));
+          }
+          o.child.kill('SIGKILL');
+          await o.exited;
+          killed++;
+        }),
+      );
       await assertMountsRecorded(base);
     }
     assert.equal(killed, 12);
@@ -77,7 +94,10 @@ test('kill -9 of the owner at random points, 12 times, then cleanup: canary and 
     assert.equal(cleanup.status, 0, `cleanup failed:\n${cleanup.stdout}\n${cleanup.stderr}`);
     assert.deepEqual(mountPointsUnder(s), [], 'no mount left');
     assert.deepEqual(await listStateFiles(base), [], 'no sandbox left');
-    assert.deepEqual(readdirSync(base).filter((n) => n !== '.pkgsrc-bulk-snapshots'), []);
+    assert.deepEqual(
+      readdirSync(base).filter((n) => n !== '.pkgsrc-bulk-snapshots'),
+      [],
+    );
     assert.deepEqual(await processesUsing(base), [], 'nothing runs inside any more');
     assert.ok(existsSync(`${host}/CANARY`));
     assert.equal(treeHash(host, skipWrites), before, 'the host tree is intact');
@@ -98,13 +118,10 @@ test('kill -9 the moment the mounts are made: every one is already in the state 
     // A `mount` first in PATH that does the real batch mount, then kills its caller: the owner
     // dies after the kernel made the mounts and before it can write another line.
     mkdirSync(`${s}/bin`);
-    writeFileSync(`${s}/bin/mount`, [
-      '#!/bin/sh',
-      `${findTool('mount')} "$@"; rc=$?`,
-      'case " $* " in *" --all "*) kill -9 $PPID;; esac',
-      'exit $rc',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      `${s}/bin/mount`,
+      ['#!/bin/sh', `${findTool('mount')} "$@"; rc=$?`, 'case " $* " in *" --all "*) kill -9 $PPID;; esac', 'exit $rc', ''].join('\n'),
+    );
     chmodSync(`${s}/bin/mount`, 0o755);
     const child = spawn(CLI[0]!, [...CLI.slice(1), 'create', '--base', base, '--pkgsrc', host, 'cut', '--run', '--', 'true'], {
       cwd: REPO,
@@ -118,7 +135,11 @@ test('kill -9 the moment the mounts are made: every one is already in the state 
     assert.ok(mountPointsUnder(`${base}/cut`).length > 5, 'the mounts were made');
     const [file] = await listStateFiles(base);
     assert.ok(file, 'the sandbox has a state file');
-    assert.equal((await readState(file))!.steps.some((x) => x.kind === 'mounted'), false, 'killed before the mounts were confirmed');
+    assert.equal(
+      (await readState(file))!.steps.some((x) => x.kind === 'mounted'),
+      false,
+      'killed before the mounts were confirmed',
+    );
     await assertMountsRecorded(base);
 
     const cleanup = spawnSync(CLI[0]!, [...CLI.slice(1), 'cleanup', '--base', base], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });

@@ -25,7 +25,13 @@ const PACKAGES: SmallPackage[] = [
   { path: 'devel/libbad', distname: 'libbad-1.0', failPhase: 'configure' },
   { path: 'devel/needbad', distname: 'needbad-1.0', depends: ['devel/libbad'] },
   { path: 'misc/broken', distname: 'broken-1.0', broken: 'needs porting' },
-  { path: 'net/fetched', distname: 'fetched-1.0', distfiles: ['fetched-1.0.tar.gz'], masterSites: ['http://ftp.example.org/pub/', '@SITE@'], depends: ['devel/libfoo'] },
+  {
+    path: 'net/fetched',
+    distname: 'fetched-1.0',
+    distfiles: ['fetched-1.0.tar.gz'],
+    masterSites: ['http://ftp.example.org/pub/', '@SITE@'],
+    depends: ['devel/libfoo'],
+  },
   { path: 'net/gone', distname: 'gone-1.0', distfiles: ['gone-1.0.tar.gz'], masterSites: ['http://ftp.example.org/pub/', '@SITE@'] },
   { path: 'net/needgone', distname: 'needgone-1.0', depends: ['net/gone'] },
   { path: 'misc/netcheck', distname: 'netcheck-1.0', extra: [RECORD_NET] },
@@ -72,72 +78,102 @@ function states(ws: KitWorkspace): Record<string, string> {
 }
 
 function lineOf(file: string, prefix: string): number {
-  return readFileSync(file, 'utf8').split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
+  return (
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.startsWith(prefix)) + 1
+  );
 }
 
 async function drop(sites: KitWorkspace[]): Promise<void> {
   for (const ws of sites) await dropScratch(ws.dir);
 }
 
-test('with a HOWTO-pbulk kit, builds without sandboxes, in chroots and in namespaces give the same states; work dirs are each sandbox\'s own', { timeout: 300_000 }, async () => {
-  requireRoot();
-  const sites = { none: workspace('none', 'none'), chroot: workspace('chroot', 'chroot'), namespace: workspace('ns', 'namespace') };
-  try {
-    const runs = await Promise.all(Object.values(sites).map((ws) => build(ws)));
-    for (const [i, [backend, ws]] of Object.entries(sites).entries()) {
-      const r = runs[i]!;
-      assert.equal(r.code, 1, `${backend}: failed packages give exit 1\n${r.stderr}`);
-      assert.doesNotMatch(r.stderr, /Read-only file system|error: .*mkconf/, backend);
-      assert.deepEqual(states(ws), EXPECTED, `${backend}: states`);
-      // The distfile came from the master site into the host's DISTDIR, before the builds.
-      assert.equal(readFileSync(join(ws.distDir, 'fetched-1.0.tar.gz'), 'utf8'), 'distfile\n', backend);
-      const log = readFileSync(join(ws.bulklog, 'gone-1.0/checksum.log'), 'utf8');
-      assert.match(log, /Unable to fetch expected file gone-1\.0\.tar\.gz/, `${backend}: the fetch output is the checksum log`);
-      assert.match(log, /still not in DISTDIR=.*: gone-1\.0\.tar\.gz/, backend);
-      assert.equal(existsSync(join(ws.bulklog, 'libbad-1.0/configure.log')), true, backend);
-      // meta/status has the platform make reported.
-      assert.match(readFileSync(join(ws.bulklog, 'meta/status'), 'utf8'), /^PLATFORM=Linux \S+\/\S+$/m, backend);
-      assert.deepEqual(mountPointsUnder(ws.dir), [], `${backend}: nothing left mounted`);
+test(
+  "with a HOWTO-pbulk kit, builds without sandboxes, in chroots and in namespaces give the same states; work dirs are each sandbox's own",
+  { timeout: 300_000 },
+  async () => {
+    requireRoot();
+    const sites = { none: workspace('none', 'none'), chroot: workspace('chroot', 'chroot'), namespace: workspace('ns', 'namespace') };
+    try {
+      const runs = await Promise.all(Object.values(sites).map((ws) => build(ws)));
+      for (const [i, [backend, ws]] of Object.entries(sites).entries()) {
+        const r = runs[i]!;
+        assert.equal(r.code, 1, `${backend}: failed packages give exit 1\n${r.stderr}`);
+        assert.doesNotMatch(r.stderr, /Read-only file system|error: .*mkconf/, backend);
+        assert.deepEqual(states(ws), EXPECTED, `${backend}: states`);
+        // The distfile came from the master site into the host's DISTDIR, before the builds.
+        assert.equal(readFileSync(join(ws.distDir, 'fetched-1.0.tar.gz'), 'utf8'), 'distfile\n', backend);
+        const log = readFileSync(join(ws.bulklog, 'gone-1.0/checksum.log'), 'utf8');
+        assert.match(log, /Unable to fetch expected file gone-1\.0\.tar\.gz/, `${backend}: the fetch output is the checksum log`);
+        assert.match(log, /still not in DISTDIR=.*: gone-1\.0\.tar\.gz/, backend);
+        assert.equal(existsSync(join(ws.bulklog, 'libbad-1.0/configure.log')), true, backend);
+        // meta/status has the platform make reported.
+        assert.match(readFileSync(join(ws.bulklog, 'meta/status'), 'utf8'), /^PLATFORM=Linux \S+\/\S+$/m, backend);
+        assert.deepEqual(mountPointsUnder(ws.dir), [], `${backend}: nothing left mounted`);
+      }
+      // Without sandboxes make works in the host's WRKOBJDIR; sandboxes had their own and left it empty.
+      assert.ok(readdirSync(sites.none.wrkObjDir).includes('devel'), 'the host build used WRKOBJDIR');
+      assert.deepEqual(readdirSync(sites.chroot.wrkObjDir), [], 'chroot builds wrote nothing to the host WRKOBJDIR');
+      assert.deepEqual(readdirSync(sites.namespace.wrkObjDir), [], 'namespace builds wrote nothing to the host WRKOBJDIR');
+      // Namespace builds run without a network (only the loopback interface is there).
+      const net = readFileSync(join(sites.namespace.pkgsrc, 'misc/netcheck/net'), 'utf8').trim().split('\n');
+      const built = net.filter((l) => /^(configure|all|stage-install|package) /.test(l));
+      assert.ok(built.length >= 4, net.join(' | '));
+      for (const l of built) assert.match(l, / 1$/, `a namespace build step saw a network: ${l}`);
+    } finally {
+      await drop(Object.values(sites));
     }
-    // Without sandboxes make works in the host's WRKOBJDIR; sandboxes had their own and left it empty.
-    assert.ok(readdirSync(sites.none.wrkObjDir).includes('devel'), 'the host build used WRKOBJDIR');
-    assert.deepEqual(readdirSync(sites.chroot.wrkObjDir), [], 'chroot builds wrote nothing to the host WRKOBJDIR');
-    assert.deepEqual(readdirSync(sites.namespace.wrkObjDir), [], 'namespace builds wrote nothing to the host WRKOBJDIR');
-    // Namespace builds run without a network (only the loopback interface is there).
-    const net = readFileSync(join(sites.namespace.pkgsrc, 'misc/netcheck/net'), 'utf8').trim().split('\n');
-    const built = net.filter((l) => /^(configure|all|stage-install|package) /.test(l));
-    assert.ok(built.length >= 4, net.join(' | '));
-    for (const l of built) assert.match(l, / 1$/, `a namespace build step saw a network: ${l}`);
-  } finally {
-    await drop(Object.values(sites));
-  }
-});
+  },
+);
 
-test('a kit whose PACKAGES is not pbulk.conf\'s packages, or whose WRKOBJDIR cannot exist in a sandbox, is refused before anything is scanned or built', { timeout: 120_000 }, async () => {
-  requireRoot();
-  const packagesWs = workspace('pkgs', 'chroot', { mk: { packages: '/var/tmp/pkgsrc-bulk-elsewhere/packages' } });
-  const wrk = workspace('wrk', 'chroot');
-  // Inside the kit's directory (read-only in sandboxes) and missing there: nothing to mount on.
-  const missing = join(wrk.dir, 'bulk/no-such-scratch');
-  writeBootstrapKit(wrk.kit, wrk.prefix, kitMkConfText({ localbase: wrk.prefix, pkgDbDir: wrk.pkgdb, packages: wrk.packages, wrkObjDir: missing, distDir: wrk.distDir, pkgsrcDir: wrk.pkgsrc }));
-  const sites = [packagesWs, wrk];
-  try {
-    const [a, b] = await Promise.all([build(packagesWs), build(wrk)]);
-    assert.equal(a.code, 2, a.stderr);
-    const line = lineOf(packagesWs.conf, 'packages=');
-    assert.match(a.stderr, new RegExp(`${packagesWs.conf}:${line}:1: error: packages=${packagesWs.packages} but the tree's mk\\.conf has PACKAGES=/var/tmp/pkgsrc-bulk-elsewhere/packages: pkg-build installs dependencies from`));
-    assert.match(a.stderr, /pre-flight: 1 problem/);
-    assert.equal(b.code, 2, b.stderr);
-    assert.match(b.stderr, new RegExp(`${wrk.conf}:${lineOf(wrk.conf, 'chroot_dir=')}:1: error: the tree's mk\\.conf has WRKOBJDIR=${missing}, inside ${wrk.dir}/bulk, which every sandbox shows read-only`));
-    for (const ws of [packagesWs, wrk]) {
-      assert.equal(existsSync(join(ws.bulklog, 'meta/pscan')), false, 'nothing scanned');
-      assert.deepEqual(readdirSync(ws.bulklog).filter((n) => n !== 'meta' && !n.startsWith('.')), [], 'nothing built');
-      assert.deepEqual(mountPointsUnder(ws.dir), []);
+test(
+  "a kit whose PACKAGES is not pbulk.conf's packages, or whose WRKOBJDIR cannot exist in a sandbox, is refused before anything is scanned or built",
+  { timeout: 120_000 },
+  async () => {
+    requireRoot();
+    const packagesWs = workspace('pkgs', 'chroot', { mk: { packages: '/var/tmp/pkgsrc-bulk-elsewhere/packages' } });
+    const wrk = workspace('wrk', 'chroot');
+    // Inside the kit's directory (read-only in sandboxes) and missing there: nothing to mount on.
+    const missing = join(wrk.dir, 'bulk/no-such-scratch');
+    writeBootstrapKit(
+      wrk.kit,
+      wrk.prefix,
+      kitMkConfText({ localbase: wrk.prefix, pkgDbDir: wrk.pkgdb, packages: wrk.packages, wrkObjDir: missing, distDir: wrk.distDir, pkgsrcDir: wrk.pkgsrc }),
+    );
+    const sites = [packagesWs, wrk];
+    try {
+      const [a, b] = await Promise.all([build(packagesWs), build(wrk)]);
+      assert.equal(a.code, 2, a.stderr);
+      const line = lineOf(packagesWs.conf, 'packages=');
+      assert.match(
+        a.stderr,
+        new RegExp(
+          `${packagesWs.conf}:${line}:1: error: packages=${packagesWs.packages} but the tree's mk\\.conf has PACKAGES=/var/tmp/pkgsrc-bulk-elsewhere/packages: pkg-build installs dependencies from`,
+        ),
+      );
+      assert.match(a.stderr, /pre-flight: 1 problem/);
+      assert.equal(b.code, 2, b.stderr);
+      assert.match(
+        b.stderr,
+        new RegExp(
+          `${wrk.conf}:${lineOf(wrk.conf, 'chroot_dir=')}:1: error: the tree's mk\\.conf has WRKOBJDIR=${missing}, inside ${wrk.dir}/bulk, which every sandbox shows read-only`,
+        ),
+      );
+      for (const ws of [packagesWs, wrk]) {
+        assert.equal(existsSync(join(ws.bulklog, 'meta/pscan')), false, 'nothing scanned');
+        assert.deepEqual(
+          readdirSync(ws.bulklog).filter((n) => n !== 'meta' && !n.startsWith('.')),
+          [],
+          'nothing built',
+        );
+        assert.deepEqual(mountPointsUnder(ws.dir), []);
+      }
+    } finally {
+      await drop(sites);
     }
-  } finally {
-    await drop(sites);
-  }
-});
+  },
+);
 
 test('a DISTDIR on a read-only file system is refused before anything runs, on the bootstrapkit line', { timeout: 120_000 }, async () => {
   requireRoot();
@@ -145,12 +181,21 @@ test('a DISTDIR on a read-only file system is refused before anything runs, on t
   const ro = join(ws.dir, 'readonly');
   mkdirSync(ro);
   const distDir = join(ro, 'distfiles');
-  writeBootstrapKit(ws.kit, ws.prefix, kitMkConfText({ localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages, wrkObjDir: ws.wrkObjDir, distDir, pkgsrcDir: ws.pkgsrc }));
+  writeBootstrapKit(
+    ws.kit,
+    ws.prefix,
+    kitMkConfText({ localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages, wrkObjDir: ws.wrkObjDir, distDir, pkgsrcDir: ws.pkgsrc }),
+  );
   execFileSync('mount', ['--bind', '-o', 'ro', ro, ro]);
   try {
     const r = await build(ws);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, new RegExp(`${ws.conf}:${lineOf(ws.conf, 'bootstrapkit=')}:1: error: the tree's mk\\.conf has DISTDIR=${distDir}, where the engine's user \\(uid 0\\) cannot write`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `${ws.conf}:${lineOf(ws.conf, 'bootstrapkit=')}:1: error: the tree's mk\\.conf has DISTDIR=${distDir}, where the engine's user \\(uid 0\\) cannot write`,
+      ),
+    );
     assert.equal(existsSync(join(ws.bulklog, 'meta/pscan')), false, 'nothing scanned');
   } finally {
     execFileSync('umount', [ro]);

@@ -2,7 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  escapeMountPath, isReadOnly, mountsUnder, parseMountinfo, readMountinfoSync, unescapeMountPath, unmountOrder,
+  escapeMountPath,
+  isReadOnly,
+  mountsUnder,
+  parseMountinfo,
+  readMountinfoSync,
+  unescapeMountPath,
+  unmountOrder,
 } from '../../src/engine/sandbox/mountinfo';
 import { checkMounted } from '../../src/engine/sandbox/mounts';
 
@@ -32,8 +38,14 @@ test('parseMountinfo reads optional fields, escapes and the ro flag', () => {
 
 test('mountsUnder takes the root and below, not a sibling with the same prefix', () => {
   const { entries } = parseMountinfo(SAMPLE);
-  assert.deepEqual(mountsUnder(entries, '/sb/r').map((e) => e.id), [42, 43, 44, 46]);
-  assert.deepEqual(mountsUnder(entries, '/sb/r2').map((e) => e.id), [45]);
+  assert.deepEqual(
+    mountsUnder(entries, '/sb/r').map((e) => e.id),
+    [42, 43, 44, 46],
+  );
+  assert.deepEqual(
+    mountsUnder(entries, '/sb/r2').map((e) => e.id),
+    [45],
+  );
 });
 
 test('unmountOrder: deepest first, and the upper of two stacked mounts before the lower', () => {
@@ -44,12 +56,16 @@ test('unmountOrder: deepest first, and the upper of two stacked mounts before th
 
 test('checkMounted reports a read-only mount that the kernel shows writable, and a missing one', () => {
   const { entries } = parseMountinfo(SAMPLE);
-  const bad = checkMounted('/sb/r', [
-    { type: 'bind', source: '/usr', target: '/usr', ro: true },
-    { type: 'bind', source: '/var/tmp/pkg src', target: '/usr/pkg src', ro: true },
-    { type: 'bind', source: '/opt', target: '/opt', ro: false },
-    { type: 'proc', source: 'proc', target: '/proc', ro: false },
-  ], entries);
+  const bad = checkMounted(
+    '/sb/r',
+    [
+      { type: 'bind', source: '/usr', target: '/usr', ro: true },
+      { type: 'bind', source: '/var/tmp/pkg src', target: '/usr/pkg src', ro: true },
+      { type: 'bind', source: '/opt', target: '/opt', ro: false },
+      { type: 'proc', source: 'proc', target: '/proc', ro: false },
+    ],
+    entries,
+  );
   assert.equal(bad.length, 3);
   assert.match(bad[0]!, /\/usr\/pkg src: asked read-only but the kernel shows it writable/);
   assert.match(bad[1]!, /\/opt: not mounted/);
@@ -63,10 +79,12 @@ test('the real /proc/self/mountinfo parses without problems', () => {
 
 test('mount path escaping round-trips any string (property)', () => {
   const tricky = fc.string({ unit: fc.constantFrom('a', '/', '\\', ' ', '\t', '\n', '0', '4', '7', 'é', '\u{1F600}') });
-  fc.assert(fc.property(fc.oneof(tricky, fc.string()), (s) => {
-    // A path never holds a literal backslash-octal sequence we did not write ourselves.
-    assert.equal(unescapeMountPath(escapeMountPath(s)), s);
-  }));
+  fc.assert(
+    fc.property(fc.oneof(tricky, fc.string()), (s) => {
+      // A path never holds a literal backslash-octal sequence we did not write ourselves.
+      assert.equal(unescapeMountPath(escapeMountPath(s)), s);
+    }),
+  );
 });
 
 test('parseMountinfo never throws on random or mutated input and keeps lines in range (property)', () => {
@@ -76,13 +94,16 @@ test('parseMountinfo never throws on random or mutated input and keeps lines in 
     l[i] = l[i]!.slice(0, at) + ins + l[i]!.slice(at + ins.length);
     return l.join('\n');
   });
-  fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: fc.constantFrom('1', ' ', '-', '/', '\n', ',', 'x') }), mutated), (text) => {
-    const { entries, problems } = parseMountinfo(text);
-    const count = text.split('\n').length;
-    for (const e of entries) {
-      assert.ok(e.line >= 1 && e.line <= count);
-      assert.ok(e.mountPoint.startsWith('/'));
-    }
-    assert.ok(entries.length + problems.length <= count);
-  }), { numRuns: 500 });
+  fc.assert(
+    fc.property(fc.oneof(fc.string(), fc.string({ unit: fc.constantFrom('1', ' ', '-', '/', '\n', ',', 'x') }), mutated), (text) => {
+      const { entries, problems } = parseMountinfo(text);
+      const count = text.split('\n').length;
+      for (const e of entries) {
+        assert.ok(e.line >= 1 && e.line <= count);
+        assert.ok(e.mountPoint.startsWith('/'));
+      }
+      assert.ok(entries.length + problems.length <= count);
+    }),
+    { numRuns: 500 },
+  );
 });

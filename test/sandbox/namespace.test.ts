@@ -39,16 +39,26 @@ after(async () => {
 function driver(): string {
   const out = posix.join(dir, 'namespace-user.js');
   if (!existsSync(out)) {
-    buildSync({ entryPoints: [posix.join(REPO, 'test/sandbox/drivers/namespace-user.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+    buildSync({
+      entryPoints: [posix.join(REPO, 'test/sandbox/drivers/namespace-user.ts')],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'warning',
+    });
   }
   return out;
 }
 
 function runAsUser(tool: string, base: string, host: string, roHost: string): Record<string, any> {
-  const r = spawnSync('setpriv', [
-    `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--',
-    process.execPath, driver(), tool, base, host, roHost,
-  ], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TMPDIR: dir }, timeout: 120_000 });
+  const r = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', process.execPath, driver(), tool, base, host, roHost], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TMPDIR: dir },
+    timeout: 120_000,
+  });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   assert.ok(line.startsWith('{'), `driver printed no result (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
   const out = JSON.parse(line);
@@ -96,8 +106,14 @@ for (const tool of ['bwrap', 'unshare']) {
     assert.equal(out.checks.readOnlyDirs, 'ok\n');
     assert.match(out.userSwitch, /cannot switch to user 'root'/);
     assert.deepEqual(out.after, { rootExists: false, stateExists: false, privateExists: false, mounts: 0 });
-    assert.ok(out.warnings.some((w: string) => /unreadable to this user were left out/.test(w)), 'copying /etc as a user says what it left out');
-    assert.equal(treeHash(host, (rel) => rel === '/written'), before);
+    assert.ok(
+      out.warnings.some((w: string) => /unreadable to this user were left out/.test(w)),
+      'copying /etc as a user says what it left out',
+    );
+    assert.equal(
+      treeHash(host, (rel) => rel === '/written'),
+      before,
+    );
     assert.deepEqual(mountPointsUnder(dir), []);
   });
 }
@@ -114,15 +130,40 @@ test('with neither bwrap nor unshare there (both hidden in a private mount names
   const s = scratch('nstool');
   try {
     // /dev/null over both programs, in a mount namespace of this command only: gone with it.
-    const r = spawnSync('unshare', [
-      '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', 'mount --bind /dev/null /usr/bin/bwrap && mount --bind /dev/null /usr/bin/unshare && exec "$@"', 'sh',
-      process.execPath, engineBundle(), 'sandbox', 'create', '--backend', 'namespace', '--base', `${s}/base`, 'x', '--run', '--', 'true',
-    ], { cwd: REPO, encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, timeout: 60_000 });
+    const r = spawnSync(
+      'unshare',
+      [
+        '--mount',
+        '--propagation',
+        'private',
+        '--',
+        '/bin/sh',
+        '-c',
+        'mount --bind /dev/null /usr/bin/bwrap && mount --bind /dev/null /usr/bin/unshare && exec "$@"',
+        'sh',
+        process.execPath,
+        engineBundle(),
+        'sandbox',
+        'create',
+        '--backend',
+        'namespace',
+        '--base',
+        `${s}/base`,
+        'x',
+        '--run',
+        '--',
+        'true',
+      ],
+      { cwd: REPO, encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, timeout: 60_000 },
+    );
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /the namespace backend needs bubblewrap \(bwrap\) or unshare\(1\) from util-linux; neither is installed/);
     assert.equal(existsSync(`${s}/base/x`), false);
     assert.ok(statSync('/usr/bin/bwrap').isFile(), 'the host still has bwrap');
-    assert.deepEqual(mountPointsUnder('/usr/bin').filter((m) => m === '/usr/bin/bwrap' || m === '/usr/bin/unshare'), []);
+    assert.deepEqual(
+      mountPointsUnder('/usr/bin').filter((m) => m === '/usr/bin/bwrap' || m === '/usr/bin/unshare'),
+      [],
+    );
   } finally {
     await dropScratch(s);
   }

@@ -21,8 +21,14 @@ test('a site pbulk.conf with its own sandbox scripts: command backend, <chroot_d
   });
   assert.equal(plan.backend, 'command');
   assert.equal(plan.base, '/sandbox');
-  assert.deepEqual(plan.buildRoots, [1, 2, 3, 4].map((i) => `/sandbox/q4-build-${i}`));
-  assert.deepEqual(plan.scanRoots, [1, 2, 3, 4].map((i) => `/sandbox/q4-scan-${i}`));
+  assert.deepEqual(
+    plan.buildRoots,
+    [1, 2, 3, 4].map((i) => `/sandbox/q4-build-${i}`),
+  );
+  assert.deepEqual(
+    plan.scanRoots,
+    [1, 2, 3, 4].map((i) => `/sandbox/q4-scan-${i}`),
+  );
   assert.match(plan.reason, /chroot_create/);
 });
 
@@ -41,7 +47,10 @@ test('backend defaults: none without chroot_dir, chroot as root, namespace as a 
 test('plan errors name the setting: bad counts, sandboxes in /, command without chroot_create', () => {
   assert.throws(() => planSandboxes({ chrootDir: '/c/x', buildChroots: 0 }), /build_chroots must be a whole number/);
   assert.throws(() => planSandboxes({ chrootDir: '/c/x', scanChroots: 2.5 }), /scan_chroots/);
-  assert.throws(() => planSandboxes({ chrootDir: '/x', uid: 0 }), (e: unknown) => e instanceof SandboxError && /directly in '\/'/.test(e.message));
+  assert.throws(
+    () => planSandboxes({ chrootDir: '/x', uid: 0 }),
+    (e: unknown) => e instanceof SandboxError && /directly in '\/'/.test(e.message),
+  );
   assert.throws(() => planSandboxes({ chrootDir: 'rel/x', uid: 0 }), /chroot_dir must be an absolute path/);
   assert.throws(() => planSandboxes({ backend: 'command', chrootDir: '/c/x' }), /needs chroot_create/);
   assert.throws(() => planSandboxes({ backend: 'chroot' }), /needs chroot_dir/);
@@ -49,13 +58,23 @@ test('plan errors name the setting: bad counts, sandboxes in /, command without 
 });
 
 test('defaultSpec is mksandbox on Linux: its read-only set (with /lib64, /usr/lib64), /etc copied, /dev, /proc, tmp dirs 1777', () => {
-  const s = defaultSpec('/c/x-build-1', { pkgsrc: '/p/pkgsrc', packages: '/p/packages', bulklog: '/p/bulklog', distdir: '/p/distfiles', prefix: '/usr/pkg', pkgdb: '/usr/pkg/pkgdb' });
+  const s = defaultSpec('/c/x-build-1', {
+    pkgsrc: '/p/pkgsrc',
+    packages: '/p/packages',
+    bulklog: '/p/bulklog',
+    distdir: '/p/distfiles',
+    prefix: '/usr/pkg',
+    pkgdb: '/usr/pkg/pkgdb',
+  });
   assert.deepEqual(s.roDirs, MKSANDBOX_RO_DIRS);
   assert.ok(s.roDirs.includes('/lib64') && s.roDirs.includes('/usr/lib64'));
   assert.deepEqual(s.rwDirs, ['/p/pkgsrc', '/p/bulklog', '/p/packages', '/p/distfiles']);
   assert.deepEqual(s.copyDirs, ['/etc']);
   assert.equal(s.dev && s.proc, true);
-  assert.deepEqual(s.createDirs.filter((d) => d.mode === 0o1777).map((d) => d.path), ['/tmp', '/var/tmp']);
+  assert.deepEqual(
+    s.createDirs.filter((d) => d.mode === 0o1777).map((d) => d.path),
+    ['/tmp', '/var/tmp'],
+  );
   assert.ok(s.createDirs.some((d) => d.path === '/usr/pkg/pkgdb'));
   assert.ok(!defaultSpec('/c/x', { withoutX: true }).roDirs.includes('/usr/X11R7'));
 });

@@ -50,8 +50,14 @@ test('refuses paths outside the base, through a symlinked parent, and the base i
     const canary = hostTree(`${s}/host`);
     mkdirSync(`${s}/base`);
     symlinkSync(canary, `${s}/base/via-link`);
-    await assert.rejects(removeTree(canary, `${s}/base`), (e: unknown) => e instanceof SandboxError && e.code === 'unsafe-path' && /not inside the sandbox base/.test(e.message));
-    await assert.rejects(removeTree(`${s}/base/via-link/sub`, `${s}/base`), (e: unknown) => e instanceof SandboxError && e.code === 'unsafe-path' && /symlink/.test(e.message));
+    await assert.rejects(
+      removeTree(canary, `${s}/base`),
+      (e: unknown) => e instanceof SandboxError && e.code === 'unsafe-path' && /not inside the sandbox base/.test(e.message),
+    );
+    await assert.rejects(
+      removeTree(`${s}/base/via-link/sub`, `${s}/base`),
+      (e: unknown) => e instanceof SandboxError && e.code === 'unsafe-path' && /symlink/.test(e.message),
+    );
     await assert.rejects(removeTree(`${s}/base`, `${s}/base`), (e: unknown) => e instanceof SandboxError && e.code === 'unsafe-path');
     await assert.rejects(removeTree(`${s}/base/../host`, `${s}/base`), (e: unknown) => e instanceof SandboxError);
     // A symlink in the sandbox's own slot is unlinked, its target left alone.
@@ -71,7 +77,10 @@ test('refuses when a bind mount of the same disk is still below: host files surv
     mkdirSync(`${s}/base/victim/usr/pkgsrc`, { recursive: true });
     writeFileSync(`${s}/base/victim/own-file`, 'x');
     sh('mount', '--bind', canary, `${s}/base/victim/usr/pkgsrc`);
-    await assert.rejects(removeTree(`${s}/base/victim`, `${s}/base`), (e: unknown) => e instanceof SandboxError && e.code === 'busy' && e.message.includes(`${s}/base/victim/usr/pkgsrc`));
+    await assert.rejects(
+      removeTree(`${s}/base/victim`, `${s}/base`),
+      (e: unknown) => e instanceof SandboxError && e.code === 'busy' && e.message.includes(`${s}/base/victim/usr/pkgsrc`),
+    );
     assert.ok(existsSync(`${s}/base/victim/own-file`), 'nothing deleted once a mount is seen');
     assert.equal(treeHash(canary), before);
     sh('mount', '--bind', canary, `${s}/base/victim`);
@@ -107,14 +116,18 @@ async function mountMidWalk(victim: string, mountOn: (dir: string) => void): Pro
   for (let i = 0; i < 10_000 && filesLeft(victim) === 1800; i++) await new Promise((r) => setImmediate(r));
   assert.ok(filesLeft(victim) < 1800, 'the walk started');
   // Leave alone the directory the walker has open right now: the others it has still to enter.
-  const open = new Set(readdirSync('/proc/self/fd').map((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`);
-    } catch {
-      return '';
-    }
-  }));
-  const targets = readdirSync(victim).map((d) => `${victim}/${d}`).filter((d) => !open.has(d));
+  const open = new Set(
+    readdirSync('/proc/self/fd').map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    }),
+  );
+  const targets = readdirSync(victim)
+    .map((d) => `${victim}/${d}`)
+    .filter((d) => !open.has(d));
   assert.ok(targets.length > 0);
   for (const d of targets) mountOn(d);
   await p.catch(() => undefined);
@@ -130,7 +143,10 @@ test('a bind mount appearing while the walk runs is never entered (mount id chec
     bigTree(`${s}/base/victim`);
     const outcome = await mountMidWalk(`${s}/base/victim`, (d) => sh('mount', '--bind', canary, d));
     // Same disk, same st_dev: only the mount id tells.
-    assert.ok(outcome instanceof SandboxError && outcome.code === 'busy' && /is a mount point/.test(outcome.message), `expected a refusal, got ${String(outcome)}`);
+    assert.ok(
+      outcome instanceof SandboxError && outcome.code === 'busy' && /is a mount point/.test(outcome.message),
+      `expected a refusal, got ${String(outcome)}`,
+    );
     assert.equal(treeHash(canary), before);
   } finally {
     unmountAll(s);
@@ -147,7 +163,10 @@ test('another file system appearing while the walk runs is never entered (st_dev
       sh('mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', d);
       writeFileSync(`${d}/CANARY`, 'x');
     });
-    assert.ok(outcome instanceof SandboxError && outcome.code === 'busy' && /on another file system/.test(outcome.message), `expected a refusal, got ${String(outcome)}`);
+    assert.ok(
+      outcome instanceof SandboxError && outcome.code === 'busy' && /on another file system/.test(outcome.message),
+      `expected a refusal, got ${String(outcome)}`,
+    );
     for (const d of mountPointsUnder(`${s}/base/victim`)) assert.ok(existsSync(`${d}/CANARY`), `${d}/CANARY deleted`);
   } finally {
     unmountAll(s);
@@ -158,8 +177,15 @@ test('another file system appearing while the walk runs is never entered (st_dev
 test('the walk stays on its device and its mount: another device on the same mount (a btrfs subvolume) is refused too', () => {
   const start = { dev: 64769, mnt: 31 };
   assert.doesNotThrow(() => checkSameFileSystem('/b/v/d', start, { dev: 64769, mnt: 31 }));
-  assert.throws(() => checkSameFileSystem('/b/v/sub', start, { dev: 64770, mnt: 31 }), (e: unknown) => e instanceof SandboxError && e.code === 'busy' && /\/b\/v\/sub: it is on another file system \(device 64770, expected 64769\)/.test(e.message));
-  assert.throws(() => checkSameFileSystem('/b/v/bind', start, { dev: 64769, mnt: 40 }), (e: unknown) => e instanceof SandboxError && e.code === 'busy' && /is a mount point \(mount id 40, expected 31\)/.test(e.message));
+  assert.throws(
+    () => checkSameFileSystem('/b/v/sub', start, { dev: 64770, mnt: 31 }),
+    (e: unknown) =>
+      e instanceof SandboxError && e.code === 'busy' && /\/b\/v\/sub: it is on another file system \(device 64770, expected 64769\)/.test(e.message),
+  );
+  assert.throws(
+    () => checkSameFileSystem('/b/v/bind', start, { dev: 64769, mnt: 40 }),
+    (e: unknown) => e instanceof SandboxError && e.code === 'busy' && /is a mount point \(mount id 40, expected 31\)/.test(e.message),
+  );
 });
 
 type Node = { kind: 'file' } | { kind: 'link'; toCanary: boolean } | { kind: 'dir'; children: Record<string, Node> };
@@ -169,7 +195,13 @@ const nodeArb: fc.Arbitrary<Node> = fc.letrec<{ node: Node }>((tie) => ({
     { depthSize: 'small', withCrossShrink: true },
     fc.constant<Node>({ kind: 'file' }),
     fc.boolean().map<Node>((toCanary) => ({ kind: 'link', toCanary })),
-    fc.dictionary(fc.stringMatching(/^[a-z.][a-z0-9._ -]{0,8}$/).filter((n) => n !== '.' && n !== '..'), tie('node'), { maxKeys: 4 }).map<Node>((children) => ({ kind: 'dir', children })),
+    fc
+      .dictionary(
+        fc.stringMatching(/^[a-z.][a-z0-9._ -]{0,8}$/).filter((n) => n !== '.' && n !== '..'),
+        tie('node'),
+        { maxKeys: 4 },
+      )
+      .map<Node>((children) => ({ kind: 'dir', children })),
   ),
 })).node;
 

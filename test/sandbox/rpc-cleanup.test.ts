@@ -27,7 +27,7 @@ async function until(what: string, ok: () => boolean, limitMs: number): Promise<
   }
 }
 
-test('sandbox/cleanup: the engine of a pbulk.conf removes a killed owner\'s sandbox from the parent of chroot_dir', { timeout: 120_000 }, async (t) => {
+test("sandbox/cleanup: the engine of a pbulk.conf removes a killed owner's sandbox from the parent of chroot_dir", { timeout: 120_000 }, async (t) => {
   requireRoot();
   const s = scratch('rpc-cleanup');
   const base = `${s}/base`;

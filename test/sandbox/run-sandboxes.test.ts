@@ -32,7 +32,10 @@ test('create is all or nothing: one bad spec, and the sandboxes already made are
     const specs = [specFor(`${s}/base/p1`, [host]), specFor(`${s}/base/p2`, [host]), specFor(`${s}/base/p3`, [s])];
     await assert.rejects(RunSandboxes.create(be, specs), (e: unknown) => e instanceof SandboxError && e.code === 'bad-spec');
     assert.deepEqual(mountPointsUnder(s), []);
-    assert.deepEqual(readdirSync(`${s}/base`).filter((n) => !n.startsWith('.pkgsrc-bulk-snapshots')), []);
+    assert.deepEqual(
+      readdirSync(`${s}/base`).filter((n) => !n.startsWith('.pkgsrc-bulk-snapshots')),
+      [],
+    );
     {
       await using run = await RunSandboxes.create(be, specs.slice(0, 2));
       assert.equal(new Set(run.build.map((b) => b.root)).size, 2);
@@ -44,7 +47,10 @@ test('create is all or nothing: one bad spec, and the sandboxes already made are
   }
 });
 
-for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+for (const [signal, code] of [
+  ['SIGTERM', 143],
+  ['SIGINT', 130],
+] as const) {
   test(`${signal} to a process owning sandboxes: they are torn down before it exits (${code})`, async () => {
     requireRoot();
     const s = scratch('pool');
@@ -89,8 +95,14 @@ test('RunSandboxes.open: scan and build slots named from chroot_dir, made togeth
     });
     [...run.scan, ...run.build].map(keep);
     assert.equal(run.backendName, 'chroot');
-    assert.deepEqual(run.scan.map((b) => b.root), [`${s}/chroot/pkgsrc-test-scan-1`]);
-    assert.deepEqual(run.build.map((b) => b.root), [`${s}/chroot/pkgsrc-test-build-1`, `${s}/chroot/pkgsrc-test-build-2`]);
+    assert.deepEqual(
+      run.scan.map((b) => b.root),
+      [`${s}/chroot/pkgsrc-test-scan-1`],
+    );
+    assert.deepEqual(
+      run.build.map((b) => b.root),
+      [`${s}/chroot/pkgsrc-test-build-1`, `${s}/chroot/pkgsrc-test-build-2`],
+    );
     const r = await run.build[1]!.exec(['ls', '-d', host, '/usr/pkg/pkgdb'], { env: { PATH: '/usr/bin:/bin' }, cwd: '/', capture: true });
     assert.equal(r.stdout, `/usr/pkg/pkgdb\n${host}\n`);
     await run.destroy();

@@ -3,16 +3,22 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, readFileSync, appendFileSync, mkdirSync } from 'node:fs';
 import fc from 'fast-check';
-import {
-  StateFile, currentHolder, newHolder, readState, statePathFor, listStateFiles, type OwnerRecord,
-} from '../../src/engine/sandbox/state';
+import { StateFile, currentHolder, newHolder, readState, statePathFor, listStateFiles, type OwnerRecord } from '../../src/engine/sandbox/state';
 import { SandboxError } from '../../src/engine/sandbox/errors';
 import { dropScratch, scratch } from './fixtures';
 
 function owner(root: string, pid: number | null = process.pid): OwnerRecord {
   return {
-    kind: 'owner', v: 1, ...newHolder(pid), name: root.split('/').pop()!, root, base: root.replace(/\/[^/]+$/, ''),
-    backend: 'chroot', uid: 0, persistent: pid === null, created: new Date().toISOString(),
+    kind: 'owner',
+    v: 1,
+    ...newHolder(pid),
+    name: root.split('/').pop()!,
+    root,
+    base: root.replace(/\/[^/]+$/, ''),
+    backend: 'chroot',
+    uid: 0,
+    persistent: pid === null,
+    created: new Date().toISOString(),
   };
 }
 
@@ -119,20 +125,28 @@ test('readState on random or mutated content returns a view or a SandboxError, n
   try {
     mkdirSync(`${base}/p`);
     const path = `${base}/p/state`;
-    const good = [JSON.stringify(owner(`${base}/p/s`)), JSON.stringify({ kind: 'root' }), JSON.stringify({ kind: 'mount', target: '/a', source: '/b', type: 'bind', ro: true })].join('\n') + '\n';
+    const good =
+      [
+        JSON.stringify(owner(`${base}/p/s`)),
+        JSON.stringify({ kind: 'root' }),
+        JSON.stringify({ kind: 'mount', target: '/a', source: '/b', type: 'bind', ro: true }),
+      ].join('\n') + '\n';
     const mutated = fc.tuple(fc.nat(good.length), fc.nat(20), fc.string()).map(([at, del, ins]) => good.slice(0, at) + ins + good.slice(at + del));
-    await fc.assert(fc.asyncProperty(fc.oneof(fc.string(), mutated), async (text) => {
-      writeFileSync(path, text);
-      try {
-        const v = await readState(path);
-        assert.ok(v);
-        assert.equal(readFileSync(path, 'utf8'), text);
-        for (const p of v.problems) assert.match(p, /:\d+: /);
-      } catch (e) {
-        assert.ok(e instanceof SandboxError, `unexpected ${String(e)}`);
-        assert.equal(e.code, 'foreign');
-      }
-    }), { numRuns: 300 });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), mutated), async (text) => {
+        writeFileSync(path, text);
+        try {
+          const v = await readState(path);
+          assert.ok(v);
+          assert.equal(readFileSync(path, 'utf8'), text);
+          for (const p of v.problems) assert.match(p, /:\d+: /);
+        } catch (e) {
+          assert.ok(e instanceof SandboxError, `unexpected ${String(e)}`);
+          assert.equal(e.code, 'foreign');
+        }
+      }),
+      { numRuns: 300 },
+    );
   } finally {
     await dropScratch(base);
   }

@@ -66,7 +66,7 @@ test('a partly typed name is replaced as a whole, without `=` when one follows',
   assert.deepEqual(edit(bulklog), { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } }, newText: 'bulklog' });
 });
 
-test('after `keep_prefix=` the values are yes and no, with pbulk\'s reading of them', async () => {
+test("after `keep_prefix=` the values are yes and no, with pbulk's reading of them", async () => {
   const uri = await openConf('keep_prefix=\n');
   const list = items(await client.completion(uri, 0, 12));
   assert.deepEqual(list.map((i) => i.label).sort(), ['no', 'yes']);
@@ -96,7 +96,10 @@ test('path values complete from this machine, directories only where a directory
   const line = `bulklog=${dir}/bulk/`;
   const uri = await openConf(`${line}\n`);
   const list = items(await client.completion(uri, 0, line.length));
-  assert.deepEqual(list.filter((i) => i.kind === 19).map((i) => i.label), ['log/']);
+  assert.deepEqual(
+    list.filter((i) => i.kind === 19).map((i) => i.label),
+    ['log/'],
+  );
   assert.ok(!list.some((i) => i.label === 'notes.txt'));
   const quoted = `limited_list="${dir}/bulk/no`;
   const uri2 = await openConf(`${quoted}"\n`);
@@ -108,10 +111,19 @@ test('path values complete from this machine, directories only where a directory
 test("pbulk's example paths use the prefix pbulk is installed in, never a placeholder", async () => {
   const uri = await openConf('pscan=/opt/pbulk/bin/pbulk-scan\npbuild_script=\n\n');
   const values = items(await client.completion(uri, 1, 'pbuild_script='.length));
-  assert.ok(values.some((i) => i.label === '/opt/pbulk/libexec/pbulk/pkg-build'), values.map((i) => i.label).join(' '));
+  assert.ok(
+    values.some((i) => i.label === '/opt/pbulk/libexec/pbulk/pkg-build'),
+    values.map((i) => i.label).join(' '),
+  );
   const names = items(await client.completion(uri, 2, 0));
   const placeholder = /@[A-Z][A-Z0-9_]*@/;
-  assert.ok(names.every((i) => !placeholder.test(edit(i).newText)), names.map((i) => edit(i).newText).filter((t) => placeholder.test(t)).join(' '));
+  assert.ok(
+    names.every((i) => !placeholder.test(edit(i).newText)),
+    names
+      .map((i) => edit(i).newText)
+      .filter((t) => placeholder.test(t))
+      .join(' '),
+  );
   assert.equal(edit(names.find((i) => i.label === 'pkg_info')!).newText, 'pkg_info=${1:/opt/pbulk/sbin/pkg_info}');
 });
 
@@ -129,7 +141,10 @@ test('a limited_list offers the categories, then the packages of the tree its pb
   const listUri = fileUri(listFile);
   await client.open(listUri, `${first}\n\n`, 'pkgsrc-limited-list');
   const cats = items(await client.completion(listUri, 1, 0));
-  assert.ok(cats.some((i) => i.label === `${category}/`), cats.map((i) => i.label).join(' '));
+  assert.ok(
+    cats.some((i) => i.label === `${category}/`),
+    cats.map((i) => i.label).join(' '),
+  );
   await client.change(listUri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: `${category}/` }]);
   const pkgs = items(await client.completion(listUri, 1, category.length + 1)).map((i) => i.label);
   const expected = locations.filter((l) => l.startsWith(`${category}/`) && l !== first).sort();

@@ -70,7 +70,10 @@ test('a burst of edits is checked once, for the last version', async () => {
   }
   const last = await client.waitForDiagnostics(uri, (p) => p.version === 6);
   await new Promise((r) => setTimeout(r, 300));
-  const versions = client.published(uri).slice(before).map((p) => p.version);
+  const versions = client
+    .published(uri)
+    .slice(before)
+    .map((p) => p.version);
   assert.deepEqual(versions, [6]);
   assert.ok(byCode(last.diagnostics, 'boolean-value').some((d) => d.range.start.line === 5));
 });
@@ -87,7 +90,10 @@ async function assertNoErrors(name: string, text: string): Promise<void> {
   const uri = `file:///var/tmp/pkgsrc-bulk-diag/${name.replace(/(\.pbulk)?\.conf$/, '.pbulk.conf')}`;
   const p = await client.open(uri, text);
   const found = p.diagnostics.filter((d) => d.severity === 1);
-  assert.deepEqual(found.map((d) => `${d.range.start.line + 1}: ${d.message}`), []);
+  assert.deepEqual(
+    found.map((d) => `${d.range.start.line + 1}: ${d.message}`),
+    [],
+  );
 }
 
 test('a complete site config has no errors', () => assertNoErrors('site.pbulk.conf', readFileSync(ownConf('site.pbulk.conf'), 'utf8')));
@@ -112,8 +118,9 @@ async function assertPlaceholders(name: string, text: string): Promise<void> {
 test('every placeholder of an unsubstituted template is an error with a fix', () =>
   assertPlaceholders('template.pbulk.conf', readFileSync(ownConf('template.pbulk.conf'), 'utf8')));
 
-test('every placeholder of pbulk\'s source example is an error with a fix', { skip: sharedConfs.skip }, () =>
-  assertPlaceholders('source.pbulk.conf', sharedConfs.read('pbulk-0.51-source.conf')));
+test("every placeholder of pbulk's source example is an error with a fix", { skip: sharedConfs.skip }, () =>
+  assertPlaceholders('source.pbulk.conf', sharedConfs.read('pbulk-0.51-source.conf')),
+);
 
 test('binary content and a huge file are reported, not crashed on', async () => {
   const bin = 'file:///var/tmp/pkgsrc-bulk-diag/bin.pbulk.conf';
@@ -121,7 +128,10 @@ test('binary content and a huge file are reported, not crashed on', async () => 
   assert.ok(byCode(p.diagnostics, 'binary-content').length > 0);
   const huge = 'file:///var/tmp/pkgsrc-bulk-diag/huge.pbulk.conf';
   const h = await client.open(huge, `# ${'x'.repeat(5 * 1024 * 1024)}\n`);
-  assert.deepEqual(h.diagnostics.map((d) => d.code), ['file-too-large']);
+  assert.deepEqual(
+    h.diagnostics.map((d) => d.code),
+    ['file-too-large'],
+  );
   assert.equal(await client.hover(huge, 0, 0), null);
 });
 

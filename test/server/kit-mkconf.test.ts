@@ -23,31 +23,48 @@ after(async () => {
 
 const TREE = [{ path: 'devel/libfoo', distname: 'libfoo-1.0' }];
 
-test('a kit whose mk.conf disagrees with pbulk.conf: an error on the packages, pkgdb and prefix lines, naming the kit\'s values', async (t) => {
+test("a kit whose mk.conf disagrees with pbulk.conf: an error on the packages, pkgdb and prefix lines, naming the kit's values", async (t) => {
   const ws = makeKitWorkspace('lsp-kit', TREE, { mk: { packages: '/packages', pkgDbDir: '/var/db/pkg', localbase: '/usr/pkg' } });
   t.after(() => ws.remove());
   const text = readFileSync(ws.conf, 'utf8');
   const p = await client.open(pathToFileURL(ws.conf).href, text);
   const ds = p.diagnostics.filter((d) => d.code === 'mkconf-mismatch');
   const lineOf = (name: string) => text.split('\n').findIndex((l) => l.startsWith(`${name}=`));
-  assert.deepEqual(ds.map((d) => d.range.start.line).sort((a, b) => a - b), ['packages', 'prefix', 'pkgdb'].map(lineOf).sort((a, b) => a - b));
+  assert.deepEqual(
+    ds.map((d) => d.range.start.line).sort((a, b) => a - b),
+    ['packages', 'prefix', 'pkgdb'].map(lineOf).sort((a, b) => a - b),
+  );
   const pk = ds.find((d) => d.range.start.line === lineOf('packages'))!;
   assert.equal(pk.severity, 1);
-  assert.match(pk.message as string, new RegExp(`^packages=${ws.packages} but the bootstrap kit's mk\\.conf \\(${ws.kit}:${ws.prefix.slice(1)}/etc/mk\\.conf\\) has PACKAGES=/packages: pkg-build installs dependencies from`));
+  assert.match(
+    pk.message as string,
+    new RegExp(
+      `^packages=${ws.packages} but the bootstrap kit's mk\\.conf \\(${ws.kit}:${ws.prefix.slice(1)}/etc/mk\\.conf\\) has PACKAGES=/packages: pkg-build installs dependencies from`,
+    ),
+  );
 });
 
 test('a kit set up as HOWTO-pbulk says, and a directory kit, give no mkconf error', async (t) => {
   const ws = makeKitWorkspace('lsp-kit-ok', TREE);
   t.after(() => ws.remove());
   const p = await client.open(pathToFileURL(ws.conf).href, readFileSync(ws.conf, 'utf8'));
-  assert.deepEqual(p.diagnostics.filter((d) => d.code === 'mkconf-mismatch'), []);
+  assert.deepEqual(
+    p.diagnostics.filter((d) => d.code === 'mkconf-mismatch'),
+    [],
+  );
   const dirKit = join(ws.dir, 'kitdir');
   mkdirSync(join(dirKit, 'etc'), { recursive: true });
-  writeFileSync(join(dirKit, 'etc/mk.conf'), kitMkConfText({ localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: '/elsewhere', wrkObjDir: '/scratch', distDir: '/distfiles', pkgsrcDir: ws.pkgsrc }));
+  writeFileSync(
+    join(dirKit, 'etc/mk.conf'),
+    kitMkConfText({ localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: '/elsewhere', wrkObjDir: '/scratch', distDir: '/distfiles', pkgsrcDir: ws.pkgsrc }),
+  );
   assert.equal(readKitMkConf(dirKit, ws.prefix)?.where, join(dirKit, 'etc/mk.conf'));
   const text = readFileSync(ws.conf, 'utf8').replace(/^bootstrapkit=.*$/m, `bootstrapkit=${dirKit}`);
   const q = await client.open(pathToFileURL(join(ws.dir, 'dir.pbulk.conf')).href, text);
-  assert.deepEqual(q.diagnostics.filter((d) => d.code === 'mkconf-mismatch').map((d) => (d.message as string).slice(0, 30)), [`packages=${ws.packages}`.slice(0, 30)]);
+  assert.deepEqual(
+    q.diagnostics.filter((d) => d.code === 'mkconf-mismatch').map((d) => (d.message as string).slice(0, 30)),
+    [`packages=${ws.packages}`.slice(0, 30)],
+  );
 });
 
 test('mk.conf read without make: plain assignments and references are certain; commands, conditions and includes are not guessed', () => {

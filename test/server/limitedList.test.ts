@@ -31,7 +31,7 @@ function codes(ds: Diagnostic[]): string[] {
   return ds.map((d) => `${d.range.start.line}:${d.code}`).sort();
 }
 
-test('an open pbulk.conf links its limited_list, which is checked against that conf\'s tree', async () => {
+test("an open pbulk.conf links its limited_list, which is checked against that conf's tree", async () => {
   const list = path.join(dir, 'a', 'limited_list');
   mkdirSync(path.dirname(list));
   writeFileSync(list, '');
@@ -96,9 +96,15 @@ test('hover and links of entries lead to the package', async () => {
   const h = await client.hover(listUri, 0, 1);
   assert.match((h!.contents as MarkupContent).value, new RegExp(`\\*\\*${pkg.path}\\*\\*`));
   const links = (await client.documentLinks(listUri)) as DocumentLink[];
-  assert.deepEqual(links.map((l) => l.target), [fileUri(path.join(tree, pkg.path, 'Makefile'))]);
+  assert.deepEqual(
+    links.map((l) => l.target),
+    [fileUri(path.join(tree, pkg.path, 'Makefile'))],
+  );
   const confLinks = (await client.documentLinks(confUri)) as DocumentLink[];
-  assert.deepEqual(confLinks.map((l) => [l.target, l.range.start.line, l.range.start.character]), [[fileUri(list), 1, 13]]);
+  assert.deepEqual(
+    confLinks.map((l) => [l.target, l.range.start.line, l.range.start.character]),
+    [[fileUri(list), 1, 13]],
+  );
 });
 
 test('turning path checks off re-checks open documents without looking at the disk', async () => {

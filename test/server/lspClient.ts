@@ -166,7 +166,15 @@ export class TestLspClient {
   /** The next publishDiagnostics for uri that satisfies pred (default: any), or a timeout error. */
   waitForDiagnostics(uri: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 5000): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; got ${JSON.stringify(this.published(uri).map((p) => p.diagnostics.map((d) => d.code)))}\n${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching diagnostics for ${uri} within ${timeoutMs} ms; got ${JSON.stringify(this.published(uri).map((p) => p.diagnostics.map((d) => d.code)))}\n${this.stderr}`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({ uri, pred, resolve: (p) => (clearTimeout(timer), resolve(p)) });
     });
   }
@@ -179,7 +187,11 @@ export class TestLspClient {
   }
 
   /** Applies edits (or replaces the whole text) and resolves with the diagnostics of that version. */
-  async change(uri: string, changes: ({ range: TextEdit['range']; text: string } | { text: string })[], waitForDiagnostics = true): Promise<PublishDiagnosticsParams | undefined> {
+  async change(
+    uri: string,
+    changes: ({ range: TextEdit['range']; text: string } | { text: string })[],
+    waitForDiagnostics = true,
+  ): Promise<PublishDiagnosticsParams | undefined> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
     const next = waitForDiagnostics ? this.waitForDiagnostics(uri, (p) => p.version === version) : undefined;

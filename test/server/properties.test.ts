@@ -25,20 +25,62 @@ const seeds = [
 ];
 
 const fragments = [
-  'prefix=/usr/pkg', 'bulklog=', 'loc=${bulklog}/meta', 'make=${prefix}/bin/bmake', '"', "'", '`', '$(', ')', '${', '}', '$', '#', ' # c',
-  '\n', '\r\n', '\r', ' ', '\t', 'if true; then', 'fi', 'case $x in', 'a) b=1 ;;', 'esac', 'f() {', '}', 'export ', 'unset ', 'ulimit -t 3600',
-  '${a:-${b}}', '$((1+2))', '<<EOF\n', 'EOF', '\\', '@PREFIX@', 'é', '😀', '\0', ';', '&&', '||', '|', 'lang/perl5', 'x11/gtk2 # c', '  ',
+  'prefix=/usr/pkg',
+  'bulklog=',
+  'loc=${bulklog}/meta',
+  'make=${prefix}/bin/bmake',
+  '"',
+  "'",
+  '`',
+  '$(',
+  ')',
+  '${',
+  '}',
+  '$',
+  '#',
+  ' # c',
+  '\n',
+  '\r\n',
+  '\r',
+  ' ',
+  '\t',
+  'if true; then',
+  'fi',
+  'case $x in',
+  'a) b=1 ;;',
+  'esac',
+  'f() {',
+  '}',
+  'export ',
+  'unset ',
+  'ulimit -t 3600',
+  '${a:-${b}}',
+  '$((1+2))',
+  '<<EOF\n',
+  'EOF',
+  '\\',
+  '@PREFIX@',
+  'é',
+  '😀',
+  '\0',
+  ';',
+  '&&',
+  '||',
+  '|',
+  'lang/perl5',
+  'x11/gtk2 # c',
+  '  ',
 ];
 
 const configText = fc.oneof(
   fc.array(fc.constantFrom(...fragments), { maxLength: 60 }).map((a) => a.join('')),
   fc.string({ maxLength: 200 }),
-  fc
-    .tuple(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.nat(), fc.nat(8), fc.constantFrom(...fragments)), { maxLength: 8 }))
-    .map(([seed, edits]) => edits.reduce((t, [at, del, ins]) => {
+  fc.tuple(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.nat(), fc.nat(8), fc.constantFrom(...fragments)), { maxLength: 8 })).map(([seed, edits]) =>
+    edits.reduce((t, [at, del, ins]) => {
       const i = at % (t.length + 1);
       return t.slice(0, i) + ins + t.slice(i + del);
-    }, seed)),
+    }, seed),
+  ),
 );
 
 function inside(idx: LineIndex, r: Range, what: string): void {

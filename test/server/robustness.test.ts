@@ -17,7 +17,9 @@ after(async () => {
 const text = fc.oneof(
   fc.string({ maxLength: 300 }),
   fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')),
-  fc.array(fc.constantFrom('prefix=', '${', '$(', '"', "'", '\n', '\r', 'if ', 'fi', '#', 'lang/perl5', ' ', '@PREFIX@', '\0'), { maxLength: 40 }).map((a) => a.join('')),
+  fc
+    .array(fc.constantFrom('prefix=', '${', '$(', '"', "'", '\n', '\r', 'if ', 'fi', '#', 'lang/perl5', ' ', '@PREFIX@', '\0'), { maxLength: 40 })
+    .map((a) => a.join('')),
 );
 
 test('random documents in both languages get diagnostics and answers, never errors', async () => {

@@ -50,14 +50,19 @@ after(async () => {
 for (const [i, bad] of BAD.entries()) {
   test(`${bad.what}: the engine, lint and the editor say the same (${bad.code})`, async () => {
     const file = join(dir, `bad-${i}.pbulk.conf`);
-    const text = Object.entries({ ...GOOD, ...bad.set }).map(([k, v]) => `${k}=${v}\n`).join('');
+    const text = Object.entries({ ...GOOD, ...bad.set })
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join('');
     const line = text.split('\n').findIndex((l) => l.startsWith(`${bad.variable}=`));
     writeFileSync(file, text);
 
     const engine = await loadEngineConfig(file, defaultSettings());
     assert.equal(engine.config, undefined, 'the engine refuses the file');
     const fromEngine = engine.problems.filter((p) => p.severity === 'error');
-    assert.deepEqual(fromEngine.map((p) => [p.code, p.range.start.line]), [[bad.code, line]]);
+    assert.deepEqual(
+      fromEngine.map((p) => [p.code, p.range.start.line]),
+      [[bad.code, line]],
+    );
 
     const lint = spawnSync(process.execPath, [join(REPO, 'dist/engine.js'), 'lint', file], { encoding: 'utf8' });
     assert.equal(lint.status, 1, lint.stderr);

@@ -25,7 +25,10 @@ test('settings: a bad field falls back to its default and is reported; the other
 
 test('debouncer: a burst of schedules runs the task once, for the last one', async () => {
   const runs: string[] = [];
-  const d = new KeyedDebouncer((key) => void runs.push(key), () => assert.fail('no error expected'));
+  const d = new KeyedDebouncer(
+    (key) => void runs.push(key),
+    () => assert.fail('no error expected'),
+  );
   for (let i = 0; i < 5; i++) d.schedule('a', 20);
   d.schedule('b', 0);
   await new Promise((r) => setTimeout(r, 60));
@@ -68,7 +71,10 @@ test('debouncer: errors of a live task are reported, those of an aborted one are
   d.cancel('x');
   d.schedule('y', 0);
   await new Promise((r) => setTimeout(r, 30));
-  assert.deepEqual(errors.map((e) => (e as Error).message), ['y false']);
+  assert.deepEqual(
+    errors.map((e) => (e as Error).message),
+    ['y false'],
+  );
   d.dispose();
 });
 

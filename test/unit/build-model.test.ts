@@ -20,9 +20,24 @@ test('events: queued, started, phases, finished with indirect failures; counts a
   m.queued({ runId: run, pkgname: 'p-1', location: 'x/p', depth: 1, state: 'prefailed' });
   m.started({ runId: run, pkgname: 'a-1', location: 'x/a', slot: 0, time: 1000, finished: 1, total: 4 });
   m.phase({ runId: run, pkgname: 'a-1', phase: 'build', slot: 0, time: 2000, logPath: '/b/a-1/build.log' });
-  assert.deepEqual(m.running().map((p) => [p.pkgname, p.phase, p.slot]), [['a-1', 'build', 0]]);
+  assert.deepEqual(
+    m.running().map((p) => [p.pkgname, p.phase, p.slot]),
+    [['a-1', 'build', 0]],
+  );
   assert.equal(progressText(m, 3000), '0 built, 1 broken, 1 building, 2 queued');
-  m.finished({ runId: run, pkgname: 'a-1', location: 'x/a', state: 'failed', phase: 'build', slot: 0, time: 61_000, durationMs: 60_000, logPath: '/b/a-1/build.log', finished: 2, total: 4 });
+  m.finished({
+    runId: run,
+    pkgname: 'a-1',
+    location: 'x/a',
+    state: 'failed',
+    phase: 'build',
+    slot: 0,
+    time: 61_000,
+    durationMs: 60_000,
+    logPath: '/b/a-1/build.log',
+    finished: 2,
+    total: 4,
+  });
   m.finished({ runId: run, pkgname: 'b-1', location: 'x/b', state: 'indirect-failed', causes: ['a-1'], time: 61_000, finished: 3, total: 4 });
   assert.deepEqual(m.counts(), { done: 0, failed: 1, prefailed: 1, 'indirect-failed': 1, 'indirect-prefailed': 0, open: 1, in_processing: 0 });
   assert.deepEqual(m.packages.get('b-1')!.causes, ['a-1']);
@@ -77,5 +92,12 @@ test('meta/timeline: written and read back; bad and torn lines are problems; the
   assert.throws(() => formatTimelineLine({ pkgname: 'a b', slot: 0, start: 0, end: 0, state: 'done' }));
   const r = parseTimeline(`${line}\nb-1|0|5|4|done\nc-1|x|1|2|done\na-1|0|30|40|failed\nd-1|0|1|2|don`, '/m/timeline');
   assert.deepEqual(r.entries, [{ pkgname: 'a-1', slot: 0, start: 30, end: 40, state: 'failed' }]);
-  assert.deepEqual(r.problems.map((p) => [p.range.start.line, p.code]), [[1, 'bad-timeline-line'], [2, 'bad-timeline-line'], [4, 'torn-line']]);
+  assert.deepEqual(
+    r.problems.map((p) => [p.range.start.line, p.code]),
+    [
+      [1, 'bad-timeline-line'],
+      [2, 'bad-timeline-line'],
+      [4, 'torn-line'],
+    ],
+  );
 });

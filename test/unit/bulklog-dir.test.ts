@@ -44,9 +44,15 @@ test('meta/ itself chosen: points to the directory holding it', async (t) => {
 test('meta/ without any package list: names meta/ and what it holds instead', async (t) => {
   const dir = scratch(t);
   mkdirSync(join(dir, 'meta'));
-  assert.equal(await bulklogDirProblem(dir), `${join(dir, 'meta')} holds none of pbulk's package lists (presolve, report, pscan, pbuild, success, error): it is empty.`);
+  assert.equal(
+    await bulklogDirProblem(dir),
+    `${join(dir, 'meta')} holds none of pbulk's package lists (presolve, report, pscan, pbuild, success, error): it is empty.`,
+  );
   writeFileSync(join(dir, 'meta', 'status'), 'PLATFORM=x\n');
-  assert.equal(await bulklogDirProblem(dir), `${join(dir, 'meta')} holds none of pbulk's package lists (presolve, report, pscan, pbuild, success, error), only status.`);
+  assert.equal(
+    await bulklogDirProblem(dir),
+    `${join(dir, 'meta')} holds none of pbulk's package lists (presolve, report, pscan, pbuild, success, error), only status.`,
+  );
 });
 
 test('meta/ that is a file, a missing path, a file chosen: each named', async (t) => {

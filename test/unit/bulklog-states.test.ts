@@ -99,9 +99,21 @@ test('splitReasons splits the shell-quoted PKG_FAIL_REASON list', () => {
 test('parseMetaReport reads PKG_DEPTH and BUILD_STATUS and locates records that lack them', () => {
   const text = 'PKGNAME=a-1.0\nPKG_LOCATION=c/a\nPKG_DEPTH=3\nBUILD_STATUS=failed\nPKGNAME=b-1.0\nPKG_LOCATION=c/b\nBUILD_STATUS=sideways\n';
   const r = parseMetaReport(text, 'report');
-  assert.deepEqual(r.entries.map((e) => [e.record.pkgname, e.depth, e.state]), [['a-1.0', 3, 'failed'], ['b-1.0', undefined, undefined]]);
+  assert.deepEqual(
+    r.entries.map((e) => [e.record.pkgname, e.depth, e.state]),
+    [
+      ['a-1.0', 3, 'failed'],
+      ['b-1.0', undefined, undefined],
+    ],
+  );
   const mine = r.problems.filter((p) => p.code === 'bad-depth' || p.code === 'bad-state');
-  assert.deepEqual(mine.map((p) => [p.code, p.range.start.line]), [['bad-depth', 4], ['bad-state', 4]]);
+  assert.deepEqual(
+    mine.map((p) => [p.code, p.range.start.line]),
+    [
+      ['bad-depth', 4],
+      ['bad-state', 4],
+    ],
+  );
 });
 
 // --- properties ---------------------------------------------------------------------------
@@ -122,9 +134,7 @@ test('property: states follow pbulk-build rules and depths match a brute-force c
   fc.assert(
     fc.property(dagArb, ([n, depIdx, prefailed, outcome]) => {
       const name = (i: number) => `p${i}-1.0`;
-      const records = Array.from({ length: n }, (_, i) =>
-        rec(name(i), [...new Set(depIdx[i]!.filter((d) => d < i))].map(name), prefailed[i] ? '"x"' : ''),
-      );
+      const records = Array.from({ length: n }, (_, i) => rec(name(i), [...new Set(depIdx[i]!.filter((d) => d < i))].map(name), prefailed[i] ? '"x"' : ''));
       // Only what pbulk-build can have built appears in the lists: packages that are not
       // prefailed and whose dependencies all succeeded (indices are a topological order).
       const result: string[] = [];
@@ -140,7 +150,7 @@ test('property: states follow pbulk-build rules and depths match a brute-force c
       for (let i = 0; i < n; i++) {
         // Brute force: packages reaching i over dependency edges, i included.
         const reach = new Set<number>([i]);
-        for (let changed = true; changed; ) {
+        for (let changed = true; changed;) {
           changed = false;
           for (let j = 0; j < n; j++) if (!reach.has(j) && deps(j).some((d) => reach.has(d))) (reach.add(j), (changed = true));
         }
@@ -167,7 +177,11 @@ function assertInside(problems: Problem[], text: string): void {
 
 const metaText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 300 }),
-  fc.array(fc.constantFrom('PKGNAME=a-1', 'PKGNAME=', 'DEPENDS=a-1 b-1', 'PKG_FAIL_REASON="x"', 'a|done||3', 'x|y|z', 'KEY=v', '', '\r', 'b-1', ' \t', '\0'), { maxLength: 30 }).map((a) => a.join('\n')),
+  fc
+    .array(fc.constantFrom('PKGNAME=a-1', 'PKGNAME=', 'DEPENDS=a-1 b-1', 'PKG_FAIL_REASON="x"', 'a|done||3', 'x|y|z', 'KEY=v', '', '\r', 'b-1', ' \t', '\0'), {
+      maxLength: 30,
+    })
+    .map((a) => a.join('\n')),
 );
 
 test('property: the meta file parsers never throw and every problem lies inside the text', () => {

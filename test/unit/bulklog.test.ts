@@ -42,12 +42,19 @@ test('failing phase is the last phase log; work.log never counts', async () => {
   const b = await readBulklog(REAL);
   const failed = b.packages.filter((p) => p.state === 'failed');
   assert.equal(failed.length, 17);
-  const byPhase = (ph: string) => failed.filter((p) => p.failingPhase === ph).map((p) => p.pkgname).sort();
+  const byPhase = (ph: string) =>
+    failed
+      .filter((p) => p.failingPhase === ph)
+      .map((p) => p.pkgname)
+      .sort();
   assert.deepEqual(byPhase('build'), ['mtscan-20050129nb1', 'pax-20080110nb2', 'pdksh-5.2.14nb5']);
   assert.equal(byPhase('checksum').length, 14);
   const pax = b.byName.get('pax-20080110nb2')!;
   assert.equal(pax.failingLog, join(REAL, 'pax-20080110nb2/build.log'));
-  assert.deepEqual(pax.logs.map((l) => l.name), ['pre-clean.log', 'checksum.log', 'configure.log', 'build.log', 'work.log']);
+  assert.deepEqual(
+    pax.logs.map((l) => l.name),
+    ['pre-clean.log', 'checksum.log', 'configure.log', 'build.log', 'work.log'],
+  );
   assert.equal(pax.location, 'archivers/pax');
   assert.equal(pax.maintainer, 'joerg@NetBSD.org');
   assert.equal(pax.depth, 16);
@@ -165,8 +172,18 @@ test('broken meta files become located problems, never a crash or a lost package
     await writeFile(
       join(dir, 'meta/presolve'),
       [
-        'PKGNAME=a-1.0', 'PKG_LOCATION=cat/a', 'ALL_DEPENDS=', 'PKG_SKIP_REASON=', 'PKG_FAIL_REASON=', 'DEPENDS=zz-9.9',
-        'PKGNAME=b-1.0', 'PKG_LOCATION=cat/b', 'ALL_DEPENDS=a>=1:../../cat/a', 'PKG_SKIP_REASON=', 'PKG_FAIL_REASON=', 'DEPENDS=a-1.0',
+        'PKGNAME=a-1.0',
+        'PKG_LOCATION=cat/a',
+        'ALL_DEPENDS=',
+        'PKG_SKIP_REASON=',
+        'PKG_FAIL_REASON=',
+        'DEPENDS=zz-9.9',
+        'PKGNAME=b-1.0',
+        'PKG_LOCATION=cat/b',
+        'ALL_DEPENDS=a>=1:../../cat/a',
+        'PKG_SKIP_REASON=',
+        'PKG_FAIL_REASON=',
+        'DEPENDS=a-1.0',
         '',
       ].join('\n'),
     );
@@ -179,7 +196,10 @@ test('broken meta files become located problems, never a crash or a lost package
     assert.ok(codes.includes('unknown-package@meta/success:3'), codes.join(' '));
     assert.ok(codes.includes('bad-state@meta/pbuild:2'), codes.join(' '));
     assert.ok(codes.includes('bad-pbuild-line@meta/pbuild:3'), codes.join(' '));
-    assert.ok(codes.some((c) => c.startsWith('nul-bytes@meta/success')), codes.join(' '));
+    assert.ok(
+      codes.some((c) => c.startsWith('nul-bytes@meta/success')),
+      codes.join(' '),
+    );
     assert.equal(b.byName.get('a-1.0')!.state, 'done');
     assert.equal(b.byName.get('b-1.0')!.state, 'open');
     // A name that matches no record is kept, not dropped.
@@ -216,7 +236,10 @@ test('log directories of packages no meta file names yet are builds under way', 
     const p = b.byName.get('foo-1.0')!;
     assert.equal(p.state, 'in_processing');
     assert.equal(p.failingPhase, 'configure');
-    assert.deepEqual(p.logs.map((l) => l.name), ['pre-clean.log', 'configure.log', 'wrkdir.tar.gz']);
+    assert.deepEqual(
+      p.logs.map((l) => l.name),
+      ['pre-clean.log', 'configure.log', 'wrkdir.tar.gz'],
+    );
     const s = await readBulklog(dir, { skipLogs: true });
     assert.equal(s.packages.length, 0);
   } finally {
@@ -231,15 +254,25 @@ test('a bulklog with only meta/pscan (resolution not done yet) still shows prefa
     await writeFile(join(dir, 'meta/success'), '');
     await writeFile(join(dir, 'meta/error'), '');
     // The last limited-scan round holds two records; add a broken one.
-    const broken = ['PKGNAME=broken-1.0', 'PKG_LOCATION=misc/broken', 'ALL_DEPENDS=', 'PKG_SKIP_REASON=', 'PKG_FAIL_REASON="broken-1.0 is marked as broken:" "no"', ''];
+    const broken = [
+      'PKGNAME=broken-1.0',
+      'PKG_LOCATION=misc/broken',
+      'ALL_DEPENDS=',
+      'PKG_SKIP_REASON=',
+      'PKG_FAIL_REASON="broken-1.0 is marked as broken:" "no"',
+      '',
+    ];
     await writeFile(join(dir, 'meta/pscan'), (await readFile(join(dir, 'meta/pscan'), 'utf8')) + broken.join('\n'));
     const b = await readBulklog(dir, { skipLogs: true });
     assert.deepEqual(b.sources, { records: 'pscan', states: 'computed' });
-    assert.deepEqual(b.packages.map((p) => [p.pkgname, p.state, p.depth]), [
-      ['libgpg-error-1.11', 'open', undefined],
-      ['expat-2.1.0', 'open', undefined],
-      ['broken-1.0', 'prefailed', undefined],
-    ]);
+    assert.deepEqual(
+      b.packages.map((p) => [p.pkgname, p.state, p.depth]),
+      [
+        ['libgpg-error-1.11', 'open', undefined],
+        ['expat-2.1.0', 'open', undefined],
+        ['broken-1.0', 'prefailed', undefined],
+      ],
+    );
     assert.deepEqual(b.byName.get('broken-1.0')!.reasons, ['broken-1.0 is marked as broken:', 'no']);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -21,9 +21,13 @@ test('every command but the listed exceptions has an options table, and its usag
     assert.ok(cmd.usage.includes(optionLines(cmd.options)), `${cmd.name}: the usage holds the option lines of its table`);
     // The synopsis (the usage's first paragraph) names only options of the table.
     const synopsis = cmd.usage.split('\n\n')[0]!;
-    for (const [, name] of synopsis.matchAll(/--([a-z][a-z0-9-]*)/g)) assert.ok(name! in cmd.options, `${cmd.name}: the synopsis names --${name}, which is not in its table`);
+    for (const [, name] of synopsis.matchAll(/--([a-z][a-z0-9-]*)/g))
+      assert.ok(name! in cmd.options, `${cmd.name}: the synopsis names --${name}, which is not in its table`);
     for (const [, short] of synopsis.matchAll(/(?:^|[\s[(|])-([a-zA-Z])\b/g)) {
-      assert.ok(Object.values(cmd.options).some((o) => o.short === short), `${cmd.name}: the synopsis names -${short}, which is not in its table`);
+      assert.ok(
+        Object.values(cmd.options).some((o) => o.short === short),
+        `${cmd.name}: the synopsis names -${short}, which is not in its table`,
+      );
     }
   }
   assert.deepEqual(without, OWN_PARSER);
@@ -56,7 +60,10 @@ test('parsing: the table types the values; an unknown or incomplete option is a 
   const { values, positionals } = parseOptions(['-c', 'a.conf', '--watch', 'x'], table, 'USAGE', true);
   assert.deepEqual({ ...values }, { config: 'a.conf', watch: true });
   assert.deepEqual(positionals, ['x']);
-  assert.throws(() => parseOptions(['--frobnicate'], table, 'USAGE'), (e: unknown) => e instanceof UsageError && /--frobnicate/.test(e.message) && e.message.endsWith('\n\nUSAGE'));
+  assert.throws(
+    () => parseOptions(['--frobnicate'], table, 'USAGE'),
+    (e: unknown) => e instanceof UsageError && /--frobnicate/.test(e.message) && e.message.endsWith('\n\nUSAGE'),
+  );
   assert.throws(() => parseOptions(['--config'], table, 'USAGE'), UsageError);
   assert.throws(() => parseOptions(['x'], table, 'USAGE'), UsageError, 'no positionals unless allowed');
 });

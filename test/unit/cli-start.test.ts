@@ -61,7 +61,10 @@ test('the built CLI entry holds the command list and nothing of the commands the
   const files = staticClosure('engine-main.mjs');
   const sources = sourcesOf(files);
   assert.deepEqual(sources.filter((s) => s.startsWith('src/engine/commands/')).sort(), ['src/engine/commands/index.ts', 'src/engine/commands/types.ts']);
-  assert.deepEqual(sources.filter((s) => s.startsWith('node_modules/')), []);
+  assert.deepEqual(
+    sources.filter((s) => s.startsWith('node_modules/')),
+    [],
+  );
   const bytes = [...files].reduce((a, f) => a + readFileSync(path.join(dist, f)).length, 0);
   assert.ok(bytes < 32 * 1024, `the entry loads ${bytes} bytes before a command is chosen`);
 });

@@ -42,9 +42,63 @@ const TEXTS = [BASE, TRICKY, TRICKY.replace(/\n/g, '\r\n'), TRICKY + '\n', 'pref
 /** pbulk's own example config and a tutorial's edit of it, where they are available (see reference-data). */
 const REAL = sharedConfs.skip ? [] : (['pbulk-0.51-installed.conf', 'seed-tutorial.conf'] as const).map((f) => sharedConfs.read(f));
 
-const NAMES = ['bulklog', 'packages', 'prefix', 'pkgdb', 'pkgsrc', 'loc', 'make', 'gzip', 'mail', 'scan_clients', 'chroot_dir', 'config_version', 'limited_list', 'bootstrapkit', 'base', 'master_mode', 'build_chroots', 'report_recipients', 'xz', 'custom_var'];
+const NAMES = [
+  'bulklog',
+  'packages',
+  'prefix',
+  'pkgdb',
+  'pkgsrc',
+  'loc',
+  'make',
+  'gzip',
+  'mail',
+  'scan_clients',
+  'chroot_dir',
+  'config_version',
+  'limited_list',
+  'bootstrapkit',
+  'base',
+  'master_mode',
+  'build_chroots',
+  'report_recipients',
+  'xz',
+  'custom_var',
+];
 
-const CHARS = ['a', 'Z', '0', '/', '.', '-', '_', ':', '@', ' ', '\t', '"', "'", '\\', '`', '$', '{', '}', '~', '#', ';', '*', '=', '!', '&', '|', '(', ')', '\n', '${prefix}', '$base', '${x:-/d}'];
+const CHARS = [
+  'a',
+  'Z',
+  '0',
+  '/',
+  '.',
+  '-',
+  '_',
+  ':',
+  '@',
+  ' ',
+  '\t',
+  '"',
+  "'",
+  '\\',
+  '`',
+  '$',
+  '{',
+  '}',
+  '~',
+  '#',
+  ';',
+  '*',
+  '=',
+  '!',
+  '&',
+  '|',
+  '(',
+  ')',
+  '\n',
+  '${prefix}',
+  '$base',
+  '${x:-/d}',
+];
 const value = fc.oneof(
   fc.constantFrom('/usr/pkg', '${prefix}/bin/bmake', '/bulk/log dir', 'yes', 'no', '', '10.0.0.2 10.0.0.3', 'gzip -nf -9'),
   fc.array(fc.constantFrom(...CHARS), { maxLength: 12 }).map((a) => a.join('')),
@@ -98,7 +152,10 @@ function checkChange(text: string, c: SettingChange): string {
   const idx = new LineIndex(text);
   const spans = r.edits.map((e) => [idx.offset(e.range.start), idx.offset(e.range.end)] as const).sort((a, b) => a[0] - b[0]);
   for (let i = 1; i < spans.length; i++) assert.ok(spans[i - 1]![1] <= spans[i]![0], 'edits do not overlap');
-  const after = applyEditsAt(text, r.edits.map((e) => ({ s: idx.offset(e.range.start), e: idx.offset(e.range.end), t: e.newText })));
+  const after = applyEditsAt(
+    text,
+    r.edits.map((e) => ({ s: idx.offset(e.range.start), e: idx.offset(e.range.end), t: e.newText })),
+  );
   const next = parseConf(after, '/etc/pbulk.conf');
   const before = statementTexts(doc);
   const now = statementTexts(next);
@@ -155,7 +212,7 @@ test('random sequences of form edits leave the rest of the file byte-identical',
   );
 });
 
-test('random form edits on pbulk\'s example configs leave the rest byte-identical', { skip: sharedConfs.skip }, () => {
+test("random form edits on pbulk's example configs leave the rest byte-identical", { skip: sharedConfs.skip }, () => {
   fc.assert(
     fc.property(fc.constantFrom(...REAL), fc.array(change, { minLength: 1, maxLength: 4 }), (text, changes) => {
       let t = text;

@@ -18,7 +18,7 @@ const SAMPLES: Record<(typeof valueTypes)[number], { value: string; expands: str
   'client-list': { value: '10.0.0.7 builder@10.0.0.8:2222 /chroot/one', expands: '10.0.0.7 builder@10.0.0.8:2222 /chroot/one' },
   'rsync-args': { value: '-av --delete-excluded -e "ssh -i key"', expands: '-av --delete-excluded -e "ssh -i key"' },
   'rsync-target': { value: 'upload@ftp.example.org:/pub/pkgsrc/$arch', expands: '' },
-  string: { value: "it's \\ a `string` with $ and \"quotes\"", expands: "it's \\ a `string` with $ and \"quotes\"" },
+  string: { value: 'it\'s \\ a `string` with $ and "quotes"', expands: 'it\'s \\ a `string` with $ and "quotes"' },
   'email-list': { value: 'a@example.org b@example.org', expands: 'a@example.org b@example.org' },
   user: { value: 'builder', expands: 'builder' },
   directory: { value: '/bulk/log dir with spaces', expands: '/bulk/log dir with spaces' },
@@ -95,7 +95,10 @@ test('a new setting goes after the closest setting before it in the schema, belo
   // pkgsrc comes after prefix in the schema.
   assert.equal(change(text, { kind: 'set', name: 'pkgsrc', value: '/usr/pkgsrc' }), text + 'pkgsrc=/usr/pkgsrc\n');
   // bootstrapkit comes before all of them: before the first, under the comment above it.
-  assert.equal(change(text, { kind: 'set', name: 'bootstrapkit', value: '/b.tgz' }), '# paths\nbootstrapkit=/b.tgz\nbulklog=/bulk/log\n# where packages go\npackages=/bulk/packages\nprefix=/usr/pkg\n');
+  assert.equal(
+    change(text, { kind: 'set', name: 'bootstrapkit', value: '/b.tgz' }),
+    '# paths\nbootstrapkit=/b.tgz\nbulklog=/bulk/log\n# where packages go\npackages=/bulk/packages\nprefix=/usr/pkg\n',
+  );
   // packages would follow bulklog, but its value reads ${prefix}.
   const t2 = 'bulklog=/bulk/log\nprefix=/usr/pkg\n';
   assert.equal(change(t2, { kind: 'set', name: 'packages', value: '${prefix}/packages' }), 'bulklog=/bulk/log\nprefix=/usr/pkg\npackages=${prefix}/packages\n');
@@ -154,7 +157,11 @@ test('what the form cannot represent is refused, naming the lines', () => {
     const r = settingEdits(doc, { kind: 'set', name, value: '/x' }, ev);
     assert.ok('error' in r && /line \d/.test(r.error), `${name}: ${JSON.stringify(r)}`);
   }
-  assert.deepEqual(settingSite(doc, ev, 'bulklog').kind === 'readonly' && settingSite(doc, ev, 'bulklog'), { kind: 'readonly', reason: 'set inside an if', lines: [1] });
+  assert.deepEqual(settingSite(doc, ev, 'bulklog').kind === 'readonly' && settingSite(doc, ev, 'bulklog'), {
+    kind: 'readonly',
+    reason: 'set inside an if',
+    lines: [1],
+  });
   assert.ok('error' in settingEdits(doc, { kind: 'set', name: 'not a name', value: '' }, ev));
 });
 
@@ -173,5 +180,8 @@ test('form values: quoting off, references kept as written', () => {
   const w = parseConf('x=' + shellWord('$ and ${a} and `b`') + '\n', '/c');
   const a = w.statements[0]!;
   assert.ok(a.kind === 'assignment');
-  assert.deepEqual(formValueOf(a.value, w.text, (p) => w.text.split('\n').slice(0, p.line).join('\n').length + (p.line > 0 ? 1 : 0) + p.character), { value: '$ and ${a} and `b`' });
+  assert.deepEqual(
+    formValueOf(a.value, w.text, (p) => w.text.split('\n').slice(0, p.line).join('\n').length + (p.line > 0 ? 1 : 0) + p.character),
+    { value: '$ and ${a} and `b`' },
+  );
 });

@@ -23,18 +23,24 @@ test('a reference sees only earlier assignments', () => {
 test('the chain of assignments behind a value', () => {
   const e = ev('top=/data\nbulklog=${top}/bulklog\nloc=${bulklog}/meta\n');
   const origin = e.variables.get('loc')!.origin!;
-  assert.deepEqual(valueChain(origin).map((o) => [o.assignment.name, o.value]), [
-    ['loc', '/data/bulklog/meta'],
-    ['bulklog', '/data/bulklog'],
-    ['top', '/data'],
-  ]);
+  assert.deepEqual(
+    valueChain(origin).map((o) => [o.assignment.name, o.value]),
+    [
+      ['loc', '/data/bulklog/meta'],
+      ['bulklog', '/data/bulklog'],
+      ['top', '/data'],
+    ],
+  );
 });
 
 test('the last assignment wins; all assignments are kept', () => {
   const e = ev('prefix=/a\nprefix=/b\n');
   const v = e.variables.get('prefix')!;
   assert.equal(v.value, '/b');
-  assert.deepEqual(v.assignments.map((a) => a.range.start.line), [0, 1]);
+  assert.deepEqual(
+    v.assignments.map((a) => a.range.start.line),
+    [0, 1],
+  );
 });
 
 test('command substitution, arithmetic and tilde make a value dynamic', () => {
@@ -64,12 +70,20 @@ test('unset, environment and special parameters', () => {
   assert.equal(e.variables.get('c')!.dynamic, true);
   assert.equal(e.variables.get('d')!.dynamic, true);
   assert.equal(staticValue(e, 'e'), '');
-  assert.deepEqual(e.references.map((u) => u.status), ['unset', 'environment', 'special', 'unset']);
+  assert.deepEqual(
+    e.references.map((u) => u.status),
+    ['unset', 'environment', 'special', 'unset'],
+  );
 });
 
 test('parameter operators are evaluated like sh', () => {
-  const e = ev('set_=v\nempty=\na=${nope:-dflt} b=${empty:-dflt} c=${empty-dflt} d=${set_:+alt} e=${nope+alt} f=${#set_}\npath=/usr/pkg/bin\ng=${path%/bin} h=${path#/usr}\n');
-  assert.deepEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((n) => staticValue(e, n)), ['dflt', 'dflt', '', 'alt', '', '1', '/usr/pkg', '/pkg/bin']);
+  const e = ev(
+    'set_=v\nempty=\na=${nope:-dflt} b=${empty:-dflt} c=${empty-dflt} d=${set_:+alt} e=${nope+alt} f=${#set_}\npath=/usr/pkg/bin\ng=${path%/bin} h=${path#/usr}\n',
+  );
+  assert.deepEqual(
+    ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((n) => staticValue(e, n)),
+    ['dflt', 'dflt', '', 'alt', '', '1', '/usr/pkg', '/pkg/bin'],
+  );
 });
 
 test('a sourced file makes later unknown references maybe-set', () => {
@@ -90,7 +104,13 @@ test('export marks variables exported; ulimit arguments are expanded', () => {
   const e = ev('cpu=3600\nexport MAKECONF=/etc/mk.conf\nexport cpu\nulimit -t $cpu\nulimit -v $(echo 1)\n');
   assert.equal(e.variables.get('MAKECONF')!.exported, true);
   assert.equal(e.variables.get('cpu')!.exported, true);
-  assert.deepEqual(e.ulimits.map((u) => u.args), [['-t', '3600'], ['-v', undefined]]);
+  assert.deepEqual(
+    e.ulimits.map((u) => u.args),
+    [
+      ['-t', '3600'],
+      ['-v', undefined],
+    ],
+  );
 });
 
 test('every reference of the document has exactly one use, in document order', () => {

@@ -78,8 +78,10 @@ pkg_sufx=.tgz
 
 /** The same config for pbulk 0.51: without the settings that came later, with pscan_prepare. */
 export const BASE_051 =
-  BASE.replace(/^config_version=.*$/m, 'config_version=0.51').replace(/^(client_prepare.*|chroot_script.*|pkg_admin.*|xz.*|use_unprivileged_checksum.*|sync_.*|pkg_sufx.*)\n/gm, '') +
-  'pscan_prepare=/usr/pbulk/libexec/pbulk/client-clean\n';
+  BASE.replace(/^config_version=.*$/m, 'config_version=0.51').replace(
+    /^(client_prepare.*|chroot_script.*|pkg_admin.*|xz.*|use_unprivileged_checksum.*|sync_.*|pkg_sufx.*)\n/gm,
+    '',
+  ) + 'pscan_prepare=/usr/pbulk/libexec/pbulk/client-clean\n';
 
 /**
  * A file system where everything exists except the listed paths (and what lies below them):
@@ -137,7 +139,10 @@ export function withSettings(changes: Record<string, string | null>, base = BASE
 }
 
 /** Applies the edits of a fix to a text (edits must not overlap). */
-export function applyEdits(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+export function applyEdits(
+  text: string,
+  edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[],
+): string {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
   const off = (p: { line: number; character: number }): number => starts[p.line]! + p.character;

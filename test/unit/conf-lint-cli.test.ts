@@ -67,34 +67,56 @@ test('an unreadable file exits 2; so do usage errors', async () => {
   await assert.rejects(lintCommand.run(['--pbulk-version', 'new', 'x']), UsageError);
 });
 
-test('--json follows limited_list from the config, checked against the config\'s tree', async () => {
+test("--json follows limited_list from the config, checked against the config's tree", async () => {
   const r = await followed;
   assert.equal(r.code, 1, r.stdout);
-  const out = JSON.parse(r.stdout) as { files: { file: string; kind: string; via?: string; problems: { code: string; range: { start: { line: number } } }[] }[]; errors: number; warnings: number; notes: number };
-  assert.deepEqual(out.files.map((f) => [path.basename(f.file), f.kind]), [
-    ['pbulk.conf', 'pbulk-conf'],
-    ['list', 'limited-list'],
-  ]);
+  const out = JSON.parse(r.stdout) as {
+    files: { file: string; kind: string; via?: string; problems: { code: string; range: { start: { line: number } } }[] }[];
+    errors: number;
+    warnings: number;
+    notes: number;
+  };
+  assert.deepEqual(
+    out.files.map((f) => [path.basename(f.file), f.kind]),
+    [
+      ['pbulk.conf', 'pbulk-conf'],
+      ['list', 'limited-list'],
+    ],
+  );
   assert.equal(out.files[1]!.via, path.join(dir, 'pbulk.conf'));
-  assert.deepEqual(out.files[1]!.problems.map((p) => [p.code, p.range.start.line]), [
-    ['limited-list-entry', 1],
-    ['limited-list-missing', 2],
-  ]);
+  assert.deepEqual(
+    out.files[1]!.problems.map((p) => [p.code, p.range.start.line]),
+    [
+      ['limited-list-entry', 1],
+      ['limited-list-missing', 2],
+    ],
+  );
   assert.equal(out.errors, 1);
   assert.equal(out.warnings, out.files.flatMap((f) => f.problems).length - out.notes - out.errors);
 });
 
 test('in master mode the same list entry is an error (in-process)', async () => {
-  writeFileSync(path.join(dir, 'master.conf'), withSetting('master_mode', 'master_mode=yes', withSetting('pkgsrc', `pkgsrc=${dir}/pkgsrc`)) + 'limited_list=list\n');
+  writeFileSync(
+    path.join(dir, 'master.conf'),
+    withSetting('master_mode', 'master_mode=yes', withSetting('pkgsrc', `pkgsrc=${dir}/pkgsrc`)) + 'limited_list=list\n',
+  );
   const { reports } = await lintFiles({ json: false, existence: false, pbulkVersion: '0.68', files: [path.join(dir, 'master.conf')] });
-  assert.deepEqual(reports[1]!.problems.map((p) => `${p.severity} ${p.code}`), ['error limited-list-entry', 'warning limited-list-missing']);
+  assert.deepEqual(
+    reports[1]!.problems.map((p) => `${p.severity} ${p.code}`),
+    ['error limited-list-entry', 'warning limited-list-missing'],
+  );
 });
 
 test('binary, huge and non-UTF-8 files are reported, never a crash', async () => {
   writeFileSync(path.join(dir, 'binary.conf'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 0xff, 0x0a]));
   writeFileSync(path.join(dir, 'huge.conf'), Buffer.alloc(5 * 1024 * 1024, 0x23));
   writeFileSync(path.join(dir, 'latin1.conf'), Buffer.concat([Buffer.from(BASE), Buffer.from('report_subject_prefix="caf\xe9"\n', 'latin1')]));
-  const { reports, unreadable } = await lintFiles({ json: false, existence: false, pbulkVersion: '0.68', files: ['binary.conf', 'huge.conf', 'latin1.conf'].map((f) => path.join(dir, f)) });
+  const { reports, unreadable } = await lintFiles({
+    json: false,
+    existence: false,
+    pbulkVersion: '0.68',
+    files: ['binary.conf', 'huge.conf', 'latin1.conf'].map((f) => path.join(dir, f)),
+  });
   assert.equal(unreadable, true);
   const by = (f: string) => reports.find((r) => r.file.endsWith(f))!.problems.map((p) => p.code);
   assert.ok(by('binary.conf').includes('binary-content'));
@@ -106,9 +128,15 @@ test('binary, huge and non-UTF-8 files are reported, never a crash', async () =>
 test('loadPbulkConf never throws: a directory or a missing file is a problem', async () => {
   const missing = await loadPbulkConf(path.join(dir, 'nope.conf'));
   assert.equal(missing.hasErrors, true);
-  assert.deepEqual(missing.problems.map((p) => p.code), ['unreadable-file']);
+  assert.deepEqual(
+    missing.problems.map((p) => p.code),
+    ['unreadable-file'],
+  );
   const directory = await loadPbulkConf(dir);
-  assert.deepEqual(directory.problems.map((p) => p.code), ['unreadable-file']);
+  assert.deepEqual(
+    directory.problems.map((p) => p.code),
+    ['unreadable-file'],
+  );
 });
 
 test('loadPbulkConf reports ulimit lines it cannot pass on', async () => {
@@ -140,25 +168,52 @@ test('file-level checks: each with a file that triggers it and a close one that 
   assert.deepEqual(by('latin1.conf'), ['invalid-utf8']);
   assert.deepEqual(by('utf8.conf'), []);
   const dynamic = await loadPbulkConf(path.join(dir, 'ulimit-dynamic.conf'), { pbulkVersion: '0.68', checkExistence: false });
-  assert.deepEqual(dynamic.problems.map((p) => p.code), ['dynamic-ulimit']);
+  assert.deepEqual(
+    dynamic.problems.map((p) => p.code),
+    ['dynamic-ulimit'],
+  );
   const fixed = await loadPbulkConf(path.join(dir, 'ulimit-static.conf'), { pbulkVersion: '0.68', checkExistence: false });
-  assert.deepEqual(fixed.problems.map((p) => p.code), []);
+  assert.deepEqual(
+    fixed.problems.map((p) => p.code),
+    [],
+  );
   assert.deepEqual(fixed.ulimits, [['-v', '4096']]);
 });
 
 test('a list given directly is recognised by its content and checked against --pkgsrc', async () => {
   writeFileSync(path.join(dir, 'wanted.txt'), '# what we ship\nlang/perl5\nlang/ruby\n');
-  const { reports } = await lintFiles({ json: false, existence: true, pbulkVersion: '0.68', pkgsrc: path.join(dir, 'pkgsrc'), files: [path.join(dir, 'wanted.txt')] });
-  assert.deepEqual(reports.map((r) => [r.kind, r.problems.map((p) => `${p.range.start.line + 1} ${p.code}`)]), [['limited-list', ['3 limited-list-missing']]]);
+  const { reports } = await lintFiles({
+    json: false,
+    existence: true,
+    pbulkVersion: '0.68',
+    pkgsrc: path.join(dir, 'pkgsrc'),
+    files: [path.join(dir, 'wanted.txt')],
+  });
+  assert.deepEqual(
+    reports.map((r) => [r.kind, r.problems.map((p) => `${p.range.start.line + 1} ${p.code}`)]),
+    [['limited-list', ['3 limited-list-missing']]],
+  );
   const { reports: noTree } = await lintFiles({ json: false, existence: true, pbulkVersion: '0.68', files: [path.join(dir, 'wanted.txt')] });
   assert.deepEqual(noTree[0]!.problems, []);
 });
 
-test('a list named on the command line before the config that names it is checked once, with the config\'s tree and mode', async () => {
-  writeFileSync(path.join(dir, 'master2.conf'), withSetting('master_mode', 'master_mode=yes', withSetting('pkgsrc', `pkgsrc=${dir}/pkgsrc`)) + 'limited_list=list\n');
+test("a list named on the command line before the config that names it is checked once, with the config's tree and mode", async () => {
+  writeFileSync(
+    path.join(dir, 'master2.conf'),
+    withSetting('master_mode', 'master_mode=yes', withSetting('pkgsrc', `pkgsrc=${dir}/pkgsrc`)) + 'limited_list=list\n',
+  );
   const { reports } = await lintFiles({ json: false, existence: false, pbulkVersion: '0.68', files: [path.join(dir, 'list'), path.join(dir, 'master2.conf')] });
-  assert.deepEqual(reports.map((r) => [path.basename(r.file), r.via && path.basename(r.via)]), [['master2.conf', undefined], ['list', 'master2.conf']]);
-  assert.deepEqual(reports[1]!.problems.map((p) => `${p.severity} ${p.code}`), ['error limited-list-entry', 'warning limited-list-missing']);
+  assert.deepEqual(
+    reports.map((r) => [path.basename(r.file), r.via && path.basename(r.via)]),
+    [
+      ['master2.conf', undefined],
+      ['list', 'master2.conf'],
+    ],
+  );
+  assert.deepEqual(
+    reports[1]!.problems.map((p) => `${p.severity} ${p.code}`),
+    ['error limited-list-entry', 'warning limited-list-missing'],
+  );
 });
 
 test('a limited_list the config names but that cannot be read is reported, not skipped', async () => {
@@ -167,7 +222,13 @@ test('a limited_list the config names but that cannot be read is reported, not s
   writeFileSync(path.join(sub, 'limited_list'), Buffer.alloc(5 * 1024 * 1024, 0x23));
   writeFileSync(path.join(sub, 'pbulk.conf'), withSetting('pkgsrc', `pkgsrc=${dir}/pkgsrc`) + `limited_list=${sub}/limited_list\n`);
   const { reports } = await lintFiles({ json: false, existence: false, pbulkVersion: '0.68', files: [path.join(sub, 'pbulk.conf')] });
-  assert.deepEqual(reports.map((r) => [path.basename(r.file), r.problems.map((p) => `${p.severity} ${p.code}`)]), [['pbulk.conf', []], ['limited_list', ['error file-too-large']]]);
+  assert.deepEqual(
+    reports.map((r) => [path.basename(r.file), r.problems.map((p) => `${p.severity} ${p.code}`)]),
+    [
+      ['pbulk.conf', []],
+      ['limited_list', ['error file-too-large']],
+    ],
+  );
   // A list that is not there at all is left to the config's path-missing warning.
   writeFileSync(path.join(sub, 'other.conf'), withSetting('pkgsrc', `pkgsrc=${dir}/pkgsrc`) + `limited_list=${sub}/nowhere\n`);
   const gone = await lintFiles({ json: false, existence: false, pbulkVersion: '0.68', files: [path.join(sub, 'other.conf')] });

@@ -6,7 +6,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { Range } from '../../src/pkgsrc/problem';
-import { checkConf, checkLimitedList, evaluateConf, LineIndex, parseConf, parseLimitedList, type ConfDiagnostic, type ConfDocument } from '../../src/pkgsrc/conf/index';
+import {
+  checkConf,
+  checkLimitedList,
+  evaluateConf,
+  LineIndex,
+  parseConf,
+  parseLimitedList,
+  type ConfDiagnostic,
+  type ConfDocument,
+} from '../../src/pkgsrc/conf/index';
 import { ownConf, pbulkOutput } from '../fixtures/reference-data';
 import { BASE, fakeProbe } from './conf-helpers';
 
@@ -14,7 +23,62 @@ const REAL = [readFileSync(ownConf('site.pbulk.conf'), 'utf8'), readFileSync(own
 const LIST = readFileSync(path.join(pbulkOutput.limitedRun, 'limited_list'), 'utf8');
 
 /** Pieces that exercise every path of the sh lexer. */
-const PIECES = ['a', 'x=', 'prefix=', '=', ' ', '\t', '\n', '\r\n', '\r', '"', "'", '`', '$', '${', '}', '$(', ')', '((', '#', '\\', ';', ';;', '&', '&&', '|', '||', '<<', 'EOF', 'if', 'then', 'fi', 'case', 'in', 'esac', 'do', 'done', 'while', 'for', '{', '(', '!', 'export ', 'unset ', 'ulimit ', '. ', 'eval ', '\0', '\u00a0', '\ufeff', 'é', '@PREFIX@', '/usr/pkg', ':-', ':='];
+const PIECES = [
+  'a',
+  'x=',
+  'prefix=',
+  '=',
+  ' ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\r',
+  '"',
+  "'",
+  '`',
+  '$',
+  '${',
+  '}',
+  '$(',
+  ')',
+  '((',
+  '#',
+  '\\',
+  ';',
+  ';;',
+  '&',
+  '&&',
+  '|',
+  '||',
+  '<<',
+  'EOF',
+  'if',
+  'then',
+  'fi',
+  'case',
+  'in',
+  'esac',
+  'do',
+  'done',
+  'while',
+  'for',
+  '{',
+  '(',
+  '!',
+  'export ',
+  'unset ',
+  'ulimit ',
+  '. ',
+  'eval ',
+  '\0',
+  '\u00a0',
+  '\ufeff',
+  'é',
+  '@PREFIX@',
+  '/usr/pkg',
+  ':-',
+  ':=',
+];
 
 const piecesText = fc.array(fc.constantFrom(...PIECES), { maxLength: 60 }).map((a) => a.join(''));
 const anyText = fc.oneof(piecesText, fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 100 }));
@@ -81,18 +145,35 @@ function lintAll(text: string): void {
 }
 
 test('random text never throws and keeps every range inside the document', () => {
-  fc.assert(fc.property(anyText, (t) => lintAll(t)), { numRuns: 300 });
+  fc.assert(
+    fc.property(anyText, (t) => lintAll(t)),
+    { numRuns: 300 },
+  );
 });
 
 test('mutated real configs never throw and keep every range inside the document', () => {
-  fc.assert(fc.property(mutated, (t) => lintAll(t)), { numRuns: 150 });
+  fc.assert(
+    fc.property(mutated, (t) => lintAll(t)),
+    { numRuns: 150 },
+  );
 });
 
 test('random and mutated limited lists never throw; ranges stay inside', () => {
-  const lists = fc.oneof(anyText, fc.tuple(fc.nat(), fc.constantFrom(...PIECES)).map(([pos, piece]) => LIST.slice(0, pos % LIST.length) + piece + LIST.slice(pos % LIST.length)));
+  const lists = fc.oneof(
+    anyText,
+    fc.tuple(fc.nat(), fc.constantFrom(...PIECES)).map(([pos, piece]) => LIST.slice(0, pos % LIST.length) + piece + LIST.slice(pos % LIST.length)),
+  );
   fc.assert(
     fc.property(lists, fc.boolean(), fc.constantFrom('0.51', '0.68'), (t, masterMode, version) => {
-      assertDiagnostics(t, checkLimitedList(t, '/bulk/limited_list', { pbulkVersion: { version, source: 'setting' }, masterMode, pkgsrc: '/usr/pkgsrc', probe: fakeProbe({ missing: ['/usr/pkgsrc/lang'] }) }));
+      assertDiagnostics(
+        t,
+        checkLimitedList(t, '/bulk/limited_list', {
+          pbulkVersion: { version, source: 'setting' },
+          masterMode,
+          pkgsrc: '/usr/pkgsrc',
+          probe: fakeProbe({ missing: ['/usr/pkgsrc/lang'] }),
+        }),
+      );
       for (const e of parseLimitedList(t, version).entries) assertInside(t, e.range, 'entry');
     }),
     { numRuns: 300 },

@@ -8,7 +8,18 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { formatProblem } from '../../src/pkgsrc/problem';
-import { checkConf, checkLimitedList, createConfContext, defaultPbulkVersion, detectPbulkVersion, evaluateConf, loadPbulkConf, parseConf, realProbe, type PbulkVersion } from '../../src/pkgsrc/conf/index';
+import {
+  checkConf,
+  checkLimitedList,
+  createConfContext,
+  defaultPbulkVersion,
+  detectPbulkVersion,
+  evaluateConf,
+  loadPbulkConf,
+  parseConf,
+  realProbe,
+  type PbulkVersion,
+} from '../../src/pkgsrc/conf/index';
 import { ownConf, pbulkOutput, sharedConfs } from '../fixtures/reference-data';
 
 const read = (f: string): string => readFileSync(f, 'utf8');
@@ -32,7 +43,9 @@ function assertLintsClean(file: string): void {
 test('a site config lints with zero errors, against the current and against pbulk 0.51', () => assertLintsClean(ownConf('site.pbulk.conf')));
 
 for (const name of ['pbulk-0.51-installed.conf', 'seed-tutorial.conf'] as const) {
-  test(`${name} lints with zero errors, against the current and against pbulk 0.51`, { skip: sharedConfs.skip }, () => assertLintsClean(sharedConfs.file(name)));
+  test(`${name} lints with zero errors, against the current and against pbulk 0.51`, { skip: sharedConfs.skip }, () =>
+    assertLintsClean(sharedConfs.file(name)),
+  );
 }
 
 test('the limited_list of the real limited build lints with zero errors', () => {
@@ -55,13 +68,17 @@ function assertPlaceholders(file: string, count: number): void {
   assert.equal(want.length, count);
   const got = lintFile(file, defaultPbulkVersion())
     .filter((d) => d.code === 'placeholder' && d.severity === 'error')
-    .map((d) => `${d.range.start.line}:${d.range.start.character}:${text.split('\n')[d.range.start.line]!.slice(d.range.start.character, d.range.end.character)}`);
+    .map(
+      (d) => `${d.range.start.line}:${d.range.start.character}:${text.split('\n')[d.range.start.line]!.slice(d.range.start.character, d.range.end.character)}`,
+    );
   assert.deepEqual(got, want);
 }
 
 test('an unsubstituted template has every @TOKEN@ flagged, at its exact position', () => assertPlaceholders(ownConf('template.pbulk.conf'), 25));
 
-test('the uninstalled example has every @TOKEN@ flagged, at its exact position', { skip: sharedConfs.skip }, () => assertPlaceholders(sharedConfs.file('pbulk-0.51-source.conf'), 31));
+test('the uninstalled example has every @TOKEN@ flagged, at its exact position', { skip: sharedConfs.skip }, () =>
+  assertPlaceholders(sharedConfs.file('pbulk-0.51-source.conf'), 31),
+);
 
 test('a site config: values, ulimit, limited_list and chroot settings for the engine', async () => {
   const file = ownConf('site.pbulk.conf');
@@ -73,7 +90,12 @@ test('a site config: values, ulimit, limited_list and chroot settings for the en
   assert.equal(loaded.get('loc'), '/data/bulklog/meta');
   assert.equal(loaded.get('target_destdir'), '/usr/src/destdir.vax');
   assert.equal(loaded.values.build_chroots!.value, '4');
-  assert.equal(loaded.values.chroot_dir!.line, read(file).split('\n').findIndex((l) => l.startsWith('chroot_dir=')));
+  assert.equal(
+    loaded.values.chroot_dir!.line,
+    read(file)
+      .split('\n')
+      .findIndex((l) => l.startsWith('chroot_dir=')),
+  );
   assert.equal(loaded.values.scan_clients!.value, '');
 });
 

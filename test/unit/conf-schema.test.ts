@@ -7,17 +7,71 @@ import { sharedConfs } from '../fixtures/reference-data';
 
 /** The variables pbulk 0.51's example config (pbulk.conf 1.18, 2012) sets, in its order. */
 const EXAMPLE_0_51 = [
-  'config_version', 'base_url', 'reuse_scan_results', 'master_mode', 'master_ip', 'scan_clients', 'build_clients', 'master_port_scan',
-  'master_port_build', 'pkg_rsync_args', 'pkg_rsync_target', 'report_rsync_args', 'report_rsync_target', 'report_subject_prefix',
-  'report_recipients', 'bootstrapkit', 'ignore_missing_dependencies', 'skip_age_check', 'report_graph_script_limit', 'unprivileged_user',
-  'cross_compile', 'target_arch', 'target_destdir', 'bulklog', 'packages', 'prefix', 'pkgsrc', 'pkgdb', 'varbase', 'pkg_info', 'pkg_add',
-  'pkg_delete', 'bzip2', 'digest', 'gzip', 'make', 'mail', 'neato', 'rsync', 'sed', 'tar', 'loc', 'pbuild', 'presolve', 'pscan',
-  'keep_wrkdir', 'keep_prefix', 'pkg_up_to_date_script', 'pbuild_script', 'pbuild_start_script', 'pscan_prepare', 'pscan_start_script',
-  'report_script', 'report_html_script', 'report_txt_script', 'report_graph_script', 'packages_script', 'script_phase_pre_build',
-  'script_phase_build', 'script_phase_report', 'script_phase_scan', 'script_phase_upload',
+  'config_version',
+  'base_url',
+  'reuse_scan_results',
+  'master_mode',
+  'master_ip',
+  'scan_clients',
+  'build_clients',
+  'master_port_scan',
+  'master_port_build',
+  'pkg_rsync_args',
+  'pkg_rsync_target',
+  'report_rsync_args',
+  'report_rsync_target',
+  'report_subject_prefix',
+  'report_recipients',
+  'bootstrapkit',
+  'ignore_missing_dependencies',
+  'skip_age_check',
+  'report_graph_script_limit',
+  'unprivileged_user',
+  'cross_compile',
+  'target_arch',
+  'target_destdir',
+  'bulklog',
+  'packages',
+  'prefix',
+  'pkgsrc',
+  'pkgdb',
+  'varbase',
+  'pkg_info',
+  'pkg_add',
+  'pkg_delete',
+  'bzip2',
+  'digest',
+  'gzip',
+  'make',
+  'mail',
+  'neato',
+  'rsync',
+  'sed',
+  'tar',
+  'loc',
+  'pbuild',
+  'presolve',
+  'pscan',
+  'keep_wrkdir',
+  'keep_prefix',
+  'pkg_up_to_date_script',
+  'pbuild_script',
+  'pbuild_start_script',
+  'pscan_prepare',
+  'pscan_start_script',
+  'report_script',
+  'report_html_script',
+  'report_txt_script',
+  'report_graph_script',
+  'packages_script',
+  'script_phase_pre_build',
+  'script_phase_build',
+  'script_phase_report',
+  'script_phase_scan',
+  'script_phase_upload',
 ];
 
-test('the list above is what pbulk 0.51\'s installed example sets', { skip: sharedConfs.skip }, () => {
+test("the list above is what pbulk 0.51's installed example sets", { skip: sharedConfs.skip }, () => {
   const text = sharedConfs.read('pbulk-0.51-installed.conf');
   assert.deepEqual([...evaluateConf(parseConf(text, 'f')).variables.keys()], EXAMPLE_0_51);
 });
@@ -36,7 +90,24 @@ test('every variable of the 2013 example config is in the schema', () => {
 
 test('every variable of the current example config, the unlisted ones and the chroot ones', () => {
   // pbulk.conf 1.27/1.28 (2024/2025) as listed in pbulk-reference §1.4.
-  const current = ['chroot_create', 'chroot_delete', 'chroot_dir', 'build_chroots', 'scan_procs', 'use_unprivileged_checksum', 'pkg_admin', 'client_prepare', 'client_prepare_action', 'client_prepare_chroot', 'chroot_script', 'sync_buildlog', 'sync_package', 'pkg_sufx', 'xz', 'client_clean_local'];
+  const current = [
+    'chroot_create',
+    'chroot_delete',
+    'chroot_dir',
+    'build_chroots',
+    'scan_procs',
+    'use_unprivileged_checksum',
+    'pkg_admin',
+    'client_prepare',
+    'client_prepare_action',
+    'client_prepare_chroot',
+    'chroot_script',
+    'sync_buildlog',
+    'sync_package',
+    'pkg_sufx',
+    'xz',
+    'client_clean_local',
+  ];
   const unlisted = ['checksum_packages', 'local_bulklog', 'report_platform', 'scan_chroots'];
   for (const n of [...current, ...unlisted]) {
     const v = variableInfo(n);

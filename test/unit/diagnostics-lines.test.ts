@@ -85,7 +85,13 @@ Use the standard header.
 
 test('a patch: the files it changes and the patch line of each new line', () => {
   const files = parsePatch(PATCH);
-  assert.deepEqual(files.map((f) => [f.target, f.headerLine]), [['src/main.c', 5], ['lib/util.c', 19]]);
+  assert.deepEqual(
+    files.map((f) => [f.target, f.headerLine]),
+    [
+      ['src/main.c', 5],
+      ['lib/util.c', 19],
+    ],
+  );
   const main = files[0]!;
   assert.deepEqual(main.lines.slice(0, 3), [
     { patchLine: 7, newLine: 0 },
@@ -93,8 +99,23 @@ test('a patch: the files it changes and the patch line of each new line', () => 
     { patchLine: 10, newLine: 2 },
   ]);
   // Second hunk: new lines 10..14 (1-based) are 9..13.
-  assert.deepEqual(main.lines.slice(3).map((l) => [l.newLine, l.patchLine]), [[9, 12], [10, 14], [11, 15], [12, 16], [13, 17]]);
-  assert.deepEqual(files[1]!.lines.map((l) => [l.newLine, l.patchLine]), [[0, 21], [1, 22]]);
+  assert.deepEqual(
+    main.lines.slice(3).map((l) => [l.newLine, l.patchLine]),
+    [
+      [9, 12],
+      [10, 14],
+      [11, 15],
+      [12, 16],
+      [13, 17],
+    ],
+  );
+  assert.deepEqual(
+    files[1]!.lines.map((l) => [l.newLine, l.patchLine]),
+    [
+      [0, 21],
+      [1, 22],
+    ],
+  );
 });
 
 test('compiler positions map to the patch line, to files/, or nowhere', () => {
@@ -123,14 +144,16 @@ test('compiler positions map to the patch line, to files/, or nowhere', () => {
 
 test('property: random and mutated Makefiles and patches never throw, and hits lie inside the text', () => {
   const lineOf = (text: string, line: number) => text.split('\n')[line];
-  const mutate = fc.tuple(fc.constantFrom(MAKEFILE, PATCH), fc.array(fc.tuple(fc.nat(), fc.string({ maxLength: 4 })), { maxLength: 8 })).map(([base, edits]) => {
-    let t = base;
-    for (const [at, s] of edits) {
-      const i = at % (t.length + 1);
-      t = t.slice(0, i) + s + t.slice(i + 1);
-    }
-    return t;
-  });
+  const mutate = fc
+    .tuple(fc.constantFrom(MAKEFILE, PATCH), fc.array(fc.tuple(fc.nat(), fc.string({ maxLength: 4 })), { maxLength: 8 }))
+    .map(([base, edits]) => {
+      let t = base;
+      for (const [at, s] of edits) {
+        const i = at % (t.length + 1);
+        t = t.slice(0, i) + s + t.slice(i + 1);
+      }
+      return t;
+    });
   fc.assert(
     fc.property(fc.oneof(fc.string({ maxLength: 400 }), mutate), fc.string({ maxLength: 20 }), fc.nat(200), (text, word, n) => {
       for (const hit of [

@@ -45,7 +45,10 @@ test('real bulklog without its tree: every unsuccessful package gets a diagnosti
 
   // perl failed fetching its distfile, breaks 9 packages (PKG_DEPTH 10).
   const perl = byOwner(ds, 'perl-5.16.2nb4', 'failed')[0]!;
-  assert.match(perl.message, /^perl-5\.16\.2nb4 failed in the checksum phase, breaks 9 packages: unable to fetch distfile perl-5\.16\.2\.tar\.gz \(\d+ times\)/);
+  assert.match(
+    perl.message,
+    /^perl-5\.16\.2nb4 failed in the checksum phase, breaks 9 packages: unable to fetch distfile perl-5\.16\.2\.tar\.gz \(\d+ times\)/,
+  );
   const doc = await readLogDocument(REAL, { pkgname: 'perl-5.16.2nb4', location: 'lang/perl5', facts: logFacts(b.byName.get('perl-5.16.2nb4')!) });
   const docLines = doc.text.split('\n');
   // The diagnostic and "Show log" point at the first fetch failure, as the document shows it.
@@ -79,13 +82,15 @@ test('real bulklog without its tree: every unsuccessful package gets a diagnosti
   assert.equal(egtk.code, 'depending-on-broken');
   assert.match(egtk.message, /depends on .*, which is broken/);
   // Each state's severity is the one its icon shows in the tree.
-  for (const d of main) assert.equal(d.severity, { failed: 'error', broken: 'warning', 'depending-on-failed': 'information', 'depending-on-broken': 'information' }[d.code]);
+  for (const d of main)
+    assert.equal(d.severity, { failed: 'error', broken: 'warning', 'depending-on-failed': 'information', 'depending-on-broken': 'information' }[d.code]);
 });
 
 test('real bulklog with a local tree: diagnostics land on the Makefile lines that matter', async () => {
   await withTmp(async (pkgsrc) => {
     await write(pkgsrc, {
-      'lang/snobol/Makefile': '# $NetBSD$\n\nDISTNAME=\tsnobol-1.3\nCATEGORIES=\tlang\n\nBROKEN=\t\tDistfile doesn\'t match\n\n.include "../../mk/bsd.pkg.mk"\n',
+      'lang/snobol/Makefile':
+        '# $NetBSD$\n\nDISTNAME=\tsnobol-1.3\nCATEGORIES=\tlang\n\nBROKEN=\t\tDistfile doesn\'t match\n\n.include "../../mk/bsd.pkg.mk"\n',
       'sysutils/user_darwin/Makefile': '# $NetBSD$\n\nDISTNAME=\tuser-20101223\nONLY_FOR_PLATFORM=\tDarwin-*-*\n.include "../../mk/bsd.pkg.mk"\n',
       'devel/m4/Makefile': '# $NetBSD$\n\nDISTNAME=\tm4-1.4.16\nCATEGORIES=\tdevel\nMASTER_SITES=\t${MASTER_SITE_GNU:=m4/}\n.include "../../mk/bsd.pkg.mk"\n',
       'devel/p5-perl-headers/Makefile':
@@ -117,7 +122,22 @@ test('real bulklog with a local tree: diagnostics land on the Makefile lines tha
 });
 
 const record = (name: string, loc: string, depends = '', fail = '') =>
-  [`PKGNAME=${name}`, `PKG_LOCATION=${loc}`, 'ALL_DEPENDS=', 'PKG_SKIP_REASON=', `PKG_FAIL_REASON=${fail}`, 'NO_BIN_ON_FTP=', 'RESTRICTED=', 'CATEGORIES=devel', 'MAINTAINER=joe@example.org', 'USE_DESTDIR=user-destdir', 'BOOTSTRAP_PKG=', 'USERGROUP_PHASE=', 'SCAN_DEPENDS=', `DEPENDS=${depends}`].join('\n') + '\n';
+  [
+    `PKGNAME=${name}`,
+    `PKG_LOCATION=${loc}`,
+    'ALL_DEPENDS=',
+    'PKG_SKIP_REASON=',
+    `PKG_FAIL_REASON=${fail}`,
+    'NO_BIN_ON_FTP=',
+    'RESTRICTED=',
+    'CATEGORIES=devel',
+    'MAINTAINER=joe@example.org',
+    'USE_DESTDIR=user-destdir',
+    'BOOTSTRAP_PKG=',
+    'USERGROUP_PHASE=',
+    'SCAN_DEPENDS=',
+    `DEPENDS=${depends}`,
+  ].join('\n') + '\n';
 
 test('generated bulklog: missing dependency, compiler errors in a patch and in files/, checksum mismatch', async () => {
   await withTmp(async (dir) => {
@@ -152,7 +172,8 @@ test('generated bulklog: missing dependency, compiler errors in a patch and in f
         '',
       ].join('\n'),
       'withfiles-1.0/build.log': "===> Building for withfiles-1.0\nextra.c:3:7: error: unknown type name 'foo_t'\n*** Error code 1\n",
-      'badsum-1.0/checksum.log': '===> Checksum for badsum-1.0\n=> Checksum SHA1 mismatch for badsum-1.0.tar.gz\nERROR: Make sure the Makefile and checksum file (distinfo)\n*** Error code 1\n',
+      'badsum-1.0/checksum.log':
+        '===> Checksum for badsum-1.0\n=> Checksum SHA1 mismatch for badsum-1.0.tar.gz\nERROR: Make sure the Makefile and checksum file (distinfo)\n*** Error code 1\n',
     });
     const patch = ['$NetBSD$', '', '--- src/main.c.orig', '+++ src/main.c', '@@ -10,3 +10,4 @@', ' {', '+\tint y;', ' \ty = 1;', ' }', ''].join('\n');
     await write(pkgsrc, {

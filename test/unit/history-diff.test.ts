@@ -16,7 +16,13 @@ function run(id: string, packages: PackageRow[]): RunSummary {
   return { run: { id, kind: 'full', finished: true, counts, total: packages.length }, packages };
 }
 
-const p = (pkgname: string, state: BuildState, more: Partial<PackageRow> = {}): PackageRow => ({ pkgname, location: `devel/${pkgbase(pkgname)}`, state, breaks: 0, ...more });
+const p = (pkgname: string, state: BuildState, more: Partial<PackageRow> = {}): PackageRow => ({
+  pkgname,
+  location: `devel/${pkgbase(pkgname)}`,
+  state,
+  breaks: 0,
+  ...more,
+});
 
 test('new failures, fixed, still failing, newly broken by, versions, added, removed, times', () => {
   const a = run('a', [
@@ -39,18 +45,30 @@ test('new failures, fixed, still failing, newly broken by, versions, added, remo
   ]);
   const d = diffRuns(a, b);
   const names = (l: { pkgname: string }[]) => l.map((x) => x.pkgname);
-  assert.deepEqual(d.newFailures.map((c) => [c.pkgname, c.before, c.after, c.phase, c.breaks]), [
-    ['libfoo-1.1', 'done', 'failed', 'build', 2],
-    ['new-1.0', undefined, 'failed', 'checksum', 0],
-  ]);
+  assert.deepEqual(
+    d.newFailures.map((c) => [c.pkgname, c.before, c.after, c.phase, c.breaks]),
+    [
+      ['libfoo-1.1', 'done', 'failed', 'build', 2],
+      ['new-1.0', undefined, 'failed', 'checksum', 0],
+    ],
+  );
   assert.deepEqual(names(d.stillFailing), ['libbad-1.0']);
-  assert.deepEqual(d.fixed.map((c) => [c.pkgname, c.before]), [['masked-1.0', 'prefailed']]);
+  assert.deepEqual(
+    d.fixed.map((c) => [c.pkgname, c.before]),
+    [['masked-1.0', 'prefailed']],
+  );
   // app was already failing because of libbad: only tool is newly broken by libfoo.
   assert.deepEqual(d.newlyBroken, [{ pkgname: 'libfoo-1.1', location: 'devel/libfoo', before: 0, after: 2, newlyBroken: ['tool-1.0'] }]);
-  assert.deepEqual(d.versions.map((c) => `${c.was}->${c.pkgname}`), ['libfoo-1.0->libfoo-1.1']);
+  assert.deepEqual(
+    d.versions.map((c) => `${c.was}->${c.pkgname}`),
+    ['libfoo-1.0->libfoo-1.1'],
+  );
   assert.deepEqual(names(d.added), ['new-1.0']);
   assert.deepEqual(names(d.removed), ['gone-1.0']);
-  assert.deepEqual(d.otherStates.map((c) => `${c.pkgname}:${c.before}->${c.after}`), ['tool-1.0:done->indirect-failed']);
+  assert.deepEqual(
+    d.otherStates.map((c) => `${c.pkgname}:${c.before}->${c.after}`),
+    ['tool-1.0:done->indirect-failed'],
+  );
   assert.deepEqual(d.times, [{ pkgname: 'slow-2.0', location: 'devel/slow', beforeMs: 60_000, afterMs: 200_000 }]);
   assert.equal(diffCounts(d).newFailures, 2);
   // The threshold: a ratio of 3.3 over 140 s counts; with --time-ratio 4 it does not.
@@ -58,18 +76,27 @@ test('new failures, fixed, still failing, newly broken by, versions, added, remo
   assert.deepEqual(diffRuns(a, b, { timeMinMs: 200_000 }).times, []);
   // A run compared with itself has only its failures, still failing.
   const same = diffRuns(b, b);
-  assert.deepEqual(Object.entries(diffCounts(same)).filter(([, n]) => n > 0), [['stillFailing', 3]]);
+  assert.deepEqual(
+    Object.entries(diffCounts(same)).filter(([, n]) => n > 0),
+    [['stillFailing', 3]],
+  );
 });
 
 test('the variants of one location stay apart; a package failing more breaks more', () => {
   const a = run('a', [p('py27-x-1.0', 'done'), p('py33-x-1.0', 'failed', { breaks: 1 })]);
   const b = run('b', [p('py27-x-1.0', 'failed', { breaks: 3 }), p('py33-x-1.0', 'failed', { breaks: 2 })]);
   const d = diffRuns(a, b);
-  assert.deepEqual(d.newFailures.map((c) => c.pkgname), ['py27-x-1.0']);
-  assert.deepEqual(d.newlyBroken.map((x) => [x.pkgname, x.before, x.after]), [
-    ['py27-x-1.0', 0, 3],
-    ['py33-x-1.0', 1, 2],
-  ]);
+  assert.deepEqual(
+    d.newFailures.map((c) => c.pkgname),
+    ['py27-x-1.0'],
+  );
+  assert.deepEqual(
+    d.newlyBroken.map((x) => [x.pkgname, x.before, x.after]),
+    [
+      ['py27-x-1.0', 0, 3],
+      ['py33-x-1.0', 1, 2],
+    ],
+  );
 });
 
 test('runs are named by id, prefix, ~N, current and previous', () => {
@@ -84,18 +111,20 @@ test('runs are named by id, prefix, ~N, current and previous', () => {
 });
 
 const name = fc.stringMatching(/^[a-z][a-z0-9+_.-]{0,12}-[0-9][0-9.a-z]{0,5}$/);
-const row: fc.Arbitrary<PackageRow> = fc.record(
-  {
-    pkgname: name,
-    location: fc.stringMatching(/^[a-z]{2,8}\/[a-z0-9-]{1,10}$/),
-    state: fc.constantFrom(...BUILD_STATES),
-    breaks: fc.nat(20_000),
-    phase: fc.constantFrom('checksum', 'configure', 'build', 'install'),
-    ms: fc.nat(10_000_000),
-    culprits: fc.array(name, { minLength: 1, maxLength: 3 }),
-  },
-  { requiredKeys: ['pkgname', 'state', 'breaks'] },
-).map((r) => ({ ...r }));
+const row: fc.Arbitrary<PackageRow> = fc
+  .record(
+    {
+      pkgname: name,
+      location: fc.stringMatching(/^[a-z]{2,8}\/[a-z0-9-]{1,10}$/),
+      state: fc.constantFrom(...BUILD_STATES),
+      breaks: fc.nat(20_000),
+      phase: fc.constantFrom('checksum', 'configure', 'build', 'install'),
+      ms: fc.nat(10_000_000),
+      culprits: fc.array(name, { minLength: 1, maxLength: 3 }),
+    },
+    { requiredKeys: ['pkgname', 'state', 'breaks'] },
+  )
+  .map((r) => ({ ...r }));
 
 test('a summary reads back as it was written', () => {
   fc.assert(
@@ -112,7 +141,9 @@ test('anything but a summary is a SummaryFormatError with the file, never anothe
   const mutated = fc.oneof(
     fc.string(),
     fc.json(),
-    fc.record({ field: fc.constantFrom('format', 'run', 'packages'), value: fc.jsonValue() }).map(({ field, value }) => JSON.stringify({ ...good, [field]: value })),
+    fc
+      .record({ field: fc.constantFrom('format', 'run', 'packages'), value: fc.jsonValue() })
+      .map(({ field, value }) => JSON.stringify({ ...good, [field]: value })),
     fc.record({ at: fc.nat(6), value: fc.jsonValue() }).map(({ at, value }) => {
       const row = [...((good.packages as unknown[][])[0] as unknown[])];
       row[at] = value;

@@ -9,7 +9,12 @@ test('the model follows hosts: what each builds, its counts, a package requeued 
   const m = new BuildModel();
   m.reset('r');
   m.setStage('building', 1000);
-  for (const [p, l] of [['a-1', 'x/a'], ['b-1', 'x/b'], ['c-1', 'x/c']]) m.queued({ runId: 'r', pkgname: p!, location: l!, depth: 1, state: 'open' });
+  for (const [p, l] of [
+    ['a-1', 'x/a'],
+    ['b-1', 'x/b'],
+    ['c-1', 'x/c'],
+  ])
+    m.queued({ runId: 'r', pkgname: p!, location: l!, depth: 1, state: 'open' });
   m.started({ runId: 'r', pkgname: 'a-1', location: 'x/a', slot: 0, host: 'build1', time: 1000, finished: 0, total: 3 });
   m.started({ runId: 'r', pkgname: 'b-1', location: 'x/b', slot: 1, host: 'build2', time: 1000, finished: 0, total: 3 });
   m.finished({ runId: 'r', pkgname: 'a-1', location: 'x/a', state: 'done', slot: 0, host: 'build1', time: 5000, finished: 1, total: 3 });

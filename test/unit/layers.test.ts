@@ -18,7 +18,10 @@ async function layerErrors(path: string, code: string): Promise<string[]> {
 }
 
 test('pkgsrc importing the extension fails the lint, naming both layers', async () => {
-  const errors = await layerErrors('src/pkgsrc/layering-violation.ts', "import { BuildModel } from '../extension/builds/model';\nexport const m = BuildModel;\n");
+  const errors = await layerErrors(
+    'src/pkgsrc/layering-violation.ts',
+    "import { BuildModel } from '../extension/builds/model';\nexport const m = BuildModel;\n",
+  );
   assert.equal(errors.length, 1);
   assert.match(errors[0]!, /src\/pkgsrc may not import src\/extension \('\.\.\/extension\/builds\/model'\)/);
 });
@@ -31,7 +34,7 @@ test('pkgsrc imports no other layer, not even the protocol; a type import and a 
       "export { EXIT } from '../../protocol/exit';",
       "export * from '../../engine/heap';",
       "export type S = import('../../server/settings').Settings;",
-      'export async function f(c: EngineClient) { return [c, await import(\'../../server/debounce\')]; }',
+      "export async function f(c: EngineClient) { return [c, await import('../../server/debounce')]; }",
     ].join('\n'),
   );
   assert.equal(errors.length, 5, errors.join('\n'));
@@ -45,7 +48,10 @@ test('engine and server never import vscode nor each other', async () => {
 });
 
 test('the extension reaches engine and server code only through src/protocol', async () => {
-  assert.equal((await layerErrors('src/extension/x.ts', "import type { ServerSettings } from '../server/settings';\nexport type S = ServerSettings;\n")).length, 1);
+  assert.equal(
+    (await layerErrors('src/extension/x.ts', "import type { ServerSettings } from '../server/settings';\nexport type S = ServerSettings;\n")).length,
+    1,
+  );
   assert.equal((await layerErrors('src/extension/builds/x.ts', "import { EXIT } from '../../engine/cli/run';\nexport const e = EXIT;\n")).length, 1);
   // Allowed: the protocol, the pkgsrc library, vscode, and the extension's own folders (its
   // engine/ folder is not src/engine).
@@ -61,5 +67,8 @@ test('the extension reaches engine and server code only through src/protocol', a
 });
 
 test('files outside src/ (tests, benchmarks) may import any layer', async () => {
-  assert.deepEqual(await layerErrors('test/unit/x.test.ts', "import { BuildModel } from '../../src/extension/builds/model';\nexport const m = BuildModel;\n"), []);
+  assert.deepEqual(
+    await layerErrors('test/unit/x.test.ts', "import { BuildModel } from '../../src/extension/builds/model';\nexport const m = BuildModel;\n"),
+    [],
+  );
 });

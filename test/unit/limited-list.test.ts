@@ -28,9 +28,18 @@ const codes = (text: string, ctx?: ConfCheckContext) => check(text, ctx).map((d)
 
 test('what pbulk 0.51 and the 2020 scan script read', () => {
   const text = '# base set\nlang/perl5\nx11/gtk2 # toolkit\n\ndevel/gmake  \n';
-  assert.deepEqual(parseLimitedList(text, '0.51').entries.map((e) => e.location), ['lang/perl5', 'x11/gtk2 # toolkit', 'devel/gmake  ']);
-  assert.deepEqual(parseLimitedList(text, '0.68').entries.map((e) => e.location), ['lang/perl5', 'x11/gtk2', 'devel/gmake']);
-  assert.deepEqual(parseLimitedList(text, '0.68').entries.map((e) => e.line), [1, 2, 4]);
+  assert.deepEqual(
+    parseLimitedList(text, '0.51').entries.map((e) => e.location),
+    ['lang/perl5', 'x11/gtk2 # toolkit', 'devel/gmake  '],
+  );
+  assert.deepEqual(
+    parseLimitedList(text, '0.68').entries.map((e) => e.location),
+    ['lang/perl5', 'x11/gtk2', 'devel/gmake'],
+  );
+  assert.deepEqual(
+    parseLimitedList(text, '0.68').entries.map((e) => e.line),
+    [1, 2, 4],
+  );
 });
 
 test('a clean list has no diagnostics', () => {
@@ -55,7 +64,7 @@ test('indented comments and blank-only lines', () => {
   assert.deepEqual(codes('  lang/perl5\n'), ['error limited-list-blank']);
 });
 
-test('entry shape: anything but category/dir is an error, with the scan clients\' reason in master mode', () => {
+test("entry shape: anything but category/dir is an error, with the scan clients' reason in master mode", () => {
   assert.deepEqual(codes('lang/perl5/\n'), ['error limited-list-entry']);
   assert.deepEqual(codes('foo/bar;touch /tmp/x\n'), ['error limited-list-entry']);
   assert.deepEqual(codes('foo/bar;touch /tmp/x\n', v068), ['error limited-list-entry']);

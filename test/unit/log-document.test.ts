@@ -17,13 +17,19 @@ test('the real pdksh logs: phases in order, banners as sections, document lines 
   const doc = await readLogDocument(REAL, { pkgname: 'pdksh-5.2.14nb5', location: 'shells/pdksh', facts: ['failed in the build phase'] });
   const lines = doc.text.split('\n');
   assert.equal(lines[0], 'pdksh-5.2.14nb5 (shells/pdksh) · failed in the build phase');
-  assert.deepEqual(doc.parts.map((p) => p.name), ['pre-clean.log', 'checksum.log', 'configure.log', 'build.log', 'work.log']);
+  assert.deepEqual(
+    doc.parts.map((p) => p.name),
+    ['pre-clean.log', 'checksum.log', 'configure.log', 'build.log', 'work.log'],
+  );
   assert.match(lines[doc.parts[0]!.titleLine]!, /^==== pre-clean\.log \(Pre-clean phase\), \d+ bytes ====$/);
   const build = phasePart(doc, 'build')!;
   const { readFile } = await import('node:fs/promises');
   const raw = (await readFile(join(REAL, 'pdksh-5.2.14nb5/build.log'), 'utf8')).split('\n');
   for (const k of [0, 10, raw.length - 2]) assert.equal(lines[documentLine(doc, build.path, k)!], raw[k]);
-  assert.ok(build.sections.some((s) => /^Building for pdksh/.test(s.title)), build.sections.map((s) => s.title).join('|'));
+  assert.ok(
+    build.sections.some((s) => /^Building for pdksh/.test(s.title)),
+    build.sections.map((s) => s.title).join('|'),
+  );
   for (const p of doc.parts) for (const s of p.sections) assert.ok(s.startLine > p.titleLine && s.endLine <= p.endLine);
   assert.equal(documentLine(doc, '/elsewhere/nothing.log', 1), undefined);
 });
@@ -59,17 +65,23 @@ test('no log directory: the header and a line saying so', async () => {
 
 test('property: any log text gives sections and windows inside the document', () => {
   fc.assert(
-    fc.property(fc.array(fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('===> Building for x-1', '===> Configuring for x-1', '', 'error: x')), { maxLength: 40 }), (lines) => {
-      const doc = composeLogDocument({ pkgname: 'x-1', facts: [] }, [
-        { file: { name: 'build.log', path: '/b/x-1/build.log', size: 1, mtimeMs: 0, phase: 'build' }, log: { path: '/b/x-1/build.log', size: 1, windows: [{ firstLine: 0, lines }], hasNul: false, invalidUtf8: false } },
-      ]);
-      const count = doc.text.split('\n').length;
-      for (const p of doc.parts) {
-        assert.ok(p.titleLine < count && p.endLine < count);
-        for (const s of p.sections) assert.ok(s.startLine >= 0 && s.endLine < count && s.startLine <= s.endLine);
-      }
-      lines.forEach((_, k) => assert.ok(documentLine(doc, '/b/x-1/build.log', k)! < count));
-    }),
+    fc.property(
+      fc.array(fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('===> Building for x-1', '===> Configuring for x-1', '', 'error: x')), { maxLength: 40 }),
+      (lines) => {
+        const doc = composeLogDocument({ pkgname: 'x-1', facts: [] }, [
+          {
+            file: { name: 'build.log', path: '/b/x-1/build.log', size: 1, mtimeMs: 0, phase: 'build' },
+            log: { path: '/b/x-1/build.log', size: 1, windows: [{ firstLine: 0, lines }], hasNul: false, invalidUtf8: false },
+          },
+        ]);
+        const count = doc.text.split('\n').length;
+        for (const p of doc.parts) {
+          assert.ok(p.titleLine < count && p.endLine < count);
+          for (const s of p.sections) assert.ok(s.startLine >= 0 && s.endLine < count && s.startLine <= s.endLine);
+        }
+        lines.forEach((_, k) => assert.ok(documentLine(doc, '/b/x-1/build.log', k)! < count));
+      },
+    ),
     { numRuns: 200 },
   );
 });
@@ -85,11 +97,17 @@ test('a live log from chunks: seeded, appended at byte offsets, overlaps trimmed
   assert.equal(live.apply('build', 100, 'late'), 'gap');
   assert.equal(live.apply('build', 22, 'y'.repeat(60)), 'too-large');
   const logs = live.logs();
-  assert.deepEqual(logs.map((l) => [l.file.phase, l.log.windows[0]!.lines]), [
-    ['configure', ['===> Configuring for x-1', 'checking ü']],
-    ['build', ['===> Building for x-1']],
-  ]);
+  assert.deepEqual(
+    logs.map((l) => [l.file.phase, l.log.windows[0]!.lines]),
+    [
+      ['configure', ['===> Configuring for x-1', 'checking ü']],
+      ['build', ['===> Building for x-1']],
+    ],
+  );
   assert.equal(logs[0]!.file.size, Buffer.byteLength('===> Configuring for x-1\nchecking ü\n'));
   const doc = composeLogDocument({ pkgname: 'x-1', facts: ['building'] }, logs);
-  assert.deepEqual(doc.parts.map((p) => p.sections.map((x) => x.title)), [['Configuring for x-1'], ['Building for x-1']]);
+  assert.deepEqual(
+    doc.parts.map((p) => p.sections.map((x) => x.title)),
+    [['Configuring for x-1'], ['Building for x-1']],
+  );
 });

@@ -28,7 +28,7 @@ test('a log larger than the bound: head and tail are matched with exact line num
     const n = 60000;
     await fh.write('ERROR: early failure\n');
     await fh.write(filler.repeat(n));
-    await fh.write("foo.c:10:2: error: late failure\n*** Error code 1\n");
+    await fh.write('foo.c:10:2: error: late failure\n*** Error code 1\n');
     await fh.close();
     const t0 = Date.now();
     const m = await matchLogFile(f, { maxBytes: 256 * 1024 });
@@ -145,23 +145,20 @@ test('property: the matcher never throws; problems and sections lie inside the l
 test('property: mutated real logs (lines dropped, duplicated, cut, bytes flipped) never throw', async () => {
   const real = (await readFile(join(LOGS, 'pax-20080110nb2/build.log'), 'utf8')).split('\n');
   fc.assert(
-    fc.property(
-      fc.array(fc.tuple(fc.nat(real.length - 1), fc.nat(200), fc.constantFrom('keep', 'cut', 'flip', 'dup')), { maxLength: 60 }),
-      (ops) => {
-        const out: string[] = [];
-        for (const [i, k, op] of ops) {
-          const l = real[i]!;
-          if (op === 'keep') out.push(l);
-          else if (op === 'cut') out.push(l.slice(0, k));
-          else if (op === 'dup') out.push(l, l);
-          else out.push(l.slice(0, k) + String.fromCharCode(k) + l.slice(k + 1));
-        }
-        // A flipped byte may be a newline: count the lines of the text actually matched.
-        const text = out.join('\n');
-        const m = matchLog(text);
-        for (const p of m.problems) assert.ok(p.logEndLine < Math.max(text.split('\n').length, 1));
-      },
-    ),
+    fc.property(fc.array(fc.tuple(fc.nat(real.length - 1), fc.nat(200), fc.constantFrom('keep', 'cut', 'flip', 'dup')), { maxLength: 60 }), (ops) => {
+      const out: string[] = [];
+      for (const [i, k, op] of ops) {
+        const l = real[i]!;
+        if (op === 'keep') out.push(l);
+        else if (op === 'cut') out.push(l.slice(0, k));
+        else if (op === 'dup') out.push(l, l);
+        else out.push(l.slice(0, k) + String.fromCharCode(k) + l.slice(k + 1));
+      }
+      // A flipped byte may be a newline: count the lines of the text actually matched.
+      const text = out.join('\n');
+      const m = matchLog(text);
+      for (const p of m.problems) assert.ok(p.logEndLine < Math.max(text.split('\n').length, 1));
+    }),
     { numRuns: 300 },
   );
 });

@@ -46,7 +46,11 @@ const EXAMPLES: [string, string, number][] = [
   ['compiler-diagnostic', "gcc -c foo.c\nfoo.c:12:5: error: use of undeclared identifier 'x'", 1],
   ['linker-error', "/usr/bin/ld: gen_subs.o: in function `ls_list':\ngen_subs.c:(.text+0x16a): undefined reference to `minor'", 1],
   ['linker-failed', 'clang: error: linker command failed with exit code 1 (use -v to see invocation)', 0],
-  ['configure-error', "checking for C compiler default output file name... \nconfigure: error: C compiler cannot create executables\nconfigure: error: See `config.log' for more details.", 1],
+  [
+    'configure-error',
+    "checking for C compiler default output file name... \nconfigure: error: C compiler cannot create executables\nconfigure: error: See `config.log' for more details.",
+    1,
+  ],
   ['configure-warning', "configure: WARNING: if you wanted to set the --build type, don't use --host.", 0],
   ['tool-error', "gcc: error: unrecognized command-line option '-mfoo'", 0],
   ['cmake-error', 'CMake Error at CMakeLists.txt:42 (find_package):\n  Could not find a package configuration file provided by "Qt5"', 0],
@@ -66,7 +70,11 @@ const EXAMPLES: [string, string, number][] = [
   ['scan-output-unrecognized', 'pbulk-scan: pbulk-index output not recognized for devel/odd', 0],
   ['scan-not-processed', 'pbulk-scan: devel/slow was not processed', 0],
   ['duplicate-package', 'pbulk-scan: Duplicate package: SmartEiffel-2.0nb1', 0],
-  ['best-match-differs', 'pbulk-resolve: Best matching libao-pulse-1.1.0nb7 differs from location audio/libao-oss for dependency libao-[a-z]*-[0-9]* of package cmus-2.4.3nb7', 0],
+  [
+    'best-match-differs',
+    'pbulk-resolve: Best matching libao-pulse-1.1.0nb7 differs from location audio/libao-oss for dependency libao-[a-z]*-[0-9]* of package cmus-2.4.3nb7',
+    0,
+  ],
   ['multiple-matches', 'pbulk-resolve: Multiple matches for dependency libao-[a-z]*-[0-9]* of package cmus-2.4.3nb7: libao-oss-1.1.0 libao-pulse-1.1.0nb7', 0],
   ['incorrect-dependency', 'pbulk-resolve: Incorrect dependency for foo-1.0, skipping', 0],
   ['subdir-extract-failed', 'pbulk-scan: Cannot extract subdirectories for wip', 0],
@@ -94,7 +102,10 @@ test('the matcher table: unique codes, and every matcher has a recorded example 
       assert.ok(p, `${code}: ${JSON.stringify(m.problems)}`);
       assert.equal(p.logLine, line, code);
     } else if (matcher.kind === 'section') {
-      assert.ok(m.sections.some((s) => s.startLine === line && s.title.startsWith('Configuring')), code);
+      assert.ok(
+        m.sections.some((s) => s.startLine === line && s.title.startsWith('Configuring')),
+        code,
+      );
     } else {
       assert.ok(matcher.re.test(lines(text)[line]!), code);
       assert.ok(!m.problems.some((x) => x.code === code), code);
@@ -132,11 +143,14 @@ test('real build.log (pax): gcc warnings with positions, the first undefined ref
   assert.equal(w.message, "implicit declaration of function 'major' [-Wimplicit-function-declaration]");
   assert.equal(firstErrorLine(m), lineOf(t, "gen_subs.c:(.text+0x16a): undefined reference to `minor'"));
   const ld = m.problems.filter((p) => p.code === 'linker-error');
-  assert.deepEqual(ld.map((p) => [p.message, p.count]), [
-    ["undefined reference to `minor'", 5],
-    ["undefined reference to `major'", 5],
-    ["undefined reference to `makedev'", 4],
-  ]);
+  assert.deepEqual(
+    ld.map((p) => [p.message, p.count]),
+    [
+      ["undefined reference to `minor'", 5],
+      ["undefined reference to `major'", 5],
+      ["undefined reference to `makedev'", 4],
+    ],
+  );
   const make = m.problems.filter((p) => p.code === 'make-error');
   assert.equal(make.length, 1);
   assert.deepEqual([make[0]!.logLine, make[0]!.logEndLine], [lineOf(t, '*** Error code 1'), lines(t).lastIndexOf('*** Error code 1')]);
@@ -168,10 +182,13 @@ test('real configure.log (pax): sections per phase banner covering every line, c
   assert.equal(firstErrorLine(m), undefined);
 });
 
-test('real build.log (mtscan): curses link failure; (pdksh): only make\'s exit is left, and it is the first error', async () => {
+test("real build.log (mtscan): curses link failure; (pdksh): only make's exit is left, and it is the first error", async () => {
   const mt = await log('mtscan-20050129nb1/build.log');
   const m = matchLog(mt);
-  assert.deepEqual(m.problems.filter((p) => p.severity === 'error').map((p) => p.code), ['linker-error', 'linker-error', 'linker-failed', 'make-error']);
+  assert.deepEqual(
+    m.problems.filter((p) => p.severity === 'error').map((p) => p.code),
+    ['linker-error', 'linker-error', 'linker-failed', 'make-error'],
+  );
   assert.equal(firstErrorLine(m), lineOf(mt, 'tgetent'));
   assert.equal(m.problems.filter((p) => p.severity === 'warning' && p.code === 'compiler-diagnostic').length, 9);
   const pd = await log('pdksh-5.2.14nb5/build.log');
@@ -199,8 +216,15 @@ test("pbulk's own logs: presolve-err.log and pscan.stderr of the full scan, bulk
   assert.equal(sm.problems.length, lines(serr).filter(Boolean).length);
   assert.ok(sm.problems.every((p) => p.code === 'duplicate-package'));
   const out = await readFile(join(pbulkOutput.limitedRun, 'bulkbuild.out'), 'utf8');
-  const failed = matchLog(out).problems.filter((p) => p.code === 'build-failed').map((p) => p.data!.pkgname!);
-  assert.deepEqual(failed.sort(), lines(await log('meta/error')).filter(Boolean).sort());
+  const failed = matchLog(out)
+    .problems.filter((p) => p.code === 'build-failed')
+    .map((p) => p.data!.pkgname!);
+  assert.deepEqual(
+    failed.sort(),
+    lines(await log('meta/error'))
+      .filter(Boolean)
+      .sort(),
+  );
 });
 
 test('bmake makefile diagnostics carry the makefile and line; the warnings in bulkbuild.out are warnings', async () => {
@@ -223,12 +247,18 @@ test('logProblemToProblem locates the problem on the log file', () => {
 
 test('analyzeFailureLog: the causes of a failure and where to open its log; metaLogProblems: pbulk logs as located problems', async () => {
   const a = await analyzeFailureLog(join(LOGS, 'mtscan-20050129nb1/build.log'));
-  assert.deepEqual(a.errors.map((e) => e.code), ['linker-error', 'linker-error']);
+  assert.deepEqual(
+    a.errors.map((e) => e.code),
+    ['linker-error', 'linker-error'],
+  );
   assert.equal(a.firstErrorLine, 31);
   assert.equal(a.truncated, false);
   assert.equal(a.sections.at(-1)!.title, 'Building for mtscan-20050129nb1');
   const pd = await analyzeFailureLog(join(LOGS, 'pdksh-5.2.14nb5/build.log'));
-  assert.deepEqual(pd.errors.map((e) => e.code), ['make-error']);
+  assert.deepEqual(
+    pd.errors.map((e) => e.code),
+    ['make-error'],
+  );
   const dir = await mkdtemp(join(tmpdir(), 'pkgsrc-bulk-meta-'));
   try {
     await copyFile(join(pbulkOutput.fullScanLogs, 'pscan.stderr'), join(dir, 'pscan.stderr'));

@@ -18,7 +18,13 @@ import {
 import { parseListing } from '../../src/engine/publish/rsync';
 
 const rec = (name: string, cats: string, depends: string, noBin = '') =>
-  makeRecord([['PKGNAME', name], ['PKG_LOCATION', `${cats.split(' ')[0]}/${name.replace(/-[^-]*$/, '')}`], ['NO_BIN_ON_FTP', noBin], ['CATEGORIES', cats], ['DEPENDS', depends]]);
+  makeRecord([
+    ['PKGNAME', name],
+    ['PKG_LOCATION', `${cats.split(' ')[0]}/${name.replace(/-[^-]*$/, '')}`],
+    ['NO_BIN_ON_FTP', noBin],
+    ['CATEGORIES', cats],
+    ['DEPENDS', depends],
+  ]);
 
 test('compute-packages: restricted closure, All/ plus every category, pbulk-sorted rules', () => {
   const pkgs = repoPackages([
@@ -31,7 +37,10 @@ test('compute-packages: restricted closure, All/ plus every category, pbulk-sort
   assert.deepEqual([...restrictedPackages(pkgs)].sort(), ['deeper-1.0', 'secret-1.0', 'usesecret-1.0']);
   const list = uploadList(pkgs, ['liba-1.0', 'app-1.0', 'secret-1.0', 'deeper-1.0', 'liba-1.0', 'gone-1.0']);
   assert.deepEqual(list.restricted, ['secret-1.0', 'deeper-1.0']);
-  assert.deepEqual(list.entries.map((e) => e.path), ['All/liba-1.0.tgz', 'devel/liba-1.0.tgz', 'net/liba-1.0.tgz', 'All/app-1.0.tgz', 'misc/app-1.0.tgz', 'All/gone-1.0.tgz']);
+  assert.deepEqual(
+    list.entries.map((e) => e.path),
+    ['All/liba-1.0.tgz', 'devel/liba-1.0.tgz', 'net/liba-1.0.tgz', 'All/app-1.0.tgz', 'misc/app-1.0.tgz', 'All/gone-1.0.tgz'],
+  );
   assert.deepEqual(packageRules(list, true), [
     '+ All/',
     '+ All/app-1.0.tgz',
@@ -52,9 +61,16 @@ test('compute-packages: restricted closure, All/ plus every category, pbulk-sort
 });
 
 test('property: nothing restricted is uploaded, and what depends on a restricted package is restricted', () => {
-  const arb = fc.array(fc.tuple(fc.boolean(), fc.array(fc.nat(9), { maxLength: 3 })), { minLength: 1, maxLength: 10 }).map((spec) =>
-    spec.map(([noBin, deps], i): RepoPackage => ({ pkgname: `p${i}-1`, categories: ['c'], depends: deps.filter((d) => d < i).map((d) => `p${d}-1`), noBinOnFtp: noBin })),
-  );
+  const arb = fc
+    .array(fc.tuple(fc.boolean(), fc.array(fc.nat(9), { maxLength: 3 })), { minLength: 1, maxLength: 10 })
+    .map((spec) =>
+      spec.map(([noBin, deps], i): RepoPackage => ({
+        pkgname: `p${i}-1`,
+        categories: ['c'],
+        depends: deps.filter((d) => d < i).map((d) => `p${d}-1`),
+        noBinOnFtp: noBin,
+      })),
+    );
   fc.assert(
     fc.property(arb, (pkgs) => {
       const restricted = restrictedPackages(pkgs);
@@ -62,7 +78,10 @@ test('property: nothing restricted is uploaded, and what depends on a restricted
         if (p.noBinOnFtp) assert.ok(restricted.has(p.pkgname));
         if (p.depends.some((d) => restricted.has(d))) assert.ok(restricted.has(p.pkgname));
       }
-      const list = uploadList(pkgs, pkgs.map((p) => p.pkgname));
+      const list = uploadList(
+        pkgs,
+        pkgs.map((p) => p.pkgname),
+      );
       for (const e of list.entries) assert.ok(!restricted.has(e.pkgname));
       assert.equal(new Set(list.entries.map((e) => e.pkgname)).size + list.restricted.length, pkgs.length);
     }),
@@ -71,16 +90,10 @@ test('property: nothing restricted is uploaded, and what depends on a restricted
 
 test('report upload rules: meta/, the failed packages, the files that exist, then - *', () => {
   const have = new Set(['meta/report.txt', 'meta/status', 'bad-1.0/build.log', 'bad-1.0/work.log']);
-  assert.deepEqual(reportRules(['bad-1.0', 'bad-1.0', 'other-2'], (f) => have.has(f)), [
-    '+ meta/',
-    '+ bad-1.0/',
-    '+ other-2/',
-    '+ meta/report.txt',
-    '+ meta/status',
-    '+ bad-1.0/build.log',
-    '+ bad-1.0/work.log',
-    '- *',
-  ]);
+  assert.deepEqual(
+    reportRules(['bad-1.0', 'bad-1.0', 'other-2'], (f) => have.has(f)),
+    ['+ meta/', '+ bad-1.0/', '+ other-2/', '+ meta/report.txt', '+ meta/status', '+ bad-1.0/build.log', '+ bad-1.0/work.log', '- *'],
+  );
 });
 
 test('rsync destinations: the directory holding the repository and its name', () => {
@@ -103,7 +116,13 @@ test('rsync destinations: the directory holding the repository and its name', ()
 
 test('transport options of pkg_rsync_args: how to reach the host, nothing that deletes or filters', () => {
   assert.deepEqual(transportArgs(['-av', '--delete-excluded', '-e', 'ssh']), ['--rsh=ssh']);
-  assert.deepEqual(transportArgs(['-avzessh', '--port=8730', '--exclude', '*.o', '--password-file', '/etc/pw', '-4', '--filter=- x', '--bwlimit=100']), ['--rsh=ssh', '--port=8730', '--password-file=/etc/pw', '--ipv4', '--bwlimit=100']);
+  assert.deepEqual(transportArgs(['-avzessh', '--port=8730', '--exclude', '*.o', '--password-file', '/etc/pw', '-4', '--filter=- x', '--bwlimit=100']), [
+    '--rsh=ssh',
+    '--port=8730',
+    '--password-file=/etc/pw',
+    '--ipv4',
+    '--bwlimit=100',
+  ]);
   assert.deepEqual(transportArgs(['-aM', '--fake-super', '--delete']), ['--remote-option=--fake-super']);
 });
 
@@ -140,7 +159,10 @@ test('property: listings of any names parse back; other lines are skipped', () =
 });
 
 test('gates: at least N packages, required locations, PKGBASEs or PKGNAMEs', () => {
-  const built = [{ pkgname: 'pkgin-0.6.4nb1', location: 'pkgtools/pkgin' }, { pkgname: 'digest-20121220', location: 'pkgtools/digest' }];
+  const built = [
+    { pkgname: 'pkgin-0.6.4nb1', location: 'pkgtools/pkgin' },
+    { pkgname: 'digest-20121220', location: 'pkgtools/digest' },
+  ];
   assert.deepEqual(evaluateGates({}, built), { passed: true, built: 2, missing: [], reasons: [] });
   assert.equal(evaluateGates({ minPackages: 2, requiredPackages: ['pkgtools/pkgin', 'digest', 'pkgin-0.6.4nb1'] }, built).passed, true);
   const no = evaluateGates({ minPackages: 3, requiredPackages: ['pkgtools/pkg_install', 'pkgin-0.6', 'digest'] }, built);
@@ -153,5 +175,13 @@ test("mail: pbulk's subject and an argument array", () => {
   const s = mailSubject('pkgsrc', { platform: 'NetBSD 6.1/amd64', buildStartIso: '2013-04-01 12:00', buildStartDir: '20130401.1200' });
   assert.equal(s, 'pkgsrc NetBSD 6.1/amd64 2013-04-01 12:00');
   assert.equal(mailSubject('pkgsrc', { platform: 'x' }), undefined);
-  assert.deepEqual(mailArgv(['/usr/bin/mail', '-r', 'bulk@example.org'], s!, ['a@b', "c'd@e"]), ['/usr/bin/mail', '-r', 'bulk@example.org', '-s', s, 'a@b', "c'd@e"]);
+  assert.deepEqual(mailArgv(['/usr/bin/mail', '-r', 'bulk@example.org'], s!, ['a@b', "c'd@e"]), [
+    '/usr/bin/mail',
+    '-r',
+    'bulk@example.org',
+    '-s',
+    s,
+    'a@b',
+    "c'd@e",
+  ]);
 });

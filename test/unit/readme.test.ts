@@ -15,7 +15,10 @@ const manifest = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'))
 test('README starts with exactly the two set-up commands', () => {
   const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme);
   assert.ok(firstBlock, 'no sh block in README');
-  const commands = firstBlock[1].split('\n').filter((l) => l.trim() !== '').map((l) => l.replace(/\s*#.*$/, '').trim());
+  const commands = firstBlock[1]
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.replace(/\s*#.*$/, '').trim());
   assert.deepEqual(commands, ['npm run demo', 'npm test']);
   assert.ok(readme.indexOf('```sh') < readme.indexOf('\n## '), 'the set-up commands come before the first section');
 });

@@ -28,7 +28,7 @@ async function copyReal(): Promise<string> {
   return dir;
 }
 
-test('report regenerates pbulk\'s files from meta/ and prints the JSON summary; failures exit 1', async () => {
+test("report regenerates pbulk's files from meta/ and prints the JSON summary; failures exit 1", async () => {
   const dir = await copyReal();
   try {
     for (const f of ['report', 'report.txt', 'report.html', 'report.dot', 'report.bz2']) await unlink(join(dir, 'meta', f));
@@ -51,7 +51,20 @@ test('report -c pbulk.conf finds the bulklog and loc there; --config and --bulkl
     await unlink(join(dir, 'meta/report.txt'));
     const conf = join(dir, 'pbulk.conf');
     const vars = ['pkgsrc', 'packages', 'prefix'].map((v) => `${v}=/var/tmp/pkgsrc-bulk-report-conf/${v}`);
-    await writeFile(conf, [...vars, `bulklog=${dir}`, 'loc=${bulklog}/meta', 'pkgdb=${prefix}/pkgdb', 'make=/usr/bin/bmake', 'pkg_add=/bin/true', 'pkg_delete=/bin/true', 'pkg_info=/bin/true', ''].join('\n'));
+    await writeFile(
+      conf,
+      [
+        ...vars,
+        `bulklog=${dir}`,
+        'loc=${bulklog}/meta',
+        'pkgdb=${prefix}/pkgdb',
+        'make=/usr/bin/bmake',
+        'pkg_add=/bin/true',
+        'pkg_delete=/bin/true',
+        'pkg_info=/bin/true',
+        '',
+      ].join('\n'),
+    );
     const r = await cli(['-c', conf, '--json', '--quiet']);
     assert.equal(r.exitCode, 1, r.stderr);
     assert.equal(JSON.parse(r.stdout).totals.failed, 17);

@@ -15,10 +15,24 @@ test('real bulklog: totals, top breakers, failures with first errors, graph edge
   const b = await readBulklog(REAL);
   const d = await reportData(b, { timeline: [{ pkgname: 'pax-20080110nb2', slot: 0, start: 100, end: 200, state: 'failed' }] });
   const count = (s: string) => d.totals.find((t) => t.state === s)?.count;
-  assert.deepEqual([d.total, count('done'), count('failed'), count('indirect-failed'), count('prefailed'), count('indirect-prefailed')], [63, 12, 17, 29, 4, 1]);
-  assert.equal(d.totals.some((t) => t.state === 'open'), false, 'no "not built yet" row for a finished build');
+  assert.deepEqual(
+    [d.total, count('done'), count('failed'), count('indirect-failed'), count('prefailed'), count('indirect-prefailed')],
+    [63, 12, 17, 29, 4, 1],
+  );
+  assert.equal(
+    d.totals.some((t) => t.state === 'open'),
+    false,
+    'no "not built yet" row for a finished build',
+  );
   // report.txt's "Packages breaking the most other packages": f2c 30, pax 15, xproto 11 ...
-  assert.deepEqual(d.topBreakers.slice(0, 3).map((r) => [r.pkgname, r.breaks]), [['f2c-20100903', 30], ['pax-20080110nb2', 15], ['xproto-7.0.23nb2', 11]]);
+  assert.deepEqual(
+    d.topBreakers.slice(0, 3).map((r) => [r.pkgname, r.breaks]),
+    [
+      ['f2c-20100903', 30],
+      ['pax-20080110nb2', 15],
+      ['xproto-7.0.23nb2', 11],
+    ],
+  );
   assert.equal(d.failures.length, 17 + 29 + 4 + 1);
   const perl = d.failures.find((r) => r.pkgname === 'perl-5.16.2nb4')!;
   assert.deepEqual([perl.phase, perl.hasLog, perl.location], ['checksum', true, 'lang/perl5']);
@@ -39,7 +53,8 @@ test('the graph is bounded: the packages breaking the most and their dependents 
   const packages: BulklogPackage[] = [];
   for (let r = 0; r < 40; r++) {
     packages.push({ pkgname: `root${r}-1`, state: 'failed', depends: [], logs: [], breaks: r });
-    for (let k = 0; k < 20; k++) packages.push({ pkgname: `dep${r}x${k}-1`, state: 'indirect-failed', depends: [k === 0 ? `root${r}-1` : `dep${r}x${k - 1}-1`], logs: [] });
+    for (let k = 0; k < 20; k++)
+      packages.push({ pkgname: `dep${r}x${k}-1`, state: 'indirect-failed', depends: [k === 0 ? `root${r}-1` : `dep${r}x${k - 1}-1`], logs: [] });
   }
   const b = { packages, byName: new Map(packages.map((p) => [p.pkgname, p])) } as unknown as Bulklog;
   const g = brokenGraph(b, 100);

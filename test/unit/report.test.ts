@@ -29,7 +29,7 @@ test('report.txt is byte-identical to pbulk 0.51', async () => {
   assert.equal(formatReportTxt(reportInput(b)), await real('report.txt'));
 });
 
-test('report.dot has exactly pbulk\'s lines (pbulk writes them in awk hash order)', async () => {
+test("report.dot has exactly pbulk's lines (pbulk writes them in awk hash order)", async () => {
   const ours = formatReportDot(reportInput(await readBulklog(REAL))).split('\n');
   const theirs = (await real('report.dot')).split('\n');
   assert.equal(ours[0], theirs[0]);
@@ -37,7 +37,7 @@ test('report.dot has exactly pbulk\'s lines (pbulk writes them in awk hash order
   assert.deepEqual([...ours].sort(), [...theirs].sort());
 });
 
-test('meta/report holds the same records as pbulk\'s (records in presolve order instead of awk hash order)', async () => {
+test("meta/report holds the same records as pbulk's (records in presolve order instead of awk hash order)", async () => {
   const split = (t: string) => t.split(/(?=^PKGNAME=)/m).sort();
   const ours = formatMetaReport(reportInput(await readBulklog(REAL)));
   assert.deepEqual(split(ours), split(await real('report')));
@@ -65,13 +65,22 @@ test('report.html equals pbulk\'s except the order and spacing of the "Failed:" 
     // pbulk names at most 9 entries (counting an empty one) in hash order, then "...".
     assert.equal(mine.includes('...'), pbulks.includes('...'), `line ${i + 1}`);
     if (!pbulks.includes('...')) assert.deepEqual([...mine].sort(), [...pbulks].sort(), `line ${i + 1}`);
-    else for (const w of pbulks) if (w !== '...') assert.ok(b.packages.some((p) => p.culprits?.includes(w)), w);
+    else
+      for (const w of pbulks)
+        if (w !== '...')
+          assert.ok(
+            b.packages.some((p) => p.culprits?.includes(w)),
+            w,
+          );
   }
   assert.equal(rows, 29);
 });
 
 test('PKG_FAIL_REASON renders as pbulk does, including its dropped last character', () => {
-  assert.equal(renderFailReason(`"SmartEiffel-2.0nb1 is marked as broken:" Infinite\\ loop\\ in\\ the\\ installer`), 'SmartEiffel-2.0nb1 is marked as broken:<br />Infinite loop in the installe');
+  assert.equal(
+    renderFailReason(`"SmartEiffel-2.0nb1 is marked as broken:" Infinite\\ loop\\ in\\ the\\ installer`),
+    'SmartEiffel-2.0nb1 is marked as broken:<br />Infinite loop in the installe',
+  );
   // An escape ending the value is still written: only a plain last character is dropped.
   assert.equal(renderFailReason(`"a" "b \\"c\\"" \\<x\\> \\& y\\n`), 'a<br />b "c"<br />&lt;x&gt;<br />&amp;<br />y ');
   assert.equal(renderFailReason(''), '');
@@ -81,7 +90,15 @@ function pkg(p: Partial<ReportPackage> & { pkgname: string }): ReportPackage {
   return { location: 'cat/x', maintainer: 'm@example.org', state: 'done', depends: [], failReason: '', phases: [], culprits: [], recordLines: [], ...p };
 }
 
-const status = { platform: 'NetBSD 10.0/amd64', compiler: 'gcc', buildStartIso: '2026-01-01 10:00', buildStartDir: '20260101.1000', baseUrl: 'http://r', buildEndIso: '2026-01-01 12:00', entries: [] };
+const status = {
+  platform: 'NetBSD 10.0/amd64',
+  compiler: 'gcc',
+  buildStartIso: '2026-01-01 10:00',
+  buildStartDir: '20260101.1000',
+  baseUrl: 'http://r',
+  buildEndIso: '2026-01-01 12:00',
+  entries: [],
+};
 
 test('report.txt: a location with failed and built variants is "mixed" and lists its failed PKGNAMEs; breaks sum per location', () => {
   const input: ReportInput = {
@@ -129,12 +146,22 @@ test('the summary lists failures with their failing phase and log, culprits and 
   const s = buildSummary(b);
   assert.equal(s.total, 63);
   assert.equal(s.failed.length, 17);
-  assert.deepEqual(s.topBreakers.slice(0, 3).map((p) => [p.pkgname, p.breaks]), [['f2c-20100903', 30], ['pax-20080110nb2', 15], ['xproto-7.0.23nb2', 11]]);
+  assert.deepEqual(
+    s.topBreakers.slice(0, 3).map((p) => [p.pkgname, p.breaks]),
+    [
+      ['f2c-20100903', 30],
+      ['pax-20080110nb2', 15],
+      ['xproto-7.0.23nb2', 11],
+    ],
+  );
   const pax = s.failed.find((f) => f.pkgname === 'pax-20080110nb2')!;
   assert.equal(pax.phase, 'build');
   assert.equal(pax.log, join(REAL, 'pax-20080110nb2/build.log'));
   assert.equal(pax.logs.length, 5);
-  assert.deepEqual(s.prefailed.map((p) => p.pkgname), ['SmartEiffel-2.0nb1', 'snobol-1.3', 'x11-links-0.73', 'user-20101223']);
+  assert.deepEqual(
+    s.prefailed.map((p) => p.pkgname),
+    ['SmartEiffel-2.0nb1', 'snobol-1.3', 'x11-links-0.73', 'user-20101223'],
+  );
   assert.equal(s.indirectFailed.length, 29);
   assert.equal(s.indirectPrefailed[0]!.pkgname, 'egtk-0.3.4nb7');
   assert.deepEqual(JSON.parse(JSON.stringify(s)), s);

@@ -39,14 +39,16 @@ function withTmp(fn: (dir: string) => Promise<void>): () => Promise<void> {
 }
 
 test(
-  'incremental round of the real limited build: presolve on stdout, identical to pbulk\'s; gzip input',
+  "incremental round of the real limited build: presolve on stdout, identical to pbulk's; gzip input",
   withTmp(async (dir) => {
     const presolve = readFileSync(path.join(limited, 'presolve'), 'latin1');
     const pscanText = readFileSync(path.join(limited, 'pscan'), 'latin1');
     const added = new Set(parseScan(pscanText).records.map((r) => r.pkgname));
     const before = parseScan(presolve, { format: 'presolve' })
       .records.filter((r) => !added.has(r.pkgname))
-      .map((r) => ((dependsOf(r) ?? []).some((d) => added.has(d)) ? makeRecord(r.fields.filter((f) => f.key !== 'DEPENDS').map((f) => [f.key, f.value] as const)) : r));
+      .map((r) =>
+        (dependsOf(r) ?? []).some((d) => added.has(d)) ? makeRecord(r.fields.filter((f) => f.key !== 'DEPENDS').map((f) => [f.key, f.value] as const)) : r,
+      );
     writeFileSync(path.join(dir, 'presolve'), formatScan(before), 'latin1');
     writeFileSync(path.join(dir, 'pscan.gz'), gzipSync(Buffer.from(pscanText, 'latin1')));
     writeFileSync(path.join(dir, 'missing'), 'stale\n');
@@ -59,7 +61,7 @@ test(
 );
 
 test(
-  'unresolvable dependencies: exit 1, nothing on stdout, pbulk\'s message on stderr',
+  "unresolvable dependencies: exit 1, nothing on stdout, pbulk's message on stderr",
   withTmp(async (dir) => {
     const pscan = path.join(dir, 'pscan');
     writeFileSync(
@@ -87,7 +89,7 @@ test(
 );
 
 test(
-  '-c pbulk.conf resolves the bulklog\'s meta/pscan, partially when ignore_missing_dependencies=yes',
+  "-c pbulk.conf resolves the bulklog's meta/pscan, partially when ignore_missing_dependencies=yes",
   withTmp(async (dir) => {
     mkdirSync(path.join(dir, 'bulklog/meta'), { recursive: true });
     writeFileSync(
@@ -97,7 +99,10 @@ test(
     );
     const conf = (extra: string) => {
       const vars = ['pkgsrc', 'bulklog', 'packages', 'prefix'].map((v) => `${v}=${dir}/${v}`);
-      writeFileSync(path.join(dir, 'pbulk.conf'), [...vars, `pkgdb=${dir}/prefix/pkgdb`, 'make=/usr/bin/bmake', 'pkg_add=/bin/true', 'pkg_delete=/bin/true', 'pkg_info=/bin/true', extra, ''].join('\n'));
+      writeFileSync(
+        path.join(dir, 'pbulk.conf'),
+        [...vars, `pkgdb=${dir}/prefix/pkgdb`, 'make=/usr/bin/bmake', 'pkg_add=/bin/true', 'pkg_delete=/bin/true', 'pkg_info=/bin/true', extra, ''].join('\n'),
+      );
       return path.join(dir, 'pbulk.conf');
     };
     const strict = await cli(['-c', conf('')]);
@@ -117,15 +122,15 @@ test('arguments are read the getopt way', () => {
   assert.deepEqual(parseResolveArgs(['-vi', 'm', '--', '-odd']), { partial: false, verbose: 1, missing: 'm', files: ['-odd'] });
 });
 
-test('argument errors are usage errors (exit 2), as pbulk-resolve\'s getopt rules say', async () => {
+test("argument errors are usage errors (exit 2), as pbulk-resolve's getopt rules say", async () => {
   for (const argv of [[], ['a', 'b'], ['-p', '-i', 'm', 'a'], ['-x', 'a'], ['-i']]) {
     await assert.rejects(resolveCommand.run(argv), UsageError, JSON.stringify(argv));
   }
 });
 
-test('the full 2013Q1 pscan through the CLI (read from its bytes): pbulk\'s presolve and -v messages byte for byte', async () => {
+test("the full 2013Q1 pscan through the CLI (read from its bytes): pbulk's presolve and -v messages byte for byte", async () => {
   const r = await cli(['-v', fullPscanGzFile()]);
   assert.equal(r.code, 0, r.stderr.slice(0, 2000));
-  assert.equal(createHash('sha256').update(r.stdout, 'latin1').digest('hex'), FULL_PRESOLVE_SHA256, 'stdout is pbulk\'s presolve');
-  assert.ok(r.stderr === readFileSync(path.join(pbulkOutput.fullScanLogs, 'presolve-err.log'), 'latin1'), 'stderr is pbulk-resolve\'s -v output');
+  assert.equal(createHash('sha256').update(r.stdout, 'latin1').digest('hex'), FULL_PRESOLVE_SHA256, "stdout is pbulk's presolve");
+  assert.ok(r.stderr === readFileSync(path.join(pbulkOutput.fullScanLogs, 'presolve-err.log'), 'latin1'), "stderr is pbulk-resolve's -v output");
 });

@@ -10,7 +10,9 @@ import { parseAllDepends } from '../../src/pkgsrc/scan/all-depends';
 import { getField } from '../../src/pkgsrc/scan/record';
 
 const base = fc.constantFrom('foo', 'foo-bar', 'libfoo', 'py27-foo', 'py26-foo', 'fo', 'x11-links', 'p5-Foo');
-const version = fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 3 }), fc.constantFrom('', 'nb1', 'nb2', 'rc1', 'a')).map(([a, b, s]) => `${a}.${b}${s}`);
+const version = fc
+  .tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 3 }), fc.constantFrom('', 'nb1', 'nb2', 'rc1', 'a'))
+  .map(([a, b, s]) => `${a}.${b}${s}`);
 const pkgname = fc.tuple(base, version).map(([b, v]) => `${b}-${v}`);
 const pattern = fc.oneof(
   fc.tuple(base, fc.constantFrom('>=', '>', '<', '<='), version).map(([b, op, v]) => `${b}${op}${v}`),
@@ -41,7 +43,10 @@ const pscan = fc
   )
   .map(([names, deps]) =>
     names
-      .map((n, i) => `PKGNAME=${n}\nPKG_LOCATION=cat/p${i}\nALL_DEPENDS=${deps[i]!.map(([p, l]) => `${p}:../../${l}`).join(' ')}\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\n`)
+      .map(
+        (n, i) =>
+          `PKGNAME=${n}\nPKG_LOCATION=cat/p${i}\nALL_DEPENDS=${deps[i]!.map(([p, l]) => `${p}:../../${l}`).join(' ')}\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\n`,
+      )
       .join(''),
   );
 
@@ -51,8 +56,15 @@ test('property: every chosen dependency matches its pattern and is the best matc
       const recs = parseScan(text, { format: 'pscan' }).records;
       const names = recs.map((r) => r.pkgname);
       const r = resolveGlobal(recs, { partial, verbose: 2 });
-      const unmatched = recs.flatMap((rec) => parseAllDepends(getField(rec, 'ALL_DEPENDS')!).items.filter((d) => !names.some((n) => pkgMatch(d.pattern, n))).map((d) => `No match found for dependency ${d.pattern} of package ${rec.pkgname}`));
-      assert.deepEqual(r.messages.filter((m) => m.code === 'no-match').map((m) => m.message), unmatched);
+      const unmatched = recs.flatMap((rec) =>
+        parseAllDepends(getField(rec, 'ALL_DEPENDS')!)
+          .items.filter((d) => !names.some((n) => pkgMatch(d.pattern, n)))
+          .map((d) => `No match found for dependency ${d.pattern} of package ${rec.pkgname}`),
+      );
+      assert.deepEqual(
+        r.messages.filter((m) => m.code === 'no-match').map((m) => m.message),
+        unmatched,
+      );
       assert.equal(r.ok, partial || unmatched.length === 0);
       if (!r.ok) return;
       const out = parseScan(r.text, { format: 'presolve' });

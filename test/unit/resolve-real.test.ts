@@ -19,7 +19,7 @@ const limitedRun = pbulkOutput.limitedRun;
 
 let fullRecords: ScanRecord[] | undefined;
 
-test('the full 2013Q1 pscan resolves to pbulk\'s presolve byte for byte, with its -v messages', () => {
+test("the full 2013Q1 pscan resolves to pbulk's presolve byte for byte, with its -v messages", () => {
   const t0 = performance.now();
   const pscan = fullPscan().toString('latin1');
   const parsed = parseScan(pscan, { format: 'pscan', file: 'pscan' });
@@ -31,7 +31,7 @@ test('the full 2013Q1 pscan resolves to pbulk\'s presolve byte for byte, with it
   const t2 = performance.now();
   assert.equal(r.ok, true);
   assert.equal(r.records.length, 12111);
-  assert.equal(createHash('sha256').update(r.text, 'latin1').digest('hex'), FULL_PRESOLVE_SHA256, 'presolve differs from pbulk-resolve\'s');
+  assert.equal(createHash('sha256').update(r.text, 'latin1').digest('hex'), FULL_PRESOLVE_SHA256, "presolve differs from pbulk-resolve's");
   const err = readFileSync(path.join(fullLogs, 'presolve-err.log'), 'latin1');
   assert.equal(r.messages.map((m) => `${messageLine(m)}\n`).join(''), err);
   assert.equal(r.missing.length, 0);
@@ -55,11 +55,14 @@ function previousRound(final: readonly ScanRecord[], last: readonly ScanRecord[]
     );
 }
 
-test('the last round of a limited build: previous presolve + last pscan gives pbulk\'s presolve exactly', () => {
+test("the last round of a limited build: previous presolve + last pscan gives pbulk's presolve exactly", () => {
   const presolveText = readFileSync(path.join(limited, 'presolve'), 'latin1');
   const presolve = parseScan(presolveText, { format: 'presolve' }).records;
   const pscan = parseScan(readFileSync(path.join(limited, 'pscan'), 'latin1'), { format: 'pscan' }).records;
-  assert.deepEqual(pscan.map((r) => r.location), ['security/libgpg-error', 'textproc/expat']);
+  assert.deepEqual(
+    pscan.map((r) => r.location),
+    ['security/libgpg-error', 'textproc/expat'],
+  );
   const before = previousRound(presolve, pscan);
   assert.equal(before.length, 61);
 
@@ -67,7 +70,13 @@ test('the last round of a limited build: previous presolve + last pscan gives pb
   const waiting = resolveIncremental(before, [], { verbose: 1 });
   assert.equal(waiting.ok, true);
   const missingS = readFileSync(path.join(limited, 'missing.s'), 'latin1');
-  assert.equal([...new Set(waiting.missing)].sort().map((l) => `${l}\n`).join(''), missingS);
+  assert.equal(
+    [...new Set(waiting.missing)]
+      .sort()
+      .map((l) => `${l}\n`)
+      .join(''),
+    missingS,
+  );
   assert.deepEqual(waiting.unresolved, ['libgcrypt-1.5.0', 'py27-cElementTree-0nb1']);
 
   // The last round: `pbulk-resolve -i missing -v presolve pscan`.
@@ -83,7 +92,7 @@ test('the last round of a limited build: previous presolve + last pscan gives pb
   assert.equal(resolveGlobal(presolve).text, presolveText);
 });
 
-test('the whole limited build, scanned from the full scan\'s records: pbulk\'s rounds and its presolve', async () => {
+test("the whole limited build, scanned from the full scan's records: pbulk's rounds and its presolve", async () => {
   fullRecords ??= parseScan(fullPscan().toString('latin1')).records;
   // What `bmake pbulk-index` printed for each location, as the full scan recorded it.
   const outputs = new Map<string, string>();
@@ -106,14 +115,24 @@ test('the whole limited build, scanned from the full scan\'s records: pbulk\'s r
   const console = readFileSync(path.join(limitedRun, 'bulkbuild.out'), 'latin1');
   const scanned = [...console.matchAll(/ (\d+)\/\1$/gm)].map((m) => Number(m[1]));
   assert.deepEqual(scanned, [14, 19, 9, 8, 7, 2, 2, 2]);
-  assert.deepEqual(res.rounds.map((r) => r.locations.length), scanned);
-  assert.deepEqual(res.rounds.at(-1)!.locations.map((l) => `${l}\n`).join(''), readFileSync(path.join(limited, 'missing.s'), 'latin1'));
+  assert.deepEqual(
+    res.rounds.map((r) => r.locations.length),
+    scanned,
+  );
+  assert.deepEqual(
+    res.rounds
+      .at(-1)!
+      .locations.map((l) => `${l}\n`)
+      .join(''),
+    readFileSync(path.join(limited, 'missing.s'), 'latin1'),
+  );
   assert.equal(res.presolve, readFileSync(path.join(limited, 'presolve'), 'latin1'));
   assert.equal(res.records.length, 63);
 });
 
-test('a limited build with a location that cannot be scanned ends with pbulk\'s message', async () => {
-  const rec = (name: string, loc: string, deps: string): string => `PKGNAME=${name}\nPKG_LOCATION=${loc}\nALL_DEPENDS=${deps}\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\n`;
+test("a limited build with a location that cannot be scanned ends with pbulk's message", async () => {
+  const rec = (name: string, loc: string, deps: string): string =>
+    `PKGNAME=${name}\nPKG_LOCATION=${loc}\nALL_DEPENDS=${deps}\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\n`;
   const tree: Record<string, string> = { 'a/app': rec('app-1.0', 'a/app', 'lib>=1:../../b/lib'), 'b/lib': rec('lib-1.0', 'b/lib', 'gone>=1:../../c/gone') };
   const seen: string[][] = [];
   const res = await resolveLimited(['# comment', 'a/app', ''], async (locations) => {
@@ -125,5 +144,8 @@ test('a limited build with a location that cannot be scanned ends with pbulk\'s 
   assert.deepEqual(res.missing, ['c/gone']);
   assert.equal(res.message, 'Unresolvable dependencies found, exiting:\nc/gone');
   assert.equal(res.rounds.at(-1)!.unchanged, true);
-  assert.deepEqual(res.records.map((r) => r.pkgname), ['app-1.0', 'lib-1.0']);
+  assert.deepEqual(
+    res.records.map((r) => r.pkgname),
+    ['app-1.0', 'lib-1.0'],
+  );
 });

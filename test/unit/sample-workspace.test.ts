@@ -33,7 +33,11 @@ test('the sample tree: one self-explaining note on its pbulk.conf, no test knobs
   const note = problems[0]!;
   assert.equal(note.severity, 'information');
   // Without pbulk here: it says so and that pkgsrc-bulk needs none of it; with pbulk: how chroot_dir is used.
-  if (note.code === 'pbulk-not-installed') assert.match(note.message, /pbulk is not installed on this machine .* pkgsrc-bulk scans, builds and reports without them; it builds in sandboxes of its own named after chroot_dir/);
+  if (note.code === 'pbulk-not-installed')
+    assert.match(
+      note.message,
+      /pbulk is not installed on this machine .* pkgsrc-bulk scans, builds and reports without them; it builds in sandboxes of its own named after chroot_dir/,
+    );
   else assert.equal(note.code, 'chroot-settings');
 
   const knobs = makefiles(ws.root).filter((f) => /FIXTURE_/.test(readFileSync(f, 'utf8')));
@@ -46,6 +50,10 @@ test('the sample tree: one self-explaining note on its pbulk.conf, no test knobs
   assert.match(text(ws.build.broken), /^BROKEN=\s+Does not build/m);
   const source = readFileSync(ws.build.failSource, 'utf8').split('\n');
   const fixed = ws.build.fixedSource.split('\n');
-  assert.deepEqual(source.flatMap((l, i) => (l !== fixed[i] ? [i + 1] : [])), [12], 'the mistake is on line 12 only');
+  assert.deepEqual(
+    source.flatMap((l, i) => (l !== fixed[i] ? [i + 1] : [])),
+    [12],
+    'the mistake is on line 12 only',
+  );
   assert.match(source[11]!, /^ {4}undeclared_symbol = /);
 });

@@ -40,7 +40,27 @@ test('anything parseScan would report sends the file to parseScan', () => {
   const clean = readFileSync(path.join(limitedMeta, 'pscan'), 'latin1');
   // The first few records: enough for every kind of line.
   const text = clean.slice(0, clean.split('\n').slice(0, 60).join('\n').length + 1);
-  const tokens = ['\n', '\r', '\0', '=', ' ', '\t', '/', 'x', '\u00e9', 'PKGNAME=', 'PKGNAME=a-1\n', 'DEPENDS=a-1\n', 'PKG_LOCATION=x/y\n', 'ALL_DEPENDS=', '{', ':../../', 'PBULK_WEIGHT=', '-', ''];
+  const tokens = [
+    '\n',
+    '\r',
+    '\0',
+    '=',
+    ' ',
+    '\t',
+    '/',
+    'x',
+    '\u00e9',
+    'PKGNAME=',
+    'PKGNAME=a-1\n',
+    'DEPENDS=a-1\n',
+    'PKG_LOCATION=x/y\n',
+    'ALL_DEPENDS=',
+    '{',
+    ':../../',
+    'PBULK_WEIGHT=',
+    '-',
+    '',
+  ];
   let taken = 0;
   fc.assert(
     fc.property(fc.nat({ max: text.length - 1 }), fc.nat({ max: 6 }), fc.constantFrom(...tokens), (at, del, ins) => {

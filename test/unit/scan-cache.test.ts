@@ -26,8 +26,7 @@ function touch(file: string, mtime: number): void {
   utimesSync(file, mtime, mtime);
 }
 
-const output = (name: string, deps: string): string =>
-  `PKGNAME=${name}\nALL_DEPENDS=\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\nSCAN_DEPENDS=${deps}\n`;
+const output = (name: string, deps: string): string => `PKGNAME=${name}\nALL_DEPENDS=\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\nSCAN_DEPENDS=${deps}\n`;
 
 test('SCAN_DEPENDS paths follow pbulk-scan -L', () => {
   assert.equal(scanDependPath('/usr/pkgsrc', 'devel/foo', '/etc/mk.conf'), '/etc/mk.conf');
@@ -103,7 +102,11 @@ test('every multi-version record counts, not only the first', () => {
     put(path.join(root, 'lang/python27/version.mk'), '');
     put(path.join(root, 'lang/python26/version.mk'), '');
     const cache = new ScanCache(root);
-    cache.store('lang/py-foo', output('py27-foo-1', 'Makefile ../../lang/python27/version.mk') + output('py26-foo-1', 'Makefile ../../lang/python26/version.mk'), SCAN);
+    cache.store(
+      'lang/py-foo',
+      output('py27-foo-1', 'Makefile ../../lang/python27/version.mk') + output('py26-foo-1', 'Makefile ../../lang/python26/version.mk'),
+      SCAN,
+    );
     assert.equal(cache.lookup('lang/py-foo').current, true);
     touch(path.join(root, 'lang/python26/version.mk'), SCAN + 1);
     assert.equal(cache.lookup('lang/py-foo').current, false);
@@ -195,7 +198,10 @@ test('real bmake scans of a generated tree: a limited scan seeds a full one, edi
     for (const loc of limited) await scan(loc);
     // ... a full build then rescans only what is not current.
     const before = cache.freshness(locations);
-    assert.deepEqual(locations.filter((l) => before.get(l)!.current), limited);
+    assert.deepEqual(
+      locations.filter((l) => before.get(l)!.current),
+      limited,
+    );
     for (const loc of locations) if (!before.get(loc)!.current) await scan(loc);
     assert.ok(locations.every((l) => cache.lookup(l).current));
     for (const l of locations) assert.ok(cache.get(l)!.output.includes('SCAN_DEPENDS=') && cache.get(l)!.output.includes('/usr/share/mk/sys.mk'));
@@ -204,7 +210,10 @@ test('real bmake scans of a generated tree: a limited scan seeds a full one, edi
     const edited = path.join(tree.root, locations[3]!, 'Makefile');
     writeFileSync(edited, '# edited\n', { flag: 'a' });
     const after = cache.freshness(locations);
-    assert.deepEqual(locations.filter((l) => !after.get(l)!.current), [locations[3]]);
+    assert.deepEqual(
+      locations.filter((l) => !after.get(l)!.current),
+      [locations[3]],
+    );
     // Editing the shared infrastructure invalidates all of them.
     writeFileSync(path.join(tree.root, 'mk/bsd.pkg.mk'), '# edited\n', { flag: 'a' });
     assert.ok(locations.every((l) => !cache.lookup(l).current));

@@ -6,16 +6,7 @@ import fc from 'fast-check';
 import type { Problem } from '../../src/pkgsrc/problem';
 import { formatScan } from '../../src/pkgsrc/scan/format';
 import { parseScan } from '../../src/pkgsrc/scan/parse';
-import {
-  categoriesOf,
-  dependsOf,
-  getField,
-  isPrefailed,
-  makeRecord,
-  multiVersionOf,
-  scanDependsOf,
-  weightOf,
-} from '../../src/pkgsrc/scan/record';
+import { categoriesOf, dependsOf, getField, isPrefailed, makeRecord, multiVersionOf, scanDependsOf, weightOf } from '../../src/pkgsrc/scan/record';
 import { pbulkOutput } from '../fixtures/reference-data';
 
 const limitedMeta = path.join(pbulkOutput.limitedBulklog, 'meta');
@@ -55,7 +46,10 @@ const rec = (name: string, extra: string[] = [], loc = 'devel/foo'): string =>
   ].join('\n') + '\n';
 
 test('the real presolve and pscan of a limited build parse cleanly and format back byte for byte', () => {
-  for (const [file, format] of [['presolve', 'presolve'], ['pscan', 'pscan']] as const) {
+  for (const [file, format] of [
+    ['presolve', 'presolve'],
+    ['pscan', 'pscan'],
+  ] as const) {
     const text = readFileSync(path.join(limitedMeta, file), 'latin1');
     const p = parseScan(text, { file, format });
     assert.deepEqual(p.problems, [], file);
@@ -77,7 +71,10 @@ test('multi-version records, PBULK_WEIGHT and unknown keys', () => {
   const p = parseScan(text);
   assert.deepEqual(p.problems, []);
   const r = p.records[0]!;
-  assert.deepEqual(multiVersionOf(r), [['PYTHON_VERSION_REQD', '27'], ['PKG_APACHE', 'apache22']]);
+  assert.deepEqual(multiVersionOf(r), [
+    ['PYTHON_VERSION_REQD', '27'],
+    ['PKG_APACHE', 'apache22'],
+  ]);
   assert.equal(weightOf(r), 250);
   assert.equal(getField(r, 'SOME_FUTURE_KEY'), 'whatever');
   assert.equal(multiVersionOf(parseScan(rec('foo-1')).records[0]!), undefined);
@@ -99,7 +96,7 @@ test('NUL bytes, garbage and a missing final newline are errors at their line', 
   assert.deepEqual(codes(nul.problems), ['nul-byte']);
   assert.deepEqual(nul.problems[0]!.range, { start: { line: 7, character: 13 }, end: { line: 7, character: 14 } });
 
-  const garbage = parseScan('make: don\'t know how to make pbulk-index\nStop.\n' + rec('foo-1.0'));
+  const garbage = parseScan("make: don't know how to make pbulk-index\nStop.\n" + rec('foo-1.0'));
   assert.deepEqual(codes(garbage.problems), ['no-record']);
   assert.equal(garbage.problems[0]!.range.start.line, 0);
   assert.equal(garbage.records.length, 1, 'the record after the garbage is still read');
@@ -184,18 +181,29 @@ test('a binary file and a huge garbage line are reported, not thrown', () => {
 test('property: random text never throws and every range lies inside the document', () => {
   const unit = fc.constantFrom('PKGNAME=', 'PKG_LOCATION=a/b', '\n', '=', ' ', 'ALL_DEPENDS=', 'x>=1:../../a/b', '{', '\0', '\r', 'é', 'a', '-1');
   fc.assert(
-    fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.array(unit, { maxLength: 60 }).map((u) => u.join(''))), fc.constantFrom('index', 'pscan', 'presolve') as fc.Arbitrary<'index' | 'pscan' | 'presolve'>, (text, format) => {
-      const p = parseScan(text, { format });
-      assertInside(text, p.problems);
-      if (p.errors === 0 && text.endsWith('\n')) assert.equal(formatScan(p.records), text.slice(text.indexOf('PKGNAME=')));
-    }),
+    fc.property(
+      fc.oneof(
+        fc.string({ maxLength: 200 }),
+        fc.array(unit, { maxLength: 60 }).map((u) => u.join('')),
+      ),
+      fc.constantFrom('index', 'pscan', 'presolve') as fc.Arbitrary<'index' | 'pscan' | 'presolve'>,
+      (text, format) => {
+        const p = parseScan(text, { format });
+        assertInside(text, p.problems);
+        if (p.errors === 0 && text.endsWith('\n')) assert.equal(formatScan(p.records), text.slice(text.indexOf('PKGNAME=')));
+      },
+    ),
     { numRuns: 3000 },
   );
 });
 
 test('property: mutated real records never throw and keep ranges inside the document', () => {
   const base = readFileSync(path.join(limitedMeta, 'pscan'), 'latin1');
-  const mutation = fc.record({ at: fc.nat(base.length), len: fc.nat(40), insert: fc.string({ unit: fc.constantFrom('\n', '\0', '=', 'PKGNAME=', ':', '{', ' ', 'x'), maxLength: 5 }) });
+  const mutation = fc.record({
+    at: fc.nat(base.length),
+    len: fc.nat(40),
+    insert: fc.string({ unit: fc.constantFrom('\n', '\0', '=', 'PKGNAME=', ':', '{', ' ', 'x'), maxLength: 5 }),
+  });
   fc.assert(
     fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), (muts) => {
       let text = base;
@@ -224,7 +232,10 @@ test('property: parse(format(records)) gives the records back', () => {
       back.records.forEach((r, i) => {
         assert.equal(r.pkgname, records[i]!.pkgname);
         assert.equal(r.location, `cat/p${i}`);
-        assert.deepEqual(r.fields.map((f) => [f.key, f.value]), records[i]!.fields.map((f) => [f.key, f.value]));
+        assert.deepEqual(
+          r.fields.map((f) => [f.key, f.value]),
+          records[i]!.fields.map((f) => [f.key, f.value]),
+        );
         assert.equal(r.text, records[i]!.text);
       });
       assert.equal(formatScan(back.records), text);

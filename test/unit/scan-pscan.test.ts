@@ -9,14 +9,15 @@ import { parseScan } from '../../src/pkgsrc/scan/parse';
 import { assemblePscan, checkIndexOutput, splitIndexOutput, type ScanJobResult } from '../../src/pkgsrc/scan/pscan';
 import { pbulkOutput } from '../fixtures/reference-data';
 
-
-const out = (name: string, extra = ''): string =>
-  `PKGNAME=${name}\nALL_DEPENDS=\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\n${extra}SCAN_DEPENDS=Makefile\n`;
+const out = (name: string, extra = ''): string => `PKGNAME=${name}\nALL_DEPENDS=\nPKG_SKIP_REASON=\nPKG_FAIL_REASON=\n${extra}SCAN_DEPENDS=Makefile\n`;
 
 test('PKG_LOCATION goes in as the second line of every record of an output', () => {
   const s = splitIndexOutput(out('py27-foo-1.0', 'MULTI_VERSION= PYTHON_VERSION_REQD=27\n') + out('py26-foo-1.0'), 'devel/py-foo');
   assert.equal(s.message, undefined);
-  assert.deepEqual(s.chunks.map((c) => c.pkgname), ['py27-foo-1.0', 'py26-foo-1.0']);
+  assert.deepEqual(
+    s.chunks.map((c) => c.pkgname),
+    ['py27-foo-1.0', 'py26-foo-1.0'],
+  );
   assert.equal(s.chunks[0]!.text.split('\n').slice(0, 3).join('\n'), 'PKGNAME=py27-foo-1.0\nPKG_LOCATION=devel/py-foo\nALL_DEPENDS=');
   assert.equal(s.chunks[0]!.text.length, out('py27-foo-1.0', 'MULTI_VERSION= PYTHON_VERSION_REQD=27\n').length + 'PKG_LOCATION=devel/py-foo\n'.length);
 });
@@ -46,7 +47,10 @@ test('assemblePscan drops duplicates (first in job order wins) and reports like 
   assert.deepEqual(a.scanned, ['x11/libxcb', 'wip/libxcb', 'devel/garbage']);
   const p = parseScan(a.text, { format: 'pscan' });
   assert.equal(p.errors, 0);
-  assert.deepEqual(p.records.map((r) => `${r.pkgname} ${r.location}`), ['libxcb-1.9 x11/libxcb', 'libxcb-doc-1.9 wip/libxcb', 'good-1.0 devel/garbage']);
+  assert.deepEqual(
+    p.records.map((r) => `${r.pkgname} ${r.location}`),
+    ['libxcb-1.9 x11/libxcb', 'libxcb-doc-1.9 wip/libxcb', 'good-1.0 devel/garbage'],
+  );
 });
 
 test('a junk line inside a record passes pbulk-scan but not our check', () => {
@@ -54,7 +58,10 @@ test('a junk line inside a record passes pbulk-scan but not our check', () => {
   assert.equal(splitIndexOutput(output, 'a/b').chunks.length, 1);
   const c = checkIndexOutput(output, 'a/b');
   const errors = c.problems.filter((p) => p.severity === 'error');
-  assert.deepEqual(errors.map((p) => [p.code, p.file, p.range.start.line]), [['not-key-value', 'a/b (pbulk-index output)', 5]]);
+  assert.deepEqual(
+    errors.map((p) => [p.code, p.file, p.range.start.line]),
+    [['not-key-value', 'a/b (pbulk-index output)', 5]],
+  );
 });
 
 test('short or blank PKGNAMEs are not pbulk-index output', () => {
@@ -85,7 +92,12 @@ test('real bmake pbulk-index outputs of a generated tree assemble into a pscan t
       }),
     );
     for (const j of jobs) {
-      if ('output' in j) assert.deepEqual(checkIndexOutput(j.output, j.location).problems.filter((p) => p.severity === 'error'), [], j.location);
+      if ('output' in j)
+        assert.deepEqual(
+          checkIndexOutput(j.output, j.location).problems.filter((p) => p.severity === 'error'),
+          [],
+          j.location,
+        );
     }
     const a = assemblePscan(jobs);
     const p = parseScan(a.text, { format: 'pscan', file: 'pscan' });

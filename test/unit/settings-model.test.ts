@@ -13,7 +13,14 @@ function modelOf(text: string): { model: SettingsModel; rows: Map<string, Settin
   const doc = parseConf(text, '/etc/pbulk.conf');
   const ev = evaluateConf(doc);
   const model = settingsModel(doc, ev);
-  const problems = checkConf(doc, ev, context()).map((d) => ({ severity: d.severity, message: d.message, code: d.code, line: d.range.start.line, fixes: [], range: d.range }));
+  const problems = checkConf(doc, ev, context()).map((d) => ({
+    severity: d.severity,
+    message: d.message,
+    code: d.code,
+    line: d.range.start.line,
+    fixes: [],
+    range: d.range,
+  }));
   placeProblems(doc, model, problems);
   const rows = new Map<string, SettingRow>();
   for (const g of model.groups) for (const r of g.rows) rows.set(r.name, r);
@@ -53,12 +60,14 @@ test('value as written, effective value, absent settings with what pbulk then do
   const limited = rows.get('limited_list')!;
   assert.equal(limited.state, 'absent');
   assert.equal(limited.effective.kind, 'unset');
-  assert.match(limited.effective.kind === 'unset' ? limited.effective.note ?? '' : '', /full build/);
+  assert.match(limited.effective.kind === 'unset' ? (limited.effective.note ?? '') : '', /full build/);
   assert.ok(limited.doc.length > 20 && limited.example);
 });
 
 test('what the form cannot edit is read-only with its lines; conditionals and functions are listed', () => {
-  const text = withSettings({ bulklog: null, pkgsrc: 'pkgsrc=$(pwd)/pkgsrc' }) + 'if [ -d /bulk ]; then\n  bulklog=/bulk/log\nfi\nsync_package() {\n  :\n}\nmy_base=/bulk\n';
+  const text =
+    withSettings({ bulklog: null, pkgsrc: 'pkgsrc=$(pwd)/pkgsrc' }) +
+    'if [ -d /bulk ]; then\n  bulklog=/bulk/log\nfi\nsync_package() {\n  :\n}\nmy_base=/bulk\n';
   const { model, rows } = modelOf(text);
   const bulklog = rows.get('bulklog')!;
   assert.equal(bulklog.state, 'readonly');
@@ -80,10 +89,19 @@ test('diagnostics go to the setting they are about, the rest to the file', () =>
   const lines = BASE.split('\n');
   const { rows, model } = modelOf(withSettings({ bulklog: 'bulklog=/', prefix: null, tar: null }));
   const bulklog = rows.get('bulklog')!;
-  assert.ok(bulklog.problems.some((p) => p.code === 'dangerous-path' && p.severity === 'error' && /rm -rf/.test(p.message)), JSON.stringify(bulklog.problems));
+  assert.ok(
+    bulklog.problems.some((p) => p.code === 'dangerous-path' && p.severity === 'error' && /rm -rf/.test(p.message)),
+    JSON.stringify(bulklog.problems),
+  );
   // "prefix is not set" hangs on line 1, which holds another setting: it still lands on prefix.
-  assert.ok(rows.get('prefix')!.problems.some((p) => p.code === 'dangerous-path'), JSON.stringify(rows.get('prefix')!.problems));
-  assert.ok(model.problems.some((p) => p.code === 'missing-variable'), JSON.stringify(model.problems));
+  assert.ok(
+    rows.get('prefix')!.problems.some((p) => p.code === 'dangerous-path'),
+    JSON.stringify(rows.get('prefix')!.problems),
+  );
+  assert.ok(
+    model.problems.some((p) => p.code === 'missing-variable'),
+    JSON.stringify(model.problems),
+  );
   assert.equal(rows.get(lines[1]!.split('=')[0]!)!.problems.length, 0);
 });
 
@@ -92,11 +110,19 @@ test('the page: strict CSP with a nonce, nothing external, no inline code or mar
   const html = readFileSync(resolve(media, 'settings.html'), 'utf8');
   const js = readFileSync(resolve(media, 'settings.js'), 'utf8');
   const css = readFileSync(resolve(media, 'settings.css'), 'utf8');
-  assert.match(html, /Content-Security-Policy" content="default-src 'none'; style-src \{\{cspSource\}\}; font-src \{\{cspSource\}\}; script-src 'nonce-\{\{nonce\}\}';"/);
+  assert.match(
+    html,
+    /Content-Security-Policy" content="default-src 'none'; style-src \{\{cspSource\}\}; font-src \{\{cspSource\}\}; script-src 'nonce-\{\{nonce\}\}';"/,
+  );
   assert.match(html, /<script nonce="\{\{nonce\}\}" src="\{\{scriptUri\}\}"><\/script>/);
   assert.equal((html.match(/<script/g) ?? []).length, 1);
   assert.doesNotMatch(html, /style=|<style/);
-  for (const [name, text] of [['html', html], ['js', js], ['css', css]] as const) assert.doesNotMatch(text, /https?:\/\//, `${name} names an external resource`);
+  for (const [name, text] of [
+    ['html', html],
+    ['js', js],
+    ['css', css],
+  ] as const)
+    assert.doesNotMatch(text, /https?:\/\//, `${name} names an external resource`);
   assert.doesNotMatch(js, /innerHTML|outerHTML|insertAdjacentHTML|eval\(|new Function/);
   // Every input is labelled.
   assert.match(js, /el\('label', \{ id: `label-\$\{name\}`, for: `input-\$\{name\}`/);

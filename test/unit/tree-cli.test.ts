@@ -20,7 +20,11 @@ const tsx = pathToFileURL(require.resolve('tsx')).href;
 
 async function cli(args: string[], cwd = repo, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const { execa } = await import('execa');
-  const r = await execa(process.execPath, ['--import', tsx, path.join(repo, 'src/engine/main.ts'), 'tree', ...args], { cwd, reject: false, env: { XDG_CACHE_HOME: path.join(dir, 'cache'), ...env } });
+  const r = await execa(process.execPath, ['--import', tsx, path.join(repo, 'src/engine/main.ts'), 'tree', ...args], {
+    cwd,
+    reject: false,
+    env: { XDG_CACHE_HOME: path.join(dir, 'cache'), ...env },
+  });
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -46,7 +50,10 @@ test('lists categories with counts and totals; problems on stderr with positions
   assert.match(lines[0]!, /^CATEGORY\s+PACKAGES\s+COMMENT$/);
   for (const c of m.categories.filter((x) => x.active)) {
     const n = c.packages.filter((p) => p.listed).length;
-    assert.ok(lines.some((l) => new RegExp(`^${c.name}\\s+${n}\\s+${c.comment}$`).test(l)), `${c.name} ${n}`);
+    assert.ok(
+      lines.some((l) => new RegExp(`^${c.name}\\s+${n}\\s+${c.comment}$`).test(l)),
+      `${c.name} ${n}`,
+    );
   }
   assert.match(r.stdout, new RegExp(`^${m.counts.categories} categories, 60 packages \\(commented out: 1 category, \\d+ entr`, 'm'));
   assert.match(r.stderr, /\/Makefile:\d+:\d+: information: Trailing whitespace\. \[trailing-whitespace\]/);
@@ -68,7 +75,10 @@ test('--json prints the whole model; found from a directory inside the tree', as
 });
 
 test('DIR that is not a pkgsrc tree, no tree found, bad options: usage errors', async () => {
-  await assert.rejects(run(['--pkgsrc', path.join(m.root, 'devel')]), (e: unknown) => e instanceof UsageError && /devel has no mk\/ directory, so it is not a pkgsrc tree/.test(e.message));
+  await assert.rejects(
+    run(['--pkgsrc', path.join(m.root, 'devel')]),
+    (e: unknown) => e instanceof UsageError && /devel has no mk\/ directory, so it is not a pkgsrc tree/.test(e.message),
+  );
   const empty = path.join(dir, 'empty');
   mkdirSync(empty);
   await assert.rejects(run([], empty), /no pkgsrc tree .* at or above .*; name one with --pkgsrc DIR/);

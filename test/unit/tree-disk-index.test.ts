@@ -78,9 +78,13 @@ test('damaged index files: ignored or taken, never fatal, never a malformed mode
     const idx = await new PkgsrcTree(m.root, { cacheFile: file }).index();
     // A well-formed entry is taken as it is (the Makefiles it names kept their identity), so a
     // name changed inside one may show; what matters is that the model keeps its shape.
-    assert.deepEqual(idx.categories.map((c) => c.name), fresh.categories.map((c) => c.name));
+    assert.deepEqual(
+      idx.categories.map((c) => c.name),
+      fresh.categories.map((c) => c.name),
+    );
     assert.equal(idx.packages.length, idx.totals.packages);
-    for (const c of idx.categories) for (const e of c.packages) assert.ok(typeof e.path === 'string' && typeof e.dir === 'string' && e.range.start !== undefined);
+    for (const c of idx.categories)
+      for (const e of c.packages) assert.ok(typeof e.path === 'string' && typeof e.dir === 'string' && e.range.start !== undefined);
     for (const p of idx.packages) {
       assert.equal(typeof p.makefile, 'string');
       assert.equal(p.path, `${p.category}/${p.dir}`);
@@ -121,7 +125,9 @@ test('damaged index files: ignored or taken, never fatal, never a malformed mode
   }
   const tokens = ['0', '-1', '1e9', '"x"', 'null', '[]', '{}', 'true', '"ok"', '99', '[0]'];
   await fc.assert(
-    fc.asyncProperty(fc.nat({ max: saved.length - 1 }), fc.nat({ max: 12 }), fc.constantFrom(...tokens), async (at, del, ins) => check(saved.slice(0, at) + ins + saved.slice(at + del))),
+    fc.asyncProperty(fc.nat({ max: saved.length - 1 }), fc.nat({ max: 12 }), fc.constantFrom(...tokens), async (at, del, ins) =>
+      check(saved.slice(0, at) + ins + saved.slice(at + del)),
+    ),
     { numRuns: 60 },
   );
 });

@@ -63,7 +63,10 @@ test('on a real index: every package is found first by its path and among the hi
 
 test('property: any query gives hits in which every word fits the path, COMMENT or maintainer', () => {
   const word = fc.stringMatching(/^[a-z0-9.\-/]{1,6}$/);
-  const query = fc.oneof(fc.array(word, { maxLength: 3 }).map((ws) => ws.join(' ')), fc.string({ maxLength: 12 }));
+  const query = fc.oneof(
+    fc.array(word, { maxLength: 3 }).map((ws) => ws.join(' ')),
+    fc.string({ maxLength: 12 }),
+  );
   fc.assert(
     fc.property(query, (q) => {
       const hits = findPackages(entries, q, Infinity);

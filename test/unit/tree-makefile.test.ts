@@ -25,11 +25,23 @@ function values(text: string): Record<string, string> {
 test('assignments: operators, comments, escapes, trailing blanks', () => {
   const p = parseMakefile('A=\t1 # c\nB ?= two words  \nC+=x\nC+= y\nD:=${A}\nE!= echo hi\nF=\tC\\# bindings\n', F);
   const a = assigns(p);
-  assert.deepEqual(a.map((s) => [s.name, s.op, s.value]), [
-    ['A', '=', '1'], ['B', '?=', 'two words'], ['C', '+=', 'x'], ['C', '+=', 'y'], ['D', ':=', '${A}'], ['E', '!=', 'echo hi'], ['F', '=', 'C# bindings'],
-  ]);
+  assert.deepEqual(
+    a.map((s) => [s.name, s.op, s.value]),
+    [
+      ['A', '=', '1'],
+      ['B', '?=', 'two words'],
+      ['C', '+=', 'x'],
+      ['C', '+=', 'y'],
+      ['D', ':=', '${A}'],
+      ['E', '!=', 'echo hi'],
+      ['F', '=', 'C# bindings'],
+    ],
+  );
   assert.deepEqual(spanRange(a[0]!), { start: { line: 0, character: 3 }, end: { line: 0, character: 4 } });
-  assert.deepEqual(p.problems.map((x) => [x.code, x.range.start.line, x.range.start.character]), [['trailing-whitespace', 1, 14]]);
+  assert.deepEqual(
+    p.problems.map((x) => [x.code, x.range.start.line, x.range.start.character]),
+    [['trailing-whitespace', 1, 14]],
+  );
 });
 
 test('evaluation follows bmake: ?= keeps, += appends, = replaces', () => {
@@ -47,28 +59,75 @@ test('continuation lines join with one space and keep positions on their physica
 test('targets, their commands and conditionals', () => {
   const p = parseMakefile('.if defined(X)\nA= 1\n.endif\npost-install:\n\t${INSTALL} foo # not=assign\n.if 1\n\techo x\n.endif\nB= 2\n.endif\n', F);
   const a = assigns(p);
-  assert.deepEqual(a.map((s) => [s.name, s.conditional]), [['A', true], ['B', false]]);
-  assert.deepEqual(p.problems.map((x) => x.code), ['unmatched-endif']);
+  assert.deepEqual(
+    a.map((s) => [s.name, s.conditional]),
+    [
+      ['A', true],
+      ['B', false],
+    ],
+  );
+  assert.deepEqual(
+    p.problems.map((x) => x.code),
+    ['unmatched-endif'],
+  );
 });
 
 test('includes, disabled SUBDIR entries and broken lines', () => {
-  const p = parseMakefile('.include "../../x/y/Makefile.common"\n.sinclude <sys.mk>\n#SUBDIR+=\tregress\t\t# tests by hand\n# SUBDIR+= foo\nnot a line\nFOO\n.include nothing\nX= ${A\n', F);
+  const p = parseMakefile(
+    '.include "../../x/y/Makefile.common"\n.sinclude <sys.mk>\n#SUBDIR+=\tregress\t\t# tests by hand\n# SUBDIR+= foo\nnot a line\nFOO\n.include nothing\nX= ${A\n',
+    F,
+  );
   const inc = p.statements.filter((s) => s.kind === 'include');
-  assert.deepEqual(inc.map((s) => s.kind === 'include' && [s.path, s.optional, s.range.start.character]), [['../../x/y/Makefile.common', false, 10], ['sys.mk', true, 11]]);
-  assert.deepEqual(p.disabled.map((d) => [d.name, d.reason, d.range.start.line, d.range.start.character]), [['regress', 'tests by hand', 2, 10], ['foo', undefined, 3, 11]]);
-  assert.deepEqual(p.problems.map((x) => [x.code, x.range.start.line]), [['unparsable-line', 4], ['unparsable-line', 5], ['bad-include', 6], ['unclosed-expression', 7]]);
+  assert.deepEqual(
+    inc.map((s) => s.kind === 'include' && [s.path, s.optional, s.range.start.character]),
+    [
+      ['../../x/y/Makefile.common', false, 10],
+      ['sys.mk', true, 11],
+    ],
+  );
+  assert.deepEqual(
+    p.disabled.map((d) => [d.name, d.reason, d.range.start.line, d.range.start.character]),
+    [
+      ['regress', 'tests by hand', 2, 10],
+      ['foo', undefined, 3, 11],
+    ],
+  );
+  assert.deepEqual(
+    p.problems.map((x) => [x.code, x.range.start.line]),
+    [
+      ['unparsable-line', 4],
+      ['unparsable-line', 5],
+      ['bad-include', 6],
+      ['unclosed-expression', 7],
+    ],
+  );
 });
 
 test('package Makefiles keep only the includes metadata can come from, and still flag broken ones', () => {
-  const p = parsePackageMakefile('.include "../../mk/bsd.prefs.mk"\n.include "Makefile.common"\n.include "../../lang/python/egg.mk"\n.sinclude "../../a/b/Makefile.common"\n.include nothing\n', F);
-  assert.deepEqual(p.statements.map((s) => s.kind === 'include' && s.path), ['Makefile.common', '../../a/b/Makefile.common']);
-  assert.deepEqual(p.problems.map((x) => [x.code, x.range.start.line]), [['bad-include', 4]]);
+  const p = parsePackageMakefile(
+    '.include "../../mk/bsd.prefs.mk"\n.include "Makefile.common"\n.include "../../lang/python/egg.mk"\n.sinclude "../../a/b/Makefile.common"\n.include nothing\n',
+    F,
+  );
+  assert.deepEqual(
+    p.statements.map((s) => s.kind === 'include' && s.path),
+    ['Makefile.common', '../../a/b/Makefile.common'],
+  );
+  assert.deepEqual(
+    p.problems.map((x) => [x.code, x.range.start.line]),
+    [['bad-include', 4]],
+  );
 });
 
 test('CRLF files: values without CR, one problem, and columns as in the file', () => {
   const p = parseMakefile('COMMENT=\tCRLF package\r\nX=1\r\n', F);
-  assert.deepEqual(assigns(p).map((s) => s.value), ['CRLF package', '1']);
-  assert.deepEqual(p.problems.map((x) => [x.code, x.range.start.line, x.range.start.character]), [['crlf-line-ends', 0, 21]]);
+  assert.deepEqual(
+    assigns(p).map((s) => s.value),
+    ['CRLF package', '1'],
+  );
+  assert.deepEqual(
+    p.problems.map((x) => [x.code, x.range.start.line, x.range.start.character]),
+    [['crlf-line-ends', 0, 21]],
+  );
 });
 
 test('a backslash on the last line and unclosed conditionals are reported', () => {
@@ -78,27 +137,51 @@ test('a backslash on the last line and unclosed conditionals are reported', () =
 });
 
 test('SUBDIR as pbulk counts it: ${...} skipped, duplicates and paths flagged, = resets', () => {
-  const s = readSubdirs('COMMENT=\tArchivers\nSUBDIR+=\ta b # c\nSUBDIR+=\t${USER_ADDITIONAL_PKGS}\nSUBDIR+= a\nSUBDIR+= x/y\n#SUBDIR+=\toff\t# broken\n.if 0\nSUBDIR+= cond\n.endif\n', F);
-  assert.deepEqual(s.entries.map((e) => e.name), ['a', 'b', 'cond']);
+  const s = readSubdirs(
+    'COMMENT=\tArchivers\nSUBDIR+=\ta b # c\nSUBDIR+=\t${USER_ADDITIONAL_PKGS}\nSUBDIR+= a\nSUBDIR+= x/y\n#SUBDIR+=\toff\t# broken\n.if 0\nSUBDIR+= cond\n.endif\n',
+    F,
+  );
+  assert.deepEqual(
+    s.entries.map((e) => e.name),
+    ['a', 'b', 'cond'],
+  );
   assert.equal(s.comment?.value, 'Archivers');
-  assert.deepEqual(s.disabled.map((d) => [d.name, d.reason]), [['off', 'broken']]);
+  assert.deepEqual(
+    s.disabled.map((d) => [d.name, d.reason]),
+    [['off', 'broken']],
+  );
   assert.deepEqual(s.problems.map((p) => p.code).sort(), ['bad-subdir-entry', 'conditional-subdir', 'duplicate-subdir']);
-  assert.deepEqual(readSubdirs('SUBDIR+= a\nSUBDIR= b\n', F).entries.map((e) => e.name), ['b']);
+  assert.deepEqual(
+    readSubdirs('SUBDIR+= a\nSUBDIR= b\n', F).entries.map((e) => e.name),
+    ['b'],
+  );
 });
 
 test('decodeText: Latin-1 fallback with the first bad byte located, NULs flagged', () => {
   const d = decodeText(F, Buffer.from('A=1\nCOMMENT=\tCaf\xe9\n', 'latin1'));
   assert.equal(d.text, 'A=1\nCOMMENT=\tCaf\u00e9\n');
-  assert.deepEqual(d.problems.map((p) => [p.code, p.range.start]), [['invalid-utf8', { line: 1, character: 12 }]]);
+  assert.deepEqual(
+    d.problems.map((p) => [p.code, p.range.start]),
+    [['invalid-utf8', { line: 1, character: 12 }]],
+  );
   const n = decodeText(F, Buffer.from('A=1\nB=\0x'));
-  assert.deepEqual(n.problems.map((p) => [p.code, p.range.start]), [['binary-file', { line: 1, character: 2 }]]);
+  assert.deepEqual(
+    n.problems.map((p) => [p.code, p.range.start]),
+    [['binary-file', { line: 1, character: 2 }]],
+  );
 });
 
 // ---- properties ------------------------------------------------------------------------
 
 function inside(text: string, r: Range): boolean {
   const lines = text.split('\n');
-  const ok = (p: { line: number; character: number }) => Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.line < lines.length && p.character >= 0 && p.character <= lines[p.line]!.length;
+  const ok = (p: { line: number; character: number }) =>
+    Number.isInteger(p.line) &&
+    Number.isInteger(p.character) &&
+    p.line >= 0 &&
+    p.line < lines.length &&
+    p.character >= 0 &&
+    p.character <= lines[p.line]!.length;
   const before = r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character);
   return ok(r.start) && ok(r.end) && before;
 }
@@ -121,8 +204,40 @@ function checkAll(text: string): void {
 }
 
 const pieces = [
-  'SUBDIR+=', 'COMMENT=', 'PKGNAME?=', 'DISTNAME:=', 'X!=', 'Y+=', '#', '#SUBDIR+=\t', '\\', '\\#', '\n', '\r\n', '\r', '\t', ' ', '${', '}', '$(', ')',
-  '.include "', '"', '.if ', '.endif', '.for x in a', '.endfor', 'target:', ':', '=', 'a', 'foo', '../../cat/pkg/Makefile.common', '\u00e9', '\u{1F600}', '\0',
+  'SUBDIR+=',
+  'COMMENT=',
+  'PKGNAME?=',
+  'DISTNAME:=',
+  'X!=',
+  'Y+=',
+  '#',
+  '#SUBDIR+=\t',
+  '\\',
+  '\\#',
+  '\n',
+  '\r\n',
+  '\r',
+  '\t',
+  ' ',
+  '${',
+  '}',
+  '$(',
+  ')',
+  '.include "',
+  '"',
+  '.if ',
+  '.endif',
+  '.for x in a',
+  '.endfor',
+  'target:',
+  ':',
+  '=',
+  'a',
+  'foo',
+  '../../cat/pkg/Makefile.common',
+  '\u00e9',
+  '\u{1F600}',
+  '\0',
 ];
 
 test('property: random Makefile-ish text never throws, every position lies in the text', () => {
@@ -130,7 +245,10 @@ test('property: random Makefile-ish text never throws, every position lies in th
     fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 6 })), { maxLength: 60 }), (parts) => checkAll(parts.join(''))),
     { numRuns: 200 },
   );
-  fc.assert(fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (s) => checkAll(s)), { numRuns: 150 });
+  fc.assert(
+    fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (s) => checkAll(s)),
+    { numRuns: 150 },
+  );
 });
 
 const real = [
@@ -197,7 +315,13 @@ test('property: the Makefile.common an include names is where path.resolve puts 
   fc.assert(
     fc.property(absPath, incPath, (dir, inc) => {
       const makefile = `${dir}/Makefile`;
-      const got = commonTarget(makefile, { kind: 'include', path: inc, range: spanRange({ line: 0, character: 0, endLine: 0, endCharacter: 0 }), conditional: false, optional: false });
+      const got = commonTarget(makefile, {
+        kind: 'include',
+        path: inc,
+        range: spanRange({ line: 0, character: 0, endLine: 0, endCharacter: 0 }),
+        conditional: false,
+        optional: false,
+      });
       assert.equal(got, path.resolve(path.dirname(makefile), inc), `${makefile} ${inc}`);
     }),
     { numRuns: 500 },

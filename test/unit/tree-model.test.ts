@@ -17,7 +17,12 @@ let idx: TreeIndex;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pkgsrc-bulk-model-'));
-  m = generateTree(join(dir, 'pkgsrc'), { packages: 400, seed: 21, leftovers: true, oddities: { crlf: 2, trailingWhitespace: 2, latin1Comment: 2, noMakefile: 1, noDir: 1 } });
+  m = generateTree(join(dir, 'pkgsrc'), {
+    packages: 400,
+    seed: 21,
+    leftovers: true,
+    oddities: { crlf: 2, trailingWhitespace: 2, latin1Comment: 2, noMakefile: 1, noDir: 1 },
+  });
   idx = await new PkgsrcTree(m.root).index();
 });
 
@@ -30,13 +35,24 @@ test('counts match the manifest, counted the way pbulk counts', () => {
   assert.equal(idx.totals.packages, m.counts.packages);
   assert.equal(idx.totals.packages, 400);
   assert.equal(idx.totals.disabledCategories, 1);
-  const disabledEntries = m.categories.filter((c) => c.active).reduce((a, c) => a + c.packages.filter((p) => !p.listed).length + c.fragments.filter((f) => f.listedDisabled).length, 0);
+  const disabledEntries = m.categories
+    .filter((c) => c.active)
+    .reduce((a, c) => a + c.packages.filter((p) => !p.listed).length + c.fragments.filter((f) => f.listedDisabled).length, 0);
   assert.equal(idx.totals.disabledPackages, disabledEntries);
-  assert.deepEqual(idx.categories.map((c) => c.name).sort(), m.categories.filter((c) => c.active).map((c) => c.name).sort());
+  assert.deepEqual(
+    idx.categories.map((c) => c.name).sort(),
+    m.categories
+      .filter((c) => c.active)
+      .map((c) => c.name)
+      .sort(),
+  );
   for (const c of idx.categories) {
     const planned = m.categories.find((x) => x.name === c.name)!;
     assert.equal(c.comment?.value, planned.comment);
-    assert.deepEqual(c.packages.map((p) => p.dir), planned.packages.filter((p) => p.listed).map((p) => p.dir));
+    assert.deepEqual(
+      c.packages.map((p) => p.dir),
+      planned.packages.filter((p) => p.listed).map((p) => p.dir),
+    );
   }
 });
 
@@ -118,7 +134,14 @@ test('leftovers in work/, distfiles/ and packages/ are never read', () => {
 test('optional files per package, for the context menu', async () => {
   const tree = new PkgsrcTree(m.root);
   for (const p of m.packages.filter((x) => x.scanned && !x.oddities.includes('no-dir')).slice(0, 80)) {
-    const expected = [p.files.descr && 'DESCR', p.files.plist && 'PLIST', p.files.distinfo && 'distinfo', p.files.buildlink3 && 'buildlink3.mk', p.files.options && 'options.mk', p.files.makefileCommon && 'Makefile.common'].filter(Boolean);
+    const expected = [
+      p.files.descr && 'DESCR',
+      p.files.plist && 'PLIST',
+      p.files.distinfo && 'distinfo',
+      p.files.buildlink3 && 'buildlink3.mk',
+      p.files.options && 'options.mk',
+      p.files.makefileCommon && 'Makefile.common',
+    ].filter(Boolean);
     assert.deepEqual(await tree.packageFiles(p.path), expected, p.path);
     assert.deepEqual((await new PkgsrcTree(m.root).packageFilesMany([p.path]))[0], expected, p.path);
   }
@@ -152,7 +175,10 @@ test('invalidate refreshes only what a change touches', async () => {
   assert.equal(await tree.package(other.path), otherInfo, 'other packages are not read again');
 
   const owner = mm.packages.find((p) => p.style === 'owner')!;
-  const members = mm.packages.filter((p) => p.family === owner.family && p.scanned).map((p) => p.path).sort();
+  const members = mm.packages
+    .filter((p) => p.family === owner.family && p.scanned)
+    .map((p) => p.path)
+    .sort();
   appendFileSync(join(copy, owner.path, 'Makefile.common'), 'HOMEPAGE=\thttps://moved.example/\n');
   const ch = tree.invalidate(join(copy, owner.path, 'Makefile.common'));
   assert.equal(ch.kind, 'packages');
@@ -201,7 +227,10 @@ test('broken trees: no top Makefile, unreadable and binary Makefiles, oversized 
   const t = join(dir, 'broken');
   mkdirSync(join(t, 'mk'), { recursive: true });
   const empty = await new PkgsrcTree(t).index();
-  assert.deepEqual(empty.problems.map((p) => p.code), ['missing-top-makefile']);
+  assert.deepEqual(
+    empty.problems.map((p) => p.code),
+    ['missing-top-makefile'],
+  );
   writeFileSync(join(t, 'Makefile'), 'SUBDIR+=\tcat\nSUBDIR+=\tgone\nSUBDIR+=\tbare\n');
   mkdirSync(join(t, 'cat', 'dirmk', 'Makefile'), { recursive: true });
   mkdirSync(join(t, 'cat', 'bin'));
@@ -213,7 +242,14 @@ test('broken trees: no top Makefile, unreadable and binary Makefiles, oversized 
   const i = await new PkgsrcTree(t, { maxBytes: 64 * 1024 }).index();
   const codes = i.problems.map((p) => p.code).sort();
   assert.deepEqual(codes, ['binary-file', 'file-too-large', 'invalid-utf8', 'missing-category-dir', 'missing-category-makefile', 'unreadable'].sort());
-  assert.deepEqual(i.packages.map((p) => [p.dir, p.state]), [['dirmk', 'unreadable'], ['bin', 'ok'], ['big', 'unreadable']]);
+  assert.deepEqual(
+    i.packages.map((p) => [p.dir, p.state]),
+    [
+      ['dirmk', 'unreadable'],
+      ['bin', 'ok'],
+      ['big', 'unreadable'],
+    ],
+  );
 });
 
 test('on-disk index: unchanged packages come from it, changed ones are read again', async () => {

@@ -12,19 +12,26 @@ import { pbulkOutput } from '../fixtures/reference-data';
 
 const limited = pbulkOutput.limitedBulklog;
 
-test('the limited 2013 build: 63 packages placed by PKG_LOCATION with pbulk\'s classes', async () => {
+test("the limited 2013 build: 63 packages placed by PKG_LOCATION with pbulk's classes", async () => {
   const model = new BuildModel();
   model.seed(await readBulklog(limited));
   const byLocation = new Map<string, VariantState[]>();
   for (const p of model.packages.values()) {
-    if (p.location) byLocation.set(p.location, [...(byLocation.get(p.location) ?? []), { pkgname: p.pkgname, state: p.state, ...(p.phase ? { detail: `${p.phase} phase` } : {}) }]);
+    if (p.location)
+      byLocation.set(p.location, [
+        ...(byLocation.get(p.location) ?? []),
+        { pkgname: p.pkgname, state: p.state, ...(p.phase ? { detail: `${p.phase} phase` } : {}) },
+      ]);
   }
   const states = new Map<string, LocationState>([...byLocation].map(([loc, vs]) => [loc, locationState(vs)!]));
   const counts: Record<string, number> = {};
   for (const s of states.values()) for (const v of s.variants) counts[v.state] = (counts[v.state] ?? 0) + 1;
   assert.deepEqual(counts, { done: 12, failed: 17, 'indirect-failed': 29, prefailed: 4, 'indirect-prefailed': 1 });
   // meta/pbuild says the same, package by package.
-  const pbuild = readFileSync(path.join(limited, 'meta/pbuild'), 'latin1').trim().split('\n').map((l) => l.split('|'));
+  const pbuild = readFileSync(path.join(limited, 'meta/pbuild'), 'latin1')
+    .trim()
+    .split('\n')
+    .map((l) => l.split('|'));
   const byName = new Map([...states.values()].flatMap((s) => s.variants.map((v) => [v.pkgname, v.state] as const)));
   for (const [pkgname, state] of pbuild) assert.equal(byName.get(pkgname!), state, pkgname);
   const lrzsz = [...states].find(([, s]) => s.variants.some((v) => v.pkgname === 'lrzsz-0.12.20nb1'))!;

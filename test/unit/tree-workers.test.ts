@@ -24,7 +24,15 @@ let single: TreeIndex;
 const maxBytes = 64 * 1024;
 
 const bundle = (entry: string, outfile: string) =>
-  build({ entryPoints: [join(__dirname, '../../src/pkgsrc/tree', entry)], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning' });
+  build({
+    entryPoints: [join(__dirname, '../../src/pkgsrc/tree', entry)],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+  });
 
 /** A worker script that loads the real one after `patch` (JavaScript run in the worker first). */
 function wrapper(name: string, patch: string): string {
@@ -35,11 +43,19 @@ function wrapper(name: string, patch: string): string {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pkgsrc-bulk-workers-'));
-  m = generateTree(join(dir, 'pkgsrc'), { packages: 700, seed: 33, leftovers: true, oddities: { crlf: 3, trailingWhitespace: 3, latin1Comment: 3, noMakefile: 2, noDir: 2 } });
+  m = generateTree(join(dir, 'pkgsrc'), {
+    packages: 700,
+    seed: 33,
+    leftovers: true,
+    oddities: { crlf: 3, trailingWhitespace: 3, latin1Comment: 3, noMakefile: 2, noDir: 2 },
+  });
   // What the generator does not write: continuation lines, conditionals and targets, a binary
   // Makefile, one too large to read, one that is a directory, an include of a missing file.
   const plain = m.packages.filter((p) => p.scanned && p.oddities.length === 0 && !p.family);
-  appendFileSync(join(m.root, plain[0]!.path, 'Makefile'), 'CONFIGURE_ARGS+=\t--a \\\n\t--b\n.if defined(X)\nCOMMENT=\tConditional\n.endif\npost-install:\n\t#SUBDIR+= inside\n\techo ${PREFIX}\n');
+  appendFileSync(
+    join(m.root, plain[0]!.path, 'Makefile'),
+    'CONFIGURE_ARGS+=\t--a \\\n\t--b\n.if defined(X)\nCOMMENT=\tConditional\n.endif\npost-install:\n\t#SUBDIR+= inside\n\techo ${PREFIX}\n',
+  );
   writeFileSync(join(m.root, plain[1]!.path, 'Makefile'), Buffer.from('COMMENT=\tBinary\0\xff\n', 'latin1'));
   writeFileSync(join(m.root, plain[2]!.path, 'Makefile'), `COMMENT=\tBig\n${'# filler\n'.repeat(maxBytes / 8)}`);
   rmSync(join(m.root, plain[3]!.path, 'Makefile'));
@@ -64,7 +80,11 @@ function sameModel(idx: TreeIndex): void {
 }
 
 test('a tree indexed with workers is the tree indexed on the main thread', async () => {
-  assert.ok(single.problems.some((p) => p.code === 'binary-file') && single.problems.some((p) => p.code === 'file-too-large') && single.problems.some((p) => p.code === 'missing-include'));
+  assert.ok(
+    single.problems.some((p) => p.code === 'binary-file') &&
+      single.problems.some((p) => p.code === 'file-too-large') &&
+      single.problems.some((p) => p.code === 'missing-include'),
+  );
   for (const count of [1, 2]) {
     const { idx, tree } = await parallel(worker, { count });
     sameModel(idx);
@@ -78,7 +98,10 @@ test('packages read by a worker equal packages read on the main thread, unreadab
   const arrived = new Promise<void>((r) => (first = r));
   const watch = setInterval(() => existsSync(join(dir, 'remote.seen')) && first(), 10);
   // The main thread reads only once the worker has delivered a chunk, so that both read some.
-  const script = wrapper('seen', `const post = wt.parentPort.postMessage.bind(wt.parentPort);\nwt.parentPort.postMessage = (m) => { post(m); if (m.kind === 'chunk') require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'remote.seen'))}, ''); };`);
+  const script = wrapper(
+    'seen',
+    `const post = wt.parentPort.postMessage.bind(wt.parentPort);\nwt.parentPort.postMessage = (m) => { post(m); if (m.kind === 'chunk') require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'remote.seen'))}, ''); };`,
+  );
   try {
     const { stats, got } = await poolRead(script, () => Promise.race([arrived, new Promise<void>((r) => setTimeout(r, 20_000).unref())]));
     assert.ok(stats.byWorkers > 0 && stats.byWorkers < stats.chunks, JSON.stringify(stats));
@@ -101,7 +124,15 @@ async function poolRead(script: string, ready: () => Promise<void>) {
     stats = await pool.read(paths, {
       local: async (from, to) => {
         await ready();
-        await readPackageBatch(m.root, paths, from, to, commons, { maxBytes }, { built: (i, info) => got.push([i, info, 'local']), unread: (i, f) => got.push([i, f, 'unread']) });
+        await readPackageBatch(
+          m.root,
+          paths,
+          from,
+          to,
+          commons,
+          { maxBytes },
+          { built: (i, info) => got.push([i, info, 'local']), unread: (i, f) => got.push([i, f, 'unread']) },
+        );
       },
       built: (i, info) => got.push([i, info, 'remote']),
       unread: (i, f) => got.push([i, f, 'unread']),
@@ -110,7 +141,10 @@ async function poolRead(script: string, ready: () => Promise<void>) {
     pool.close();
   }
   // Every package exactly once, and as the main thread alone reads it.
-  assert.deepEqual(got.map(([i]) => i).sort((a, b) => a - b), paths.map((_, i) => i));
+  assert.deepEqual(
+    got.map(([i]) => i).sort((a, b) => a - b),
+    paths.map((_, i) => i),
+  );
   const byPath = new Map(single.packages.map((p) => [p.path, p]));
   for (const [i, x, how] of got) {
     const want = byPath.get(paths[i]!)!;
@@ -131,8 +165,14 @@ test('a worker that cannot start, dies half-way or sends garbage leaves its chun
   const sabotage: [string, string][] = [
     ['broken', "mark();\nthrow new Error('worker cannot start');"],
     ['dies', "wt.parentPort.postMessage = (m) => { if (m.kind === 'chunk') { mark(); process.exit(3); } };"],
-    ['garbage', "const post = wt.parentPort.postMessage.bind(wt.parentPort);\nwt.parentPort.postMessage = (m) => { post(m.kind === 'chunk' ? { ...m, rows: '[[0,' } : m); mark(); };"],
-    ['wrong', "const post = wt.parentPort.postMessage.bind(wt.parentPort);\nwt.parentPort.postMessage = (m) => { if (m.kind === 'chunk') { const rows = JSON.parse(m.rows); for (const r of rows) r.push(99, 'x', 0, 0, 0, 0, 0, 0); m = { ...m, rows: JSON.stringify(rows) }; } post(m); mark(); };"],
+    [
+      'garbage',
+      "const post = wt.parentPort.postMessage.bind(wt.parentPort);\nwt.parentPort.postMessage = (m) => { post(m.kind === 'chunk' ? { ...m, rows: '[[0,' } : m); mark(); };",
+    ],
+    [
+      'wrong',
+      "const post = wt.parentPort.postMessage.bind(wt.parentPort);\nwt.parentPort.postMessage = (m) => { if (m.kind === 'chunk') { const rows = JSON.parse(m.rows); for (const r of rows) r.push(99, 'x', 0, 0, 0, 0, 0, 0); m = { ...m, rows: JSON.stringify(rows) }; } post(m); mark(); };",
+    ],
   ];
   for (const [name, patch] of sabotage) {
     const done = join(dir, `${name}.done`);

@@ -36,13 +36,20 @@ function cut(b: Buffer, points: number[]): Buffer[] {
 
 test('frames come out whole and in order however the stream is cut', () => {
   fc.assert(
-    fc.property(fc.array(fc.uint8Array({ minLength: 0, maxLength: 300 }), { maxLength: 8 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 20 }), (bodies, points) => {
-      const stream = Buffer.concat(bodies.map((b) => encodeScanOutput(b.length === 0 ? undefined : Buffer.from(b))));
-      const r = new LengthPrefixed(4);
-      const got = cut(stream, points).flatMap((c) => r.push(c));
-      assert.deepEqual(got.map((g) => [...g]), bodies.map((b) => [...b]));
-      assert.equal(r.inFrame, false);
-    }),
+    fc.property(
+      fc.array(fc.uint8Array({ minLength: 0, maxLength: 300 }), { maxLength: 8 }),
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 20 }),
+      (bodies, points) => {
+        const stream = Buffer.concat(bodies.map((b) => encodeScanOutput(b.length === 0 ? undefined : Buffer.from(b))));
+        const r = new LengthPrefixed(4);
+        const got = cut(stream, points).flatMap((c) => r.push(c));
+        assert.deepEqual(
+          got.map((g) => [...g]),
+          bodies.map((b) => [...b]),
+        );
+        assert.equal(r.inFrame, false);
+      },
+    ),
   );
 });
 
@@ -56,7 +63,8 @@ test('a scan job frame holds the 2-byte length and the location; scan clients re
     fc.property(fc.string({ minLength: 1, maxLength: 40 }), (s) => {
       const problem = scanLocationProblem(s);
       const parts = s.split('/');
-      const pbulkAccepts = Buffer.byteLength(s, 'latin1') >= 3 && !s.includes('\0') && !s.startsWith('/') && parts.length === 2 && !s.startsWith('../') && !s.endsWith('/..');
+      const pbulkAccepts =
+        Buffer.byteLength(s, 'latin1') >= 3 && !s.includes('\0') && !s.startsWith('/') && parts.length === 2 && !s.startsWith('../') && !s.endsWith('/..');
       assert.equal(problem === undefined, pbulkAccepts, s);
     }),
   );
@@ -104,7 +112,19 @@ test('master_port values parse as pbulk parse_sockaddr_in does: inet_aton forms,
   ok('010.0.0.1:80', '8.0.0.1', 80);
   ok('10.0.0.1: 80', '10.0.0.1', 80);
   assert.equal((parseMasterAddress('2002') as { address: { anyAddress: boolean } }).address.anyAddress, true);
-  for (const bad of ['master:2001', 'localhost:2001', '[::1]:2001', '::1:2001', '10.0.0.1:', '10.0.0.1:65536', '10.0.0.1:x', '256.1.1.1:1', '1.2.3.4.5:1', ':2001', '10.0.0.08:1']) {
+  for (const bad of [
+    'master:2001',
+    'localhost:2001',
+    '[::1]:2001',
+    '::1:2001',
+    '10.0.0.1:',
+    '10.0.0.1:65536',
+    '10.0.0.1:x',
+    '256.1.1.1:1',
+    '1.2.3.4.5:1',
+    ':2001',
+    '10.0.0.08:1',
+  ]) {
     const r = parseMasterAddress(bad);
     assert.equal(r.ok, false, bad);
     if (!r.ok) assert.match(r.message, /Could not parse addr\/port/);

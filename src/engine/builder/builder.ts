@@ -23,11 +23,7 @@ export interface BuildObserver {
   note?(message: string): void;
 }
 
-export type BuildOutcome =
-  | { kind: 'up-to-date' }
-  | { kind: 'built'; phase: Phase }
-  | { kind: 'failed'; phase: Phase; logPath: string }
-  | { kind: 'cancelled' };
+export type BuildOutcome = { kind: 'up-to-date' } | { kind: 'built'; phase: Phase } | { kind: 'failed'; phase: Phase; logPath: string } | { kind: 'cancelled' };
 
 export interface BuildSlot {
   sandbox: Sandbox;

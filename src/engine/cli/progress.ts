@@ -56,7 +56,12 @@ export class Progress {
     switch (name) {
       case 'stage': {
         const s = (payload as EventPayload<'stage'>).stage;
-        const words: Partial<Record<typeof s, string>> = { scanning: 'Scanning...', resolving: 'Resolving...', building: 'Building...', reporting: 'Writing reports...' };
+        const words: Partial<Record<typeof s, string>> = {
+          scanning: 'Scanning...',
+          resolving: 'Resolving...',
+          building: 'Building...',
+          reporting: 'Writing reports...',
+        };
         if (words[s]) this.line(words[s]!);
         break;
       }
@@ -80,7 +85,9 @@ export class Progress {
         const p = payload as EventPayload<'scanFinished'>;
         this.status = '';
         if (this.o.tty) this.out.write('\r\x1b[K');
-        this.line(`Scan: ${p.records} packages from ${p.locations} locations, ${p.cached} from the scan cache, ${p.failures.length} failed (${secs(p.durationMs)})`);
+        this.line(
+          `Scan: ${p.records} packages from ${p.locations} locations, ${p.cached} from the scan cache, ${p.failures.length} failed (${secs(p.durationMs)})`,
+        );
         break;
       }
       case 'started': {
@@ -118,11 +125,10 @@ export class Progress {
         this.status = '';
         if (this.o.tty) this.out.write('\r\x1b[K');
         const c = p.counts;
-        this.line(
-          `Done in ${secs(p.finishedAt - p.startedAt)}; ${formatTotal(c)}`,
-        );
+        this.line(`Done in ${secs(p.finishedAt - p.startedAt)}; ${formatTotal(c)}`);
         if (p.failures.length > 0) this.line('\nFailed:');
-        for (const f of p.failures.slice(0, 10)) this.line(`  ${f.location.padEnd(36)} ${f.pkgname}${f.phase ? ` (${f.phase})` : ''}${f.breaks ? `, breaks ${f.breaks}` : ''}`);
+        for (const f of p.failures.slice(0, 10))
+          this.line(`  ${f.location.padEnd(36)} ${f.pkgname}${f.phase ? ` (${f.phase})` : ''}${f.breaks ? `, breaks ${f.breaks}` : ''}`);
         if (p.failures.length > 10) this.line(`  ... and ${p.failures.length - 10} more`);
         for (const l of formatNotBuilt(p.notBuilt ?? [], 10)) this.line(l);
         if (p.reportHtml) this.line(`Report: ${p.reportHtml}`);
@@ -147,7 +153,9 @@ export class Progress {
   private redrawBuild(): void {
     if (!this.o.tty || this.build.total === 0) return;
     const list = [...this.building].map(([k, ph]) => `${k} (${ph})`).join(', ');
-    this.redraw(`${bar(this.build.finished, this.build.total, 30)} ${this.build.finished}/${this.build.total}  failed ${this.build.failed}${list ? `  | ${list}` : ''}`);
+    this.redraw(
+      `${bar(this.build.finished, this.build.total, 30)} ${this.build.finished}/${this.build.total}  failed ${this.build.failed}${list ? `  | ${list}` : ''}`,
+    );
   }
 
   /** Clears the status line. */

@@ -66,7 +66,9 @@ export async function runEngineCommand(
       session.engine.cancel();
     } else {
       // Quitting without teardown: say where the sandboxes went, as a kill -9 would leave them.
-      io.stderr.write(`pkgsrc-bulk: ${sig} again: quitting now; sandboxes still there are removed by the next build or \`pkgsrc-bulk sandbox cleanup -c ${cfg.configFile}\`\n`);
+      io.stderr.write(
+        `pkgsrc-bulk: ${sig} again: quitting now; sandboxes still there are removed by the next build or \`pkgsrc-bulk sandbox cleanup -c ${cfg.configFile}\`\n`,
+      );
       process.exit(130);
     }
   };
@@ -90,7 +92,9 @@ export async function runEngineCommand(
     if (r.scanFailures.length > 0) {
       const n = r.scanFailures.length;
       const list = r.scanFailures.slice(0, 10).join(' ') + (n > 10 ? ` and ${n - 10} more` : '');
-      io.stderr.write(`pkgsrc-bulk ${command}: ${n} location${n === 1 ? '' : 's'} failed to scan and ${n === 1 ? 'is' : 'are'} not in the build (${cfg.metaDir}/pscan.stderr says why): ${list}\n`);
+      io.stderr.write(
+        `pkgsrc-bulk ${command}: ${n} location${n === 1 ? '' : 's'} failed to scan and ${n === 1 ? 'is' : 'are'} not in the build (${cfg.metaDir}/pscan.stderr says why): ${list}\n`,
+      );
     }
     if (r.cancelled) io.stderr.write(`pkgsrc-bulk ${command}: cancelled; run it again to carry on where it stopped\n`);
     return outcomeCode(r);
@@ -102,4 +106,3 @@ export async function runEngineCommand(
     await session.close();
   }
 }
-

@@ -41,7 +41,8 @@ export async function openSession(cfg: EngineConfig, command: string, opts: Sess
     await engine.load();
     await mkdir(join(path, '..'), { recursive: true });
     const group = cfg.settings.socketGroup ? groupId(cfg.settings.socketGroup) : undefined;
-    if (cfg.settings.socketGroup && !group) throw new ConfigError(`socketGroup ${cfg.settings.socketGroup}: no such group (the settings' socketGroup names the group allowed on the socket)`);
+    if (cfg.settings.socketGroup && !group)
+      throw new ConfigError(`socketGroup ${cfg.settings.socketGroup}: no such group (the settings' socketGroup names the group allowed on the socket)`);
     server = await listenSocket({
       path,
       group,

@@ -53,7 +53,9 @@ export async function buildClient(cfg: EngineConfig, box: Sandbox, slot: number,
           return 0;
         }
         ok = out.kind !== 'failed';
-        log.info(`${ok ? 'Successfully built' : 'Failed to build'} ${pkgname}${out.kind === 'failed' ? ` (${out.phase})` : out.kind === 'up-to-date' ? ' (up to date)' : ''}`);
+        log.info(
+          `${ok ? 'Successfully built' : 'Failed to build'} ${pkgname}${out.kind === 'failed' ? ` (${out.phase})` : out.kind === 'up-to-date' ? ' (up to date)' : ''}`,
+        );
       } catch (e) {
         log.warn(`${pkgname}: ${(e as Error).message}`);
         ok = false;

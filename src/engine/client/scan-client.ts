@@ -45,7 +45,10 @@ export async function scanClient(cfg: EngineConfig, box: Sandbox, address: Maste
         });
       if (signal.aborted) return 130;
       const out = r && r.exitCode === 0 && r.stdout && !r.stdout.includes('\0') ? Buffer.from(r.stdout, 'latin1') : undefined;
-      if (!out && r) log.warn(`${location}: make pbulk-index ${r.timedOut ? 'timed out' : r.exitCode !== 0 ? `exited ${r.exitCode ?? r.signal}` : 'printed nothing usable'}${r.stderr ? `: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
+      if (!out && r)
+        log.warn(
+          `${location}: make pbulk-index ${r.timedOut ? 'timed out' : r.exitCode !== 0 ? `exited ${r.exitCode ?? r.signal}` : 'printed nothing usable'}${r.stderr ? `: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
+        );
       if (!(await link.write(encodeScanOutput(out)))) throw new LinkError('the scan master closed the connection before the output was sent');
       scanned++;
     }

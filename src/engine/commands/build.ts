@@ -33,7 +33,12 @@ export const buildCommand: Command = {
     const o = parseCommon(argv, usage, options);
     return runEngineCommand(o, 'build', async (engine, cfg) => {
       const locations = await locationsFor(o, cfg);
-      return engine.start({ ...(locations ? { locations } : {}), ...(o.full ? { full: true } : {}), ...(o.jobs ? { jobs: o.jobs } : {}), ...(o.fresh ? { resume: false } : {}) });
+      return engine.start({
+        ...(locations ? { locations } : {}),
+        ...(o.full ? { full: true } : {}),
+        ...(o.jobs ? { jobs: o.jobs } : {}),
+        ...(o.fresh ? { resume: false } : {}),
+      });
     });
   },
 };

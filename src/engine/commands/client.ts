@@ -65,7 +65,8 @@ export const clientCommand: Command = {
     const config = (v.config as string | undefined) ?? process.env.PBULK_CONF;
     if (!config) throw new UsageError(`no pbulk.conf: pass --config FILE or set PBULK_CONF\n\n${usage}`);
     const jobsArg = v.jobs === undefined ? undefined : Number(v.jobs);
-    if (jobsArg !== undefined && (!Number.isInteger(jobsArg) || jobsArg < 1)) throw new UsageError(`--jobs needs a whole number of at least 1, not '${String(v.jobs)}'`);
+    if (jobsArg !== undefined && (!Number.isInteger(jobsArg) || jobsArg < 1))
+      throw new UsageError(`--jobs needs a whole number of at least 1, not '${String(v.jobs)}'`);
     const role = v.scan ? 'scan' : 'build';
     const tag = `pkgsrc-bulk client (${role}, ${hostname()})`;
     const log: ClientLog = {
@@ -74,7 +75,16 @@ export const clientCommand: Command = {
     };
     let cfg;
     try {
-      const settings = await settingsFor({ config, locations: [], json: false, fresh: false, failed: false, full: false, ...(v.settings ? { settingsFile: v.settings as string } : {}), ...(v.sandbox ? { sandbox: v.sandbox as string } : {}) });
+      const settings = await settingsFor({
+        config,
+        locations: [],
+        json: false,
+        fresh: false,
+        failed: false,
+        full: false,
+        ...(v.settings ? { settingsFile: v.settings as string } : {}),
+        ...(v.sandbox ? { sandbox: v.sandbox as string } : {}),
+      });
       cfg = await loadConfigFile(config, settings, { warnings: true });
     } catch (e) {
       if (e instanceof ConfigError) {
@@ -127,7 +137,10 @@ export const clientCommand: Command = {
         }
       }
       log.info(`connecting to ${formatMasterAddress(addr.address)} with ${role === 'build' ? build.length : jobs} connection(s)`);
-      const runs = role === 'scan' ? Array.from({ length: jobs }, () => scanClient(cfg, scanBox, addr.address, log, controller.signal)) : build.map((box, k) => buildClient(cfg, box, k, addr.address, log, controller.signal));
+      const runs =
+        role === 'scan'
+          ? Array.from({ length: jobs }, () => scanClient(cfg, scanBox, addr.address, log, controller.signal))
+          : build.map((box, k) => buildClient(cfg, box, k, addr.address, log, controller.signal));
       const codes = await Promise.all(
         runs.map((r) =>
           r.catch((e: unknown) => {

@@ -54,7 +54,10 @@ export const diffCommand: Command = {
     const to = findRun(runs, refB ?? 'current');
     if (typeof to === 'string') throw new UsageError(to);
     const earlier = runs.slice(0, runs.indexOf(to));
-    const from = refA !== undefined ? findRun(runs, refA) : (earlier[earlier.length - 1] ?? `no run before ${to.info.id} to compare with (pkgsrc-bulk history lists the runs)`);
+    const from =
+      refA !== undefined
+        ? findRun(runs, refA)
+        : (earlier[earlier.length - 1] ?? `no run before ${to.info.id} to compare with (pkgsrc-bulk history lists the runs)`);
     if (typeof from === 'string') throw new UsageError(from);
     const [sa, sb] = await Promise.all([from.summary(), to.summary()]);
     const d = diffRuns(sa, sb, { ...(timeRatio !== undefined ? { timeRatio } : {}), ...(timeMin !== undefined ? { timeMinMs: timeMin * 1000 } : {}) });
@@ -62,7 +65,14 @@ export const diffCommand: Command = {
     const makefile = (c: { location?: string }) => (c.location ? join(a.cfg.pkgsrc, c.location, 'Makefile') : undefined);
     if (a.json) {
       const withLinks = (c: PackageChange) => ({ ...c, ...(log(c) ? { log: log(c) } : {}), ...(makefile(c) ? { makefile: makefile(c) } : {}) });
-      const out = { ...d, from: { ...d.from, current: from.current }, to: { ...d.to, current: to.current }, counts: diffCounts(d), newFailures: d.newFailures.map(withLinks), stillFailing: d.stillFailing.map(withLinks) };
+      const out = {
+        ...d,
+        from: { ...d.from, current: from.current },
+        to: { ...d.to, current: to.current },
+        counts: diffCounts(d),
+        newFailures: d.newFailures.map(withLinks),
+        stillFailing: d.stillFailing.map(withLinks),
+      };
       process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     } else {
       process.stdout.write(`From ${describeRun(d.from, from.current)}\n  to ${describeRun(d.to, to.current)}\n\n`);

@@ -33,7 +33,13 @@ export const historyCommand: Command = {
     const { runs, problems } = await knownRuns(a.store, a.cfg.bulklog, a.cfg.metaDir);
     for (const p of problems) process.stderr.write(`pkgsrc-bulk history: ${p}\n`);
     if (a.json) {
-      const rows = runs.map((r) => ({ ...r.info, current: r.current, ...(r.stored?.pending ? { pending: true } : {}), ...(r.stored?.bytes !== undefined ? { bytes: r.stored.bytes } : {}), ...(r.stored ? { dir: r.stored.dir } : {}) }));
+      const rows = runs.map((r) => ({
+        ...r.info,
+        current: r.current,
+        ...(r.stored?.pending ? { pending: true } : {}),
+        ...(r.stored?.bytes !== undefined ? { bytes: r.stored.bytes } : {}),
+        ...(r.stored ? { dir: r.stored.dir } : {}),
+      }));
       process.stdout.write(JSON.stringify({ bulklog: a.cfg.bulklog, store: a.store, runs: rows }, null, 2) + '\n');
     } else if (runs.length === 0) {
       process.stdout.write(`No runs of ${a.cfg.bulklog} yet (history: ${a.store}).\n`);
@@ -46,7 +52,13 @@ export const historyCommand: Command = {
         return [r.info.id, localTime(r.info.startedAt), localTime(r.info.finishedAt), r.info.kind, note || '-', formatTotal(r.info.counts)];
       });
       const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      for (const r of [head, ...rows]) process.stdout.write(r.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
+      for (const r of [head, ...rows])
+        process.stdout.write(
+          r
+            .map((x, i) => x.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd() + '\n',
+        );
     }
     return problems.length > 0 ? EXIT.failed : EXIT.ok;
   },

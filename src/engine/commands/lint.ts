@@ -31,7 +31,11 @@ const options = {
     arg: 'V',
     help: "check against pbulk config version V (default: the installed pbulk's,\nfound from its share/examples/pbulk/pbulk.conf, else the current one)",
   },
-  pkgsrc: { type: 'string', arg: 'DIR', help: 'pkgsrc tree for limited_list entries given directly (default: the\npkgsrc setting of the pbulk.conf that names the list)' },
+  pkgsrc: {
+    type: 'string',
+    arg: 'DIR',
+    help: 'pkgsrc tree for limited_list entries given directly (default: the\npkgsrc setting of the pbulk.conf that names the list)',
+  },
   'no-existence': { type: 'boolean', help: 'do not look for the configured paths on this machine' },
 } as const satisfies OptionTable;
 
@@ -73,7 +77,8 @@ function parseArgs(argv: string[]): Options {
     ...(values['pbulk-version'] !== undefined ? { pbulkVersion: values['pbulk-version'] } : {}),
     ...(values.pkgsrc !== undefined ? { pkgsrc: values.pkgsrc } : {}),
   };
-  if (o.pbulkVersion !== undefined && !/^[0-9]+(\.[0-9]+)*$/.test(o.pbulkVersion)) throw new UsageError(`--pbulk-version: '${o.pbulkVersion}' is not a version such as 0.68`);
+  if (o.pbulkVersion !== undefined && !/^[0-9]+(\.[0-9]+)*$/.test(o.pbulkVersion))
+    throw new UsageError(`--pbulk-version: '${o.pbulkVersion}' is not a version such as 0.68`);
   if (o.files.length === 0) throw new UsageError(`no files given\n\n${usage}`);
   return o;
 }
@@ -138,7 +143,13 @@ export async function lintFiles(o: Options): Promise<{ reports: FileReport[]; un
     if (o.pkgsrc) listCtx.pkgsrc = resolve(o.pkgsrc);
     else if (pkgsrc?.startsWith('/')) listCtx.pkgsrc = pkgsrc;
     if (master !== undefined) listCtx.masterMode = booleanMeaning('yes-or-no-strict', master) === 'on';
-    reports.push({ file: listFile, kind: 'limited-list', pbulkVersion: ctx.pbulkVersion!, via: file, problems: [...listText.problems, ...checkLimitedList(listText.text, listFile, listCtx)] });
+    reports.push({
+      file: listFile,
+      kind: 'limited-list',
+      pbulkVersion: ctx.pbulkVersion!,
+      via: file,
+      problems: [...listText.problems, ...checkLimitedList(listText.text, listFile, listCtx)],
+    });
   }
   return { reports, unreadable };
 }
@@ -158,7 +169,9 @@ export const lintCommand: Command = {
     } else {
       for (const p of all) (p.code === 'unreadable-file' || p.code === 'file-too-large' ? console.error : console.log)(formatProblem(p));
       const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
-      console.error(`${n(reports.length, 'file')}: ${n(count('error'), 'error')}, ${n(count('warning'), 'warning')}, ${n(count('information') + count('hint'), 'note')}`);
+      console.error(
+        `${n(reports.length, 'file')}: ${n(count('error'), 'error')}, ${n(count('warning'), 'warning')}, ${n(count('information') + count('hint'), 'note')}`,
+      );
     }
     if (unreadable) return EXIT.usage;
     return count('error') > 0 ? EXIT.failed : EXIT.ok;

@@ -6,8 +6,17 @@ import { posix } from 'node:path';
 import { EXIT } from '../../protocol/exit';
 import { UsageError, type Command } from './types';
 import {
-  BACKEND_NAMES, SandboxError, RunSandboxes, cleanupBase, createBackend, defaultSpec, destroyByRoot, listSandboxes,
-  type BackendName, type ExecResult, type Sandbox,
+  BACKEND_NAMES,
+  SandboxError,
+  RunSandboxes,
+  cleanupBase,
+  createBackend,
+  defaultSpec,
+  destroyByRoot,
+  listSandboxes,
+  type BackendName,
+  type ExecResult,
+  type Sandbox,
 } from '../sandbox/index';
 import type { Warn } from '../sandbox/lifecycle';
 import { optionLines, parseOptions, type OptionTable } from './options';
@@ -120,7 +129,9 @@ async function list(argv: string[]): Promise<number> {
   }
   for (const s of items) {
     const who = s.pid === null || s.pid === undefined ? '-' : String(s.pid);
-    process.stdout.write(`${s.status.padEnd(10)} ${(s.backend ?? '?').padEnd(9)} pid ${who.padEnd(7)} ${String(s.mounts).padStart(3)} mounts  ${s.root}${s.rootExists ? '' : ' (no directory)'}\n`);
+    process.stdout.write(
+      `${s.status.padEnd(10)} ${(s.backend ?? '?').padEnd(9)} pid ${who.padEnd(7)} ${String(s.mounts).padStart(3)} mounts  ${s.root}${s.rootExists ? '' : ' (no directory)'}\n`,
+    );
     for (const p of s.problems) process.stdout.write(`           ${p}\n`);
   }
   return EXIT.ok;
@@ -244,7 +255,8 @@ async function cleanup(argv: string[]): Promise<number> {
     for (const l of report.leftovers) process.stdout.write(`removed leftover ${l}\n`);
     for (const s of report.skipped) process.stdout.write(`kept ${s.root}: ${s.reason}\n`);
     for (const f of report.failed) process.stderr.write(`pkgsrc-bulk sandbox: could not remove ${f.root}: ${f.error}\n`);
-    if (report.removed.length + report.leftovers.length + report.skipped.length + report.failed.length === 0) process.stdout.write(`nothing to clean up in ${base}\n`);
+    if (report.removed.length + report.leftovers.length + report.skipped.length + report.failed.length === 0)
+      process.stdout.write(`nothing to clean up in ${base}\n`);
   }
   return report.failed.length > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -48,7 +48,15 @@ export const statusCommand: Command = {
     if (!config) throw new UsageError(`no pbulk.conf: pass --config FILE or set PBULK_CONF\n\n${usage}`);
     let cfg;
     try {
-      cfg = await configFor({ config, locations: [], json: false, fresh: false, failed: false, full: false, ...(v.settings ? { settingsFile: v.settings } : {}) });
+      cfg = await configFor({
+        config,
+        locations: [],
+        json: false,
+        fresh: false,
+        failed: false,
+        full: false,
+        ...(v.settings ? { settingsFile: v.settings } : {}),
+      });
     } catch (e) {
       if (e instanceof ConfigError) {
         process.stderr.write(`pkgsrc-bulk status: ${e.message}\n`);
@@ -64,7 +72,11 @@ export const statusCommand: Command = {
         if (v.json && !v.watch) process.stdout.write(JSON.stringify(hello.status) + '\n');
         else if (!v.json) printStatus(hello.status, true, process.stdout);
         if (v.watch && !['idle', 'finished', 'failed', 'cancelled'].includes(hello.status.stage)) {
-          const progress = new Progress(process.stdout, process.stderr, { tty: process.stdout.isTTY === true, json: v.json === true, columns: process.stdout.columns });
+          const progress = new Progress(process.stdout, process.stderr, {
+            tty: process.stdout.isTTY === true,
+            json: v.json === true,
+            columns: process.stdout.columns,
+          });
           await new Promise<void>((resolve) => {
             for (const name of Object.keys(EVENTS) as EventName[]) {
               const def = EVENTS[name] as NotificationDef<z.ZodType>;

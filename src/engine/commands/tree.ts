@@ -56,7 +56,8 @@ async function rootFrom(dir: string | undefined, cwd: string): Promise<string> {
     return check.root;
   }
   const found = await findPkgsrcRoot([cwd]);
-  if (found === undefined) throw new UsageError(`no pkgsrc tree (a directory with a top-level Makefile and mk/) at or above ${cwd}; name one with --pkgsrc DIR`);
+  if (found === undefined)
+    throw new UsageError(`no pkgsrc tree (a directory with a top-level Makefile and mk/) at or above ${cwd}; name one with --pkgsrc DIR`);
   return found;
 }
 

@@ -56,7 +56,13 @@ export function limitsFromUlimits(lines: string[][], file: string, report: (p: P
       if (flag === 't' && n !== undefined && Number.isInteger(n) && n > 0) out.cpuSeconds = n;
       else if (flag === 'v' && n !== undefined && Number.isInteger(n) && n > 0) out.virtualMemoryKiB = n;
       else if (a !== 'unlimited') {
-        report({ file, range: range(0, 0), severity: 'warning', code: 'ulimit-ignored', message: `ulimit ${args.join(' ')}: only -t and -v with a number are applied to builds` });
+        report({
+          file,
+          range: range(0, 0),
+          severity: 'warning',
+          code: 'ulimit-ignored',
+          message: `ulimit ${args.join(' ')}: only -t and -v with a number are applied to builds`,
+        });
       }
       flag = undefined;
     }
@@ -74,7 +80,13 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
   const engineUses = (p: Problem) => p.code === 'relative-path' && ENGINE_PATHS.has(subjectOf(p));
   const problems: Problem[] = conf.problems
     .filter((p) => p.code !== 'mkconf-mismatch')
-    .map((p) => (p.severity === 'error' && pbulkOnly(p) ? { ...p, severity: 'warning' as const } : p.severity !== 'error' && engineUses(p) ? { ...p, severity: 'error' as const } : p));
+    .map((p) =>
+      p.severity === 'error' && pbulkOnly(p)
+        ? { ...p, severity: 'warning' as const }
+        : p.severity !== 'error' && engineUses(p)
+          ? { ...p, severity: 'error' as const }
+          : p,
+    );
   // Variables the library already found unusable: the engine says nothing more about them.
   const refused = new Set(problems.filter((p) => p.severity === 'error').map(subjectOf));
   const at = (name: string) => {
@@ -162,7 +174,13 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
     // A value only known when the file runs disables what it is for, not the builds.
     publish: readPublishConf((n) => {
       if (!conf.values[n]?.dynamic) return conf.get(n);
-      problems.push({ file, range: at(n), severity: 'warning', code: 'engine-config', message: `${n} is only known when the file runs: the engine publishes without it` });
+      problems.push({
+        file,
+        range: at(n),
+        severity: 'warning',
+        code: 'engine-config',
+        message: `${n} is only known when the file runs: the engine publishes without it`,
+      });
       return undefined;
     }),
     settings,

@@ -7,7 +7,20 @@ import type { LoadedConf } from '../../pkgsrc/conf';
 import { parseMasterAddress } from '../../pkgsrc/wire/address';
 import type { MasterConfig, MasterRole } from './types';
 
-const VARS = ['master_mode', 'master_ip', 'master_port_scan', 'master_port_build', 'scan_clients', 'build_clients', 'pscan_start_script', 'pbuild_start_script', 'config_version', 'bulklog', 'packages', 'pkgsrc'];
+const VARS = [
+  'master_mode',
+  'master_ip',
+  'master_port_scan',
+  'master_port_build',
+  'scan_clients',
+  'build_clients',
+  'pscan_start_script',
+  'pbuild_start_script',
+  'config_version',
+  'bulklog',
+  'packages',
+  'pkgsrc',
+];
 
 export function masterConfig(conf: LoadedConf, err: (name: string, message: string) => void): MasterConfig | undefined {
   if (!/^yes$/i.test(conf.get('master_mode')?.trim() ?? '')) return undefined;

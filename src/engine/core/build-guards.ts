@@ -18,7 +18,13 @@ import type { SystemicFailure } from './systemic';
 /** At most this many fetches at once (mirrors dislike more from one host). */
 const MAX_FETCHES = 8;
 
-export async function fetchBeforeBuilds(ctx: StageContext, box: Sandbox, toBuild: PresolveRecord[], treeEnv: Record<string, string>, signal: AbortSignal): Promise<Map<string, string>> {
+export async function fetchBeforeBuilds(
+  ctx: StageContext,
+  box: Sandbox,
+  toBuild: PresolveRecord[],
+  treeEnv: Record<string, string>,
+  signal: AbortSignal,
+): Promise<Map<string, string>> {
   const { cfg, hub } = ctx;
   if (toBuild.length === 0) return new Map();
   const online = hostHasNetwork();
@@ -53,7 +59,13 @@ export async function stopSystemic(ctx: StageContext, s: SystemicFailure): Promi
   const { cfg, hub } = ctx;
   const message = `every build fails in ${s.phase}: ${s.firstError || '(no error line in the log)'} (the first ${s.packages.length} packages to finish all failed there alike: ${s.packages.join(', ')}); the build stopped, nothing else was started. Fix the cause and run the build again to carry on`;
   const line = await settingLines(cfg.configFile);
-  hub.emit('error', { severity: 'error', code: 'systemic-failure', message, location: { file: cfg.configFile, line: line(cfg.bootstrapKit ? 'bootstrapkit' : 'make'), character: 0 }, time: Date.now() });
+  hub.emit('error', {
+    severity: 'error',
+    code: 'systemic-failure',
+    message,
+    location: { file: cfg.configFile, line: line(cfg.bootstrapKit ? 'bootstrapkit' : 'make'), character: 0 },
+    time: Date.now(),
+  });
   const file = join(cfg.metaDir, 'error');
   const text = await readFile(file, 'latin1').catch(() => '');
   const keep = parsePkgList(text, file).names.filter((n) => !s.packages.includes(n));

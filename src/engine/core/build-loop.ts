@@ -79,9 +79,22 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
   if (fatal.length > 0) return { ok: false, error: fatal.map((i) => i.message).join('\n') };
 
   const finishedLists = await readFinished(cfg);
-  for (const p of finishedLists.problems) hub.emit('error', { severity: p.severity === 'error' ? 'error' : 'warning', message: p.message, code: p.code, location: { file: p.file, line: p.range.start.line, character: p.range.start.character }, time: Date.now() });
+  for (const p of finishedLists.problems)
+    hub.emit('error', {
+      severity: p.severity === 'error' ? 'error' : 'warning',
+      message: p.message,
+      code: p.code,
+      location: { file: p.file, line: p.range.start.line, character: p.range.start.character },
+      time: Date.now(),
+    });
   const unknown = sched.replay(finishedLists.success, finishedLists.error);
-  for (const n of unknown) hub.emit('error', { severity: 'warning', message: `${n} is listed as finished but is not in meta/presolve; ignored`, code: 'unknown-finished', time: Date.now() });
+  for (const n of unknown)
+    hub.emit('error', {
+      severity: 'warning',
+      message: `${n} is listed as finished but is not in meta/presolve; ignored`,
+      code: 'unknown-finished',
+      time: Date.now(),
+    });
   sched.start();
   inp.onScheduler?.(sched);
   const all = records.map((_, i) => i);
@@ -102,7 +115,9 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     }
   }
 
-  const fetchFailures = inp.beforeBuilds ? await inp.beforeBuilds(all.filter((i) => sched.state(i) === 'open').map((i) => records[i]!)) : new Map<string, string>();
+  const fetchFailures = inp.beforeBuilds
+    ? await inp.beforeBuilds(all.filter((i) => sched.state(i) === 'open').map((i) => records[i]!))
+    : new Map<string, string>();
   // A systemic failure stops what runs and what would start; the run's own signal still cancels.
   const halt = new AbortController();
   const stop = AbortSignal.any([signal, halt.signal]);
@@ -140,10 +155,26 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     if (out.kind === 'failed') {
       hub.emit('finished', { ...base, pkgname, state: 'failed', phase: out.phase, logPath: out.logPath, finished: finishedCount(), total });
     } else {
-      hub.emit('finished', { ...base, pkgname, state: 'done', ...(out.kind === 'built' ? { phase: out.phase } : { upToDate: true }), finished: finishedCount(), total });
+      hub.emit('finished', {
+        ...base,
+        pkgname,
+        state: 'done',
+        ...(out.kind === 'built' ? { phase: out.phase } : { upToDate: true }),
+        finished: finishedCount(),
+        total,
+      });
     }
     for (const d of indirect) {
-      hub.emit('finished', { runId, pkgname: sched.name(d), location: records[d]!.location, state: 'indirect-failed', causes: [pkgname], time: Date.now(), finished: finishedCount(), total });
+      hub.emit('finished', {
+        runId,
+        pkgname: sched.name(d),
+        location: records[d]!.location,
+        state: 'indirect-failed',
+        causes: [pkgname],
+        time: Date.now(),
+        finished: finishedCount(),
+        total,
+      });
     }
     if (inp.systemic && out.kind !== 'up-to-date') {
       const verdict = await inp.systemic.add({ pkgname, location, ok, ...(out.kind === 'failed' ? { phase: out.phase, logPath: out.logPath } : {}) });
@@ -165,7 +196,12 @@ export async function runBuildLoop(inp: BuildLoopInput): Promise<BuildLoopResult
     hub.emit('started', { runId, pkgname, location: rec.location, slot, ...where, time: startedAt, finished: finishedCount(), total });
     // The record as presolve has it: resolved DEPENDS and the text pkg-build would read.
     const fetchFailure = fetchFailures.get(pkgname);
-    const job = { ...jobFromRecord(rec.record, inp.force.has(pkgname)), depends: rec.depends ?? [], text: rec.text, ...(fetchFailure !== undefined ? { fetchFailure } : {}) };
+    const job = {
+      ...jobFromRecord(rec.record, inp.force.has(pkgname)),
+      depends: rec.depends ?? [],
+      text: rec.text,
+      ...(fetchFailure !== undefined ? { fetchFailure } : {}),
+    };
     const observer = {
       phase: (phase: Phase, logPath: string) => {
         info.phase = phase;

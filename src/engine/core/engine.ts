@@ -98,9 +98,16 @@ export class Engine {
       .then(() => this.filer.complete())
       .then(
         (ids) => {
-          for (const id of ids) this.hub.emit('error', { severity: 'information', message: `the run ${id} is kept in ${this.filer.store}`, code: 'history', time: Date.now() });
+          for (const id of ids)
+            this.hub.emit('error', { severity: 'information', message: `the run ${id} is kept in ${this.filer.store}`, code: 'history', time: Date.now() });
         },
-        (e: unknown) => this.hub.emit('error', { severity: 'warning', message: `filing runs into ${this.filer.store}: ${(e as Error).message}; retried by the next run`, code: 'history', time: Date.now() }),
+        (e: unknown) =>
+          this.hub.emit('error', {
+            severity: 'warning',
+            message: `filing runs into ${this.filer.store}: ${(e as Error).message}; retried by the next run`,
+            code: 'history',
+            time: Date.now(),
+          }),
       );
   }
 
@@ -155,7 +162,14 @@ export class Engine {
       config: this.cfg.configFile,
       counts,
       total: s ? s.size : this.diskCounts.total,
-      running: [...this.running.values()].map((r) => ({ pkgname: r.pkgname, location: r.location, slot: r.slot, ...(r.host ? { host: r.host } : {}), ...(r.phase ? { phase: r.phase } : {}), startedAt: r.startedAt })),
+      running: [...this.running.values()].map((r) => ({
+        pkgname: r.pkgname,
+        location: r.location,
+        slot: r.slot,
+        ...(r.host ? { host: r.host } : {}),
+        ...(r.phase ? { phase: r.phase } : {}),
+        startedAt: r.startedAt,
+      })),
       ...(this.startedAt ? { startedAt: this.startedAt } : {}),
       ...(this.finishedAt ? { finishedAt: this.finishedAt } : {}),
     };
@@ -219,11 +233,23 @@ export class Engine {
     const prev = await readRunState(this.cfg.metaDir);
     const resumable = prev !== undefined && prev.stage !== 'done' && sameRequest(prev, locations);
     const resume = params.resume ?? resumable;
-    if (resume && !resumable) throw new RequestError(prev ? (prev.stage === 'done' ? 'the build in the bulklog is finished: nothing to resume (use rebuild)' : 'the unfinished build in the bulklog was for other locations') : 'nothing to resume in the bulklog');
+    if (resume && !resumable)
+      throw new RequestError(
+        prev
+          ? prev.stage === 'done'
+            ? 'the build in the bulklog is finished: nothing to resume (use rebuild)'
+            : 'the unfinished build in the bulklog was for other locations'
+          : 'nothing to resume in the bulklog',
+      );
     if (!resume && prev !== undefined && prev.stage !== 'done') {
       const why = resumable ? 'as asked' : 'because it was for other locations';
       const where = this.filer.opts.keepRuns > 0 ? `filed into ${this.filer.store} as unfinished` : 'discarded';
-      this.hub.emit('error', { severity: 'information', message: `the unfinished build in ${this.cfg.bulklog} is ${where} ${why}; starting a fresh one`, code: 'fresh-build', time: Date.now() });
+      this.hub.emit('error', {
+        severity: 'information',
+        message: `the unfinished build in ${this.cfg.bulklog} is ${where} ${why}; starting a fresh one`,
+        code: 'fresh-build',
+        time: Date.now(),
+      });
     }
     if (!resume) {
       // The last run goes into the history before pre-build empties the bulklog; if it cannot,
@@ -237,7 +263,9 @@ export class Engine {
       this.fileInBackground();
     }
     const runId = randomBytes(6).toString('hex');
-    const state: RunState = resume ? { ...prev!, runId } : { runId, configFile: this.cfg.configFile, ...(locations ? { locations } : {}), startedAt: Date.now(), stage: 'scan', force: [] };
+    const state: RunState = resume
+      ? { ...prev!, runId }
+      : { runId, configFile: this.cfg.configFile, ...(locations ? { locations } : {}), startedAt: Date.now(), stage: 'scan', force: [] };
     return this.launch(state, resume, params);
   }
 
@@ -264,13 +292,13 @@ export class Engine {
         return r;
       })
       .finally(() => {
-      this.current = undefined;
-      this.controller = undefined;
-      this.finishedAt = Date.now();
-      const announceEnd = this.announceEnd;
-      this.announceEnd = undefined;
-      announceEnd?.();
-    });
+        this.current = undefined;
+        this.controller = undefined;
+        this.finishedAt = Date.now();
+        const announceEnd = this.announceEnd;
+        this.announceEnd = undefined;
+        announceEnd?.();
+      });
     this.current = done;
     return { runId: state.runId, resumed, done };
   }
@@ -319,7 +347,13 @@ export class Engine {
     let announce: (() => void) | undefined;
     try {
       await using boxes = opened;
-      const asked = await runTreeStage(this.stageContext(), boxes.scan[0]!, { backend: boxes.backendName, hints: state.locations ?? [], fresh: !resumed, fatal: !params.scanOnly, signal });
+      const asked = await runTreeStage(this.stageContext(), boxes.scan[0]!, {
+        backend: boxes.backendName,
+        hints: state.locations ?? [],
+        fresh: !resumed,
+        fatal: !params.scanOnly,
+        signal,
+      });
       if (!asked.ok) {
         endStage = 'failed';
         return result({ error: asked.message, setup: true });
@@ -396,7 +430,10 @@ export class Engine {
         return result({ error: message, systemic: true });
       }
       const s = loop.scheduler;
-      await writePbuild(join(cfg.metaDir, 'pbuild'), records.map((r, i) => ({ pkgname: r.pkgname, state: s.state(i), depth: s.depth(i) })));
+      await writePbuild(
+        join(cfg.metaDir, 'pbuild'),
+        records.map((r, i) => ({ pkgname: r.pkgname, state: s.state(i), depth: s.depth(i) })),
+      );
       if (loop.cancelled) {
         endStage = 'cancelled';
         return result();

@@ -116,7 +116,11 @@ export function preflight(inp: PreflightInput): PreflightProblem[] {
         // The sandbox's own: a directory in its root, or mounted over the directory of a
         // read-only mount, which needs that directory to exist.
         if (!r || existsSync(value)) return;
-        out.push({ setting: 'chroot_dir', code: 'mkconf-not-writable', message: `the tree's mk.conf has ${variable}=${value}, inside ${r}, which every sandbox shows read-only, and ${value} does not exist there to mount a work directory on: ${what} cannot be written. Create ${value} on this host, or set ${variable} in the kit's mk.conf to a directory of its own (e.g. /scratch, as HOWTO-pbulk does)` });
+        out.push({
+          setting: 'chroot_dir',
+          code: 'mkconf-not-writable',
+          message: `the tree's mk.conf has ${variable}=${value}, inside ${r}, which every sandbox shows read-only, and ${value} does not exist there to mount a work directory on: ${what} cannot be written. Create ${value} on this host, or set ${variable} in the kit's mk.conf to a directory of its own (e.g. /scratch, as HOWTO-pbulk does)`,
+        });
         return;
       }
     }

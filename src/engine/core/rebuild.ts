@@ -16,7 +16,12 @@ import { readFinished } from './resume';
 import { readRunState, type RunState } from './run-state';
 
 export function stateRecords(records: readonly PresolveRecord[]): StateRecord[] {
-  return records.map((r) => ({ pkgname: r.pkgname, depends: r.depends, skipReason: getField(r.record, 'PKG_SKIP_REASON'), failReason: getField(r.record, 'PKG_FAIL_REASON') }));
+  return records.map((r) => ({
+    pkgname: r.pkgname,
+    depends: r.depends,
+    skipReason: getField(r.record, 'PKG_SKIP_REASON'),
+    failReason: getField(r.record, 'PKG_FAIL_REASON'),
+  }));
 }
 
 export interface PreparedRebuild {
@@ -39,8 +44,18 @@ export async function prepareRebuild(cfg: EngineConfig, params: RebuildParams): 
   if (params.failed) for (const n of lists.error) names.add(n);
   if (names.size === 0) throw new RequestError('nothing to rebuild: no package has failed in this bulklog');
   const keep = (l: string[]) => l.filter((n) => !names.has(n));
-  await writeFileAtomic(join(cfg.metaDir, 'success'), keep(lists.success).map((n) => `${n}\n`).join(''));
-  await writeFileAtomic(join(cfg.metaDir, 'error'), keep(lists.error).map((n) => `${n}\n`).join(''));
+  await writeFileAtomic(
+    join(cfg.metaDir, 'success'),
+    keep(lists.success)
+      .map((n) => `${n}\n`)
+      .join(''),
+  );
+  await writeFileAtomic(
+    join(cfg.metaDir, 'error'),
+    keep(lists.error)
+      .map((n) => `${n}\n`)
+      .join(''),
+  );
   await rm(join(cfg.metaDir, 'pbuild'), { force: true });
   const after = computeStates(stateRecords(records), keep(lists.success), keep(lists.error));
   const reset = after.states.flatMap((s, i) => (s === 'open' ? [records[i]!.pkgname] : []));

@@ -29,7 +29,13 @@ export interface SetupProblem {
 }
 
 /** `treeEnv`: the per-tree values the tree gave (tree-stage.ts), so that no scan computes them again. */
-export async function runScanStage(ctx: StageContext, state: RunState, box: Sandbox, signal: AbortSignal, treeEnv: Record<string, string> = {}): Promise<SetupProblem | undefined> {
+export async function runScanStage(
+  ctx: StageContext,
+  state: RunState,
+  box: Sandbox,
+  signal: AbortSignal,
+  treeEnv: Record<string, string> = {},
+): Promise<SetupProblem | undefined> {
   const { cfg, hub } = ctx;
   ctx.setStage('scanning');
   const t0 = Date.now();
@@ -40,7 +46,13 @@ export async function runScanStage(ctx: StageContext, state: RunState, box: Sand
   if (cfg.settings.incrementalScan) {
     const loaded = await ScanCache.load(cacheFile, cfg.pkgsrc, key);
     cache = loaded.cache;
-    for (const p of loaded.problems) hub.emit('error', { severity: p.severity === 'error' ? 'error' : p.severity === 'warning' ? 'warning' : 'information', message: p.message, code: p.code, time: Date.now() });
+    for (const p of loaded.problems)
+      hub.emit('error', {
+        severity: p.severity === 'error' ? 'error' : p.severity === 'warning' ? 'warning' : 'information',
+        message: p.message,
+        code: p.code,
+        time: Date.now(),
+      });
   }
   const concurrency = cfg.settings.scanJobs ?? cfg.scanProcs ?? Math.max(1, availableParallelism());
   const remote = remoteScan(cfg, hub, state.runId);
@@ -54,9 +66,16 @@ export async function runScanStage(ctx: StageContext, state: RunState, box: Sand
   });
   // make must run at all; otherwise every location would fail with the same message.
   // (In / there is no Makefile to read, so only the program itself is tried.)
-  const probe = await box.exec([...cfg.make, '-V', 'MAKE_VERSION'], { env, cwd: '/', capture: true, limits: { timeoutMs: cfg.settings.scanTimeoutMs } }).catch((e: Error) => e);
+  const probe = await box
+    .exec([...cfg.make, '-V', 'MAKE_VERSION'], { env, cwd: '/', capture: true, limits: { timeoutMs: cfg.settings.scanTimeoutMs } })
+    .catch((e: Error) => e);
   if (probe instanceof Error || probe.exitCode !== 0) {
-    const why = probe instanceof Error ? probe.message : probe.exitCode === null ? `killed by ${probe.signal ?? 'a signal'}` : (probe.stderr ?? '').trim() || `exit status ${probe.exitCode}`;
+    const why =
+      probe instanceof Error
+        ? probe.message
+        : probe.exitCode === null
+          ? `killed by ${probe.signal ?? 'a signal'}`
+          : (probe.stderr ?? '').trim() || `exit status ${probe.exitCode}`;
     const message = `cannot run make=${cfg.make.join(' ')}: ${why}`;
     ctx.error(message, 'make', cfg.configFile);
     return { message, setup: true };
@@ -94,7 +113,13 @@ export async function runScanStage(ctx: StageContext, state: RunState, box: Sand
   });
   state.scanFailures = out.failures.map((f) => f.location);
   for (const f of out.failures) {
-    hub.emit('error', { severity: 'warning', message: f.message, code: 'scan-failed', location: { file: join(cfg.pkgsrc, f.location, 'Makefile'), line: 0, character: 0 }, time: Date.now() });
+    hub.emit('error', {
+      severity: 'warning',
+      message: f.message,
+      code: 'scan-failed',
+      location: { file: join(cfg.pkgsrc, f.location, 'Makefile'), line: 0, character: 0 },
+      time: Date.now(),
+    });
   }
   ctx.setStage('resolving');
   if (!out.ok) {

@@ -48,7 +48,13 @@ export function normaliseError(line: string, p: { pkgname: string; location: str
   const [cat = '', dir = ''] = p.location.split('/');
   const base = p.pkgname.replace(/-[^-]*$/, '');
   let out = line;
-  for (const [word, as] of [[p.pkgname, '<pkg>'], [p.location, '<location>'], [base, '<name>'], [dir, '<dir>'], [cat, '<category>']] as const) {
+  for (const [word, as] of [
+    [p.pkgname, '<pkg>'],
+    [p.location, '<location>'],
+    [base, '<name>'],
+    [dir, '<dir>'],
+    [cat, '<category>'],
+  ] as const) {
     if (word.length >= 2) out = out.split(word).join(as);
   }
   return out.replace(/\s+/g, ' ').trim();

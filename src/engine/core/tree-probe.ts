@@ -21,7 +21,10 @@ function probeDirs(pkgsrc: string, hints: readonly string[] = []): string[] {
   if (out.length > 0) return out;
   let cats: string[] = [];
   try {
-    cats = readdirSync(pkgsrc, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.') && !NOT_CATEGORIES.has(d.name)).map((d) => d.name).sort();
+    cats = readdirSync(pkgsrc, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !NOT_CATEGORIES.has(d.name))
+      .map((d) => d.name)
+      .sort();
   } catch {
     return out;
   }
@@ -29,7 +32,10 @@ function probeDirs(pkgsrc: string, hints: readonly string[] = []): string[] {
     if (!existsSync(join(pkgsrc, c, 'Makefile'))) continue;
     let dirs: string[] = [];
     try {
-      dirs = readdirSync(join(pkgsrc, c), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+      dirs = readdirSync(join(pkgsrc, c), { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort();
     } catch {
       continue;
     }
@@ -44,14 +50,26 @@ function probeDirs(pkgsrc: string, hints: readonly string[] = []): string[] {
 export type TreeAnswer = { ok: true; vars: TreeVars } | { ok: false; message: string };
 
 /** The tree's values, from the first package directory where make answers. */
-export async function askTree(cfg: EngineConfig, box: Sandbox, env: Record<string, string>, hints: readonly string[] = [], signal?: AbortSignal): Promise<TreeAnswer> {
+export async function askTree(
+  cfg: EngineConfig,
+  box: Sandbox,
+  env: Record<string, string>,
+  hints: readonly string[] = [],
+  signal?: AbortSignal,
+): Promise<TreeAnswer> {
   const dirs = probeDirs(cfg.pkgsrc, hints);
   if (dirs.length === 0) return { ok: false, message: `no package directory with a Makefile found in ${cfg.pkgsrc}` };
   const why: string[] = [];
   for (const loc of dirs) {
     const dir = join(cfg.pkgsrc, loc);
     const r = await box
-      .exec([...cfg.make, ...showVarsArgs()], { env, cwd: dir, capture: true, limits: { timeoutMs: cfg.settings.scanTimeoutMs }, ...(signal ? { signal } : {}) })
+      .exec([...cfg.make, ...showVarsArgs()], {
+        env,
+        cwd: dir,
+        capture: true,
+        limits: { timeoutMs: cfg.settings.scanTimeoutMs },
+        ...(signal ? { signal } : {}),
+      })
       .catch((e: Error) => e);
     if (r instanceof Error) {
       why.push(`${loc}: ${r.message}`);

@@ -29,7 +29,10 @@ async function statusFromTree(metaDir: string, v: Record<string, string>): Promi
   const file = join(metaDir, 'status');
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return;
-  const entries = text.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string]);
+  const entries = text
+    .split('\n')
+    .filter((l) => l.includes('='))
+    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string]);
   const set = (k: string, value: string) => {
     const e = entries.find((x) => x[0] === k);
     if (e) e[1] = value;
@@ -40,7 +43,11 @@ async function statusFromTree(metaDir: string, v: Record<string, string>): Promi
 }
 
 /** Asks the tree in `box`; on the host the kit is put in place first, as pbulk's pre-build does: its mk.conf is part of the answers. */
-export async function askTreeIn(cfg: EngineConfig, box: Sandbox, o: { backend: Sandbox['backend']; hints?: readonly string[]; signal: AbortSignal }): Promise<TreeAnswer> {
+export async function askTreeIn(
+  cfg: EngineConfig,
+  box: Sandbox,
+  o: { backend: Sandbox['backend']; hints?: readonly string[]; signal: AbortSignal },
+): Promise<TreeAnswer> {
   const env = { PATH: cfg.settings.path, ...cfg.settings.env };
   if (o.backend === 'none' && cfg.bootstrapKit) {
     await clientClean(cfg, (argv) => box.exec(argv, { env, cwd: '/', capture: true }));
@@ -48,12 +55,22 @@ export async function askTreeIn(cfg: EngineConfig, box: Sandbox, o: { backend: S
   return askTree(cfg, box, env, o.hints ?? [], o.signal);
 }
 
-export async function runTreeStage(ctx: StageContext, box: Sandbox, o: { backend: Sandbox['backend']; hints?: readonly string[]; fresh: boolean; fatal: boolean; signal: AbortSignal }): Promise<TreeStageResult> {
+export async function runTreeStage(
+  ctx: StageContext,
+  box: Sandbox,
+  o: { backend: Sandbox['backend']; hints?: readonly string[]; fresh: boolean; fatal: boolean; signal: AbortSignal },
+): Promise<TreeStageResult> {
   const { cfg, hub } = ctx;
   const answer = await askTreeIn(cfg, box, o);
   if (!answer.ok) {
     if (!o.signal.aborted) {
-      hub.emit('error', { severity: 'warning', code: 'tree-settings', message: `could not ask the tree for its settings (${answer.message}): no pre-flight checks, and scans compute the per-tree values themselves`, location: { file: cfg.configFile, line: 0, character: 0 }, time: Date.now() });
+      hub.emit('error', {
+        severity: 'warning',
+        code: 'tree-settings',
+        message: `could not ask the tree for its settings (${answer.message}): no pre-flight checks, and scans compute the per-tree values themselves`,
+        location: { file: cfg.configFile, line: 0, character: 0 },
+        time: Date.now(),
+      });
     }
     return { ok: true, tree: { scanEnv: {} } };
   }
@@ -62,11 +79,21 @@ export async function runTreeStage(ctx: StageContext, box: Sandbox, o: { backend
   if (problems.length > 0) {
     const line = await settingLines(cfg.configFile);
     const severity = o.fatal ? 'error' : 'warning';
-    for (const p of problems) hub.emit('error', { severity, code: p.code, message: p.message, location: { file: cfg.configFile, line: line(p.setting), character: 0 }, time: Date.now() });
+    for (const p of problems)
+      hub.emit('error', {
+        severity,
+        code: p.code,
+        message: p.message,
+        location: { file: cfg.configFile, line: line(p.setting), character: 0 },
+        time: Date.now(),
+      });
     const n = problems.length;
     // A scan alone still works; its builds would not.
     if (!o.fatal) return { ok: true, tree: { values, scanEnv: cacheEnv(values) } };
-    return { ok: false, message: `pre-flight: ${n} problem${n === 1 ? '' : 's'} with the tree's settings (each reported on its pbulk.conf line); nothing was built` };
+    return {
+      ok: false,
+      message: `pre-flight: ${n} problem${n === 1 ? '' : 's'} with the tree's settings (each reported on its pbulk.conf line); nothing was built`,
+    };
   }
   if (o.fresh) await statusFromTree(cfg.metaDir, values).catch(() => undefined);
   return { ok: true, tree: { values, scanEnv: cacheEnv(values) } };

@@ -113,14 +113,20 @@ export async function fetchDistfiles(jobs: readonly FetchJob[], o: FetchOptions)
     if (m && m.files.length > 0) {
       missingCount++;
       if (!o.online) {
-        failures.set(job.pkgname, `pkgsrc-bulk: this host has no network (no default route): ${m.files.join(' ')} ${m.files.length === 1 ? 'is' : 'are'} not in DISTDIR=${m.distdir} and cannot be fetched`);
+        failures.set(
+          job.pkgname,
+          `pkgsrc-bulk: this host has no network (no default route): ${m.files.join(' ')} ${m.files.length === 1 ? 'is' : 'are'} not in DISTDIR=${m.distdir} and cannot be fetched`,
+        );
       } else {
         const out = new Collect();
         const r = await make(job, ['fetch', 'BATCH=1', 'DEPENDS_TARGET=/nonexistent'], { output: out }).catch((e: Error) => e);
         const still = m.files.filter((f) => !existsSync(at(join(m.distdir, f))));
         if (still.length > 0 && !o.signal?.aborted) {
           const how = r instanceof Error ? `could not run make fetch: ${r.message}` : `make fetch exited ${r.exitCode ?? r.signal}`;
-          failures.set(job.pkgname, `${out.text().replace(/\n?$/, '\n')}pkgsrc-bulk: fetched before the build on the host's network (${how}); still not in DISTDIR=${m.distdir}: ${still.join(' ')}`);
+          failures.set(
+            job.pkgname,
+            `${out.text().replace(/\n?$/, '\n')}pkgsrc-bulk: fetched before the build on the host's network (${how}); still not in DISTDIR=${m.distdir}: ${still.join(' ')}`,
+          );
         } else if (still.length === 0) fetched++;
       }
     }

@@ -41,10 +41,11 @@ export class HistoryError extends Error {}
 /** Files compressed at a time: zlib runs on libuv's threads, off the event loop. */
 const WORKERS = 4;
 
-const exists = (p: string): Promise<boolean> => stat(p).then(
-  () => true,
-  () => false,
-);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** rename, or copy and remove across file systems. */
 async function move(from: string, to: string): Promise<void> {
@@ -147,7 +148,9 @@ export class RunFiler {
     if (this.opts.keepRuns === 0 || !(await holdsResults(metaDir))) return undefined;
     const rel = relative(bulklog, this.store);
     if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
-      throw new HistoryError(`historyDir ${this.store} is inside the bulklog ${bulklog}, which a fresh run empties: put it beside the bulklog (the default is ${bulklog.replace(/\/+$/, '')}.history)`);
+      throw new HistoryError(
+        `historyDir ${this.store} is inside the bulklog ${bulklog}, which a fresh run empties: put it beside the bulklog (the default is ${bulklog.replace(/\/+$/, '')}.history)`,
+      );
     }
     const state = await readRunStateInfo(metaDir);
     const base = (state?.runId ?? (await pbulkId(metaDir))).replace(/[^0-9A-Za-z._-]/g, '') || 'run';
@@ -159,7 +162,9 @@ export class RunFiler {
     try {
       await mkdir(join(staged, 'meta'), { recursive: true });
     } catch (e) {
-      throw new HistoryError(`cannot file the run in ${bulklog} away into ${this.store}: ${(e as Error).message} (set historyKeepRuns to 0 in the engine settings to keep no history)`);
+      throw new HistoryError(
+        `cannot file the run in ${bulklog} away into ${this.store}: ${(e as Error).message} (set historyKeepRuns to 0 in the engine settings to keep no history)`,
+      );
     }
     const kept = new Set([LOCK_NAME, ...keep.map((k) => relative(bulklog, k))]);
     const metaRel = relative(bulklog, metaDir);

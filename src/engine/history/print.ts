@@ -35,7 +35,12 @@ export function formatDiffText(d: RunDiff, o: PrintOptions = {}): string {
     return `${loc(c)} ${c.pkgname}${c.phase ? ` in ${c.phase}` : ''}${c.breaks > 0 ? `, breaks ${c.breaks}` : ''} (${was})${log ? `  ${log}` : ''}`;
   };
   section('New failures', d.newFailures, failure);
-  section('Newly broken by', d.newlyBroken, (b) => `${loc(b)} ${b.pkgname} breaks ${b.after} (was ${b.before})${b.newlyBroken.length ? `: ${b.newlyBroken.slice(0, 8).join(' ')}${b.newlyBroken.length > 8 ? ' ...' : ''}` : ''}`);
+  section(
+    'Newly broken by',
+    d.newlyBroken,
+    (b) =>
+      `${loc(b)} ${b.pkgname} breaks ${b.after} (was ${b.before})${b.newlyBroken.length ? `: ${b.newlyBroken.slice(0, 8).join(' ')}${b.newlyBroken.length > 8 ? ' ...' : ''}` : ''}`,
+  );
   section('Fixed', d.fixed, (c) => `${loc(c)} ${c.pkgname} (was ${word(c.before)}${c.phase ? ` in ${c.phase}` : ''})`);
   section('Still failing', d.stillFailing, (c) => `${loc(c)} ${c.pkgname}${c.phase ? ` in ${c.phase}` : ''}${c.breaks > 0 ? `, breaks ${c.breaks}` : ''}`);
   section('Other state changes', d.otherStates, (c) => `${loc(c)} ${c.pkgname}: ${word(c.before)} -> ${word(c.after)}`);

@@ -14,7 +14,13 @@ import type { RunState } from '../core/run-state';
 export async function writeRunSummary(metaDir: string, b: Bulklog, state: RunState): Promise<void> {
   const tl = await readTimeline(metaDir);
   const s = summarize(b, {
-    state: { runId: state.runId, startedAt: state.startedAt, stage: state.stage, ...(state.locations ? { locations: state.locations } : {}), ...(state.finishedAt !== undefined ? { finishedAt: state.finishedAt } : {}) },
+    state: {
+      runId: state.runId,
+      startedAt: state.startedAt,
+      stage: state.stage,
+      ...(state.locations ? { locations: state.locations } : {}),
+      ...(state.finishedAt !== undefined ? { finishedAt: state.finishedAt } : {}),
+    },
     timeline: tl.entries,
   });
   await writeFileAtomic(join(metaDir, CURRENT_SUMMARY), gzipSync(formatSummary(s)));

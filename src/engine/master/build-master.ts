@@ -127,7 +127,8 @@ export class BuildMaster extends MasterServer<BuildPeer> implements WorkerPool {
           return this.garbage(p, `sent ${describeBytes(p.input)} where pbulk's build protocol has G or S`);
         }
       } else {
-        if (b !== STATUS_DONE && b !== STATUS_FAILED) return this.garbage(p, `sent ${describeBytes(p.input)} where D or F was expected for ${p.job?.pkgname ?? 'its package'}`);
+        if (b !== STATUS_DONE && b !== STATUS_FAILED)
+          return this.garbage(p, `sent ${describeBytes(p.input)} where D or F was expected for ${p.job?.pkgname ?? 'its package'}`);
         p.input = p.input.subarray(1);
         const job = p.job;
         p.job = undefined;
@@ -141,7 +142,15 @@ export class BuildMaster extends MasterServer<BuildPeer> implements WorkerPool {
   private stats() {
     const c = this.counts();
     const n = (s: BuildState) => c?.[s] ?? 0;
-    return { open: n('open'), inProcessing: n('in_processing'), failed: n('failed'), prefailed: n('prefailed'), indirectFailed: n('indirect-failed'), indirectPrefailed: n('indirect-prefailed'), done: n('done') };
+    return {
+      open: n('open'),
+      inProcessing: n('in_processing'),
+      failed: n('failed'),
+      prefailed: n('prefailed'),
+      indirectFailed: n('indirect-failed'),
+      indirectPrefailed: n('indirect-prefailed'),
+      done: n('done'),
+    };
   }
 
   private logDir(pkgname: string): string {
@@ -214,7 +223,13 @@ export class BuildMaster extends MasterServer<BuildPeer> implements WorkerPool {
     const list = p.failures.slice(-limit).join(', ');
     if (this.clients() <= 1) {
       if (p.failures.length === limit) {
-        confProblem(this.ctx, 'warning', 'client-failing', `${p.host} (${p.peer}) failed its last ${limit} packages in a row (${list}); it is the only build client, so it is kept`, 'build_clients');
+        confProblem(
+          this.ctx,
+          'warning',
+          'client-failing',
+          `${p.host} (${p.peer}) failed its last ${limit} packages in a row (${list}); it is the only build client, so it is kept`,
+          'build_clients',
+        );
       }
       return;
     }
@@ -232,7 +247,15 @@ export class BuildMaster extends MasterServer<BuildPeer> implements WorkerPool {
     if (job) job.finish({ kind: 'lost', message: `${p.host} went away` });
     if (!quiet && !this.closing && p.announced) {
       const message = `${p.host} (${p.peer}) left the build master${job ? `; ${job.pkgname} goes back to the queue` : ''}`;
-      clientEvent(this.ctx, { change: 'disconnected', host: p.host, peer: p.peer, slot: p.slot, ...(job ? { pkgname: job.pkgname } : {}), message, connected: this.clients() });
+      clientEvent(this.ctx, {
+        change: 'disconnected',
+        host: p.host,
+        peer: p.peer,
+        slot: p.slot,
+        ...(job ? { pkgname: job.pkgname } : {}),
+        message,
+        connected: this.clients(),
+      });
     }
     this.notify();
     return job?.pkgname;

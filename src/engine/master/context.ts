@@ -21,7 +21,13 @@ export const ROLE_VARS = {
 } as const;
 
 /** An engine error event on the line of a pbulk.conf variable (line 0 when not set there). */
-export function confProblem(ctx: { cfg: EngineConfig; hub: EventHub }, severity: 'error' | 'warning' | 'information', code: string, message: string, variable?: string): void {
+export function confProblem(
+  ctx: { cfg: EngineConfig; hub: EventHub },
+  severity: 'error' | 'warning' | 'information',
+  code: string,
+  message: string,
+  variable?: string,
+): void {
   const line = variable !== undefined ? (ctx.cfg.master?.lines[variable] ?? 0) : 0;
   ctx.hub.emit('error', { severity, message, code, location: { file: ctx.cfg.configFile, line, character: 0 }, time: Date.now() });
 }

@@ -23,7 +23,12 @@ export function remoteScan(cfg: EngineConfig, hub: EventHub, runId: string): (()
 }
 
 /** The build master of a run, when build_clients lists hosts. */
-export async function openBuildMaster(cfg: EngineConfig, hub: EventHub, runId: string, counts: () => Record<BuildState, number> | undefined): Promise<BuildMaster | undefined> {
+export async function openBuildMaster(
+  cfg: EngineConfig,
+  hub: EventHub,
+  runId: string,
+  counts: () => Record<BuildState, number> | undefined,
+): Promise<BuildMaster | undefined> {
   const spec = cfg.master?.build;
   if (!spec) return undefined;
   return BuildMaster.open({ cfg, role: 'build', spec, hub, runId }, counts);

@@ -68,16 +68,22 @@ export async function checkMarker(cfg: EngineConfig): Promise<{ errors: string[]
   const warnings: string[] = [];
   const own = await readMarker(cfg.bulklog);
   if (own === 'missing' || own === undefined) {
-    warnings.push(`${join(cfg.bulklog, MARKER_NAME)} is ${own === 'missing' ? 'missing' : 'unreadable'}: cannot check that bulklog=${cfg.bulklog}, packages and pkgsrc are the master's shared directories (expected with a real pbulk master; with a pkgsrc-bulk master, bulklog is not shared here)`);
+    warnings.push(
+      `${join(cfg.bulklog, MARKER_NAME)} is ${own === 'missing' ? 'missing' : 'unreadable'}: cannot check that bulklog=${cfg.bulklog}, packages and pkgsrc are the master's shared directories (expected with a real pbulk master; with a pkgsrc-bulk master, bulklog is not shared here)`,
+    );
     return { errors, warnings };
   }
   const pk = await readMarker(cfg.packages);
   if (pk === 'missing' || pk?.token !== own.token) {
-    errors.push(`packages=${cfg.packages} is not the master's packages directory (its ${MARKER_NAME} is ${pk === 'missing' ? 'missing' : 'different'}): it must be shared with the master (NFS) at the same path, or dependencies cannot be installed and packages are lost`);
+    errors.push(
+      `packages=${cfg.packages} is not the master's packages directory (its ${MARKER_NAME} is ${pk === 'missing' ? 'missing' : 'different'}): it must be shared with the master (NFS) at the same path, or dependencies cannot be installed and packages are lost`,
+    );
   }
   const size = await makefileSize(cfg.pkgsrc);
   if (size !== own.pkgsrcMakefile) {
-    errors.push(`pkgsrc=${cfg.pkgsrc} is not the master's tree (${size < 0 ? 'no Makefile there' : `its Makefile has ${size} bytes, the master's ${own.pkgsrcMakefile}`}): pkgsrc must be shared with the master at the same path`);
+    errors.push(
+      `pkgsrc=${cfg.pkgsrc} is not the master's tree (${size < 0 ? 'no Makefile there' : `its Makefile has ${size} bytes, the master's ${own.pkgsrcMakefile}`}): pkgsrc must be shared with the master at the same path`,
+    );
   }
   const mine = cfg.configVersion;
   if (mine !== undefined && own.configVersion !== '' && mine !== own.configVersion) {

@@ -40,7 +40,9 @@ export class ClientNames {
         const host = entryHost(entry);
         if (host === undefined) return undefined;
         const addresses = await Promise.race([
-          lookup(host, { all: true, family: 4 }).then((r) => r.map((x) => x.address)).catch(() => [] as string[]),
+          lookup(host, { all: true, family: 4 })
+            .then((r) => r.map((x) => x.address))
+            .catch(() => [] as string[]),
           new Promise<string[]>((r) => setTimeout(() => r([]), timeoutMs).unref()),
         ]);
         return { entry, host, addresses };

@@ -54,16 +54,31 @@ export function judgeProbe(entry: string, cfg: EngineConfig, marker: Marker, pro
   ] as const) {
     const seen = section(name);
     if (!seen.includes(marker.token)) {
-      out.push({ severity: 'error', variable: name, code: 'shared-path', message: `${entry} does not see this ${name}: ${join(dir, MARKER_NAME)}, written by the master just now, is ${seen === '' || /No such file/i.test(seen) ? 'missing' : 'different'} there. ${name}=${dir} must be shared with every client (NFS) at the same path` });
+      out.push({
+        severity: 'error',
+        variable: name,
+        code: 'shared-path',
+        message: `${entry} does not see this ${name}: ${join(dir, MARKER_NAME)}, written by the master just now, is ${seen === '' || /No such file/i.test(seen) ? 'missing' : 'different'} there. ${name}=${dir} must be shared with every client (NFS) at the same path`,
+      });
     }
   }
   const size = section('pkgsrc');
   if (String(marker.pkgsrcMakefile) !== size.split(/\s+/)[0]) {
-    out.push({ severity: 'error', variable: 'pkgsrc', code: 'shared-path', message: `${entry} does not have this tree at pkgsrc=${cfg.pkgsrc} (${size === '' ? 'no Makefile there' : `its Makefile has ${size} bytes, here ${marker.pkgsrcMakefile}`}): pkgsrc must be shared with every client at the same path` });
+    out.push({
+      severity: 'error',
+      variable: 'pkgsrc',
+      code: 'shared-path',
+      message: `${entry} does not have this tree at pkgsrc=${cfg.pkgsrc} (${size === '' ? 'no Makefile there' : `its Makefile has ${size} bytes, here ${marker.pkgsrcMakefile}`}): pkgsrc must be shared with every client at the same path`,
+    });
   }
   const cv = section('config_version').replace(/^["']|["']$/g, '');
   if (cfg.configVersion && cv !== cfg.configVersion) {
-    out.push({ severity: 'error', variable: 'config_version', code: 'client-config-version', message: `${entry} has ${cv === '' ? `no config_version in ${cfg.configFile}` : `config_version=${cv}`} but this pbulk.conf has ${cfg.configVersion}: pbulk's scripts there stop with "Your configuration has version ..."; every host needs the same pbulk.conf` });
+    out.push({
+      severity: 'error',
+      variable: 'config_version',
+      code: 'client-config-version',
+      message: `${entry} has ${cv === '' ? `no config_version in ${cfg.configFile}` : `config_version=${cv}`} but this pbulk.conf has ${cfg.configVersion}: pbulk's scripts there stop with "Your configuration has version ..."; every host needs the same pbulk.conf`,
+    });
   }
   return out;
 }
@@ -73,7 +88,15 @@ async function probeClient(entry: string, role: Role, cfg: EngineConfig, marker:
   const ssh = findTool('ssh');
   if (!args) return [];
   const clientsVar = ROLE_VARS[role].clients;
-  if (!ssh) return [{ severity: 'warning', variable: clientsVar, code: 'client-ssh', message: `cannot check ${entry}: no ssh program on this host, and ${ROLE_VARS[role].script} uses ssh` }];
+  if (!ssh)
+    return [
+      {
+        severity: 'warning',
+        variable: clientsVar,
+        code: 'client-ssh',
+        message: `cannot check ${entry}: no ssh program on this host, and ${ROLE_VARS[role].script} uses ssh`,
+      },
+    ];
   const remote = [
     `echo '== bulklog'; cat ${q(join(cfg.bulklog, MARKER_NAME))} 2>&1`,
     `echo '== packages'; cat ${q(join(cfg.packages, MARKER_NAME))} 2>&1`,
@@ -81,11 +104,23 @@ async function probeClient(entry: string, role: Role, cfg: EngineConfig, marker:
     `echo '== config_version'; sed -n 's/^[ \t]*config_version=//p' ${q(cfg.configFile)} 2>/dev/null | tail -n 1`,
   ].join('; ');
   const { execa } = await loadExeca();
-  const r = await execa(ssh, ['-o', 'BatchMode=yes', '-o', `ConnectTimeout=${SSH_TIMEOUT_S}`, '-o', 'StrictHostKeyChecking=yes', ...args, remote], { reject: false, stdin: 'ignore', timeout: (SSH_TIMEOUT_S + 10) * 1000, all: false });
+  const r = await execa(ssh, ['-o', 'BatchMode=yes', '-o', `ConnectTimeout=${SSH_TIMEOUT_S}`, '-o', 'StrictHostKeyChecking=yes', ...args, remote], {
+    reject: false,
+    stdin: 'ignore',
+    timeout: (SSH_TIMEOUT_S + 10) * 1000,
+    all: false,
+  });
   if (r.exitCode === 255 || r.timedOut || r.exitCode === undefined) {
     const said = String(r.stderr || r.message || '').trim();
     const why = r.timedOut ? 'no answer' : (said.split('\n').at(-1) ?? 'ssh failed');
-    return [{ severity: 'error', variable: clientsVar, code: 'client-unreachable', message: `${entry} in ${clientsVar} cannot be reached with ssh in batch mode (${why}): ${ROLE_VARS[role].script} will not start a client there. Set up key-based ssh from this host (the host key must be known)` }];
+    return [
+      {
+        severity: 'error',
+        variable: clientsVar,
+        code: 'client-unreachable',
+        message: `${entry} in ${clientsVar} cannot be reached with ssh in batch mode (${why}): ${ROLE_VARS[role].script} will not start a client there. Set up key-based ssh from this host (the host key must be known)`,
+      },
+    ];
   }
   return judgeProbe(entry, cfg, marker, r.stdout);
 }
@@ -98,7 +133,13 @@ export async function masterPreflight(cfg: EngineConfig, hub: EventHub): Promise
   for (const role of ['scan', 'build'] as const) {
     const spec: MasterRole | undefined = master[role];
     if (spec?.address.anyAddress) {
-      confProblem({ cfg, hub }, 'warning', 'master-port', `${ROLE_VARS[role].port}=${spec.port} names no address: the master listens on every interface and clients given the same string connect to 0.0.0.0`, ROLE_VARS[role].port);
+      confProblem(
+        { cfg, hub },
+        'warning',
+        'master-port',
+        `${ROLE_VARS[role].port}=${spec.port} names no address: the master listens on every interface and clients given the same string connect to 0.0.0.0`,
+        ROLE_VARS[role].port,
+      );
     }
   }
   if (!cfg.settings.masterPreflight) return;

@@ -133,7 +133,15 @@ export class ScanMaster extends MasterServer<ScanPeer> {
     }
     if (!quiet && !this.closing) {
       const message = `${p.host} (${p.peer}) left the scan master${job ? `; ${job.location} goes back to the queue` : ''}`;
-      clientEvent(this.ctx, { change: 'disconnected', host: p.host, peer: p.peer, slot: p.slot, ...(job ? { location: job.location } : {}), message, connected: this.clients() });
+      clientEvent(this.ctx, {
+        change: 'disconnected',
+        host: p.host,
+        peer: p.peer,
+        slot: p.slot,
+        ...(job ? { location: job.location } : {}),
+        message,
+        connected: this.clients(),
+      });
     }
     this.dispatch();
     return job?.location;

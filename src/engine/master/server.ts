@@ -49,7 +49,14 @@ export abstract class MasterServer<P extends PeerBase> {
     const { host, port } = this.ctx.spec.address;
     const server = createServer({ noDelay: true }, (s) => this.connection(s));
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (e: NodeJS.ErrnoException) => reject(new MasterError(`Could not bind socket ${host}:${port} for the ${this.ctx.role} master: ${e.code === 'EADDRINUSE' ? 'address already in use (another master, or another program, listens there)' : e.code === 'EADDRNOTAVAIL' ? 'no interface of this host has that address' : e.message}`, this.vars.port)));
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          new MasterError(
+            `Could not bind socket ${host}:${port} for the ${this.ctx.role} master: ${e.code === 'EADDRINUSE' ? 'address already in use (another master, or another program, listens there)' : e.code === 'EADDRNOTAVAIL' ? 'no interface of this host has that address' : e.message}`,
+            this.vars.port,
+          ),
+        ),
+      );
       server.listen({ host, port, backlog: 5 }, () => resolve());
     });
     server.on('error', () => undefined);
@@ -94,7 +101,13 @@ export abstract class MasterServer<P extends PeerBase> {
       confProblem(this.ctx, 'warning', 'client-missing', message, this.vars.clients);
     }
     if (this.clients() === 0) {
-      confProblem(this.ctx, 'warning', 'no-clients', `no ${this.ctx.role} client has connected to ${this.ctx.spec.address.host}:${this.port} ${secs} s after ${this.vars.script} ended: the master waits for them (${join(this.ctx.cfg.metaDir, `clients-${this.ctx.role}.log`)} has the start script's output); Stop ends the build`, this.vars.clients);
+      confProblem(
+        this.ctx,
+        'warning',
+        'no-clients',
+        `no ${this.ctx.role} client has connected to ${this.ctx.spec.address.host}:${this.port} ${secs} s after ${this.vars.script} ended: the master waits for them (${join(this.ctx.cfg.metaDir, `clients-${this.ctx.role}.log`)} has the start script's output); Stop ends the build`,
+        this.vars.clients,
+      );
     }
   }
 
@@ -124,7 +137,14 @@ export abstract class MasterServer<P extends PeerBase> {
     if (peer.announced) return;
     peer.announced = true;
     peer.slot = this.slots++;
-    clientEvent(this.ctx, { change: 'connected', host: peer.host, peer: peer.peer, slot: peer.slot, message: `${peer.host} (${peer.peer}) connected to the ${this.ctx.role} master`, connected: this.clients() });
+    clientEvent(this.ctx, {
+      change: 'connected',
+      host: peer.host,
+      peer: peer.peer,
+      slot: peer.slot,
+      message: `${peer.host} (${peer.peer}) connected to the ${this.ctx.role} master`,
+      connected: this.clients(),
+    });
   }
 
   /** Connected peers that are clients. */
@@ -140,7 +160,14 @@ export abstract class MasterServer<P extends PeerBase> {
     peer.socket.destroy();
     const held = this.lost(peer, true);
     const message = `${peer.host} (${peer.peer}) broke pbulk's ${this.ctx.role} protocol: ${why}; connection closed${held ? `, ${held} goes back to the queue` : ''}`;
-    clientEvent(this.ctx, { change: 'garbage', host: peer.host, peer: peer.peer, ...(peer.slot >= 0 ? { slot: peer.slot } : {}), message, connected: this.clients() });
+    clientEvent(this.ctx, {
+      change: 'garbage',
+      host: peer.host,
+      peer: peer.peer,
+      ...(peer.slot >= 0 ? { slot: peer.slot } : {}),
+      message,
+      connected: this.clients(),
+    });
     this.ctx.hub.emit('error', { severity: 'warning', message, code: 'client-garbage', time: Date.now() });
   }
 

@@ -29,7 +29,15 @@ export async function runStartScript(o: StartScriptOptions): Promise<void> {
     // writing to the log, and the script counts as ended when it exits (execa's types omit
     // plain descriptors for stdout and stderr, which it passes on to spawn unchanged).
     const out = fd as unknown as 'inherit';
-    const r = await execa(o.script, [], { stdin: 'ignore', stdout: out, stderr: out, env: o.env, extendEnv: true, reject: false, cancelSignal: o.signal ?? new AbortController().signal });
+    const r = await execa(o.script, [], {
+      stdin: 'ignore',
+      stdout: out,
+      stderr: out,
+      env: o.env,
+      extendEnv: true,
+      reject: false,
+      cancelSignal: o.signal ?? new AbortController().signal,
+    });
     if (r.isCanceled) return;
     if (r.exitCode !== 0) {
       const why = r.exitCode === undefined ? (r.signal ? `killed by ${r.signal}` : (r.originalMessage ?? r.message)) : `exited ${r.exitCode}`;

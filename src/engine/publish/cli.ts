@@ -40,7 +40,15 @@ export async function runPublishCli<R extends { ok: boolean; lines: string[]; er
   const err = (m: string) => process.stderr.write(`pkgsrc-bulk ${c.command}: ${m}\n`);
   let cfg: EngineConfig;
   try {
-    cfg = await configFor({ config, locations: [], json: false, fresh: false, failed: false, full: false, ...(v.settings ? { settingsFile: v.settings as string } : {}) });
+    cfg = await configFor({
+      config,
+      locations: [],
+      json: false,
+      fresh: false,
+      failed: false,
+      full: false,
+      ...(v.settings ? { settingsFile: v.settings as string } : {}),
+    });
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);
@@ -66,7 +74,12 @@ export async function runPublishCli<R extends { ok: boolean; lines: string[]; er
   return result.ok ? EXIT.ok : EXIT.failed;
 }
 
-async function inEngine<R extends { ok: boolean; lines: string[]; error?: string }>(c: PublishCli<R>, cfg: EngineConfig, flags: Record<string, boolean>, print: (l: string) => void): Promise<R> {
+async function inEngine<R extends { ok: boolean; lines: string[]; error?: string }>(
+  c: PublishCli<R>,
+  cfg: EngineConfig,
+  flags: Record<string, boolean>,
+  print: (l: string) => void,
+): Promise<R> {
   if (await BulklogLock.holder(cfg.bulklog)) {
     const client = await attachSocket(socketPathOf(cfg)).catch(() => undefined);
     if (client) {

@@ -21,8 +21,13 @@ export async function digestLines(digest: readonly string[] | undefined, cwd: st
   const out: string[] = [];
   for (let i = 0; i < files.length; i += CHUNK) {
     const r = await execa(digest[0]!, [...digest.slice(1), 'SHA512', ...files.slice(i, i + CHUNK)], { cwd, reject: false, stripFinalNewline: false });
-    if (r.exitCode !== 0 || r.failed) throw new Error(`${digest.join(' ')} SHA512 failed (${r.exitCode ?? r.shortMessage}): ${String(r.stderr).trim().split('\n').slice(-3).join(' ')}`);
-    out.push(...String(r.stdout).split('\n').filter((l) => l !== ''));
+    if (r.exitCode !== 0 || r.failed)
+      throw new Error(`${digest.join(' ')} SHA512 failed (${r.exitCode ?? r.shortMessage}): ${String(r.stderr).trim().split('\n').slice(-3).join(' ')}`);
+    out.push(
+      ...String(r.stdout)
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
   }
   return out;
 }

@@ -57,7 +57,15 @@ export async function mailReport(cfg: EngineConfig, o: MailOptions = {}): Promis
   say(`mailing ${body} to ${pc.reportRecipients.join(' ')}: ${quote(argv)}`);
   const { execa } = await loadExeca();
   const r = await execa(argv[0]!, argv.slice(1), { inputFile: body, reject: false, all: true, timeout: 120_000 });
-  if (r.exitCode !== 0 || r.failed) return fail(`${argv[0]} exited ${r.exitCode ?? r.shortMessage}: ${String(r.all ?? '').trim().split('\n').slice(-3).join(' | ')}`, argv);
+  if (r.exitCode !== 0 || r.failed)
+    return fail(
+      `${argv[0]} exited ${r.exitCode ?? r.shortMessage}: ${String(r.all ?? '')
+        .trim()
+        .split('\n')
+        .slice(-3)
+        .join(' | ')}`,
+      argv,
+    );
   await recordOutcome(cfg, 'mail', undefined, { mailed: { at: Date.now(), subject, recipients: pc.reportRecipients } });
   return { ok: true, lines, argv };
 }

@@ -69,8 +69,13 @@ async function isFile(p: string): Promise<boolean> {
 
 export async function compress(cmd: readonly string[], input: { file: string } | { text: string }, out: string): Promise<void> {
   const { execa } = await loadExeca();
-  const r = await execa(cmd[0]!, [...cmd.slice(1), '-c'], { ...('file' in input ? { inputFile: input.file } : { input: input.text }), stdout: { file: out }, reject: false });
-  if (r.exitCode !== 0 || r.failed) throw new Error(`${cmd.join(' ')} -c failed (${r.exitCode ?? r.shortMessage}): ${String(r.stderr).trim().split('\n').slice(-3).join(' ')}`);
+  const r = await execa(cmd[0]!, [...cmd.slice(1), '-c'], {
+    ...('file' in input ? { inputFile: input.file } : { input: input.text }),
+    stdout: { file: out },
+    reject: false,
+  });
+  if (r.exitCode !== 0 || r.failed)
+    throw new Error(`${cmd.join(' ')} -c failed (${r.exitCode ?? r.shortMessage}): ${String(r.stderr).trim().split('\n').slice(-3).join(' ')}`);
 }
 
 /** `${pkg_info} -X` of the files (in All/), appended to `out`; returns pkg_info's complaints. */
@@ -80,10 +85,18 @@ async function pkgInfoSummary(cfg: EngineConfig, files: readonly string[], out: 
   await writeFile(out, '');
   const all = join(cfg.packages, 'All');
   for (let i = 0; i < files.length; i += CHUNK) {
-    const r = await execa(cfg.pkgInfo[0]!, [...cfg.pkgInfo.slice(1), '-X', ...files.slice(i, i + CHUNK)], { cwd: all, encoding: 'buffer', reject: false, maxBuffer: 1 << 30, stripFinalNewline: false });
+    const r = await execa(cfg.pkgInfo[0]!, [...cfg.pkgInfo.slice(1), '-X', ...files.slice(i, i + CHUNK)], {
+      cwd: all,
+      encoding: 'buffer',
+      reject: false,
+      maxBuffer: 1 << 30,
+      stripFinalNewline: false,
+    });
     if (r.failed && r.exitCode === undefined) throw new Error(`${cfg.pkgInfo.join(' ')} -X: ${r.shortMessage}`);
     await appendFile(out, r.stdout as Uint8Array);
-    const err = Buffer.from(r.stderr as Uint8Array).toString('utf8').trim();
+    const err = Buffer.from(r.stderr as Uint8Array)
+      .toString('utf8')
+      .trim();
     if (err) complaints.push(...err.split('\n').slice(0, 5));
     if (r.exitCode !== 0) complaints.push(`${cfg.pkgInfo.join(' ')} -X exited ${r.exitCode}`);
   }
@@ -153,7 +166,10 @@ export async function writeRepository(cfg: EngineConfig): Promise<RepositoryResu
   await removeStaleStages(cfg.packages);
   const plan = await planRepository(cfg);
   const { files, missing, upload } = plan;
-  if (missing.length > 0) warnings.push(`${plural(missing.length, 'successful package')}: no binary package in ${all}, left out of pkg_summary: ${missing.slice(0, 10).join(' ')}${missing.length > 10 ? ' ...' : ''}`);
+  if (missing.length > 0)
+    warnings.push(
+      `${plural(missing.length, 'successful package')}: no binary package in ${all}, left out of pkg_summary: ${missing.slice(0, 10).join(' ')}${missing.length > 10 ? ' ...' : ''}`,
+    );
 
   const stage = join(cfg.packages, `${STAGE_PREFIX}${process.pid}`);
   await rm(stage, { recursive: true, force: true });
@@ -163,12 +179,20 @@ export async function writeRepository(cfg: EngineConfig): Promise<RepositoryResu
     const complaints = await pkgInfoSummary(cfg, files, text);
     if (complaints.length > 0) warnings.push(`pkg_info -X: ${complaints.slice(0, 5).join('; ')}`);
     const parsed = parsePkgSummary(await readFile(text, 'latin1'), { file: 'pkg_summary', checkRequired: false });
-    if (parsed.records.length !== files.length) warnings.push(`pkg_info -X printed ${plural(parsed.records.length, 'record')} for ${plural(files.length, 'package file')}`);
+    if (parsed.records.length !== files.length)
+      warnings.push(`pkg_info -X printed ${plural(parsed.records.length, 'record')} for ${plural(files.length, 'package file')}`);
     await compress(pc.gzip, { file: text }, join(stage, 'All/pkg_summary.gz'));
     await compress(pc.bzip2, { file: text }, join(stage, 'All/pkg_summary.bz2'));
     if (pc.checksum) {
       const summaries = ['All/pkg_summary.bz2', 'All/pkg_summary.gz'];
-      const lines = [...(await digestLines(pc.digest, stage, summaries)), ...(await digestLines(pc.digest, cfg.packages, files.map((f) => `All/${f}`)))];
+      const lines = [
+        ...(await digestLines(pc.digest, stage, summaries)),
+        ...(await digestLines(
+          pc.digest,
+          cfg.packages,
+          files.map((f) => `All/${f}`),
+        )),
+      ];
       // digest printed the two groups apart; SHA512.bz2 lists every file in sorted order.
       const key = (l: string) => digestFile(l) ?? l;
       lines.sort((a, b) => byteOrder(key(a), key(b)));
@@ -185,7 +209,14 @@ export async function writeRepository(cfg: EngineConfig): Promise<RepositoryResu
   for (const e of upload.entries) if (e.dir !== 'All' && (await ensureLink(cfg.packages, e.dir, `${e.pkgname}${cfg.pkgSufx}`))) links++;
   const notes = links > 0 ? [`made ${plural(links, 'category link')} to ../All that the package builds had not made`] : [];
 
-  const state: RepositoryState = { writtenAt: Date.now(), packagesDir: cfg.packages, packages: files.length, restricted: upload.restricted, missing, checksum: pc.checksum };
+  const state: RepositoryState = {
+    writtenAt: Date.now(),
+    packagesDir: cfg.packages,
+    packages: files.length,
+    restricted: upload.restricted,
+    missing,
+    checksum: pc.checksum,
+  };
   await recordOutcome(cfg, 'repository', undefined, { repository: state, gates: plan.gates });
   return { state, gates: plan.gates, upload, success: plan.success, warnings, notes };
 }

@@ -62,9 +62,19 @@ export async function runRsync(r: Rsync, argv: string[], opts: { cwd?: string; i
   const { execa } = await loadExeca();
   const cmd = [...r.cmd, ...argv];
   r.log?.(`${opts.cwd ? `(cd ${quote([opts.cwd])}) ` : ''}${quote(cmd)}`);
-  const p = await execa(cmd[0]!, cmd.slice(1), { cwd: opts.cwd ?? '/', input: opts.input ?? '', reject: false, all: true, ...(r.signal ? { cancelSignal: r.signal } : {}) });
+  const p = await execa(cmd[0]!, cmd.slice(1), {
+    cwd: opts.cwd ?? '/',
+    input: opts.input ?? '',
+    reject: false,
+    all: true,
+    ...(r.signal ? { cancelSignal: r.signal } : {}),
+  });
   if (p.exitCode !== 0 || p.failed) {
-    const out = String(p.all ?? '').trim().split('\n').slice(-4).join(' | ');
+    const out = String(p.all ?? '')
+      .trim()
+      .split('\n')
+      .slice(-4)
+      .join(' | ');
     throw new RsyncError(`${cmd[0]} exited ${p.exitCode ?? p.shortMessage}${out ? `: ${out}` : ''}`);
   }
   return String(p.stdout);
@@ -137,7 +147,14 @@ export function keptReleases(remote: RemoteRepository, release: string, keep: nu
 }
 
 /** Uploads the packages directory into `release` with the include rules on stdin (pbulk's upload). */
-export async function uploadRelease(r: Rsync, t: RsyncTarget, cwd: string, rules: readonly string[], release: string, linkFrom: readonly string[] = []): Promise<void> {
+export async function uploadRelease(
+  r: Rsync,
+  t: RsyncTarget,
+  cwd: string,
+  rules: readonly string[],
+  release: string,
+  linkFrom: readonly string[] = [],
+): Promise<void> {
   const linkDest = linkFrom.map((l) => `--link-dest=../${l}`);
   await runRsync(r, ['--exclude-from=-', ...r.args, ...linkDest, '.', `${t.parent}/${release}/`], { cwd, input: rules.map((l) => `${l}\n`).join('') });
 }

@@ -24,7 +24,12 @@ async function updatePublishState(cfg: EngineConfig, patch: Partial<PublishState
  * Records what a publish, mail or repository write did: `patch`, and its failure (or, when it
  * succeeded, the end of an earlier failure of the same kind; other kinds' failures stay).
  */
-export async function recordOutcome(cfg: EngineConfig, what: 'publish' | 'mail' | 'repository', error: string | undefined, patch: Partial<PublishStateFile> = {}): Promise<PublishStateFile> {
+export async function recordOutcome(
+  cfg: EngineConfig,
+  what: 'publish' | 'mail' | 'repository',
+  error: string | undefined,
+  patch: Partial<PublishStateFile> = {},
+): Promise<PublishStateFile> {
   const prev = await readPublishState(publishStatePath(cfg.bulklog));
   const failed = error !== undefined ? { at: Date.now(), what, message: error } : prev.failed?.what === what ? undefined : prev.failed;
   return updatePublishState(cfg, { ...patch, failed });

@@ -41,7 +41,10 @@ export async function buildStart(cfg: EngineConfig): Promise<{ dir: string; iso:
     // Reported below.
   }
   const { status } = parseStatus(text, join(cfg.metaDir, 'status'));
-  if (!status.buildStartDir || !status.buildStartIso) throw new PublishError(`Could not find start time of build. (${join(cfg.metaDir, 'status')} has no BUILD_START_ISO/BUILD_START_DIR: no build in this bulklog)`);
+  if (!status.buildStartDir || !status.buildStartIso)
+    throw new PublishError(
+      `Could not find start time of build. (${join(cfg.metaDir, 'status')} has no BUILD_START_ISO/BUILD_START_DIR: no build in this bulklog)`,
+    );
   // pbulk appends BUILD_END_ISO when its build phase ends; the engine's run state says more.
   const run = await readRunState(cfg.metaDir);
   const finished = run ? run.stage === 'done' : status.buildEndIso !== undefined;
@@ -50,7 +53,8 @@ export async function buildStart(cfg: EngineConfig): Promise<{ dir: string; iso:
 
 /** Only a finished build is published, as pbulk uploads only after its build phase. */
 async function finishedBuild(cfg: EngineConfig): Promise<void> {
-  if (!(await buildStart(cfg)).finished) throw new PublishError(`the build in ${cfg.bulklog} is not finished: resume it (pkgsrc-bulk build) or let it end before publishing`);
+  if (!(await buildStart(cfg)).finished)
+    throw new PublishError(`the build in ${cfg.bulklog} is not finished: resume it (pkgsrc-bulk build) or let it end before publishing`);
 }
 
 function target(raw: string, what: string): RsyncTarget {
@@ -65,7 +69,8 @@ async function uploadReport(cfg: EngineConfig, o: PublishOptions, say: (l: strin
   if (!pc.reportRsyncTarget) return void say('report not uploaded: report_rsync_target is not set in pbulk.conf');
   const start = await buildStart(cfg);
   const metaRel = relative(cfg.bulklog, cfg.metaDir);
-  if (metaRel === '' || metaRel.startsWith('..') || isAbsolute(metaRel)) throw new PublishError(`loc=${cfg.metaDir} is not inside bulklog=${cfg.bulklog}: pbulk's report upload takes the reports from the bulklog`);
+  if (metaRel === '' || metaRel.startsWith('..') || isAbsolute(metaRel))
+    throw new PublishError(`loc=${cfg.metaDir} is not inside bulklog=${cfg.bulklog}: pbulk's report upload takes the reports from the bulklog`);
   const { error } = await readFinished(cfg);
   const found = new Set<string>();
   const pkgs = [...new Set(error)];
@@ -112,9 +117,15 @@ async function uploadPackages(cfg: EngineConfig, o: PublishOptions, say: (l: str
   const kept = keptReleases(remote, release, cfg.settings.publish.keep);
   const doomed = remote.releases.filter((n) => !kept.has(n));
   if (o.dryRun) {
-    say(`would upload ${count} as ${plural(files, 'file')} with the category links into ${t.parent}/${release}${linkFrom.length ? `, hard-linking what ${linkFrom.join(' and ')} have` : ''}`);
-    say(`  ${quote([...pc.rsync, '--exclude-from=-', ...pc.pkgRsyncArgs, ...linkFrom.map((l) => `--link-dest=../${l}`), '.', `${t.parent}/${release}/`])}  (in ${cfg.packages})`);
-    say(`then switch ${t.target} -> ${release}${remote.live ? ` (from ${remote.live}, kept for rollback)` : ''}${doomed.length ? `, and remove ${doomed.join(' ')}` : ''}`);
+    say(
+      `would upload ${count} as ${plural(files, 'file')} with the category links into ${t.parent}/${release}${linkFrom.length ? `, hard-linking what ${linkFrom.join(' and ')} have` : ''}`,
+    );
+    say(
+      `  ${quote([...pc.rsync, '--exclude-from=-', ...pc.pkgRsyncArgs, ...linkFrom.map((l) => `--link-dest=../${l}`), '.', `${t.parent}/${release}/`])}  (in ${cfg.packages})`,
+    );
+    say(
+      `then switch ${t.target} -> ${release}${remote.live ? ` (from ${remote.live}, kept for rollback)` : ''}${doomed.length ? `, and remove ${doomed.join(' ')}` : ''}`,
+    );
     return undefined;
   }
   say(`uploading ${count} into ${t.parent}/${release}`);
@@ -129,7 +140,13 @@ async function uploadPackages(cfg: EngineConfig, o: PublishOptions, say: (l: str
       say(`warning: the old releases stay: ${(e as Error).message}`);
     }
   }
-  return { at: Date.now(), target: t.target, release, ...(remote.live ? { previous: remote.live } : {}), packages: plan.present.length - plan.upload.restricted.length };
+  return {
+    at: Date.now(),
+    target: t.target,
+    release,
+    ...(remote.live ? { previous: remote.live } : {}),
+    packages: plan.present.length - plan.upload.restricted.length,
+  };
 }
 
 async function rollback(cfg: EngineConfig, o: PublishOptions, say: (l: string) => void): Promise<PublishedState> {
@@ -188,5 +205,11 @@ export async function publish(cfg: EngineConfig, o: PublishOptions = {}): Promis
     if (published && report) published.report = report;
   }
   if (!o.dryRun) await recordOutcome(cfg, 'publish', errors.length > 0 ? errors.join('; ') : undefined, published ? { published } : {});
-  return { ok: errors.length === 0, lines, ...(errors.length ? { error: errors.join('; ') } : {}), ...(refused ? { refused } : {}), ...(published && !o.dryRun ? { published } : {}) };
+  return {
+    ok: errors.length === 0,
+    lines,
+    ...(errors.length ? { error: errors.join('; ') } : {}),
+    ...(refused ? { refused } : {}),
+    ...(published && !o.dryRun ? { published } : {}),
+  };
 }

@@ -119,4 +119,3 @@ export function attach(conn: MessageConnection, engine: Engine, opts: Connection
     },
   };
 }
-

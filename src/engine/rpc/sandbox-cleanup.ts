@@ -20,7 +20,9 @@ export async function cleanupSandboxes(cfg: EngineConfig, p: CleanupParams): Pro
   // A root engine serves its socket to a group: a client may not point it at a directory of
   // its choosing, where state files it wrote would direct what root unmounts and removes.
   if (base !== own && process.getuid?.() === 0) {
-    throw new RequestError(`an engine running as root cleans up only where its builds put sandboxes (${own ?? 'nowhere: no chroot_dir'}); for ${base} run \`pkgsrc-bulk sandbox cleanup --base ${base}\` as root`);
+    throw new RequestError(
+      `an engine running as root cleans up only where its builds put sandboxes (${own ?? 'nowhere: no chroot_dir'}); for ${base} run \`pkgsrc-bulk sandbox cleanup --base ${base}\` as root`,
+    );
   }
   const warnings: string[] = [];
   if (!base) return { base: null, removed: [], leftovers: [], skipped: [], failed: [], warnings };

@@ -40,7 +40,9 @@ export function allowedPeer(peer: PeerCredentials[] | undefined, owner: number, 
 
 export async function listenSocket(o: SocketOptions): Promise<Server> {
   if (Buffer.byteLength(o.path) > MAX_SOCKET_PATH) {
-    throw new SocketInUseError(`${o.path}: a unix socket path may have at most ${MAX_SOCKET_PATH} bytes; set a shorter one with the "socket" setting (or --socket)`);
+    throw new SocketInUseError(
+      `${o.path}: a unix socket path may have at most ${MAX_SOCKET_PATH} bytes; set a shorter one with the "socket" setting (or --socket)`,
+    );
   }
   try {
     const st = await lstat(o.path);

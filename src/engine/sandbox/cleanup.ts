@@ -61,7 +61,14 @@ export async function listSandboxes(base: string): Promise<SandboxListing[]> {
         problems: view.problems,
       });
     } catch (e) {
-      out.push({ root, statePath: path, status: 'unreadable', rootExists: hostKind(root) !== null, mounts: mountsUnder(info, root).length, problems: [errorText(e)] });
+      out.push({
+        root,
+        statePath: path,
+        status: 'unreadable',
+        rootExists: hostKind(root) !== null,
+        mounts: mountsUnder(info, root).length,
+        problems: [errorText(e)],
+      });
     }
   }
   return out;
@@ -176,7 +183,8 @@ export async function destroyByRoot(root: string, o: { warn: Warn }): Promise<Te
   }
   checkStateConsistent(view);
   const { holder, state } = currentHolder(view);
-  if (state === 'alive') throw new SandboxError('owned', `sandbox ${r} is in use by pid ${holder.pid}; stop that process first (it removes its sandboxes on SIGTERM)`);
+  if (state === 'alive')
+    throw new SandboxError('owned', `sandbox ${r} is in use by pid ${holder.pid}; stop that process first (it removes its sandboxes on SIGTERM)`);
   if (state === 'unknown' && !(view.owner.persistent && holder === view.owner)) {
     throw new SandboxError('owned', `sandbox ${r} belongs to a process on host ${holder.host}; destroy it there`);
   }

@@ -18,7 +18,10 @@ export function limitArgv(limits: ExecLimits | undefined, argv: string[]): strin
   const cpu = limits?.cpuSeconds;
   const vm = limits?.virtualMemoryKiB;
   if (cpu === undefined && vm === undefined) return argv;
-  for (const [n, v] of [['cpuSeconds', cpu], ['virtualMemoryKiB', vm]] as const) {
+  for (const [n, v] of [
+    ['cpuSeconds', cpu],
+    ['virtualMemoryKiB', vm],
+  ] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v <= 0)) throw new SandboxError('bad-spec', `limit ${n} must be a positive integer, got ${v}`);
   }
   const prlimit = findTool('prlimit');

@@ -156,11 +156,21 @@ export function planLayout(spec: SandboxSpec, root: string, opts: LayoutOptions 
     if (cover) {
       // Inside a read-only mount (a directory the kit or a tool lives in): mounted over, if there is a directory to mount on.
       const onHost = cover.source + p.slice(cover.target === '/' ? 0 : cover.target.length);
-      if (resolveChain(onHost, []) === null) throw new SandboxError('bad-spec', `private dir ${p} lies inside the read-only mount of ${cover.source} and does not exist there: there is nothing to mount it on`);
+      if (resolveChain(onHost, []) === null)
+        throw new SandboxError(
+          'bad-spec',
+          `private dir ${p} lies inside the read-only mount of ${cover.source} and does not exist there: there is nothing to mount it on`,
+        );
     }
     const owner = d.uid !== undefined ? { uid: d.uid, gid: d.gid ?? d.uid } : {};
     if (opts.tmpfs && d.tmpfsBytes) {
-      mounts.push({ type: 'tmpfs', source: 'tmpfs', target: p, ro: false, tmpfs: { bytes: d.tmpfsBytes, mode: d.mode, uid: d.uid ?? process.getuid?.() ?? 0, gid: d.gid ?? d.uid ?? process.getgid?.() ?? 0 } });
+      mounts.push({
+        type: 'tmpfs',
+        source: 'tmpfs',
+        target: p,
+        ro: false,
+        tmpfs: { bytes: d.tmpfsBytes, mode: d.mode, uid: d.uid ?? process.getuid?.() ?? 0, gid: d.gid ?? d.uid ?? process.getgid?.() ?? 0 },
+      });
     } else if (cover) {
       const source = `${priv}/private-${i}`;
       privateSources.push({ path: source, mode: d.mode, ...owner });

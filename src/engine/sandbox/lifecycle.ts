@@ -7,10 +7,7 @@ import { loadExeca } from '../execa';
 import type { BackendName } from './types';
 import { SandboxError, errnoCode } from './errors';
 import { checkRootAndBase } from './paths';
-import {
-  StateFile, currentHolder, newHolder, readState, statePathFor, privateDirFor,
-  type OwnerRecord, type StateView,
-} from './state';
+import { StateFile, currentHolder, newHolder, readState, statePathFor, privateDirFor, type OwnerRecord, type StateView } from './state';
 import { teardown, type TeardownReport } from './teardown';
 import type { ProcessGroups } from './exec';
 
@@ -84,7 +81,10 @@ export async function claimName(req: ClaimRequest): Promise<StateFile> {
 export function checkStateConsistent(view: StateView): void {
   const { root, base } = checkRootAndBase(view.owner.root, view.owner.base);
   if (statePathFor(root) !== view.path || posix.dirname(view.path) !== base) {
-    throw new SandboxError('unsafe-path', `${view.path}:1: names root ${view.owner.root} in base ${view.owner.base}, which is not where the state file lies; not touching it`);
+    throw new SandboxError(
+      'unsafe-path',
+      `${view.path}:1: names root ${view.owner.root} in base ${view.owner.base}, which is not where the state file lies; not touching it`,
+    );
   }
 }
 
@@ -99,7 +99,10 @@ export async function makeRoot(state: StateFile, root: string): Promise<void> {
   } catch (e) {
     if (errnoCode(e) !== 'EEXIST') throw e;
     await state.release();
-    throw new SandboxError('foreign', `${root} already exists and was not made by pkgsrc-bulk (no state file); remove it yourself or choose another chroot_dir`);
+    throw new SandboxError(
+      'foreign',
+      `${root} already exists and was not made by pkgsrc-bulk (no state file); remove it yourself or choose another chroot_dir`,
+    );
   }
   await state.append([{ kind: 'root' }]);
 }
@@ -176,7 +179,11 @@ export async function teardownByState(view: StateView, o: { warn: Warn; groups?:
 export async function runUserScript(script: string, root: string, what: string, warn: Warn, fatal: boolean): Promise<void> {
   const r = await (await loadExeca()).execa(script, [root], { reject: false, stdin: 'ignore', all: true, timeout: 15 * 60_000 });
   if (r.exitCode === 0) return;
-  const out = String(r.all ?? '').trim().split('\n').slice(-15).join('\n');
+  const out = String(r.all ?? '')
+    .trim()
+    .split('\n')
+    .slice(-15)
+    .join('\n');
   const msg = `${what} script ${script} ${root} ${r.exitCode === undefined ? `could not run (${r.shortMessage})` : `exited ${r.exitCode ?? r.signal}`}${out ? `:\n${out}` : ''}`;
   if (fatal) throw new SandboxError('script-failed', msg);
   warn(msg);

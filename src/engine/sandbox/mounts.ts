@@ -65,7 +65,12 @@ function mountArgv(root: string, m: PlannedMount): string[][] {
       return [['-t', 'overlay', '-o', `lowerdir=${o.lower},upperdir=${o.upper},workdir=${o.work}`, 'overlay', target]];
     }
     case 'bind':
-      return m.ro ? [['--bind', m.source, target], ['-o', 'remount,bind,ro', target]] : [['--bind', m.source, target]];
+      return m.ro
+        ? [
+            ['--bind', m.source, target],
+            ['-o', 'remount,bind,ro', target],
+          ]
+        : [['--bind', m.source, target]];
     case 'tmpfs':
       return [['-t', 'tmpfs', '-o', tmpfsOptions(m), 'tmpfs', target]];
   }
@@ -83,7 +88,14 @@ export async function mountAll(root: string, mounts: PlannedMount[], fstabPath: 
   const fstab = fstabText(root, mounts);
   if (fstab !== null) {
     await writeFile(fstabPath, fstab);
-    const r = await (await loadExeca()).execa(mount, ['--all', '--fstab', fstabPath], { reject: false, stdin: 'ignore', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' }, extendEnv: false });
+    const r = await (
+      await loadExeca()
+    ).execa(mount, ['--all', '--fstab', fstabPath], {
+      reject: false,
+      stdin: 'ignore',
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
+      extendEnv: false,
+    });
     stderr = `${r.stderr}`;
   } else {
     for (const m of mounts) {
@@ -129,7 +141,9 @@ export async function unmountAllUnder(root: string): Promise<{ left: MountEntry[
   if (before.length === 0) return { left: [], stderr: '' };
   const umount = requireTool('umount', 'to unmount the sandbox');
   const targets = unmountOrder(before).map((e) => e.mountPoint);
-  const r = await (await loadExeca()).execa(umount, ['--no-canonicalize', ...targets], { reject: false, stdin: 'ignore', env: { LC_ALL: 'C' }, extendEnv: false });
+  const r = await (
+    await loadExeca()
+  ).execa(umount, ['--no-canonicalize', ...targets], { reject: false, stdin: 'ignore', env: { LC_ALL: 'C' }, extendEnv: false });
   const left = mountsUnder(await readMountinfo(), root);
   return { left, stderr: `${r.stderr}`.trim() };
 }

@@ -96,7 +96,10 @@ export async function mkdirInside(root: string, inside: string, mode = 0o755): P
       if (st.isDirectory() && last) chmodSync(cur, mode); // umask may have cut the mode (1777 for tmp)
     }
     if (!st.isDirectory()) {
-      throw new SandboxError('unsafe-path', `cannot create ${inside} in sandbox ${root}: ${cur} exists and is ${st.isSymbolicLink() ? 'a symlink' : 'not a directory'}`);
+      throw new SandboxError(
+        'unsafe-path',
+        `cannot create ${inside} in sandbox ${root}: ${cur} exists and is ${st.isSymbolicLink() ? 'a symlink' : 'not a directory'}`,
+      );
     }
   }
   return cur;

@@ -85,7 +85,8 @@ export function planSandboxes(input: PlanInput): SandboxPlan {
   const given = input.chrootDir ? checkAbsolute(input.chrootDir, 'chroot_dir') : undefined;
   const base = input.base ? checkAbsolute(input.base, 'sandbox base') : posix.dirname(given!);
   const dir = posix.join(base, given ? posix.basename(given) : 'pkgsrc-bulk');
-  if (base === '/') throw new SandboxError('bad-spec', `chroot_dir=${dir} would put sandboxes directly in '/': use a directory of their own, e.g. /chroot${dir}`);
+  if (base === '/')
+    throw new SandboxError('bad-spec', `chroot_dir=${dir} would put sandboxes directly in '/': use a directory of their own, e.g. /chroot${dir}`);
   const names = (kind: string, n: number) => Array.from({ length: n }, (_v, i) => `${dir}-${kind}-${i + 1}`);
   return { backend, base, scanRoots: names('scan', scan), buildRoots: names('build', build), reason, warnings };
 }
@@ -118,9 +119,25 @@ export interface DefaultSpecInput {
  * /bin, /lib, /lib64, /sbin are recreated as links instead of mounted twice.
  */
 export const MKSANDBOX_RO_DIRS = [
-  '/bin', '/sbin', '/lib', '/libexec', '/usr/X11R7', '/usr/bin', '/usr/games', '/usr/include', '/usr/lib',
-  '/usr/libdata', '/usr/libexec', '/usr/lkm', '/usr/share', '/usr/sbin', '/var/mail',
-  '/lib64', '/usr/lib64', '/usr/kerberos', '/run',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/libexec',
+  '/usr/X11R7',
+  '/usr/bin',
+  '/usr/games',
+  '/usr/include',
+  '/usr/lib',
+  '/usr/libdata',
+  '/usr/libexec',
+  '/usr/lkm',
+  '/usr/share',
+  '/usr/sbin',
+  '/var/mail',
+  '/lib64',
+  '/usr/lib64',
+  '/usr/kerberos',
+  '/run',
 ];
 
 export function defaultSpec(root: string, input: DefaultSpecInput = {}): SandboxSpec {

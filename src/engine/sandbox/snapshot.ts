@@ -94,7 +94,9 @@ export class SnapshotStore {
         await removeTree(tmp, this.base).catch(() => undefined);
         throw new SandboxError('bad-spec', `copying ${source} failed: ${String(r.stderr).trim()}`);
       }
-      this.warnings.push(`copy of ${source}: ${lines.length} entr${lines.length === 1 ? 'y' : 'ies'} unreadable to this user were left out (first: ${lines[0]})`);
+      this.warnings.push(
+        `copy of ${source}: ${lines.length} entr${lines.length === 1 ? 'y' : 'ies'} unreadable to this user were left out (first: ${lines[0]})`,
+      );
     }
     if (source === '/etc') await setUtc(tmp);
     try {

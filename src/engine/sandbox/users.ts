@@ -19,7 +19,10 @@ function readDb(file: string): string[][] {
   } catch {
     return [];
   }
-  return text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
+  return text
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(':'));
 }
 
 /** Resolves user in `<etc>/passwd` and `<etc>/group`; numeric names are taken as ids. */

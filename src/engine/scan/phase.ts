@@ -75,8 +75,7 @@ export async function limitedScan(cfg: EngineConfig, runner: ScanRunner, list: s
   let cached = 0;
   let rounds = 0;
   let log = '';
-  const writeList = (name: string, locations: readonly string[]) =>
-    writeFileAtomic(join(meta, name), locations.map((l) => `${l}\n`).join(''));
+  const writeList = (name: string, locations: readonly string[]) => writeFileAtomic(join(meta, name), locations.map((l) => `${l}\n`).join(''));
   await writeList('missing', list);
   // The loop itself is the resolve library's (pbulk's limited scan); this supplies the scans
   // and writes each round's meta files as pbulk's `scan` script does.

@@ -15,7 +15,13 @@ export interface SubdirListing {
 
 export class SubdirError extends Error {}
 
-export async function listLocations(cfg: EngineConfig, box: Sandbox, env: Record<string, string>, concurrency: number, signal?: AbortSignal): Promise<SubdirListing> {
+export async function listLocations(
+  cfg: EngineConfig,
+  box: Sandbox,
+  env: Record<string, string>,
+  concurrency: number,
+  signal?: AbortSignal,
+): Promise<SubdirListing> {
   const list = async (dir: string) => {
     const r = await box.exec([...cfg.make, 'show-subdir-var', 'VARNAME=SUBDIR'], {
       env,

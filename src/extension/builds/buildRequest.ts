@@ -12,11 +12,7 @@ import type { ConfigChooser } from './configs';
 import type { Shown } from './shownBulklog';
 
 /** What a build command asks for. */
-export type BuildRequest =
-  | { kind: 'locations'; locations: string[] }
-  | { kind: 'limitedList'; file: string }
-  | { kind: 'full' }
-  | { kind: 'resume' };
+export type BuildRequest = { kind: 'locations'; locations: string[] } | { kind: 'limitedList'; file: string } | { kind: 'full' } | { kind: 'resume' };
 
 /** A pbulk.conf a build can write its results with. */
 export type BuildConf = ConfInfo & { bulklog: string; metaDir: string };
@@ -56,8 +52,12 @@ export async function confForBuild(configs: ConfigChooser, log: vscode.LogOutput
   if (conf.errors.length > 0) {
     const first = conf.errors[0]!;
     log.warn(`${conf.file}:${first.range.start.line + 1}: ${first.message} (and ${conf.errors.length - 1} more errors): no build`);
-    const a = await vscode.window.showErrorMessage(`${conf.file} has ${conf.errors.length} error(s), e.g. line ${first.range.start.line + 1}: ${first.message}`, 'Open pbulk.conf');
-    if (a) await vscode.window.showTextDocument(vscode.Uri.file(conf.file), { selection: new vscode.Range(first.range.start.line, 0, first.range.start.line, 0) });
+    const a = await vscode.window.showErrorMessage(
+      `${conf.file} has ${conf.errors.length} error(s), e.g. line ${first.range.start.line + 1}: ${first.message}`,
+      'Open pbulk.conf',
+    );
+    if (a)
+      await vscode.window.showTextDocument(vscode.Uri.file(conf.file), { selection: new vscode.Range(first.range.start.line, 0, first.range.start.line, 0) });
     return undefined;
   }
   return conf as BuildConf;
@@ -93,7 +93,11 @@ export async function startRequest(
   o: { pkgsrc: string | undefined; resumable: () => Promise<{ locations?: string[] } | undefined> },
 ): Promise<{ params: StartParams; files: BuildFiles } | undefined> {
   const params: StartParams = { resume: false };
-  const files: BuildFiles = { conf: conf.file, ...(conf.limitedListLine !== undefined ? { limitedListLine: conf.limitedListLine } : {}), ...(o.pkgsrc ? { pkgsrc: o.pkgsrc } : {}) };
+  const files: BuildFiles = {
+    conf: conf.file,
+    ...(conf.limitedListLine !== undefined ? { limitedListLine: conf.limitedListLine } : {}),
+    ...(o.pkgsrc ? { pkgsrc: o.pkgsrc } : {}),
+  };
   if (req.kind === 'locations') {
     params.locations = req.locations;
   } else if (req.kind === 'limitedList') {
@@ -139,5 +143,7 @@ export function showRefusal(e: unknown, diagnostics: BuildDiagnostics, log: vsco
   const found = printedProblems(message);
   if (found.length > 0) diagnostics.replace(new Map([[ENGINE_OWNER, found]]));
   const busy = e instanceof ResponseError && e.code === RpcErrors.busy;
-  void vscode.window.showErrorMessage(busy ? 'A build is already running in this bulklog: stop it first, or wait for it.' : `The engine refused the build: ${message.split('\n')[0]}`);
+  void vscode.window.showErrorMessage(
+    busy ? 'A build is already running in this bulklog: stop it first, or wait for it.' : `The engine refused the build: ${message.split('\n')[0]}`,
+  );
 }

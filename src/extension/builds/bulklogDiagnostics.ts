@@ -76,7 +76,16 @@ export class BulklogDiagnostics {
         BULKLOG_OWNER,
         b.problems
           .filter((p) => p.severity === 'error' || p.severity === 'warning')
-          .map((p) => ({ target: { kind: 'file', path: p.file }, range: p.range, severity: p.severity, message: p.message, code: p.code, related: [], owner: BULKLOG_OWNER, actions: {} })),
+          .map((p) => ({
+            target: { kind: 'file', path: p.file },
+            range: p.range,
+            severity: p.severity,
+            message: p.message,
+            code: p.code,
+            related: [],
+            owner: BULKLOG_OWNER,
+            actions: {},
+          })),
       );
     } else {
       updates.set(META_OWNER, []);

@@ -67,8 +67,15 @@ async function showLog(deps: CommandDeps, arg: unknown): Promise<void> {
   } else if (arg === undefined) {
     const picks = [...c.model.packages.values()]
       .filter((p) => p.state === 'failed' || p.state === 'in_processing')
-      .map((p) => ({ label: p.pkgname, description: p.location, detail: p.state === 'failed' ? `failed${p.phase ? ` in ${p.phase}` : ''}` : `building${p.phase ? `: ${p.phase}` : ''}` }));
-    const picked = await vscode.window.showQuickPick(picks, { title: 'Show the log of a package', placeHolder: picks.length ? 'Failed and building packages' : 'No failed or building package' });
+      .map((p) => ({
+        label: p.pkgname,
+        description: p.location,
+        detail: p.state === 'failed' ? `failed${p.phase ? ` in ${p.phase}` : ''}` : `building${p.phase ? `: ${p.phase}` : ''}`,
+      }));
+    const picked = await vscode.window.showQuickPick(picks, {
+      title: 'Show the log of a package',
+      placeHolder: picks.length ? 'Failed and building packages' : 'No failed or building package',
+    });
     pkgname = picked?.label;
   }
   if (!pkgname) {
@@ -135,7 +142,9 @@ async function rebuildPackage(deps: CommandDeps, arg: unknown, nodes: unknown): 
   else if (typeof arg === 'object' && arg !== null && Array.isArray((arg as { pkgnames?: unknown }).pkgnames)) names = (arg as { pkgnames: string[] }).pkgnames;
   else names = await locationsOf(deps, arg, nodes);
   if (names.length === 0) {
-    const picks = [...deps.controller.model.packages.values()].filter((p) => p.state !== 'open' && p.state !== 'in_processing').map((p) => ({ label: p.pkgname, description: `${p.location ?? ''} · ${STATE_LOOK[p.state].word}` }));
+    const picks = [...deps.controller.model.packages.values()]
+      .filter((p) => p.state !== 'open' && p.state !== 'in_processing')
+      .map((p) => ({ label: p.pkgname, description: `${p.location ?? ''} · ${STATE_LOOK[p.state].word}` }));
     const picked = await vscode.window.showQuickPick(picks, { title: 'Rebuild packages of the last build', canPickMany: true });
     names = (picked ?? []).map((p) => p.label);
   }
@@ -146,10 +155,14 @@ async function rebuildPackage(deps: CommandDeps, arg: unknown, nodes: unknown): 
 async function askCleanup(deps: CommandDeps, params: sandboxP.CleanupParams): Promise<sandboxP.CleanupResult | undefined> {
   const title = params?.base ? `Cleaning up sandboxes in ${params.base}` : 'Cleaning up sandboxes';
   try {
-    return await deps.controller.withEngine(async (client) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => client.request(sandboxP.Cleanup, params)));
+    return await deps.controller.withEngine(async (client) =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => client.request(sandboxP.Cleanup, params)),
+    );
   } catch (e) {
     deps.log.warn(`Clean Up Sandboxes: ${(e as Error).message}`);
-    void vscode.window.showErrorMessage(`Cleaning up sandboxes failed: ${(e as Error).message}`, 'Show Engine Output').then((a) => a && deps.output.channel.show());
+    void vscode.window
+      .showErrorMessage(`Cleaning up sandboxes failed: ${(e as Error).message}`, 'Show Engine Output')
+      .then((a) => a && deps.output.channel.show());
     return undefined;
   }
 }
@@ -163,7 +176,12 @@ async function cleanSandboxes(deps: CommandDeps): Promise<void> {
   let r = await askCleanup(deps, {});
   if (r?.base === null) {
     // Neither chroot_dir nor the setting sandboxBase says where sandboxes are: ask.
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Clean Up Sandboxes Here', title: 'The directory the sandboxes are in (the parent of chroot_dir)' });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      openLabel: 'Clean Up Sandboxes Here',
+      title: 'The directory the sandboxes are in (the parent of chroot_dir)',
+    });
     const base = picked?.[0]?.fsPath;
     if (!base) return;
     r = await askCleanup(deps, { base });
@@ -176,10 +194,15 @@ async function cleanSandboxes(deps: CommandDeps): Promise<void> {
   for (const k of r.skipped) deps.output.line(`kept ${k.root}: ${k.reason}`);
   for (const f of r.failed) deps.output.line(`could not remove ${f.root}: ${f.error}`);
   if (r.failed.length > 0) {
-    void vscode.window.showErrorMessage(`Cleaning up sandboxes in ${r.base}: ${r.failed.length} could not be removed.`, 'Show Engine Output').then((a) => a && deps.output.channel.show());
+    void vscode.window
+      .showErrorMessage(`Cleaning up sandboxes in ${r.base}: ${r.failed.length} could not be removed.`, 'Show Engine Output')
+      .then((a) => a && deps.output.channel.show());
     return;
   }
-  const done = r.removed.length + r.leftovers.length === 0 ? 'Nothing was left to remove.' : `${r.removed.length} removed${r.leftovers.length > 0 ? `, ${r.leftovers.length} leftovers` : ''}.`;
+  const done =
+    r.removed.length + r.leftovers.length === 0
+      ? 'Nothing was left to remove.'
+      : `${r.removed.length} removed${r.leftovers.length > 0 ? `, ${r.leftovers.length} leftovers` : ''}.`;
   const kept = r.skipped.length > 0 ? ` ${r.skipped.length} kept (in use, or made by \`sandbox create\`).` : '';
   void vscode.window.showInformationMessage(`Sandboxes in ${r.base} cleaned up. ${done}${kept}`);
 }
@@ -187,7 +210,12 @@ async function cleanSandboxes(deps: CommandDeps): Promise<void> {
 async function openBulklog(deps: CommandDeps, uri: unknown): Promise<void> {
   let dir = uri instanceof vscode.Uri && uri.scheme === 'file' ? uri.fsPath : undefined;
   if (!dir) {
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Open Bulklog', title: 'A bulklog directory (the one holding meta/), from this machine, another one or CI' });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      openLabel: 'Open Bulklog',
+      title: 'A bulklog directory (the one holding meta/), from this machine, another one or CI',
+    });
     dir = picked?.[0]?.fsPath;
   }
   if (!dir) return;

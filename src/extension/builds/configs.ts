@@ -84,7 +84,10 @@ export class ConfigChooser implements vscode.Disposable {
 
   private async findCandidates(): Promise<string[]> {
     const setting = vscode.workspace.getConfiguration('pkgsrcBulk').get<string | string[]>('config', '');
-    const listed = (Array.isArray(setting) ? setting : [setting]).map((s) => s.trim()).filter((s) => s !== '').map(expandSetting);
+    const listed = (Array.isArray(setting) ? setting : [setting])
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
+      .map(expandSetting);
     if (listed.length > 0) return [...new Set(listed)];
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
     const found: string[] = [];
@@ -138,7 +141,9 @@ export class ConfigChooser implements vscode.Disposable {
     } else {
       this.statusItem.text = `$(gear) ${this.label(info.file)}`;
       const md = new vscode.MarkdownString(`**pbulk.conf for builds:** ${info.file}\n\n`);
-      md.appendMarkdown(`bulklog: ${info.bulklog ?? '*not set*'}  \npkgsrc: ${info.pkgsrc ?? '*not set*'}  \n${info.limitedList ? `limited_list: ${info.limitedList}` : 'full build (no limited_list)'}`);
+      md.appendMarkdown(
+        `bulklog: ${info.bulklog ?? '*not set*'}  \npkgsrc: ${info.pkgsrc ?? '*not set*'}  \n${info.limitedList ? `limited_list: ${info.limitedList}` : 'full build (no limited_list)'}`,
+      );
       if (info.errors.length > 0) md.appendMarkdown(`\n\n$(error) ${info.errors.length} error(s) in this file: builds will be refused.`);
       md.appendMarkdown('\n\nClick to choose another pbulk.conf.');
       md.supportThemeIcons = true;
@@ -157,11 +162,19 @@ export class ConfigChooser implements vscode.Disposable {
       file: f,
     }));
     items.push({ label: '$(folder-opened) Browse...', detail: 'Choose a pbulk.conf anywhere on disk' });
-    const picked = await vscode.window.showQuickPick(items, { title: 'pbulk.conf for builds', placeHolder: 'The configuration builds run with (bulklog, pkgsrc, limited_list ...)' });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'pbulk.conf for builds',
+      placeHolder: 'The configuration builds run with (bulklog, pkgsrc, limited_list ...)',
+    });
     if (!picked) return;
     let file = picked.file;
     if (!file) {
-      const uris = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectMany: false, openLabel: 'Use for Builds', title: 'Choose a pbulk.conf' });
+      const uris = await vscode.window.showOpenDialog({
+        canSelectFiles: true,
+        canSelectMany: false,
+        openLabel: 'Use for Builds',
+        title: 'Choose a pbulk.conf',
+      });
       file = uris?.[0]?.fsPath;
       if (!file) return;
       if (!this.candidatesCache.includes(file)) this.candidatesCache.push(file);

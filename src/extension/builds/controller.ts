@@ -377,7 +377,11 @@ export class BuildController implements LogInfoSource, vscode.Disposable {
     if (!client) return false;
     const jobs = jobsSetting();
     try {
-      const r = await client.request(build.Rebuild, { ...(what.packages?.length ? { packages: what.packages } : {}), ...(what.failed ? { failed: true } : {}), ...(jobs > 0 ? { jobs } : {}) });
+      const r = await client.request(build.Rebuild, {
+        ...(what.packages?.length ? { packages: what.packages } : {}),
+        ...(what.failed ? { failed: true } : {}),
+        ...(jobs > 0 ? { jobs } : {}),
+      });
       this.deps.log.info(`rebuilding ${r.reset.length} package(s): ${r.reset.slice(0, 20).join(' ')}${r.reset.length > 20 ? ' ...' : ''}`);
       return true;
     } catch (e) {

@@ -53,8 +53,21 @@ export function registerBuilds(context: vscode.ExtensionContext, log: vscode.Log
     logs,
     states,
     progress,
-    vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }, { scheme: LOG_SCHEME }], new BuildCodeActions(controller.diagnostics), BuildCodeActions.metadata),
-    ...registerBuildCommands({ context, controller, configs, packages, logs, output, log, selection: () => (selection.length > 0 ? selection : packages.treeView.selection) }),
+    vscode.languages.registerCodeActionsProvider(
+      [{ scheme: 'file' }, { scheme: LOG_SCHEME }],
+      new BuildCodeActions(controller.diagnostics),
+      BuildCodeActions.metadata,
+    ),
+    ...registerBuildCommands({
+      context,
+      controller,
+      configs,
+      packages,
+      logs,
+      output,
+      log,
+      selection: () => (selection.length > 0 ? selection : packages.treeView.selection),
+    }),
     ...registerPublishCommands({ controller, output, log }),
     controller.onDidChange(() => {
       const c = controller.model.counts();

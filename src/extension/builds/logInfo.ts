@@ -8,7 +8,11 @@ import { logFacts } from '../diagnostics/map';
 import type { LogPackageInfo } from '../logs/provider';
 import type { LivePackage } from './model';
 
-export function packageLogInfo(bulklog: string, pkgname: string, o: { fromDisk: BulklogPackage | undefined; live: LivePackage | undefined; running: boolean }): LogPackageInfo {
+export function packageLogInfo(
+  bulklog: string,
+  pkgname: string,
+  o: { fromDisk: BulklogPackage | undefined; live: LivePackage | undefined; running: boolean },
+): LogPackageInfo {
   const { fromDisk, live } = o;
   const state = live?.state ?? fromDisk?.state;
   const building = o.running && state === 'in_processing';

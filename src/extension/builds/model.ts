@@ -128,7 +128,17 @@ export class BuildModel {
 
   started(e: Started): void {
     const prev = this.packages.get(e.pkgname);
-    this.packages.set(e.pkgname, { ...(prev ?? {}), pkgname: e.pkgname, location: e.location, state: 'in_processing', slot: e.slot, host: e.host, startedAt: e.time, phase: undefined, finishedAt: undefined });
+    this.packages.set(e.pkgname, {
+      ...(prev ?? {}),
+      pkgname: e.pkgname,
+      location: e.location,
+      state: 'in_processing',
+      slot: e.slot,
+      host: e.host,
+      startedAt: e.time,
+      phase: undefined,
+      finishedAt: undefined,
+    });
     this.slotsSeen = Math.max(this.slotsSeen, e.slot + 1);
   }
 
@@ -236,6 +246,9 @@ export function countsText(m: BuildModel): string {
 function hostsText(m: BuildModel): string {
   const hosts = m.hosts();
   if (hosts.length === 0) return '';
-  const rows = hosts.map((h) => `${h.host}: ${formatCounts({ done: h.done, failed: h.failed, in_processing: h.building.length })}${h.building.length ? ` (${h.building.join(', ')})` : ''}`);
+  const rows = hosts.map(
+    (h) =>
+      `${h.host}: ${formatCounts({ done: h.done, failed: h.failed, in_processing: h.building.length })}${h.building.length ? ` (${h.building.join(', ')})` : ''}`,
+  );
   return `\n\nClient hosts:\n${rows.join('\n')}`;
 }

@@ -29,22 +29,24 @@ export class BuildProgress implements vscode.Disposable {
     this.lastFraction = 0;
     // The ETA moves with time, not only with events.
     this.ticker = setInterval(() => this.update(), 5000);
-    void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'pkgsrc bulk build', cancellable: true },
-      (progress, token) =>
-        new Promise<void>((resolve) => {
-          this.finishNotification = resolve;
-          this.report = (message, increment) => progress.report({ message, increment });
-          token.onCancellationRequested(() => {
-            void vscode.commands.executeCommand('pkgsrcBulk.stop');
-            resolve();
-          });
-          this.update();
-        }),
-    ).then(() => {
-      this.finishNotification = undefined;
-      this.report = undefined;
-    });
+    void vscode.window
+      .withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'pkgsrc bulk build', cancellable: true },
+        (progress, token) =>
+          new Promise<void>((resolve) => {
+            this.finishNotification = resolve;
+            this.report = (message, increment) => progress.report({ message, increment });
+            token.onCancellationRequested(() => {
+              void vscode.commands.executeCommand('pkgsrcBulk.stop');
+              resolve();
+            });
+            this.update();
+          }),
+      )
+      .then(() => {
+        this.finishNotification = undefined;
+        this.report = undefined;
+      });
   }
 
   private end(): void {

@@ -42,16 +42,28 @@ export function noticeClient(e: master.ClientEvent, log: vscode.LogOutputChannel
   const key = `${e.role} ${e.host} ${e.change}`;
   if (e.change === 'missing' && told.seen.has(key)) return;
   told.seen.add(key);
-  const what = e.change === 'missing' ? 'has not connected' : e.change === 'dropped' ? 'was dropped' : e.change === 'garbage' ? 'broke the protocol' : 'went away';
+  const what =
+    e.change === 'missing' ? 'has not connected' : e.change === 'dropped' ? 'was dropped' : e.change === 'garbage' ? 'broke the protocol' : 'went away';
   const left = `${e.connected} ${e.role} client${e.connected === 1 ? '' : 's'} left`;
-  void vscode.window.showWarningMessage(`${e.role === 'scan' ? 'Scan' : 'Build'} host ${e.host} ${what}${e.pkgname ? `; ${e.pkgname} goes back to the queue` : ''} (${left}).`, 'Show Details').then((a) => {
-    if (a === 'Show Details') void vscode.window.showInformationMessage(e.message, { modal: true });
-  });
+  void vscode.window
+    .showWarningMessage(
+      `${e.role === 'scan' ? 'Scan' : 'Build'} host ${e.host} ${what}${e.pkgname ? `; ${e.pkgname} goes back to the queue` : ''} (${left}).`,
+      'Show Details',
+    )
+    .then((a) => {
+      if (a === 'Show Details') void vscode.window.showInformationMessage(e.message, { modal: true });
+    });
 }
 
 export function noticeEngineLost(output: EngineOutput): void {
-  void vscode.window.showWarningMessage('The pkgsrc build engine went away during the build. Its output says why; Resume carries on from the bulklog.', 'Show Engine Output', 'Resume').then((a) => {
-    if (a === 'Show Engine Output') output.channel.show();
-    if (a === 'Resume') void vscode.commands.executeCommand('pkgsrcBulk.resume');
-  });
+  void vscode.window
+    .showWarningMessage(
+      'The pkgsrc build engine went away during the build. Its output says why; Resume carries on from the bulklog.',
+      'Show Engine Output',
+      'Resume',
+    )
+    .then((a) => {
+      if (a === 'Show Engine Output') output.channel.show();
+      if (a === 'Resume') void vscode.commands.executeCommand('pkgsrcBulk.resume');
+    });
 }

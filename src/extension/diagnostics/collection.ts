@@ -83,7 +83,9 @@ export class BuildDiagnostics implements vscode.Disposable {
   /** The spec of a diagnostic VS Code hands back (a copy: matched by range, message and code). */
   specOf(uri: vscode.Uri, d: vscode.Diagnostic): DiagnosticSpec | undefined {
     const code = typeof d.code === 'object' ? d.code.value : d.code;
-    return (this.byUri.get(uri.toString()) ?? []).find((x) => x.diagnostic.message === d.message && x.diagnostic.range.isEqual(d.range) && String(x.spec.code) === String(code))?.spec;
+    return (this.byUri.get(uri.toString()) ?? []).find(
+      (x) => x.diagnostic.message === d.message && x.diagnostic.range.isEqual(d.range) && String(x.spec.code) === String(code),
+    )?.spec;
   }
 
   private publish(keys: Set<string>): void {
@@ -108,7 +110,10 @@ export class BuildDiagnostics implements vscode.Disposable {
       const uri = targetUri(specs[0]!.target);
       const items = specs.map((spec) => ({ diagnostic: this.toDiagnostic(spec), spec }));
       this.byUri.set(uri.toString(), items);
-      this.collection.set(uri, items.map((x) => x.diagnostic));
+      this.collection.set(
+        uri,
+        items.map((x) => x.diagnostic),
+      );
     }
     this.changed.fire();
   }
@@ -128,7 +133,9 @@ export class BuildDiagnostics implements vscode.Disposable {
     // The code links to the package's log where there is one.
     d.code = log ? { value: spec.code, target: logUri(log.bulklog, log.pkgname) } : spec.code;
     if (spec.related.length > 0) {
-      d.relatedInformation = spec.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(targetUri(r.target), vrange(r.range)), r.message));
+      d.relatedInformation = spec.related.map(
+        (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(targetUri(r.target), vrange(r.range)), r.message),
+      );
     }
     return d;
   }

@@ -85,7 +85,12 @@ async function metaProblem(p: LogProblem, file: string, f: BuildFiles, bulklog: 
   const d = p.data ?? {};
   if (d.pkgpath && LOCATION.test(d.pkgpath) && p.code.startsWith('scan-')) {
     const place = await locationPlace(f, d.pkgpath);
-    return [{ ...spec(place.target, place.range, p.severity, p.message, p.code, META_OWNER), related: [{ target: onLog.target, range: onLog.range, message: 'reported here' }] }];
+    return [
+      {
+        ...spec(place.target, place.range, p.severity, p.message, p.code, META_OWNER),
+        related: [{ target: onLog.target, range: onLog.range, message: 'reported here' }],
+      },
+    ];
   }
   if (p.code === 'unresolved-dependency' && d.pkgname) {
     const pkg = bulklog?.byName.get(d.pkgname);
@@ -112,10 +117,16 @@ export async function engineErrorDiagnostics(
   const owner = ENGINE_OWNER;
   if (e.code === 'resolve' && /Unresolvable dependencies found/.test(e.message)) {
     // The locations follow the first line, one per line.
-    const locs = e.message.split('\n').slice(1).map((l) => l.trim()).filter((l) => LOCATION.test(l));
+    const locs = e.message
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim())
+      .filter((l) => LOCATION.test(l));
     const out: DiagnosticSpec[] = [];
     const c = confTarget(f);
-    out.push(spec(c.target, c.range, 'error', `unresolvable dependencies: ${locs.join(', ') || 'see meta/presolve-err.log'}`, 'unresolvable-dependencies', owner));
+    out.push(
+      spec(c.target, c.range, 'error', `unresolvable dependencies: ${locs.join(', ') || 'see meta/presolve-err.log'}`, 'unresolvable-dependencies', owner),
+    );
     for (const loc of locs) {
       const l = listLine(f, loc);
       if (l) out.push(spec(l.target, l.range, 'error', `${loc}: unresolvable (no package found there)`, 'unresolvable-dependencies', owner));
@@ -133,7 +144,16 @@ export async function engineErrorDiagnostics(
     return [spec({ kind: 'file', path: file }, range(line, character, line + 1, 0), e.severity, e.message, e.code, owner)];
   }
   const c = confTarget(f);
-  return [spec(c.target, c.range, e.severity, e.message.split('\n')[0]! + (e.message.includes('\n') ? ` (${e.message.split('\n').length - 1} more lines in the engine output)` : ''), e.code, owner)];
+  return [
+    spec(
+      c.target,
+      c.range,
+      e.severity,
+      e.message.split('\n')[0]! + (e.message.includes('\n') ? ` (${e.message.split('\n').length - 1} more lines in the engine output)` : ''),
+      e.code,
+      owner,
+    ),
+  ];
 }
 
 const PROBLEM_LINE = /^(\/.+?):(\d+):(\d+): (error|warning|information|hint): (.*?)(?: \[([\w.-]+)\])?$/;

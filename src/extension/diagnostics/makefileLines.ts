@@ -96,7 +96,8 @@ export function findReasonLine(text: string, reasons: readonly string[]): LineHi
   const all = reasons.join(' ');
   const prefer: string[] = [];
   if (/marked as broken/i.test(all)) prefer.push('BROKEN', 'BROKEN_ON_PLATFORM', 'BROKEN_EXCEPT_ON_PLATFORM');
-  if (/not available for|only available for/i.test(all)) prefer.push('ONLY_FOR_PLATFORM', 'NOT_FOR_PLATFORM', 'BROKEN_ON_PLATFORM', 'BROKEN_EXCEPT_ON_PLATFORM', 'ONLY_FOR_COMPILER', 'NOT_FOR_COMPILER');
+  if (/not available for|only available for/i.test(all))
+    prefer.push('ONLY_FOR_PLATFORM', 'NOT_FOR_PLATFORM', 'BROKEN_ON_PLATFORM', 'BROKEN_EXCEPT_ON_PLATFORM', 'ONLY_FOR_COMPILER', 'NOT_FOR_COMPILER');
   if (/license/i.test(all)) prefer.push('LICENSE');
   if (/restricted|NO_BIN_ON_FTP/i.test(all)) prefer.push('RESTRICTED', 'NO_BIN_ON_FTP');
   prefer.push('PKG_FAIL_REASON', 'PKG_SKIP_REASON', 'BROKEN', 'BROKEN_ON_PLATFORM', 'NOT_FOR_PLATFORM', 'ONLY_FOR_PLATFORM', 'NOT_FOR_UNPRIVILEGED');

@@ -171,7 +171,13 @@ async function failedDiagnostics(p: BulklogPackage, ctx: DiagnoseContext): Promi
 
   const head = `${p.pkgname} failed${phase ? ` in the ${phase} phase` : ''}${p.breaks ? `, breaks ${plural(p.breaks, 'package')}` : ''}`;
   const lines = errors.slice(0, MESSAGE_ERRORS).map((e) => `${e.message}${e.count && e.count > 1 ? ` (${e.count} times)` : ''}`);
-  const message = lines.length > 0 ? `${head}: ${lines[0]}${lines.slice(1).map((l) => `\n${l}`).join('')}` : `${head}${p.failingLog ? `; no error message recognised in ${phase}.log` : '; it left no log'}`;
+  const message =
+    lines.length > 0
+      ? `${head}: ${lines[0]}${lines
+          .slice(1)
+          .map((l) => `\n${l}`)
+          .join('')}`
+      : `${head}${p.failingLog ? `; no error message recognised in ${phase}.log` : '; it left no log'}`;
   const related: RelatedSpec[] = [];
   for (const e of errors) {
     const l = docLineOf(e.logLine);
@@ -215,13 +221,30 @@ async function failedDiagnostics(p: BulklogPackage, ctx: DiagnoseContext): Promi
       const docLine = docLineOf(e.logLine);
       const logRel: RelatedSpec[] = docLine !== undefined ? [{ target: logT, range: whole(docLine), message: `${phase}.log:${e.logLine + 1}` }] : [];
       const mapped = e.file !== undefined && e.line !== undefined ? mapSourcePosition(e.file, e.line, e.column, sources) : undefined;
-      const base = { severity: 'error' as const, code: e.code, owner: p.pkgname, actions: { showLog: { bulklog: ctx.bulklog.dir, pkgname: p.pkgname, ...(docLine !== undefined ? { line: docLine } : {}) }, rebuild: [p.pkgname] } };
+      const base = {
+        severity: 'error' as const,
+        code: e.code,
+        owner: p.pkgname,
+        actions: { showLog: { bulklog: ctx.bulklog.dir, pkgname: p.pkgname, ...(docLine !== undefined ? { line: docLine } : {}) }, rebuild: [p.pkgname] },
+      };
       if (mapped) {
         const where = e.file !== undefined ? `${e.file}:${(e.line ?? 0) + 1}${e.column !== undefined ? `:${e.column + 1}` : ''}: ` : '';
-        out.push({ ...base, target: { kind: 'file', path: mapped.file }, range: range(mapped.line, mapped.character, mapped.line, mapped.character + 1), message: `${where}${e.message} (${p.pkgname}, ${phase} phase)`, related: logRel });
+        out.push({
+          ...base,
+          target: { kind: 'file', path: mapped.file },
+          range: range(mapped.line, mapped.character, mapped.line, mapped.character + 1),
+          message: `${where}${e.message} (${p.pkgname}, ${phase} phase)`,
+          related: logRel,
+        });
       } else if (docLine !== undefined) {
         const where = e.file !== undefined ? `${e.file}:${(e.line ?? 0) + 1}${e.column !== undefined ? `:${e.column + 1}` : ''}: ` : '';
-        out.push({ ...base, target: logT, range: whole(docLine), message: `${where}${e.message}${e.count && e.count > 1 ? ` (${e.count} times)` : ''}`, related: [] });
+        out.push({
+          ...base,
+          target: logT,
+          range: whole(docLine),
+          message: `${where}${e.message}${e.count && e.count > 1 ? ` (${e.count} times)` : ''}`,
+          related: [],
+        });
       }
     }
   }
@@ -254,7 +277,11 @@ function blockers(p: BulklogPackage, b: Bulklog, want: (s: BulklogPackage['state
   return { roots: [...roots], direct };
 }
 
-async function indirectDiagnostic(p: BulklogPackage, ctx: DiagnoseContext, kind: typeof State.DependsOnFailed | typeof State.DependsOnBroken): Promise<DiagnosticSpec> {
+async function indirectDiagnostic(
+  p: BulklogPackage,
+  ctx: DiagnoseContext,
+  kind: typeof State.DependsOnFailed | typeof State.DependsOnBroken,
+): Promise<DiagnosticSpec> {
   const b = ctx.bulklog;
   const found = blockers(p, b, (s) => (kind === State.DependsOnFailed ? s === State.Failed : s === State.Broken));
   const roots = kind === State.DependsOnFailed && p.culprits?.length ? p.culprits : found.roots;
@@ -287,7 +314,12 @@ async function indirectDiagnostic(p: BulklogPackage, ctx: DiagnoseContext, kind:
     const q = b.byName.get(n);
     const qPlace = q ? await placeOf(q, ctx) : {};
     const t: Target = qPlace.makefile ? { kind: 'file', path: qPlace.makefile } : logTarget(ctx, n);
-    related.push({ target: t, range: range(0, 0, 0, 0), message: `${n}${q?.location ? ` (${q.location})` : ''} ${q?.state === State.Failed ? `failed${q.failingPhase ? ` in ${q.failingPhase}` : ''}` : q ? STATE_LOOK[q.state].word : ''}`.trim() });
+    related.push({
+      target: t,
+      range: range(0, 0, 0, 0),
+      message:
+        `${n}${q?.location ? ` (${q.location})` : ''} ${q?.state === State.Failed ? `failed${q.failingPhase ? ` in ${q.failingPhase}` : ''}` : q ? STATE_LOOK[q.state].word : ''}`.trim(),
+    });
     deps.push({ pkgname: n, ...(q?.location ? { location: q.location } : {}), ...(qPlace.makefile ? { makefile: qPlace.makefile } : {}) });
   }
   return {

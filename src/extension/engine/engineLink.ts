@@ -114,7 +114,10 @@ export class EngineLink implements vscode.Disposable {
     if (this.current && this.currentConf?.file === conf.file) return this.current;
     this.detach();
     const logFile = this.logFileFor(conf);
-    const prefix = vscode.workspace.getConfiguration('pkgsrcBulk').get<string[]>('engine.commandPrefix', []).filter((w) => typeof w === 'string' && w !== '');
+    const prefix = vscode.workspace
+      .getConfiguration('pkgsrcBulk')
+      .get<string[]>('engine.commandPrefix', [])
+      .filter((w) => typeof w === 'string' && w !== '');
     try {
       const c = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the pkgsrc build engine' }, () =>
         connectEngine({
@@ -135,7 +138,9 @@ export class EngineLink implements vscode.Disposable {
         await this.deps.output.follow(logFile);
         const found = printedProblems(e.output);
         if (found.length > 0) this.deps.diagnostics.replace(new Map([[ENGINE_OWNER, found]]));
-        void vscode.window.showErrorMessage(`${e.message}${found.length > 0 ? ` ${found.length} problem(s) are in the Problems view.` : ''}`, 'Show Engine Output').then((a) => a && this.deps.output.channel.show());
+        void vscode.window
+          .showErrorMessage(`${e.message}${found.length > 0 ? ` ${found.length} problem(s) are in the Problems view.` : ''}`, 'Show Engine Output')
+          .then((a) => a && this.deps.output.channel.show());
         return undefined;
       }
       throw e;
@@ -173,7 +178,9 @@ export class EngineLink implements vscode.Disposable {
     }
     const status = hello.status;
     await this.deps.output.follow(this.logFileFor(conf));
-    this.deps.output.line(`[attached to engine pid ${hello.pid} ${hello.engineVersion}${hello.root ? ' (root)' : ''}: ${status.stage}, bulklog ${status.bulklog}]`);
+    this.deps.output.line(
+      `[attached to engine pid ${hello.pid} ${hello.engineVersion}${hello.root ? ' (root)' : ''}: ${status.stage}, bulklog ${status.bulklog}]`,
+    );
     if (RUNNING_STAGES.has(status.stage)) ev.attachedRunning(status);
     return status;
   }

@@ -20,7 +20,9 @@ export class EngineOutput implements vscode.Disposable {
     if (this.file === file) return;
     this.stop();
     this.file = file;
-    const size = await stat(file).then((s) => s.size).catch(() => 0);
+    const size = await stat(file)
+      .then((s) => s.size)
+      .catch(() => 0);
     this.offset = Math.max(0, size - BACKLOG_BYTES);
     this.read();
     try {

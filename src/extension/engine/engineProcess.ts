@@ -114,7 +114,12 @@ export async function connectEngine(o: EngineLaunch): Promise<Connected> {
   for (let wait = 50; ; wait = Math.min(wait * 2, 500)) {
     if (exited) {
       const out = tail(o.logFile, from);
-      const why = exited.code === EXIT.locked ? 'another engine holds the bulklog' : exited.code === EXIT.usage ? 'it refused the configuration' : `it exited with ${exited.code ?? exited.signal}`;
+      const why =
+        exited.code === EXIT.locked
+          ? 'another engine holds the bulklog'
+          : exited.code === EXIT.usage
+            ? 'it refused the configuration'
+            : `it exited with ${exited.code ?? exited.signal}`;
       throw new EngineStartError(`The build engine did not start: ${why}.`, out, exited.code);
     }
     try {
@@ -124,7 +129,10 @@ export async function connectEngine(o: EngineLaunch): Promise<Connected> {
     }
     if (Date.now() > deadline) {
       child.kill('SIGTERM');
-      throw new EngineStartError(`The build engine did not listen on ${path} within ${Math.round((o.startTimeoutMs ?? 20_000) / 1000)} s.`, tail(o.logFile, from));
+      throw new EngineStartError(
+        `The build engine did not listen on ${path} within ${Math.round((o.startTimeoutMs ?? 20_000) / 1000)} s.`,
+        tail(o.logFile, from),
+      );
     }
     await new Promise((r) => setTimeout(r, wait));
   }

@@ -78,7 +78,9 @@ export async function openEarlierRun(deps: HistoryCommandDeps, id?: string): Pro
       void vscode.window.showInformationMessage(`The run ${run.info.id} is still being filed away; try again in a moment.`);
       return false;
     }
-    const dir = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Opening run ${run.info.id}` }, () => extractedDir(run!, store, bulklog));
+    const dir = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Opening run ${run.info.id}` }, () =>
+      extractedDir(run!, store, bulklog),
+    );
     await c.openBulklog(dir);
   }
   deps.history.update();
@@ -92,7 +94,10 @@ export function registerHistoryCommands(deps: HistoryCommandDeps): vscode.Dispos
     vscode.commands.registerCommand('pkgsrcBulk.openEarlierRun', (id?: unknown) => openEarlierRun(deps, typeof id === 'string' ? id : undefined)),
     vscode.commands.registerCommand('pkgsrcBulk.showNewFailuresOnly', async () => {
       deps.lens.setNewFailuresOnly(true);
-      if (deps.history.newFailures.size === 0) void vscode.window.showInformationMessage(deps.history.diff ? 'No new failures since the previous run.' : `No previous run to compare with (${deps.history.none}).`);
+      if (deps.history.newFailures.size === 0)
+        void vscode.window.showInformationMessage(
+          deps.history.diff ? 'No new failures since the previous run.' : `No previous run to compare with (${deps.history.none}).`,
+        );
       await vscode.commands.executeCommand('workbench.actions.view.problems');
     }),
     vscode.commands.registerCommand('pkgsrcBulk.showAllProblems', () => deps.lens.setNewFailuresOnly(false)),

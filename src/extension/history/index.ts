@@ -13,11 +13,22 @@ export interface HistoryApi {
   readonly lens: ProblemsLens;
 }
 
-export function registerHistory(context: vscode.ExtensionContext, controller: BuildController, log: vscode.LogOutputChannel, treeRoot: () => string | undefined): HistoryApi {
+export function registerHistory(
+  context: vscode.ExtensionContext,
+  controller: BuildController,
+  log: vscode.LogOutputChannel,
+  treeRoot: () => string | undefined,
+): HistoryApi {
   const history = new RunHistory(controller, log);
   const decorations = new HistoryDecorations(history, treeRoot);
   const lens = new ProblemsLens(history, controller.diagnostics);
   const settingsFile = () => vscode.workspace.getConfiguration('pkgsrcBulk').get<string>('engine.settingsFile', '').trim() || undefined;
-  context.subscriptions.push(history, decorations, lens, vscode.window.registerFileDecorationProvider(decorations), ...registerHistoryCommands({ controller, history, lens, log, settingsFile }));
+  context.subscriptions.push(
+    history,
+    decorations,
+    lens,
+    vscode.window.registerFileDecorationProvider(decorations),
+    ...registerHistoryCommands({ controller, history, lens, log, settingsFile }),
+  );
   return { history, decorations, lens };
 }

@@ -40,7 +40,9 @@ export class LiveLog {
     let add = text;
     if (offset < cur.bytes) {
       // Overlaps what the seed read: keep only the new bytes.
-      add = Buffer.from(text).subarray(cur.bytes - offset).toString('utf8');
+      add = Buffer.from(text)
+        .subarray(cur.bytes - offset)
+        .toString('utf8');
     }
     const next = { text: cur.text + add, bytes: offset + size };
     if (next.bytes > this.maxBytes) return 'too-large';

@@ -76,7 +76,16 @@ export function composeLogDocument(info: LogDocumentInfo, logs: { file: LogFile;
   for (const { file, log } of logs) {
     const titleLine = out.length;
     out.push(partTitle(file.name, file.phase, log.size));
-    const part: LogDocumentPart = { name: file.name, path: file.path, titleLine, endLine: titleLine, windows: [], sections: [], size: log.size, ...(file.phase ? { phase: file.phase } : {}) };
+    const part: LogDocumentPart = {
+      name: file.name,
+      path: file.path,
+      titleLine,
+      endLine: titleLine,
+      windows: [],
+      sections: [],
+      size: log.size,
+      ...(file.phase ? { phase: file.phase } : {}),
+    };
     log.windows.forEach((w, k) => {
       if (k > 0 && log.skipped) {
         part.markerLine = out.length;

@@ -126,8 +126,16 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
     const clampLine = (l: number) => Math.min(Math.max(0, l), last);
     const rangeOf = (a: number, b: number) => new vscode.Range(clampLine(a), 0, clampLine(b), document.lineAt(clampLine(b)).text.length);
     return doc.parts.map((p) => {
-      const s = new vscode.DocumentSymbol(p.name, p.phase ? `${p.phase} phase` : '', p.phase ? vscode.SymbolKind.Module : vscode.SymbolKind.File, rangeOf(p.titleLine, p.endLine), rangeOf(p.titleLine, p.titleLine));
-      s.children = p.sections.map((x) => new vscode.DocumentSymbol(x.title, '', vscode.SymbolKind.Event, rangeOf(x.startLine, x.endLine), rangeOf(x.startLine, x.startLine)));
+      const s = new vscode.DocumentSymbol(
+        p.name,
+        p.phase ? `${p.phase} phase` : '',
+        p.phase ? vscode.SymbolKind.Module : vscode.SymbolKind.File,
+        rangeOf(p.titleLine, p.endLine),
+        rangeOf(p.titleLine, p.titleLine),
+      );
+      s.children = p.sections.map(
+        (x) => new vscode.DocumentSymbol(x.title, '', vscode.SymbolKind.Event, rangeOf(x.startLine, x.endLine), rangeOf(x.startLine, x.startLine)),
+      );
       return s;
     });
   }
@@ -221,7 +229,11 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
       }
     }
     const at = new vscode.Position(Math.min(Math.max(0, target ?? 0), Math.max(0, document.lineCount - 1)), 0);
-    const editor = await vscode.window.showTextDocument(document, { preview: opts.preview ?? true, selection: new vscode.Range(at, at), ...(opts.column ? { viewColumn: opts.column } : {}) });
+    const editor = await vscode.window.showTextDocument(document, {
+      preview: opts.preview ?? true,
+      selection: new vscode.Range(at, at),
+      ...(opts.column ? { viewColumn: opts.column } : {}),
+    });
     editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return editor;
   }

@@ -21,7 +21,10 @@ export interface PublishDeps {
 function trusted(what: string): boolean {
   if (vscode.workspace.isTrusted) return true;
   void vscode.window
-    .showWarningMessage(`${what} is off in this untrusted workspace: it runs the rsync and mail commands named in its pbulk.conf. Trust the workspace to publish.`, 'Manage Workspace Trust')
+    .showWarningMessage(
+      `${what} is off in this untrusted workspace: it runs the rsync and mail commands named in its pbulk.conf. Trust the workspace to publish.`,
+      'Manage Workspace Trust',
+    )
     .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
   return false;
 }
@@ -38,7 +41,9 @@ const showOutput = (deps: PublishDeps) => (a: string | undefined) => {
 /** Sends a request to the engine; a refusal (busy, bad request) is shown and gives undefined. */
 async function ask<R>(deps: PublishDeps, title: string, f: (client: EngineClient) => Promise<R>): Promise<R | undefined> {
   try {
-    return await deps.controller.withEngine(async (client) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => f(client)));
+    return await deps.controller.withEngine(async (client) =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => f(client)),
+    );
   } catch (e) {
     const busy = e instanceof ResponseError && e.code === RpcErrors.busy;
     deps.log.warn(`${title}: ${(e as Error).message}`);
@@ -72,7 +77,9 @@ export async function publishCommand(deps: PublishDeps, arg?: unknown): Promise<
       if (!go) return undefined;
     }
   }
-  const r = await ask(deps, params.dryRun ? 'Publish (dry run)' : params.rollback ? 'Rolling back the repository' : 'Publishing the build', (c) => c.request(publishP.Publish, params));
+  const r = await ask(deps, params.dryRun ? 'Publish (dry run)' : params.rollback ? 'Rolling back the repository' : 'Publishing the build', (c) =>
+    c.request(publishP.Publish, params),
+  );
   if (!r) return undefined;
   showLines(deps, `publish${params.dryRun ? ' --dry-run' : ''}`, r.lines);
   ReportPanel.open?.schedule(0);
@@ -85,7 +92,9 @@ export async function publishCommand(deps: PublishDeps, arg?: unknown): Promise<
   } else if (params.dryRun) {
     deps.output.channel.show(true);
   } else if (r.published) {
-    void vscode.window.showInformationMessage(`${r.published.rollback ? 'Rolled back' : 'Published'}: ${r.published.target} -> ${r.published.release}`, 'Show Output').then(showOutput(deps));
+    void vscode.window
+      .showInformationMessage(`${r.published.rollback ? 'Rolled back' : 'Published'}: ${r.published.target} -> ${r.published.release}`, 'Show Output')
+      .then(showOutput(deps));
   } else {
     void vscode.window.showInformationMessage(r.lines[r.lines.length - 1] ?? 'Nothing to publish.', 'Show Output').then(showOutput(deps));
   }
@@ -110,7 +119,12 @@ async function mailReportCommand(deps: PublishDeps, arg?: unknown): Promise<publ
   }
   const subject = preview.lines.find((l) => l.startsWith('Subject: '))?.slice(9) ?? '';
   const to = preview.lines.find((l) => l.startsWith('To: '))?.slice(4) ?? '';
-  const a = await vscode.window.showInformationMessage(`Mail "${subject}" to ${to}?`, { modal: true, detail: `Runs: ${preview.lines[0]?.replace(/^would run: /, '') ?? ''}` }, 'Send', 'Preview');
+  const a = await vscode.window.showInformationMessage(
+    `Mail "${subject}" to ${to}?`,
+    { modal: true, detail: `Runs: ${preview.lines[0]?.replace(/^would run: /, '') ?? ''}` },
+    'Send',
+    'Preview',
+  );
   if (a === 'Preview') {
     showLines(deps, 'mail --dry-run', preview.lines);
     deps.output.channel.show(true);

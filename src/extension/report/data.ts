@@ -79,7 +79,10 @@ export function totalsOf(counts: Partial<Record<BuildState, number>>): Pick<Repo
 
 const WORDS = Object.fromEntries(BUILD_STATES.map((s) => [s, stateWord(s)])) as Record<BuildState, string>;
 
-function row(s: ReportSummary['failed'][number] | ReportSummary['indirectFailed'][number] | ReportSummary['prefailed'][number] | ReportSummary['pending'][number], hasLog: boolean): ReportRow {
+function row(
+  s: ReportSummary['failed'][number] | ReportSummary['indirectFailed'][number] | ReportSummary['prefailed'][number] | ReportSummary['pending'][number],
+  hasLog: boolean,
+): ReportRow {
   const r: ReportRow = { pkgname: s.pkgname, state: s.state, breaks: s.breaks, hasLog };
   if (s.location !== undefined) r.location = s.location;
   if (s.maintainer !== undefined) r.maintainer = s.maintainer;
@@ -147,7 +150,12 @@ export interface RunningBar {
 }
 
 /** Lanes and per-host totals of a multi-host timeline (nothing when no entry has a host). */
-export function hostLanes(entries: readonly TimelineEntry[], running: readonly RunningBar[], slots: number, now: number): Pick<ReportData['timeline'], 'labels' | 'hosts'> {
+export function hostLanes(
+  entries: readonly TimelineEntry[],
+  running: readonly RunningBar[],
+  slots: number,
+  now: number,
+): Pick<ReportData['timeline'], 'labels' | 'hosts'> {
   const hostOf = new Map<number, string>();
   for (const e of [...entries, ...running]) if (e.host) hostOf.set(e.slot, e.host);
   if (hostOf.size === 0) return {};
@@ -208,7 +216,14 @@ export async function reportData(
     words: WORDS,
     topBreakers: s.topBreakers.map((t) => row(t, logged.has(t.pkgname))),
     failures,
-    timeline: { slots, start: starts.reduce((a, x) => Math.min(a, x), starts[0] ?? 0), end: ends.reduce((a, x) => Math.max(a, x), 0), entries, running, ...hostLanes(entries, running, slots, now) },
+    timeline: {
+      slots,
+      start: starts.reduce((a, x) => Math.min(a, x), starts[0] ?? 0),
+      end: ends.reduce((a, x) => Math.max(a, x), 0),
+      entries,
+      running,
+      ...hostLanes(entries, running, slots, now),
+    },
     graph: brokenGraph(b),
     problems: s.problemCount,
   };

@@ -96,7 +96,11 @@ export class ReportPanel implements vscode.Disposable {
 
   private async render(): Promise<void> {
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
-    this.panel.webview.html = await webviewPage(this.panel.webview, media, 'report.html', { scriptUri: 'report.js', sinceScriptUri: 'report-since.js', styleUri: 'report.css' });
+    this.panel.webview.html = await webviewPage(this.panel.webview, media, 'report.html', {
+      scriptUri: 'report.js',
+      sinceScriptUri: 'report-since.js',
+      styleUri: 'report.css',
+    });
   }
 
   /** Posts fresh data soon (at once with 0); while a build runs, at most every two seconds. */
@@ -117,13 +121,24 @@ export class ReportPanel implements vscode.Disposable {
     const c = this.controller;
     const b = c.bulklog;
     if (!b) {
-      await this.panel.webview.postMessage({ type: 'empty', message: c.shownBulklog ? `No build in ${c.shownBulklog} yet.` : 'No bulklog: choose a pbulk.conf, run a build, or open a bulklog from disk.' });
+      await this.panel.webview.postMessage({
+        type: 'empty',
+        message: c.shownBulklog ? `No build in ${c.shownBulklog} yet.` : 'No bulklog: choose a pbulk.conf, run a build, or open a bulklog from disk.',
+      });
       return;
     }
     const live = c.building;
     const data = await reportData(b, {
       timeline: live ? c.model.timeline() : c.timeline.length > 0 ? c.timeline : c.model.timeline(),
-      running: live ? c.model.running().flatMap((p) => (p.slot !== undefined && p.startedAt !== undefined ? [{ pkgname: p.pkgname, slot: p.slot, start: p.startedAt, ...(p.host ? { host: p.host } : {}) }] : [])) : [],
+      running: live
+        ? c.model
+            .running()
+            .flatMap((p) =>
+              p.slot !== undefined && p.startedAt !== undefined
+                ? [{ pkgname: p.pkgname, slot: p.slot, start: p.startedAt, ...(p.host ? { host: p.host } : {}) }]
+                : [],
+            )
+        : [],
       live,
     });
     if (since) data.since = since.data();

@@ -140,7 +140,8 @@ class SettingsForm {
     if (r.edits.length === 0) return;
     const edit = new vscode.WorkspaceEdit();
     for (const e of r.edits) edit.replace(this.document.uri, toRange(e.range), e.newText);
-    if (!(await vscode.workspace.applyEdit(edit))) await this.send({ type: 'notice', name: c.name, message: `${c.name} could not be changed: the file is read-only or was changed meanwhile` });
+    if (!(await vscode.workspace.applyEdit(edit)))
+      await this.send({ type: 'notice', name: c.name, message: `${c.name} could not be changed: the file is read-only or was changed meanwhile` });
   }
 
   private async pick(name: string): Promise<void> {

@@ -17,7 +17,7 @@ export const GROUPS: readonly GroupInfo[] = [
   { id: 'mode', title: 'Mode and clients', description: 'A build on this machine alone, or a master with scan and build clients on other hosts.' },
   { id: 'sandboxes', title: 'Sandboxes', description: 'The chroots pbulk builds in and how many run at once.' },
   { id: 'reports', title: 'Reports and publishing', description: 'Who gets the report mail, and where packages and reports are uploaded.' },
-  { id: 'tools', title: 'Tools', description: 'The package tools, the build tools and pbulk\'s own programs and scripts.' },
+  { id: 'tools', title: 'Tools', description: "The package tools, the build tools and pbulk's own programs and scripts." },
   { id: 'advanced', title: 'Advanced', description: 'The configuration version, build behaviour, cross-compiling, and the other variables of this file.' },
 ];
 

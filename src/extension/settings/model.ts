@@ -161,9 +161,7 @@ export function settingsModel(doc: ConfDocument, ev: ConfEvaluation = evaluateCo
   const rows: SettingRow[] = [];
   for (const spec of confSchema) if (shownWhenUnset(spec) || setInFile(spec.name)) rows.push(row(doc, ev, spec.name, spec));
   // The file's own variables, in the order they first appear.
-  const own = [...ev.variables.values()]
-    .filter((v) => !variableInfo(v.name) && setInFile(v.name))
-    .sort((a, b) => firstLine(a) - firstLine(b));
+  const own = [...ev.variables.values()].filter((v) => !variableInfo(v.name) && setInFile(v.name)).sort((a, b) => firstLine(a) - firstLine(b));
   for (const v of own) rows.push(row(doc, ev, v.name, undefined));
   const order = (r: SettingRow): number => {
     const spec = variableInfo(r.name);

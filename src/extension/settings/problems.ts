@@ -33,13 +33,23 @@ const FIXABLE = new Set(checkCodes.filter((c) => c.fix).map((c) => c.code));
  * diagnostic the range touches (code actions come back without their diagnostics), so a fix
  * already given to an earlier diagnostic it overlaps is not given again.
  */
-async function fixesByDiagnostic(doc: vscode.TextDocument, diagnostics: readonly vscode.Diagnostic[], fixes: Map<string, vscode.CodeAction>): Promise<Map<vscode.Diagnostic, { id: string; title: string }[]>> {
+async function fixesByDiagnostic(
+  doc: vscode.TextDocument,
+  diagnostics: readonly vscode.Diagnostic[],
+  fixes: Map<string, vscode.CodeAction>,
+): Promise<Map<vscode.Diagnostic, { id: string; title: string }[]>> {
   const out = new Map<vscode.Diagnostic, { id: string; title: string }[]>();
   const given: { range: vscode.Range; title: string }[] = [];
   for (const d of diagnostics) {
     const code = codeOf(d);
     if (code === undefined || !FIXABLE.has(code)) continue;
-    const actions = (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', doc.uri, d.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+    const actions =
+      (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+        'vscode.executeCodeActionProvider',
+        doc.uri,
+        d.range,
+        vscode.CodeActionKind.QuickFix.value,
+      )) ?? [];
     const list: { id: string; title: string }[] = [];
     for (const a of actions) {
       // A bare Command (its `command` is the command's id) fixes nothing by itself.

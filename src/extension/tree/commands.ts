@@ -62,7 +62,9 @@ export async function packagePicks(view: PackagesView): Promise<PackagePick[]> {
 async function goToPackage(view: PackagesView): Promise<void> {
   await view.ready();
   if (!view.model) {
-    void vscode.window.showWarningMessage('No pkgsrc tree: choose one first.', 'Choose pkgsrc Tree...').then((a) => a && vscode.commands.executeCommand('pkgsrcBulk.chooseTree'));
+    void vscode.window
+      .showWarningMessage('No pkgsrc tree: choose one first.', 'Choose pkgsrc Tree...')
+      .then((a) => a && vscode.commands.executeCommand('pkgsrcBulk.chooseTree'));
     return;
   }
   const qp = vscode.window.createQuickPick<PackagePick>();
@@ -109,7 +111,13 @@ async function revealCurrent(view: PackagesView, uri?: vscode.Uri): Promise<void
 }
 
 async function chooseBulklog(): Promise<void> {
-  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Show Its Build States', title: 'Choose a bulklog directory (the one holding meta/)' });
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: 'Show Its Build States',
+    title: 'Choose a bulklog directory (the one holding meta/)',
+  });
   const dir = picked?.[0]?.fsPath;
   if (!dir) return;
   const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
@@ -120,9 +128,11 @@ export function registerTreeCommands(view: PackagesView): vscode.Disposable[] {
   const reg = vscode.commands.registerCommand;
   const out: vscode.Disposable[] = [];
   for (const [id, file] of Object.entries(OPEN_FILE_COMMANDS)) {
-    out.push(reg(id, async (node?: Node, nodes?: Node[]) => {
-      for (const n of targets(view, node, nodes)) if (n.kind === 'package') await openFile(view, n, file);
-    }));
+    out.push(
+      reg(id, async (node?: Node, nodes?: Node[]) => {
+        for (const n of targets(view, node, nodes)) if (n.kind === 'package') await openFile(view, n, file);
+      }),
+    );
   }
   out.push(
     reg('pkgsrcBulk.openCategoryMakefile', async (node?: Node, nodes?: Node[]) => {

@@ -43,7 +43,8 @@ export function categoryItem(info: CategoryInfo, states: ReadonlyMap<string, Loc
   const counts = Object.keys(count).length > 0 ? formatCounts(count) : undefined;
   item.description = [counts, `${info.comment?.value ?? ''} (${n})`.trim()].filter(Boolean).join(' · ');
   const tip = new vscode.MarkdownString(`**${md(info.name)}** — ${md(info.comment?.value ?? 'no COMMENT')}\n\n${n} package${n === 1 ? '' : 's'} in SUBDIR`);
-  if (info.disabled.length > 0) tip.appendMarkdown(`\n\nCommented out: ${info.disabled.map((d) => `${md(d.name)}${d.reason ? ` (${md(d.reason)})` : ''}`).join(', ')}`);
+  if (info.disabled.length > 0)
+    tip.appendMarkdown(`\n\nCommented out: ${info.disabled.map((d) => `${md(d.name)}${d.reason ? ` (${md(d.reason)})` : ''}`).join(', ')}`);
   for (const p of info.problems) tip.appendMarkdown(`\n\n$(warning) ${md(p.message)}`);
   if (counts) tip.appendMarkdown(`\n\nIn the build shown: ${md(counts)}`);
   tip.supportThemeIcons = true;
@@ -55,7 +56,10 @@ export function categoryItem(info: CategoryInfo, states: ReadonlyMap<string, Loc
 }
 
 export function groupItem(group: GroupName, count: number): vscode.TreeItem {
-  const item = new vscode.TreeItem(group === 'failed' ? 'Failed' : 'Building', group === 'building' || count <= 50 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(
+    group === 'failed' ? 'Failed' : 'Building',
+    group === 'building' || count <= 50 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+  );
   item.id = `group:${group}`;
   item.description = `(${count})`;
   item.tooltip = group === 'failed' ? 'Packages that failed to build in the build shown' : 'Packages building now, with their phase';
@@ -87,11 +91,24 @@ export function packageItem(info: PackageInfo, files: readonly OptionalFile[], s
   }
   for (const p of info.problems.filter((x) => x.severity === 'error' || x.severity === 'warning')) tip.appendMarkdown(`\n\n$(warning) ${md(p.message)}`);
   item.tooltip = tip;
-  item.contextValue = ['pkgsrcPackage', ...files.map((f) => FILE_TOKENS[f]), ...(info.state === 'ok' ? ['hasMakefile'] : []), ...(state ? [`state-${state.state}`] : [])].join(' ');
+  item.contextValue = [
+    'pkgsrcPackage',
+    ...files.map((f) => FILE_TOKENS[f]),
+    ...(info.state === 'ok' ? ['hasMakefile'] : []),
+    ...(state ? [`state-${state.state}`] : []),
+  ].join(' ');
   const broken = info.state !== 'ok';
-  item.iconPath = state ? stateIcon(state.state) : broken ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : stateIcon(undefined);
+  item.iconPath = state
+    ? stateIcon(state.state)
+    : broken
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+      : stateIcon(undefined);
   if (!broken) {
-    item.command = { title: 'Open Makefile', command: 'pkgsrcBulk.openMakefile', arguments: [{ kind: 'package', path: info.path, category: info.category } satisfies Node] };
+    item.command = {
+      title: 'Open Makefile',
+      command: 'pkgsrcBulk.openMakefile',
+      arguments: [{ kind: 'package', path: info.path, category: info.category } satisfies Node],
+    };
   }
   item.resourceUri = vscode.Uri.file(info.makefile);
   return item;

@@ -5,10 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { checkPkgsrcRoot, findPkgsrcRoot } from '../../pkgsrc/tree';
 
-export type Located =
-  | { kind: 'found'; root: string; fromSetting: boolean }
-  | { kind: 'missing' }
-  | { kind: 'invalid'; setting: string; reason: string };
+export type Located = { kind: 'found'; root: string; fromSetting: boolean } | { kind: 'missing' } | { kind: 'invalid'; setting: string; reason: string };
 
 function folders(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
@@ -34,7 +31,13 @@ export async function locateTree(): Promise<Located> {
 
 /** Lets the user pick a directory, checks it, and writes the setting. */
 export async function chooseTree(): Promise<string | undefined> {
-  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use as pkgsrc Tree', title: 'Choose a pkgsrc tree' });
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: 'Use as pkgsrc Tree',
+    title: 'Choose a pkgsrc tree',
+  });
   const dir = picked?.[0]?.fsPath;
   if (!dir) return undefined;
   return useTree(dir);

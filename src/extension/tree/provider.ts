@@ -76,7 +76,13 @@ export class PackagesProvider implements vscode.TreeDataProvider<Node>, vscode.D
     try {
       if (!node) {
         const groups = (['failed', 'building'] as const).filter((g) => this.grouped(g).length > 0).map((g) => this.groupNode(g));
-        return [...groups, ...(await tree.categories()).map((c) => c.name).sort().map((c) => this.categoryNode(c))];
+        return [
+          ...groups,
+          ...(await tree.categories())
+            .map((c) => c.name)
+            .sort()
+            .map((c) => this.categoryNode(c)),
+        ];
       }
       if (node.kind === 'package') return [];
       if (node.group) return this.grouped(node.group).map((p) => this.groupedNode(node.group!, p));

@@ -25,7 +25,8 @@ export async function bulklogDirProblem(dir: string): Promise<string | undefined
   const lists = (names: string[]) => PACKAGE_LISTS.filter((n) => names.includes(n));
   if (!top.includes('meta')) {
     // The meta/ directory itself chosen instead of the bulklog holding it.
-    if (lists(top).length > 0) return `${dir} looks like the meta/ directory of a bulklog (it holds ${lists(top).join(', ')}): open ${dirname(dir)}, the directory that holds it.`;
+    if (lists(top).length > 0)
+      return `${dir} looks like the meta/ directory of a bulklog (it holds ${lists(top).join(', ')}): open ${dirname(dir)}, the directory that holds it.`;
     if (top.length === 0) return `${dir} is empty: a bulklog holds meta/ with pbulk's package lists (${PACKAGE_LISTS.join(', ')}).`;
     return `${dir} has no meta/ directory: use the directory pbulk.conf's bulklog names, the one holding meta/.`;
   }
@@ -44,4 +45,3 @@ export function noPackagesMessage(b: Bulklog | undefined, dir: string): string |
   if (!b) return `${dir} could not be read as a bulklog (the pkgsrc bulk output says why).`;
   return `${join(dir, 'meta')} lists no packages yet (its ${PACKAGE_LISTS.join(', ')} name none): the views fill in as a build writes them.`;
 }
-

@@ -1,14 +1,7 @@
 // Small helpers to build located problems for the bulklog readers.
 import { range, type Problem, type Severity } from '../problem';
 
-export function lineProblem(
-  file: string,
-  line: number,
-  severity: Severity,
-  code: string,
-  message: string,
-  lineText = '',
-): Problem {
+export function lineProblem(file: string, line: number, severity: Severity, code: string, message: string, lineText = ''): Problem {
   return { file, range: range(line, 0, line, lineText.length), severity, code, message };
 }
 

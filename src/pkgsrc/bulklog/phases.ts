@@ -2,17 +2,7 @@
 // `<bulklog>/<PKGNAME>/<phase>.log`; the failing phase is the last one that exists, which is
 // the precedence pbulk's HTML report uses too.
 
-export const PHASES = [
-  'pre-clean',
-  'depends',
-  'checksum',
-  'configure',
-  'build',
-  'install',
-  'package',
-  'clean',
-  'deinstall',
-] as const;
+export const PHASES = ['pre-clean', 'depends', 'checksum', 'configure', 'build', 'install', 'package', 'clean', 'deinstall'] as const;
 
 export type Phase = (typeof PHASES)[number];
 

@@ -187,7 +187,13 @@ export async function readBulklog(dir: string, opts: ReadBulklogOptions = {}): P
       const e = pbuildBy.get(p.pkgname);
       if (e && e.state !== p.state && e.state !== 'open' && e.state !== 'in_processing') {
         problems.push(
-          lineProblem(meta('pbuild'), e.line, 'information', 'stale-pbuild', `meta/pbuild says ${e.state} for ${p.pkgname}, meta/success and meta/error say ${p.state}; using ${p.state}`),
+          lineProblem(
+            meta('pbuild'),
+            e.line,
+            'information',
+            'stale-pbuild',
+            `meta/pbuild says ${e.state} for ${p.pkgname}, meta/success and meta/error say ${p.state}; using ${p.state}`,
+          ),
         );
       }
     }

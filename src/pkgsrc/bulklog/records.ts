@@ -42,7 +42,13 @@ export function recordDepends(rec: BulkRecord): string[] | undefined {
 }
 
 /** What the state computation and the scheduler need of a presolve record. */
-export function recordForStates(rec: BulkRecord): { pkgname: string; depends: string[] | undefined; skipReason: string | undefined; failReason: string | undefined; location: string | undefined } {
+export function recordForStates(rec: BulkRecord): {
+  pkgname: string;
+  depends: string[] | undefined;
+  skipReason: string | undefined;
+  failReason: string | undefined;
+  location: string | undefined;
+} {
   return {
     pkgname: rec.pkgname,
     depends: recordDepends(rec),

@@ -47,7 +47,15 @@ export function parseTimeline(text: string, file: string): { entries: TimelineEn
     const s = count(slot ?? '');
     const t0 = count(start ?? '');
     const t1 = count(end ?? '');
-    if ((f.length !== 5 && !(f.length === 6 && host)) || !pkgname || !Number.isSafeInteger(s) || !Number.isSafeInteger(t0) || !Number.isSafeInteger(t1) || t1 < t0 || !isBuildState(state ?? '')) {
+    if (
+      (f.length !== 5 && !(f.length === 6 && host)) ||
+      !pkgname ||
+      !Number.isSafeInteger(s) ||
+      !Number.isSafeInteger(t0) ||
+      !Number.isSafeInteger(t1) ||
+      t1 < t0 ||
+      !isBuildState(state ?? '')
+    ) {
       problems.push(lineProblem(file, i, 'warning', 'bad-timeline-line', 'expected PKGNAME|slot|start|end|state[|host] with times in milliseconds', l));
       return;
     }

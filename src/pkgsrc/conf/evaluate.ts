@@ -273,7 +273,12 @@ class Evaluator {
         break;
       default:
         known = false;
-        reason = use.status === 'environment' ? `$${r.name} from the environment` : use.status === 'special' ? `$${r.name} depends on how the file is sourced` : `${r.name} is dynamic`;
+        reason =
+          use.status === 'environment'
+            ? `$${r.name} from the environment`
+            : use.status === 'special'
+              ? `$${r.name} depends on how the file is sourced`
+              : `${r.name} is dynamic`;
     }
     const op = r.op;
     const sub = (): Evaluated => (r.word ? this.word(r.word.parts, at, false) : { value: '', uses: [] });

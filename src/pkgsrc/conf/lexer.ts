@@ -241,9 +241,14 @@ export abstract class Lexer {
   private reportOddSpace(at: number, name: string): void {
     if (this.oddSpaceReports++ >= 20) return;
     if (at === 0 && name.includes('BYTE ORDER MARK')) {
-      this.problem(at, at + 1, 'byte order mark at the start of the file: /bin/sh reads it as part of the first word, so the first line is not an assignment', 'byte-order-mark', 'error', [
-        { title: 'Remove the byte order mark', edits: [{ range: this.range(0, 1), newText: '' }] },
-      ]);
+      this.problem(
+        at,
+        at + 1,
+        'byte order mark at the start of the file: /bin/sh reads it as part of the first word, so the first line is not an assignment',
+        'byte-order-mark',
+        'error',
+        [{ title: 'Remove the byte order mark', edits: [{ range: this.range(0, 1), newText: '' }] }],
+      );
       return;
     }
     this.problem(at, at + 1, `${name} is not a blank to /bin/sh: it becomes part of the word`, 'odd-whitespace', 'warning', [
@@ -256,7 +261,7 @@ export abstract class Lexer {
     const close = this.text.indexOf("'", start + 1);
     if (close < 0) {
       this.pos = this.text.length;
-      this.problem(start, start + 1, "unterminated single quote: the value runs to the end of the file", 'unterminated-quote');
+      this.problem(start, start + 1, 'unterminated single quote: the value runs to the end of the file', 'unterminated-quote');
       return { kind: 'single', text: this.text.slice(start + 1), range: this.range(start, this.pos) };
     }
     this.pos = close + 1;
@@ -363,7 +368,17 @@ export abstract class Lexer {
     return undefined;
   }
 
-  private paramPart(name: string, start: number, end: number, nameStart: number, nameEnd: number, braced: boolean, special: boolean, op?: string, word?: Word): WordPart {
+  private paramPart(
+    name: string,
+    start: number,
+    end: number,
+    nameStart: number,
+    nameEnd: number,
+    braced: boolean,
+    special: boolean,
+    op?: string,
+    word?: Word,
+  ): WordPart {
     const ref: Reference = {
       name,
       range: this.range(start, end),
@@ -458,7 +473,15 @@ export abstract class Lexer {
       for (let m = re.exec(body); m; m = re.exec(body)) {
         const s = start + 3 + m.index + m[1]!.length;
         const e = s + m[2]!.length;
-        this.references.push({ name: m[2]!, range: this.range(s, e), nameRange: this.range(s, e), braced: false, statement: this.statementIndex, context: this.refContext, special: false });
+        this.references.push({
+          name: m[2]!,
+          range: this.range(s, e),
+          nameRange: this.range(s, e),
+          braced: false,
+          statement: this.statementIndex,
+          context: this.refContext,
+          special: false,
+        });
       }
     });
     this.pos = i + 2;
@@ -476,7 +499,15 @@ export abstract class Lexer {
         const s = from + m.index;
         const e = s + m[0].length;
         const ns = s + (m[1] !== undefined ? 2 : 1);
-        this.references.push({ name, range: this.range(s, e), nameRange: this.range(ns, ns + name.length), braced: m[1] !== undefined, statement: this.statementIndex, context: this.refContext, special: false });
+        this.references.push({
+          name,
+          range: this.range(s, e),
+          nameRange: this.range(ns, ns + name.length),
+          braced: m[1] !== undefined,
+          statement: this.statementIndex,
+          context: this.refContext,
+          special: false,
+        });
       }
     });
   }

@@ -88,7 +88,14 @@ export function checkLimitedList(text: string, file: string, context: ConfCheckC
   const strip = stripsComments(version);
   const probe = context.probe ?? realProbe;
   const idx = new LineIndex(text);
-  const report = (range: Range, severity: ConfDiagnostic['severity'], code: string, message: string, fixes: ConfFix[] = [], related?: ConfDiagnostic['related']): void => {
+  const report = (
+    range: Range,
+    severity: ConfDiagnostic['severity'],
+    code: string,
+    message: string,
+    fixes: ConfFix[] = [],
+    related?: ConfDiagnostic['related'],
+  ): void => {
     const d: ConfDiagnostic = { file, range, severity, message, code };
     if (fixes.length) d.fixes = fixes;
     if (related?.length) d.related = related;
@@ -96,13 +103,24 @@ export function checkLimitedList(text: string, file: string, context: ConfCheckC
   };
   const lineRange = (i: number): Range => ({ start: { line: i, character: 0 }, end: { line: i, character: idx.lineText(i).length } });
   const deleteLine = (i: number): Range =>
-    i + 1 < idx.lineCount ? { start: { line: i, character: 0 }, end: { line: i + 1, character: 0 } } : i > 0 ? { start: { line: i - 1, character: idx.lineText(i - 1).length }, end: { line: i, character: idx.lineText(i).length } } : lineRange(i);
+    i + 1 < idx.lineCount
+      ? { start: { line: i, character: 0 }, end: { line: i + 1, character: 0 } }
+      : i > 0
+        ? { start: { line: i - 1, character: idx.lineText(i - 1).length }, end: { line: i, character: idx.lineText(i).length } }
+        : lineRange(i);
 
   const nul = text.indexOf('\0');
   if (nul >= 0) report(idx.range(nul, nul + 1), 'error', 'binary-content', 'NUL byte: this is not a text file');
   const cr = text.indexOf('\r');
   if (cr >= 0) {
-    report(idx.range(cr, cr), strip ? 'information' : 'error', 'crlf-line-ends', strip ? 'CRLF line ends: this pbulk strips them, but pbulk before 2020 keeps the carriage return in every location' : `CRLF line ends: pbulk ${version} keeps the carriage return in every location, so every scan fails`);
+    report(
+      idx.range(cr, cr),
+      strip ? 'information' : 'error',
+      'crlf-line-ends',
+      strip
+        ? 'CRLF line ends: this pbulk strips them, but pbulk before 2020 keeps the carriage return in every location'
+        : `CRLF line ends: pbulk ${version} keeps the carriage return in every location, so every scan fails`,
+    );
   }
 
   const pkgsrc = context.pkgsrc;
@@ -117,15 +135,21 @@ export function checkLimitedList(text: string, file: string, context: ConfCheckC
     const meant = (hash >= 0 ? line.slice(0, hash) : line).trim();
     if (meant === '' && hash >= 0) {
       if (!strip) {
-        report(lineRange(i), 'error', 'limited-list-comment', `pbulk ${version} treats only lines starting with # as comments: this indented comment becomes a package location and its scan fails`, [
-          { title: 'Start the comment in column 1', edits: [{ range: lineRange(i), newText: line.trimStart() }] },
-        ]);
+        report(
+          lineRange(i),
+          'error',
+          'limited-list-comment',
+          `pbulk ${version} treats only lines starting with # as comments: this indented comment becomes a package location and its scan fails`,
+          [{ title: 'Start the comment in column 1', edits: [{ range: lineRange(i), newText: line.trimStart() }] }],
+        );
       }
       continue;
     }
     if (/^\s*$/.test(line)) {
       if (!strip && line !== '') {
-        report(lineRange(i), 'warning', 'limited-list-blank', `this line holds only blanks: pbulk ${version} scans it as a location, which fails`, [{ title: 'Remove the line', edits: [{ range: deleteLine(i), newText: '' }] }]);
+        report(lineRange(i), 'warning', 'limited-list-blank', `this line holds only blanks: pbulk ${version} scans it as a location, which fails`, [
+          { title: 'Remove the line', edits: [{ range: deleteLine(i), newText: '' }] },
+        ]);
       }
       continue;
     }
@@ -133,39 +157,94 @@ export function checkLimitedList(text: string, file: string, context: ConfCheckC
     const start = line.indexOf(meant);
     const range: Range = { start: { line: i, character: start }, end: { line: i, character: start + meant.length } };
     if (start > 0) {
-      report({ start: { line: i, character: 0 }, end: { line: i, character: start } }, 'error', 'limited-list-blank', `leading blanks become part of the location '${line.slice(0, start + meant.length)}': the scan fails`, [
-        { title: 'Remove the leading blanks', edits: [{ range: { start: { line: i, character: 0 }, end: { line: i, character: start } }, newText: '' } ] },
-      ]);
+      report(
+        { start: { line: i, character: 0 }, end: { line: i, character: start } },
+        'error',
+        'limited-list-blank',
+        `leading blanks become part of the location '${line.slice(0, start + meant.length)}': the scan fails`,
+        [{ title: 'Remove the leading blanks', edits: [{ range: { start: { line: i, character: 0 }, end: { line: i, character: start } }, newText: '' }] }],
+      );
     }
     const tail: Range = { start: { line: i, character: start + meant.length }, end: { line: i, character: line.length } };
     if (line.length > start + meant.length) {
       const what = hash >= 0 ? 'an inline comment' : 'trailing blanks';
-      const fix = [{ title: hash >= 0 ? 'Move the comment to its own line' : 'Remove the trailing blanks', edits: hash >= 0 ? [{ range: tail, newText: '' }, { range: { start: { line: i, character: 0 }, end: { line: i, character: 0 } }, newText: `# ${line.slice(line.indexOf('#') + 1).trim()}\n` }] : [{ range: tail, newText: '' }] }];
-      if (strip) report(tail, 'information', 'limited-list-trailing', `${what}: this pbulk strips it, but pbulk before 2020 (config 0.51) keeps it as part of the location and the scan fails`, fix);
-      else report(tail, 'error', 'limited-list-trailing', `${what}: pbulk ${version} keeps it as part of the location '${line}', so make runs in a directory that does not exist and the scan fails`, fix);
+      const fix = [
+        {
+          title: hash >= 0 ? 'Move the comment to its own line' : 'Remove the trailing blanks',
+          edits:
+            hash >= 0
+              ? [
+                  { range: tail, newText: '' },
+                  { range: { start: { line: i, character: 0 }, end: { line: i, character: 0 } }, newText: `# ${line.slice(line.indexOf('#') + 1).trim()}\n` },
+                ]
+              : [{ range: tail, newText: '' }],
+        },
+      ];
+      if (strip)
+        report(
+          tail,
+          'information',
+          'limited-list-trailing',
+          `${what}: this pbulk strips it, but pbulk before 2020 (config 0.51) keeps it as part of the location and the scan fails`,
+          fix,
+        );
+      else
+        report(
+          tail,
+          'error',
+          'limited-list-trailing',
+          `${what}: pbulk ${version} keeps it as part of the location '${line}', so make runs in a directory that does not exist and the scan fails`,
+          fix,
+        );
     }
     const loc = meant;
     if (!SHAPE.test(loc)) {
       const rejects = masterRejects(loc);
-      const fixes = loc.endsWith('/') && SHAPE.test(loc.replace(/\/+$/, '')) ? [{ title: 'Remove the trailing /', edits: [{ range, newText: loc.replace(/\/+$/, '') }] }] : [];
+      const fixes =
+        loc.endsWith('/') && SHAPE.test(loc.replace(/\/+$/, ''))
+          ? [{ title: 'Remove the trailing /', edits: [{ range, newText: loc.replace(/\/+$/, '') }] }]
+          : [];
       if (context.masterMode === true && rejects) {
-        report(range, 'error', 'limited-list-entry', `'${loc}' is not a package location (category/dir): in master mode the scan clients reject it ("Invalid path from master") because ${rejects}, and the client aborts`, fixes);
+        report(
+          range,
+          'error',
+          'limited-list-entry',
+          `'${loc}' is not a package location (category/dir): in master mode the scan clients reject it ("Invalid path from master") because ${rejects}, and the client aborts`,
+          fixes,
+        );
       } else {
-        report(range, 'error', 'limited-list-entry', `'${loc}' is not a package location (category/dir): ${notLocation(loc)}; no package can be built from it`, fixes);
+        report(
+          range,
+          'error',
+          'limited-list-entry',
+          `'${loc}' is not a package location (category/dir): ${notLocation(loc)}; no package can be built from it`,
+          fixes,
+        );
       }
     } else if (treeOk && probe.stat(`${pkgsrc}/${loc}/Makefile`)?.kind !== 'file') {
       report(range, 'warning', 'limited-list-missing', `${pkgsrc}/${loc} has no Makefile: pbulk reports "Scan failed for ${loc}"`);
     }
     const first = seen.get(loc);
     if (first !== undefined) {
-      report(range, 'warning', 'limited-list-duplicate', `${loc} is listed twice (first on line ${first + 1}); harmless, because the list is sorted with sort -u`, [{ title: 'Remove the duplicate line', edits: [{ range: deleteLine(i), newText: '' }] }], [
-        { file, range: lineRange(first), message: 'first listed here' },
-      ]);
+      report(
+        range,
+        'warning',
+        'limited-list-duplicate',
+        `${loc} is listed twice (first on line ${first + 1}); harmless, because the list is sorted with sort -u`,
+        [{ title: 'Remove the duplicate line', edits: [{ range: deleteLine(i), newText: '' }] }],
+        [{ file, range: lineRange(first), message: 'first listed here' }],
+      );
     } else {
       seen.set(loc, i);
     }
   }
-  if (count === 0) report({ start: { line: 0, character: 0 }, end: { line: 0, character: idx.lineText(0).length } }, 'warning', 'limited-list-empty', 'no package locations: a limited build of nothing');
+  if (count === 0)
+    report(
+      { start: { line: 0, character: 0 }, end: { line: 0, character: idx.lineText(0).length } },
+      'warning',
+      'limited-list-empty',
+      'no package locations: a limited build of nothing',
+    );
   return out;
 }
 
@@ -181,7 +260,9 @@ export interface LimitedListLocations {
 export function limitedListLocations(text: string, file: string, context: ConfCheckContext = {}): LimitedListLocations {
   const version = (context.pbulkVersion ?? defaultPbulkVersion()).version;
   const entries = parseLimitedList(text, version).entries;
-  const errors = checkLimitedList(text, file, { ...context, pbulkVersion: context.pbulkVersion ?? defaultPbulkVersion() }).filter((d) => d.severity === 'error');
+  const errors = checkLimitedList(text, file, { ...context, pbulkVersion: context.pbulkVersion ?? defaultPbulkVersion() }).filter(
+    (d) => d.severity === 'error',
+  );
   const locations = [...new Set(entries.map((e) => e.location).filter((l) => PACKAGE_LOCATION.test(l)))];
   return { locations, entries, errors };
 }

@@ -48,14 +48,33 @@ export async function readConfText(file: string, maxBytes = MAX_CONF_BYTES): Pro
   try {
     handle = await open(file, 'r');
     const st = await handle.stat();
-    if (!st.isFile()) return { text: '', problems: [{ file, range: at0, severity: 'error', code: 'unreadable-file', message: `${file} is not a regular file` }] };
+    if (!st.isFile())
+      return { text: '', problems: [{ file, range: at0, severity: 'error', code: 'unreadable-file', message: `${file} is not a regular file` }] };
     if (st.size > maxBytes) {
-      return { text: '', problems: [{ file, range: at0, severity: 'error', code: 'file-too-large', message: `${file} is ${st.size} bytes, more than the ${maxBytes} a pbulk.conf or limited_list can sensibly be: not read` }] };
+      return {
+        text: '',
+        problems: [
+          {
+            file,
+            range: at0,
+            severity: 'error',
+            code: 'file-too-large',
+            message: `${file} is ${st.size} bytes, more than the ${maxBytes} a pbulk.conf or limited_list can sensibly be: not read`,
+          },
+        ],
+      };
     }
     const bytes = await handle.readFile();
     const decoded = decodeBytes(bytes);
     const problems: ConfDiagnostic[] = [];
-    if (decoded.invalidUtf8) problems.push({ file, range: at0, severity: 'warning', code: 'invalid-utf8', message: 'the file is not valid UTF-8: undecodable bytes are shown as U+FFFD' });
+    if (decoded.invalidUtf8)
+      problems.push({
+        file,
+        range: at0,
+        severity: 'warning',
+        code: 'invalid-utf8',
+        message: 'the file is not valid UTF-8: undecodable bytes are shown as U+FFFD',
+      });
     return { text: decoded.text, problems };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
@@ -85,7 +104,14 @@ export async function loadPbulkConf(file: string, options: ConfContextOptions = 
   const ulimits: string[][] = [];
   for (const u of evaluation.ulimits) {
     if (u.args.every((a) => a !== undefined)) ulimits.push(u.args as string[]);
-    else problems.push({ file, range: u.statement.range, severity: 'warning', code: 'dynamic-ulimit', message: 'this ulimit line has arguments only known when the file runs: the engine cannot apply it to its builds' });
+    else
+      problems.push({
+        file,
+        range: u.statement.range,
+        severity: 'warning',
+        code: 'dynamic-ulimit',
+        message: 'this ulimit line has arguments only known when the file runs: the engine cannot apply it to its builds',
+      });
   }
   const loaded: LoadedConf = {
     file,

@@ -254,9 +254,7 @@ class Parser extends Lexer {
       }
       case 'unset': {
         const opts = args.filter((w) => plainText(w)?.startsWith('-'));
-        const names = args
-          .filter((w) => !plainText(w)?.startsWith('-'))
-          .map((w) => ({ name: plainText(w) ?? w.raw, range: w.range }));
+        const names = args.filter((w) => !plainText(w)?.startsWith('-')).map((w) => ({ name: plainText(w) ?? w.raw, range: w.range }));
         this.statements.push({ kind: 'unset', names, functions: opts.some((w) => plainText(w)?.includes('f')), range, index });
         return;
       }

@@ -127,19 +127,7 @@ export interface CommandStatement {
   index: number;
 }
 
-export type DynamicKind =
-  | 'if'
-  | 'case'
-  | 'loop'
-  | 'group'
-  | 'subshell'
-  | 'function'
-  | 'pipeline'
-  | 'and-or'
-  | 'background'
-  | 'source'
-  | 'eval'
-  | 'read';
+export type DynamicKind = 'if' | 'case' | 'loop' | 'group' | 'subshell' | 'function' | 'pipeline' | 'and-or' | 'background' | 'source' | 'eval' | 'read';
 
 /** Anything the static evaluation does not follow: the variables it may set become dynamic. */
 export interface DynamicRegion {

@@ -101,7 +101,19 @@ export function diffRuns(from: RunSummary, to: RunSummary, opts: DiffOptions = {
   const minMs = opts.timeMinMs ?? DEFAULT_TIME_MIN_MS;
   const A = keyed(from.packages);
   const B = keyed(to.packages);
-  const d: RunDiff = { from: from.run, to: to.run, newFailures: [], fixed: [], stillFailing: [], newlyBroken: [], versions: [], added: [], removed: [], otherStates: [], times: [] };
+  const d: RunDiff = {
+    from: from.run,
+    to: to.run,
+    newFailures: [],
+    fixed: [],
+    stillFailing: [],
+    newlyBroken: [],
+    versions: [],
+    added: [],
+    removed: [],
+    otherStates: [],
+    times: [],
+  };
   // Packages failing only because of a package, in the earlier run (to tell what is newly broken).
   const brokeBefore = new Set<string>();
   for (const a of A.values()) if (isBroken(a.state)) brokeBefore.add(pkgbase(a.pkgname));
@@ -128,7 +140,8 @@ export function diffRuns(from: RunSummary, to: RunSummary, opts: DiffOptions = {
     if (a && a.state === 'done' && b.state === 'done' && a.ms !== undefined && b.ms !== undefined && a.ms > 0 && b.ms > 0) {
       const hi = Math.max(a.ms, b.ms);
       const lo = Math.min(a.ms, b.ms);
-      if (hi / lo >= ratio && hi - lo >= minMs) d.times.push({ pkgname: b.pkgname, ...(b.location !== undefined ? { location: b.location } : {}), beforeMs: a.ms, afterMs: b.ms });
+      if (hi / lo >= ratio && hi - lo >= minMs)
+        d.times.push({ pkgname: b.pkgname, ...(b.location !== undefined ? { location: b.location } : {}), beforeMs: a.ms, afterMs: b.ms });
     }
   }
   for (const [k, a] of A) if (!B.has(k)) d.removed.push(change(a, undefined));
@@ -152,7 +165,9 @@ export function diffRuns(from: RunSummary, to: RunSummary, opts: DiffOptions = {
 }
 
 /** The counts a diff is summed up with (CLI lines, the report view's header). */
-export function diffCounts(d: RunDiff): Record<'newFailures' | 'fixed' | 'stillFailing' | 'newlyBroken' | 'versions' | 'added' | 'removed' | 'otherStates' | 'times', number> {
+export function diffCounts(
+  d: RunDiff,
+): Record<'newFailures' | 'fixed' | 'stillFailing' | 'newlyBroken' | 'versions' | 'added' | 'removed' | 'otherStates' | 'times', number> {
   return {
     newFailures: d.newFailures.length,
     fixed: d.fixed.length,

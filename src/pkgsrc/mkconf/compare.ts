@@ -27,7 +27,8 @@ const PAIRS: Pair[] = [
   {
     setting: 'packages',
     variable: 'PACKAGES',
-    why: (c, t) => `pkg-build installs dependencies from ${c}/All while \`make package\` writes to ${t}/All, so every package with dependencies fails in depends`,
+    why: (c, t) =>
+      `pkg-build installs dependencies from ${c}/All while \`make package\` writes to ${t}/All, so every package with dependencies fails in depends`,
   },
   {
     setting: 'pkgdb',
@@ -37,7 +38,8 @@ const PAIRS: Pair[] = [
   {
     setting: 'prefix',
     variable: 'LOCALBASE',
-    why: (c, t) => `packages install into ${t} while the bootstrap kit is restored into and wiped from ${c}, so builds find neither their tools nor their dependencies`,
+    why: (c, t) =>
+      `packages install into ${t} while the bootstrap kit is restored into and wiped from ${c}, so builds find neither their tools nor their dependencies`,
   },
   {
     setting: 'pkgsrc',

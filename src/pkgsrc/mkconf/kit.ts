@@ -24,7 +24,11 @@ function findInTar(tar: Buffer, want: (name: string) => boolean): { name: string
   while (off + 512 <= tar.length) {
     const h = tar.subarray(off, off + 512);
     if (h.every((b) => b === 0)) return undefined;
-    const str = (a: number, n: number) => h.subarray(a, a + n).toString('utf8').replace(/\0.*$/s, '');
+    const str = (a: number, n: number) =>
+      h
+        .subarray(a, a + n)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const size = parseInt(str(124, 12).trim() || '0', 8);
     if (!Number.isFinite(size) || size < 0) return undefined;
     const type = String.fromCharCode(h[156]!);

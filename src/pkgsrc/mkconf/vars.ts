@@ -18,8 +18,17 @@ const PLATFORM_VARS = ['OPSYS', 'OS_VERSION', 'MACHINE_ARCH', 'PKGSRC_COMPILER']
  * come back empty and are not passed.
  */
 export const CACHE_VARS = [
-  'OPSYS', 'OS_VERSION', 'LOWER_OPSYS', 'LOWER_ARCH', 'MACHINE_ARCH', '_PKGSRCDIR', 'PKGTOOLS_VERSION',
-  'NATIVE_OPSYS', 'NATIVE_OPSYS_VERSION', 'NATIVE_OS_VERSION', 'HOST_MACHINE_ARCH',
+  'OPSYS',
+  'OS_VERSION',
+  'LOWER_OPSYS',
+  'LOWER_ARCH',
+  'MACHINE_ARCH',
+  '_PKGSRCDIR',
+  'PKGTOOLS_VERSION',
+  'NATIVE_OPSYS',
+  'NATIVE_OPSYS_VERSION',
+  'NATIVE_OS_VERSION',
+  'HOST_MACHINE_ARCH',
 ] as const;
 
 /** Every name asked, once each, in a fixed order. */

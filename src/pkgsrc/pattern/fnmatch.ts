@@ -10,11 +10,7 @@
 import { isAlnum, isAlpha, isDigit } from './ascii';
 
 type Token =
-  | { kind: 'char'; code: number }
-  | { kind: 'any' }
-  | { kind: 'star' }
-  | { kind: 'set'; negate: boolean; test: (c: number) => boolean }
-  | { kind: 'never' };
+  { kind: 'char'; code: number } | { kind: 'any' } | { kind: 'star' } | { kind: 'set'; negate: boolean; test: (c: number) => boolean } | { kind: 'never' };
 
 const CLASSES: Record<string, (c: number) => boolean> = {
   alnum: isAlnum,
@@ -46,8 +42,7 @@ function parseSet(p: string, at: number): { token: Token; end: number } | undefi
   while (i < p.length) {
     let c = p.charCodeAt(i);
     if (c === 93 /* ] */ && !first) {
-      const test = (x: number): boolean =>
-        singles.has(x) || ranges.some(([lo, hi]) => x >= lo && x <= hi) || classes.some((f) => f(x));
+      const test = (x: number): boolean => singles.has(x) || ranges.some(([lo, hi]) => x >= lo && x <= hi) || classes.some((f) => f(x));
       return { token: { kind: 'set', negate, test }, end: i + 1 };
     }
     first = false;
@@ -83,7 +78,7 @@ function parseSet(p: string, at: number): { token: Token; end: number } | undefi
 
 function compile(p: string): Token[] {
   const out: Token[] = [];
-  for (let i = 0; i < p.length; ) {
+  for (let i = 0; i < p.length;) {
     const c = p.charCodeAt(i);
     if (c === 42 /* * */) {
       if (out[out.length - 1]?.kind !== 'star') out.push({ kind: 'star' });

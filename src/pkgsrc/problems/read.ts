@@ -120,7 +120,7 @@ function countNewlines(b: Uint8Array): number {
 async function countNewlinesIn(fh: import('node:fs/promises').FileHandle, start: number, end: number): Promise<number> {
   const chunk = Buffer.alloc(1024 * 1024);
   let n = 0;
-  for (let pos = start; pos < end; ) {
+  for (let pos = start; pos < end;) {
     const len = Math.min(chunk.length, end - pos);
     const { bytesRead } = await fh.read(chunk, 0, len, pos);
     if (bytesRead === 0) break;

@@ -29,7 +29,8 @@ export function evaluateGates(gates: Gates, success: readonly { pkgname: string;
   const locations = new Set(success.flatMap((s) => (s.location ? [s.location] : [])));
   const built = names.size;
   const reasons: string[] = [];
-  if (gates.minPackages !== undefined && built < gates.minPackages) reasons.push(`${built} package(s) built, fewer than the ${gates.minPackages} the publish gate asks for`);
+  if (gates.minPackages !== undefined && built < gates.minPackages)
+    reasons.push(`${built} package(s) built, fewer than the ${gates.minPackages} the publish gate asks for`);
   const missing = (gates.requiredPackages ?? []).filter((r) => (r.includes('/') ? !locations.has(r.replace(/\/+$/, '')) : !names.has(r) && !bases.has(r)));
   if (missing.length > 0) reasons.push(`required package(s) not built: ${missing.join(', ')}`);
   return { passed: reasons.length === 0, built, missing, reasons };

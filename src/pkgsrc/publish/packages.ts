@@ -12,7 +12,12 @@ export interface RepoPackage {
 }
 
 export function repoPackages(records: readonly ScanRecord[]): RepoPackage[] {
-  return records.map((r) => ({ pkgname: r.pkgname, categories: categoriesOf(r), depends: dependsOf(r) ?? [], noBinOnFtp: (getField(r, 'NO_BIN_ON_FTP') ?? '') !== '' }));
+  return records.map((r) => ({
+    pkgname: r.pkgname,
+    categories: categoriesOf(r),
+    depends: dependsOf(r) ?? [],
+    noBinOnFtp: (getField(r, 'NO_BIN_ON_FTP') ?? '') !== '',
+  }));
 }
 
 /** Packages that must not be uploaded: NO_BIN_ON_FTP ones and their dependents. */

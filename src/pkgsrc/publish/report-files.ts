@@ -13,5 +13,12 @@ export function reportCandidates(errorPkgs: readonly string[], metaRel = 'meta')
 /** The rsync filter rules: the directories, then the candidates that exist, then `- *`. */
 export function reportRules(errorPkgs: readonly string[], exists: (rel: string) => boolean, metaRel = 'meta'): string[] {
   const pkgs = [...new Set(errorPkgs)];
-  return [`+ ${metaRel}/`, ...pkgs.map((p) => `+ ${p}/`), ...reportCandidates(pkgs, metaRel).filter(exists).map((f) => `+ ${f}`), '- *'];
+  return [
+    `+ ${metaRel}/`,
+    ...pkgs.map((p) => `+ ${p}/`),
+    ...reportCandidates(pkgs, metaRel)
+      .filter(exists)
+      .map((f) => `+ ${f}`),
+    '- *',
+  ];
 }

@@ -36,7 +36,10 @@ function packageRows(p: ReportPackage, out: string[]): void {
   out.push('</tr>');
   if (p.state === State.DependsOnFailed) {
     // pbulk lists the culprits in awk hash order; we list them sorted.
-    const shown = p.culprits.slice(0, MAX_CULPRITS).map((c) => ` ${c}`).join('');
+    const shown = p.culprits
+      .slice(0, MAX_CULPRITS)
+      .map((c) => ` ${c}`)
+      .join('');
     const more = p.culprits.length > MAX_CULPRITS ? ' ...' : '';
     out.push(`<tr class="${p.state}">`, `<td>&nbsp;</td><td colspan="13"> Failed: ${shown}${more}</td>`, '</tr>');
   }
@@ -110,9 +113,7 @@ export function formatReportHtml(input: ReportInput): string {
     out.push('    </table>', '    <hr />');
   }
   out.push('    <h2> All unsuccessful builds </h2>', ...TABLE_HEAD);
-  const sorted = input.packages
-    .map((p) => ({ key: `${p.location} ${p.pkgname}`, p }))
-    .sort((a, b) => byteCompare(a.key, b.key));
+  const sorted = input.packages.map((p) => ({ key: `${p.location} ${p.pkgname}`, p })).sort((a, b) => byteCompare(a.key, b.key));
   for (const { p } of sorted) if (p.state !== State.Built) packageRows(p, out);
   out.push('    </table>', '  </body>', '</html>');
   return `${out.join('\n')}\n`;

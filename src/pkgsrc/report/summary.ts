@@ -55,9 +55,7 @@ export function buildSummary(b: Bulklog, topCount = 10): ReportSummary {
     state: p.state,
     breaks: p.breaks ?? 0,
   });
-  const sorted = [...b.packages].sort(
-    (x, y) => byteCompare(x.location ?? '', y.location ?? '') || byteCompare(x.pkgname, y.pkgname),
-  );
+  const sorted = [...b.packages].sort((x, y) => byteCompare(x.location ?? '', y.location ?? '') || byteCompare(x.pkgname, y.pkgname));
   const of = (s: BuildState) => sorted.filter((p) => p.state === s);
   const failed: SummaryFailure[] = of(State.Failed).map((p) => ({
     ...base(p),
@@ -79,7 +77,13 @@ export function buildSummary(b: Bulklog, topCount = 10): ReportSummary {
       .filter((p) => p.breaks > 0)
       .sort((x, y) => y.breaks - x.breaks || byteCompare(x.pkgname, y.pkgname))
       .slice(0, topCount)
-      .map(({ pkgname, location, maintainer, state, breaks }) => ({ pkgname, ...(location !== undefined ? { location } : {}), ...(maintainer !== undefined ? { maintainer } : {}), state, breaks })),
+      .map(({ pkgname, location, maintainer, state, breaks }) => ({
+        pkgname,
+        ...(location !== undefined ? { location } : {}),
+        ...(maintainer !== undefined ? { maintainer } : {}),
+        state,
+        breaks,
+      })),
     failed,
     indirectFailed: of(State.DependsOnFailed).map((p) => ({ ...base(p), culprits: p.culprits ?? [] })),
     prefailed: of(State.Broken).map((p) => ({ ...base(p), reasons: p.reasons ?? [] })),
@@ -169,8 +173,17 @@ export interface NotBuilt {
 
 /** The broken packages, then the ones depending on a failed one, then on a broken one. */
 export function notBuilt(s: ReportSummary): NotBuilt[] {
-  const one = (p: SummaryPackage, because: string[]): NotBuilt => ({ pkgname: p.pkgname, ...(p.location !== undefined ? { location: p.location } : {}), state: p.state, because });
-  return [...s.prefailed.map((p) => one(p, p.reasons)), ...s.indirectFailed.map((p) => one(p, p.culprits)), ...s.indirectPrefailed.map((p) => one(p, p.culprits))];
+  const one = (p: SummaryPackage, because: string[]): NotBuilt => ({
+    pkgname: p.pkgname,
+    ...(p.location !== undefined ? { location: p.location } : {}),
+    state: p.state,
+    because,
+  });
+  return [
+    ...s.prefailed.map((p) => one(p, p.reasons)),
+    ...s.indirectFailed.map((p) => one(p, p.culprits)),
+    ...s.indirectPrefailed.map((p) => one(p, p.culprits)),
+  ];
 }
 
 /** One section per state (`Broken:`, `Depending on failed:` ...), at most `limit` packages each. */

@@ -62,7 +62,14 @@ export async function resolveLimited(
   let text = '';
   while (missing.length > 0) {
     if (rounds.length >= maxRounds) {
-      return { ok: false, presolve: text, records: presolve ?? [], missing: sortUnique(missing), rounds, message: `Dependency resolution did not settle after ${maxRounds} scan rounds` };
+      return {
+        ok: false,
+        presolve: text,
+        records: presolve ?? [],
+        missing: sortUnique(missing),
+        rounds,
+        message: `Dependency resolution did not settle after ${maxRounds} scan rounds`,
+      };
     }
     const locations = sortUnique(missing);
     const pscan = await scan(locations);
@@ -73,8 +80,18 @@ export async function resolveLimited(
     await opts.onRound?.(round);
     missing = result.missing;
     if (!result.ok) {
-      const why = result.messages.filter((m) => m.fatal).map((m) => m.message).join('; ');
-      return { ok: false, presolve: text, records: presolve ?? [], missing: sortUnique(missing), rounds, message: `Dependency resolution failed: ${why || 'see the messages'}` };
+      const why = result.messages
+        .filter((m) => m.fatal)
+        .map((m) => m.message)
+        .join('; ');
+      return {
+        ok: false,
+        presolve: text,
+        records: presolve ?? [],
+        missing: sortUnique(missing),
+        rounds,
+        message: `Dependency resolution failed: ${why || 'see the messages'}`,
+      };
     }
     if (unchanged) break;
     text = result.text;

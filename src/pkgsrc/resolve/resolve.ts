@@ -85,7 +85,13 @@ function hashed(p: string): boolean {
 type Where = ResolveMessage['at'];
 
 /** A message about the record of `e`; `extra` adds pattern, location, position, detail. */
-function about(e: Entry, code: ResolveMessage['code'], severity: ResolveMessage['severity'], message: string, extra: Partial<ResolveMessage> = {}): ResolveMessage {
+function about(
+  e: Entry,
+  code: ResolveMessage['code'],
+  severity: ResolveMessage['severity'],
+  message: string,
+  extra: Partial<ResolveMessage> = {},
+): ResolveMessage {
   return { code, severity, message, pkgname: e.name, record: e.rec, ...extra };
 }
 
@@ -109,9 +115,7 @@ class Resolver {
     verbose: number,
   ) {
     this.verbose = verbose;
-    this.entries = files.flatMap((recs, f) =>
-      recs.map((rec) => ({ rec, name: rec.pkgname, location: rec.location ?? '', active: f === 0, deps: undefined })),
-    );
+    this.entries = files.flatMap((recs, f) => recs.map((rec) => ({ rec, name: rec.pkgname, location: rec.location ?? '', active: f === 0, deps: undefined })));
     this.index = new CandidateIndex(this.entries.map((e) => e.name));
   }
 
@@ -190,7 +194,8 @@ class Resolver {
       }
       if (f.best === undefined) {
         if (this.incremental) this.missing.push(location);
-        else this.messages.push(about(e, 'no-match', 'error', `No match found for dependency ${pattern} of package ${e.name}`, { pattern, location, at: where }));
+        else
+          this.messages.push(about(e, 'no-match', 'error', `No match found for dependency ${pattern} of package ${e.name}`, { pattern, location, at: where }));
         failed = true;
         continue;
       }

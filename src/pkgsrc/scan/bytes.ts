@@ -60,7 +60,20 @@ function isPkgnameLine(b: Buffer, pos: number): boolean {
 }
 
 /** Lines every record must have (see validate.ts: the required and the expected ones). */
-const MUST = ['PKG_LOCATION', 'ALL_DEPENDS', 'PKG_SKIP_REASON', 'PKG_FAIL_REASON', 'NO_BIN_ON_FTP', 'RESTRICTED', 'CATEGORIES', 'MAINTAINER', 'USE_DESTDIR', 'BOOTSTRAP_PKG', 'USERGROUP_PHASE', 'SCAN_DEPENDS'];
+const MUST = [
+  'PKG_LOCATION',
+  'ALL_DEPENDS',
+  'PKG_SKIP_REASON',
+  'PKG_FAIL_REASON',
+  'NO_BIN_ON_FTP',
+  'RESTRICTED',
+  'CATEGORIES',
+  'MAINTAINER',
+  'USE_DESTDIR',
+  'BOOTSTRAP_PKG',
+  'USERGROUP_PHASE',
+  'SCAN_DEPENDS',
+];
 /** Lines whose value a check reads. */
 const CHECKED = ['MULTI_VERSION', 'PBULK_WEIGHT'];
 const ALL_MUST = (1 << MUST.length) - 1;
@@ -108,7 +121,13 @@ function valueOk(key: string, v: string): boolean {
     case 'USERGROUP_PHASE':
       return v === '' || /(configure|build|pre-install)$/.test(v);
     case 'MULTI_VERSION':
-      return v.startsWith(' ') && v.trim().split(/\s+/).every((w) => /^[A-Za-z_][A-Za-z0-9_]*=\S*$/.test(w));
+      return (
+        v.startsWith(' ') &&
+        v
+          .trim()
+          .split(/\s+/)
+          .every((w) => /^[A-Za-z_][A-Za-z0-9_]*=\S*$/.test(w))
+      );
     case 'PBULK_WEIGHT':
       return /^\d+$/.test(v);
     default:

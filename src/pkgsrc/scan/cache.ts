@@ -33,9 +33,7 @@ export interface CachedScan {
   scannedAt: number;
 }
 
-export type Freshness =
-  | { current: true; entry: CachedScan }
-  | { current: false; reason: string };
+export type Freshness = { current: true; entry: CachedScan } | { current: false; reason: string };
 
 const fileSchema = z.object({
   format: z.literal(SCAN_CACHE_FORMAT),

@@ -11,16 +11,7 @@ export type ScanFormat = 'index' | 'pscan' | 'presolve';
 /** Lines every record needs (pbulk-resolve: ALL_DEPENDS; pbulk-build: the two reasons). */
 const REQUIRED = ['ALL_DEPENDS', 'PKG_SKIP_REASON', 'PKG_FAIL_REASON'];
 /** Lines pbulk-index always prints; their absence means the output is not from pbulk-index. */
-const EXPECTED = [
-  'NO_BIN_ON_FTP',
-  'RESTRICTED',
-  'CATEGORIES',
-  'MAINTAINER',
-  'USE_DESTDIR',
-  'BOOTSTRAP_PKG',
-  'USERGROUP_PHASE',
-  'SCAN_DEPENDS',
-];
+const EXPECTED = ['NO_BIN_ON_FTP', 'RESTRICTED', 'CATEGORIES', 'MAINTAINER', 'USE_DESTDIR', 'BOOTSTRAP_PKG', 'USERGROUP_PHASE', 'SCAN_DEPENDS'];
 
 export interface Reporter {
   (severity: Severity, code: string, message: string, line: number, start?: number, end?: number): void;
@@ -141,7 +132,13 @@ function checkValue(f: ScanField, name: string, format: ScanFormat, report: Repo
       }
       break;
     case 'MULTI_VERSION':
-      if (!v.startsWith(' ') || !v.trim().split(/\s+/).every((w) => /^[A-Za-z_][A-Za-z0-9_]*=\S*$/.test(w))) {
+      if (
+        !v.startsWith(' ') ||
+        !v
+          .trim()
+          .split(/\s+/)
+          .every((w) => /^[A-Za-z_][A-Za-z0-9_]*=\S*$/.test(w))
+      ) {
         report('warning', 'bad-value', `MULTI_VERSION '${v}' is not a list of ' VAR=value' settings`, f.line, at);
       }
       break;

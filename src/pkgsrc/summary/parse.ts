@@ -63,8 +63,17 @@ export function parsePkgSummary(text: string, opts: ParseSummaryOptions = {}): S
     for (const f of r.fields) {
       const at = seen.get(f.key);
       if (at !== undefined) {
-        if (!MULTI_LINE.has(f.key)) report('warning', 'repeated-variable', `${f.key} given again in the record of ${r.pkgname} (first at line ${at + 1}); readers take the first`, f.line, 0, f.key.length);
-        else if (prevKey !== f.key) report('warning', 'split-variable', `${f.key} lines of ${r.pkgname} are not consecutive (first at line ${at + 1})`, f.line, 0, f.key.length);
+        if (!MULTI_LINE.has(f.key))
+          report(
+            'warning',
+            'repeated-variable',
+            `${f.key} given again in the record of ${r.pkgname} (first at line ${at + 1}); readers take the first`,
+            f.line,
+            0,
+            f.key.length,
+          );
+        else if (prevKey !== f.key)
+          report('warning', 'split-variable', `${f.key} lines of ${r.pkgname} are not consecutive (first at line ${at + 1})`, f.line, 0, f.key.length);
       } else {
         seen.set(f.key, f.line);
       }
@@ -72,7 +81,8 @@ export function parsePkgSummary(text: string, opts: ParseSummaryOptions = {}): S
     }
     if (opts.checkRequired !== false) {
       const missing = REQUIRED.filter((k) => !seen.has(k));
-      if (missing.length > 0) report('warning', 'missing-variable', `the record of ${r.pkgname} has no ${missing.join(', ')} (required by pkg_summary(5))`, r.line);
+      if (missing.length > 0)
+        report('warning', 'missing-variable', `the record of ${r.pkgname} has no ${missing.join(', ')} (required by pkg_summary(5))`, r.line);
     }
   };
 

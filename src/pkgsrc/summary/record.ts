@@ -22,7 +22,19 @@ export interface SummaryRecord {
 export const MULTI_LINE = new Set(['CONFLICTS', 'DEPENDS', 'DESCRIPTION', 'PROVIDES', 'REQUIRES', 'SUPERSEDES']);
 
 /** Variables pkg_summary(5) marks as required in every record. */
-export const REQUIRED = ['BUILD_DATE', 'CATEGORIES', 'COMMENT', 'DESCRIPTION', 'MACHINE_ARCH', 'OPSYS', 'OS_VERSION', 'PKGNAME', 'PKGPATH', 'PKGTOOLS_VERSION', 'SIZE_PKG'] as const;
+export const REQUIRED = [
+  'BUILD_DATE',
+  'CATEGORIES',
+  'COMMENT',
+  'DESCRIPTION',
+  'MACHINE_ARCH',
+  'OPSYS',
+  'OS_VERSION',
+  'PKGNAME',
+  'PKGPATH',
+  'PKGTOOLS_VERSION',
+  'SIZE_PKG',
+] as const;
 
 /** The first value of a variable, undefined when the record lacks it. */
 export function summaryValue(r: SummaryRecord, key: string): string | undefined {

@@ -111,7 +111,7 @@ export class RowFile {
         const at = bytes.indexOf(10) + 1;
         if (bytes.length >= this.from && bytes.subarray(at, at + this.start.length).equals(this.start)) {
           const starts: number[] = [];
-          for (let at = this.from; at < bytes.length && starts.length <= this.count; ) {
+          for (let at = this.from; at < bytes.length && starts.length <= this.count;) {
             starts.push(at);
             const nl = bytes.indexOf(10, at);
             at = nl < 0 ? bytes.length + 1 : nl + 1;

@@ -93,7 +93,12 @@ function readStart(file: string): { whole: Buffer; head: Buffer; stamps: Buffer;
     if (nl + 1 + headLength + 1 + stampsLength + 1 > size) return undefined;
     const start = Buffer.allocUnsafe(headLength + 1 + stampsLength + 1);
     if (readSync(fd, start, 0, start.length, nl + 1) !== start.length || start[headLength] !== 10 || start[start.length - 1] !== 10) return undefined;
-    return { whole: start, head: start.subarray(0, headLength), stamps: start.subarray(headLength + 1, headLength + 1 + stampsLength), rowsFrom: nl + 1 + start.length };
+    return {
+      whole: start,
+      head: start.subarray(0, headLength),
+      stamps: start.subarray(headLength + 1, headLength + 1 + stampsLength),
+      rowsFrom: nl + 1 + start.length,
+    };
   } finally {
     closeSync(fd);
   }
@@ -124,18 +129,29 @@ export function loadCache(file: string, root: string): LoadedCache | undefined {
     if (h === undefined) return undefined;
     checked.push([c[0], c[1], h, c[3].map((d) => `${c[0]}/${d}`)]);
   }
-  const paths = expandPaths(pathList, checked.map((c) => c[3]));
+  const paths = expandPaths(
+    pathList,
+    checked.map((c) => c[3]),
+  );
   if (paths === undefined || start.stamps.length !== paths.length * 32) return undefined;
   // Package rows first, then one row of ranges per category.
   const rows = new RowFile(file, start.whole, start.rowsFrom, paths.length + checked.length);
   const categories = new Map<string, CachedCategory>();
-  checked.forEach(([name, stamp, h, listed], k) => categories.set(name, fileCategory(stamp, h, listed, () => rows.line(paths.length + k))));
+  checked.forEach(([name, stamp, h, listed], k) =>
+    categories.set(
+      name,
+      fileCategory(stamp, h, listed, () => rows.line(paths.length + k)),
+    ),
+  );
   const includes = new Map<number, string[]>();
   for (let k = 0; k < head.includes.length; k += 2) {
     const i = head.includes[k];
     const list = head.includes[k + 1];
     if (typeof i !== 'number' || !Array.isArray(list) || !list.every((n) => typeof n === 'number' && commonList[n] !== undefined)) return undefined;
-    includes.set(i, list.map((n) => commonList[n]![0]));
+    includes.set(
+      i,
+      list.map((n) => commonList[n]![0]),
+    );
   }
   const problems = new Map<number, Problem[]>();
   for (let k = 0; k < head.problems.length; k += 2) {
@@ -154,7 +170,12 @@ export function loadCache(file: string, root: string): LoadedCache | undefined {
  * Makefile.common files it includes have the recorded identity: a stat each, nothing
  * unpacked); undefined for the others.
  */
-export function problemsIfUnchanged(cache: LoadedCache, root: string, paths: readonly string[], commonOk: (file: string) => boolean): (readonly Problem[] | undefined)[] {
+export function problemsIfUnchanged(
+  cache: LoadedCache,
+  root: string,
+  paths: readonly string[],
+  commonOk: (file: string) => boolean,
+): (readonly Problem[] | undefined)[] {
   const out: (readonly Problem[] | undefined)[] = new Array(paths.length);
   const { packages } = cache;
   if (packages instanceof FilePackages) {
@@ -242,7 +263,18 @@ export function saveCache(file: string, root: string, cache: LoadedCache): Error
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC} ${VERSION} ${ORDER} ${headBytes.length} ${stamps.length}\n`), headBytes, newline, stamps, newline, ...rows, ...rangeRows]));
+    writeFileSync(
+      tmp,
+      Buffer.concat([
+        Buffer.from(`${MAGIC} ${VERSION} ${ORDER} ${headBytes.length} ${stamps.length}\n`),
+        headBytes,
+        newline,
+        stamps,
+        newline,
+        ...rows,
+        ...rangeRows,
+      ]),
+    );
     renameSync(tmp, file);
     return undefined;
   } catch (e) {

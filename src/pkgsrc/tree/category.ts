@@ -34,16 +34,34 @@ export function readSubdirs(text: string, file: string): SubdirList {
     if (st.op === '?=' && entries.length > 0) continue;
     if (st.op === '=' || st.op === ':=' || st.op === '?=') entries = [];
     if (st.op === '!=') {
-      problems.push({ file, range: spanRange(st), severity: 'warning', message: 'SUBDIR from a shell command cannot be read statically; these entries are left out.', code: 'dynamic-subdir' });
+      problems.push({
+        file,
+        range: spanRange(st),
+        severity: 'warning',
+        message: 'SUBDIR from a shell command cannot be read statically; these entries are left out.',
+        code: 'dynamic-subdir',
+      });
       continue;
     }
     if (st.conditional) {
-      problems.push({ file, range: spanRange(st), severity: 'information', message: 'SUBDIR entry inside a conditional: counted here, but bmake may skip it.', code: 'conditional-subdir' });
+      problems.push({
+        file,
+        range: spanRange(st),
+        severity: 'information',
+        message: 'SUBDIR entry inside a conditional: counted here, but bmake may skip it.',
+        code: 'conditional-subdir',
+      });
     }
     for (const w of st.words ?? []) {
       if (hasExpression(w.text)) continue;
       if (w.text.includes('/') || w.text === '.' || w.text === '..') {
-        problems.push({ file, range: w.range, severity: 'warning', message: `'${w.text}' is not a directory name; SUBDIR entries name one directory each.`, code: 'bad-subdir-entry' });
+        problems.push({
+          file,
+          range: w.range,
+          severity: 'warning',
+          message: `'${w.text}' is not a directory name; SUBDIR entries name one directory each.`,
+          code: 'bad-subdir-entry',
+        });
         continue;
       }
       entries.push({ name: w.text, range: w.range });

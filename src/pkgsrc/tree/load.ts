@@ -58,7 +58,12 @@ export async function readPackageBatch(
     await forEachTextFile(
       [...wanted],
       (_, c) => {
-        commons.set(c.file, { file: c.file, missing: c.missing, problems: c.problems, ...(c.text !== undefined ? { parsed: parsePackageMakefile(c.text, c.file, c.bytes) } : {}) });
+        commons.set(c.file, {
+          file: c.file,
+          missing: c.missing,
+          problems: c.problems,
+          ...(c.text !== undefined ? { parsed: parsePackageMakefile(c.text, c.file, c.bytes) } : {}),
+        });
       },
       options,
     );

@@ -82,9 +82,34 @@ export interface ParseOptions {
 }
 
 const directives = new Set([
-  'include', 'sinclude', '-include', 'dinclude', 'if', 'ifdef', 'ifndef', 'ifmake', 'ifnmake', 'elif', 'elifdef',
-  'elifndef', 'elifmake', 'elifnmake', 'else', 'endif', 'for', 'endfor', 'undef', 'export', 'export-env',
-  'export-literal', 'unexport', 'unexport-env', 'error', 'warning', 'info', 'MAKEFLAGS',
+  'include',
+  'sinclude',
+  '-include',
+  'dinclude',
+  'if',
+  'ifdef',
+  'ifndef',
+  'ifmake',
+  'ifnmake',
+  'elif',
+  'elifdef',
+  'elifndef',
+  'elifmake',
+  'elifnmake',
+  'else',
+  'endif',
+  'for',
+  'endfor',
+  'undef',
+  'export',
+  'export-env',
+  'export-literal',
+  'unexport',
+  'unexport-env',
+  'error',
+  'warning',
+  'info',
+  'MAKEFLAGS',
 ]);
 
 const disabledRe = /^#\s*SUBDIR\s*\+?=\s*([^\s#]+)\s*(?:#\s*(.*?))?\s*$/;
@@ -238,7 +263,10 @@ class Parser {
         segs[this.nSegs++] = from - lineStart;
         joined += text.slice(from, cont ? end - 1 : end);
         if (cont && at > n) {
-          this.problem('warning', 'continuation-at-eof', 'The last line ends with a backslash; bmake joins it with nothing.', { start: { line: lineNo, character: end - 1 - lineStart }, end: { line: lineNo, character: end - lineStart } });
+          this.problem('warning', 'continuation-at-eof', 'The last line ends with a backslash; bmake joins it with nothing.', {
+            start: { line: lineNo, character: end - 1 - lineStart },
+            end: { line: lineNo, character: end - lineStart },
+          });
           cont = false;
         }
         if (!cont) {
@@ -249,7 +277,10 @@ class Parser {
       lineNo++;
     }
     if (crlf) {
-      this.problem('information', 'crlf-line-ends', 'The file has CRLF line ends; pkgsrc Makefiles use LF.', { start: crlf, end: { line: crlf.line, character: crlf.character + 1 } });
+      this.problem('information', 'crlf-line-ends', 'The file has CRLF line ends; pkgsrc Makefiles use LF.', {
+        start: crlf,
+        end: { line: crlf.line, character: crlf.character + 1 },
+      });
     }
     if (this.depth > 0) {
       const last = { line: lineNo - 1, character: 0 };
@@ -260,7 +291,10 @@ class Parser {
   private trailingSpace(text: string, at: number, end: number, lineNo: number): void {
     let s = end;
     while (s > at && isBlank(text.charCodeAt(s - 1))) s--;
-    this.problem('information', 'trailing-whitespace', 'Trailing whitespace.', { start: { line: lineNo, character: s - at }, end: { line: lineNo, character: end - at } });
+    this.problem('information', 'trailing-whitespace', 'Trailing whitespace.', {
+      start: { line: lineNo, character: s - at },
+      end: { line: lineNo, character: end - at },
+    });
   }
 
   /** One logical line, S[a, b). */
@@ -314,7 +348,13 @@ class Parser {
       const path = m[1] ?? m[2]!;
       if (this.includes && !this.includes(path)) return;
       const start = after + m[0].length - path.length - 1;
-      this.statements.push({ kind: 'include', path, range: this.range(start, start + path.length), conditional: this.depth > 0, optional: name !== 'include' && name !== 'dinclude' });
+      this.statements.push({
+        kind: 'include',
+        path,
+        range: this.range(start, start + path.length),
+        conditional: this.depth > 0,
+        optional: name !== 'include' && name !== 'dinclude',
+      });
     }
   }
 
@@ -329,7 +369,20 @@ class Parser {
       let k = nameEnd;
       while (k < b && isBlank(S.charCodeAt(k))) k++;
       const o = S.charCodeAt(k);
-      const op: AssignOp | undefined = o === 61 ? '=' : S.charCodeAt(k + 1) !== 61 || k + 1 >= b ? undefined : o === 63 ? '?=' : o === 43 ? '+=' : o === 58 ? ':=' : o === 33 ? '!=' : undefined;
+      const op: AssignOp | undefined =
+        o === 61
+          ? '='
+          : S.charCodeAt(k + 1) !== 61 || k + 1 >= b
+            ? undefined
+            : o === 63
+              ? '?='
+              : o === 43
+                ? '+='
+                : o === 58
+                  ? ':='
+                  : o === 33
+                    ? '!='
+                    : undefined;
       if (op !== undefined && k < b) {
         this.inTarget = false;
         const words = this.wordsOf?.get(S, t, nameEnd);
@@ -432,11 +485,31 @@ class Parser {
       // One physical line: no Position objects needed.
       const line = segs[1]!;
       const col = segs[2]! - segs[0]!;
-      st = { kind: 'assign', name, op, value: hasEscape ? raw.replace(/\\#/g, '#') : raw, line, character: col + a, endLine: line, endCharacter: col + end, conditional: this.depth > 0 };
+      st = {
+        kind: 'assign',
+        name,
+        op,
+        value: hasEscape ? raw.replace(/\\#/g, '#') : raw,
+        line,
+        character: col + a,
+        endLine: line,
+        endCharacter: col + end,
+        conditional: this.depth > 0,
+      };
     } else {
       const p0 = this.pos(a);
       const p1 = this.pos(end);
-      st = { kind: 'assign', name, op, value: hasEscape ? raw.replace(/\\#/g, '#') : raw, line: p0.line, character: p0.character, endLine: p1.line, endCharacter: p1.character, conditional: this.depth > 0 };
+      st = {
+        kind: 'assign',
+        name,
+        op,
+        value: hasEscape ? raw.replace(/\\#/g, '#') : raw,
+        line: p0.line,
+        character: p0.character,
+        endLine: p1.line,
+        endCharacter: p1.character,
+        conditional: this.depth > 0,
+      };
     }
     if (wantWords) {
       st.words = [];

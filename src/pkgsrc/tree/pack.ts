@@ -83,9 +83,15 @@ export function packCategory(info: CategoryInfo): { head: CategoryHead; dirs: st
 /** The head and directory names of the category `name` when they are what packCategory writes, else undefined. */
 export function checkCategory(name: string, x: unknown, dirs: unknown): CategoryHead | undefined {
   const c = x as CategoryHead;
-  if (c === null || typeof c !== 'object' || c.name !== name || typeof c.makefile !== 'string' || !Array.isArray(c.disabled) || !Array.isArray(c.problems)) return undefined;
+  if (c === null || typeof c !== 'object' || c.name !== name || typeof c.makefile !== 'string' || !Array.isArray(c.disabled) || !Array.isArray(c.problems))
+    return undefined;
   if ((c.comment !== undefined && !isValue(c.comment)) || !c.problems.every(isProblem)) return undefined;
-  if (!c.disabled.every((d) => d !== null && typeof d === 'object' && typeof d.name === 'string' && (d.reason === undefined || typeof d.reason === 'string') && isRange(d.range))) return undefined;
+  if (
+    !c.disabled.every(
+      (d) => d !== null && typeof d === 'object' && typeof d.name === 'string' && (d.reason === undefined || typeof d.reason === 'string') && isRange(d.range),
+    )
+  )
+    return undefined;
   if (!Array.isArray(dirs) || !dirs.every((d) => typeof d === 'string' && d !== '' && !d.includes('/'))) return undefined;
   return c;
 }
@@ -97,7 +103,10 @@ export function unpackCategory(head: CategoryHead, paths: readonly string[], ran
   const packages: PackageEntry[] = new Array(paths.length);
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i]!;
-    const range = { start: { line: ranges[4 * i] as number, character: ranges[4 * i + 1] as number }, end: { line: ranges[4 * i + 2] as number, character: ranges[4 * i + 3] as number } };
+    const range = {
+      start: { line: ranges[4 * i] as number, character: ranges[4 * i + 1] as number },
+      end: { line: ranges[4 * i + 2] as number, character: ranges[4 * i + 3] as number },
+    };
     packages[i] = { path, category: name, dir: path.slice(name.length + 1), range };
   }
   // The key order of a category read from its Makefile (tree.ts), for the same JSON.

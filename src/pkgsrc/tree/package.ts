@@ -71,12 +71,24 @@ export function buildPackageInfo(input: PackageInput): PackageInfo {
     includes.push(target);
     for (const p of common.problems) problems.push(p);
     if (common.missing && !inc.optional) {
-      problems.push({ file: input.makefile, range: inc.range, severity: 'error', message: `The included file ${inc.path} does not exist.`, code: 'missing-include' });
+      problems.push({
+        file: input.makefile,
+        range: inc.range,
+        severity: 'error',
+        message: `The included file ${inc.path} does not exist.`,
+        code: 'missing-include',
+      });
     }
     return common.parsed ? { file: target, statements: common.parsed.statements } : undefined;
   });
   if (!vars.COMMENT) {
-    problems.push({ file: input.makefile, range: origin, severity: 'information', message: 'No COMMENT in the Makefile or its Makefile.common.', code: 'no-comment' });
+    problems.push({
+      file: input.makefile,
+      range: origin,
+      severity: 'information',
+      message: 'No COMMENT in the Makefile or its Makefile.common.',
+      code: 'no-comment',
+    });
   }
   return {
     path: input.path,

@@ -55,7 +55,7 @@ function errorResult(file: string, e: unknown): TextFile {
 function firstBadByte(bytes: Uint8Array): { line: number; character: number } {
   let line = 0;
   let lineStart = 0;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!;
     if (b === 10) {
       line++;
@@ -84,7 +84,13 @@ export function decodeText(file: string, bytes: Buffer): { text: string; problem
   } else {
     text = bytes.toString('latin1');
     const at = firstBadByte(bytes);
-    problems.push({ file, range: { start: at, end: { line: at.line, character: at.character + 1 } }, severity: 'warning', message: 'The file is not valid UTF-8; it was read as Latin-1.', code: 'invalid-utf8' });
+    problems.push({
+      file,
+      range: { start: at, end: { line: at.line, character: at.character + 1 } },
+      severity: 'warning',
+      message: 'The file is not valid UTF-8; it was read as Latin-1.',
+      code: 'invalid-utf8',
+    });
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
@@ -95,7 +101,13 @@ export function decodeText(file: string, bytes: Buffer): { text: string; problem
       line++;
       last = i;
     }
-    problems.push({ file, range: { start: { line, character: nul - last - 1 }, end: { line, character: nul - last } }, severity: 'error', message: 'The file holds NUL bytes: it looks binary, and bmake will not read it as a Makefile.', code: 'binary-file' });
+    problems.push({
+      file,
+      range: { start: { line, character: nul - last - 1 }, end: { line, character: nul - last } },
+      severity: 'error',
+      message: 'The file holds NUL bytes: it looks binary, and bmake will not read it as a Makefile.',
+      code: 'binary-file',
+    });
   }
   return { text, problems };
 }
@@ -140,7 +152,19 @@ function readTextSync(file: string, maxBytes: number): TextFile {
     if (n === scratch.length) {
       const size = fstatSync(fd).size;
       if (size > maxBytes) {
-        return { file, missing: false, problems: [{ file, range: wholeFile(), severity: 'error', message: `The file is ${size} bytes, more than the ${maxBytes} a Makefile may have here; it was not read.`, code: 'file-too-large' }] };
+        return {
+          file,
+          missing: false,
+          problems: [
+            {
+              file,
+              range: wholeFile(),
+              severity: 'error',
+              message: `The file is ${size} bytes, more than the ${maxBytes} a Makefile may have here; it was not read.`,
+              code: 'file-too-large',
+            },
+          ],
+        };
       }
       const big = Buffer.allocUnsafe(size);
       n = 0;
@@ -166,7 +190,19 @@ async function readTextAsync(file: string, maxBytes: number): Promise<TextFile> 
   try {
     const size = (await h.stat()).size;
     if (size > maxBytes) {
-      return { file, missing: false, problems: [{ file, range: wholeFile(), severity: 'error', message: `The file is ${size} bytes, more than the ${maxBytes} a Makefile may have here; it was not read.`, code: 'file-too-large' }] };
+      return {
+        file,
+        missing: false,
+        problems: [
+          {
+            file,
+            range: wholeFile(),
+            severity: 'error',
+            message: `The file is ${size} bytes, more than the ${maxBytes} a Makefile may have here; it was not read.`,
+            code: 'file-too-large',
+          },
+        ],
+      };
     }
     const d = decodeText(file, await h.readFile());
     return { file, text: d.text, missing: false, problems: d.problems };

@@ -10,10 +10,28 @@ const severities: ReadonlySet<unknown> = new Set<Problem['severity']>(['error', 
 
 export function isProblem(x: unknown): x is Problem {
   const p = x as Problem;
-  return p !== null && typeof p === 'object' && typeof p.file === 'string' && typeof p.message === 'string' && typeof p.code === 'string' && severities.has(p.severity) && isRange(p.range);
+  return (
+    p !== null &&
+    typeof p === 'object' &&
+    typeof p.file === 'string' &&
+    typeof p.message === 'string' &&
+    typeof p.code === 'string' &&
+    severities.has(p.severity) &&
+    isRange(p.range)
+  );
 }
 
 export function isValue(v: unknown): v is MkValue {
   const x = v as MkValue;
-  return x !== null && typeof x === 'object' && typeof x.value === 'string' && typeof x.unresolved === 'boolean' && typeof x.file === 'string' && isCount(x.line) && isCount(x.character) && isCount(x.endLine) && isCount(x.endCharacter);
+  return (
+    x !== null &&
+    typeof x === 'object' &&
+    typeof x.value === 'string' &&
+    typeof x.unresolved === 'boolean' &&
+    typeof x.file === 'string' &&
+    isCount(x.line) &&
+    isCount(x.character) &&
+    isCount(x.endLine) &&
+    isCount(x.endCharacter)
+  );
 }

@@ -17,7 +17,18 @@ import { readTextFiles, sliced } from './read';
 import { DiskIndex } from './disk-index';
 import type { ReadOptions, TextFile } from './read';
 import { optionalFiles } from './types';
-import type { CategoryEntry, CategoryInfo, CategorySummary, OptionalFile, PackageInfo, TopLevel, TreeChange, TreeIndex, TreeOverview, TreeTotals } from './types';
+import type {
+  CategoryEntry,
+  CategoryInfo,
+  CategorySummary,
+  OptionalFile,
+  PackageInfo,
+  TopLevel,
+  TreeChange,
+  TreeIndex,
+  TreeOverview,
+  TreeTotals,
+} from './types';
 
 export interface TreeOptions extends ReadOptions {
   /**
@@ -173,7 +184,10 @@ export class PkgsrcTree {
     let categories: CategoryInfo[];
     let packages: PackageInfo[];
     try {
-      categories = await this.loadCategories(top.categories.map((c) => c.name), true);
+      categories = await this.loadCategories(
+        top.categories.map((c) => c.name),
+        true,
+      );
       packages = await this.packages(categories.flatMap((c) => c.packages.map((p) => p.path)));
     } finally {
       this.spare?.close();
@@ -198,7 +212,10 @@ export class PkgsrcTree {
     const paths: string[] = [];
     let known: (readonly Problem[] | undefined)[] = [];
     try {
-      const read = await this.loadCategories(names.filter((_, i) => light[i] === undefined), true);
+      const read = await this.loadCategories(
+        names.filter((_, i) => light[i] === undefined),
+        true,
+      );
       for (let i = 0, k = 0; i < names.length; i++) {
         const l = light[i];
         if (l) {
@@ -312,7 +329,13 @@ export class PkgsrcTree {
     const [f] = await readTextFiles([makefile], this.options);
     const top: TopLevel = { root: this.root, makefile, categories: [], disabled: [], problems: [...f!.problems] };
     if (f!.missing) {
-      top.problems.push({ file: makefile, range: origin, severity: 'error', message: 'The top-level Makefile is missing, so no categories can be listed.', code: 'missing-top-makefile' });
+      top.problems.push({
+        file: makefile,
+        range: origin,
+        severity: 'error',
+        message: 'The top-level Makefile is missing, so no categories can be listed.',
+        code: 'missing-top-makefile',
+      });
     }
     if (f!.text !== undefined) {
       const s = readSubdirs(f!.text, makefile);
@@ -356,14 +379,19 @@ export class PkgsrcTree {
       }
     }
     const disk = this.disk;
-    const read = disk ? todo.filter(([name, d]) => {
-      const hit = disk.category(name);
-      if (hit) d.resolve(hit);
-      return !hit;
-    }) : todo;
+    const read = disk
+      ? todo.filter(([name, d]) => {
+          const hit = disk.category(name);
+          if (hit) d.resolve(hit);
+          return !hit;
+        })
+      : todo;
     if (read.length > 0) {
       const top = await this.topLevel();
-      const files = await readTextFiles(read.map(([n]) => join(this.root, n, 'Makefile')), this.options);
+      const files = await readTextFiles(
+        read.map(([n]) => join(this.root, n, 'Makefile')),
+        this.options,
+      );
       if (speculate) this.speculate(files.map((f) => f.text));
       await Promise.all(
         read.map(async ([name, d], i) => {
@@ -386,7 +414,9 @@ export class PkgsrcTree {
       info.problems.push({
         ...where,
         severity: 'error',
-        message: noDir ? `Category '${name}' is listed, but the directory ${name}/ does not exist.` : `Category '${name}' has no Makefile, so pbulk cannot list its packages.`,
+        message: noDir
+          ? `Category '${name}' is listed, but the directory ${name}/ does not exist.`
+          : `Category '${name}' has no Makefile, so pbulk cannot list its packages.`,
         code: noDir ? 'missing-category-dir' : 'missing-category-makefile',
       });
     }
@@ -449,7 +479,10 @@ export class PkgsrcTree {
     }
     if (pool) {
       try {
-        this.lastParallel = await pool.read(todo, { ...sink, local: (from, to) => readPackageBatch(this.root, todo, from, to, this.commons, this.options, sink) });
+        this.lastParallel = await pool.read(todo, {
+          ...sink,
+          local: (from, to) => readPackageBatch(this.root, todo, from, to, this.commons, this.options, sink),
+        });
       } finally {
         pool.close();
       }
@@ -527,7 +560,9 @@ export class PkgsrcTree {
       problems.push({
         ...(listed ?? { file: f.file, range: origin }),
         severity: 'error',
-        message: noDir ? `'${dir}' is listed in SUBDIR, but ${path}/ does not exist; pbulk reports "Scan failed".` : `${path}/ has no Makefile; pbulk reports "Scan failed" for it.`,
+        message: noDir
+          ? `'${dir}' is listed in SUBDIR, but ${path}/ does not exist; pbulk reports "Scan failed".`
+          : `${path}/ has no Makefile; pbulk reports "Scan failed" for it.`,
         code: noDir ? 'missing-package-dir' : 'missing-package-makefile',
       });
     }

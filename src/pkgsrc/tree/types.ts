@@ -95,8 +95,4 @@ export interface TreeOverview {
 }
 
 /** What an edit on disk changed, so a view refreshes only that. */
-export type TreeChange =
-  | { kind: 'none' }
-  | { kind: 'root' }
-  | { kind: 'category'; category: string }
-  | { kind: 'packages'; paths: string[] };
+export type TreeChange = { kind: 'none' } | { kind: 'root' } | { kind: 'category'; category: string } | { kind: 'packages'; paths: string[] };

@@ -36,9 +36,25 @@ export function evaluateInto(vars: Record<string, MkValue>, main: MkSource, foll
       const unresolved = st.conditional || st.op === '!=' || hasExpression(st.value);
       if (st.op === '+=' && old) {
         const value = old.value === '' ? st.value : st.value === '' ? old.value : `${old.value} ${st.value}`;
-        vars[st.name] = { value, unresolved: old.unresolved || unresolved, file: src.file, line: st.line, character: st.character, endLine: st.endLine, endCharacter: st.endCharacter };
+        vars[st.name] = {
+          value,
+          unresolved: old.unresolved || unresolved,
+          file: src.file,
+          line: st.line,
+          character: st.character,
+          endLine: st.endLine,
+          endCharacter: st.endCharacter,
+        };
       } else {
-        vars[st.name] = { value: st.value, unresolved, file: src.file, line: st.line, character: st.character, endLine: st.endLine, endCharacter: st.endCharacter };
+        vars[st.name] = {
+          value: st.value,
+          unresolved,
+          file: src.file,
+          line: st.line,
+          character: st.character,
+          endLine: st.endLine,
+          endCharacter: st.endCharacter,
+        };
       }
     }
   };

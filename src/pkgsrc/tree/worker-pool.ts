@@ -72,7 +72,14 @@ export class WorkerPool {
     const count = opts.count ?? Math.min(2, availableParallelism() - 2);
     if (script === undefined || count < 1) return undefined;
     const pool = new WorkerPool(root, opts.chunk ?? 250);
-    const setup: WorkerSetup = { root, options: { ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}), ...(options.slowFileMs !== undefined ? { slowFileMs: options.slowFileMs } : {}), ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) } };
+    const setup: WorkerSetup = {
+      root,
+      options: {
+        ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+        ...(options.slowFileMs !== undefined ? { slowFileMs: options.slowFileMs } : {}),
+        ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      },
+    };
     for (let k = 0; k < count; k++) {
       let w: Worker;
       try {

@@ -55,8 +55,16 @@ export function parseMasterAddress(text: string): AddressResult {
     const a = inetAton(text.slice(0, colon));
     if (a === undefined) {
       const part = text.slice(0, colon);
-      const why = part === '' ? 'an empty address' : /[A-Za-z]/.test(part) && !/^0[xX]/.test(part) ? `the host name '${part}'` : `'${part}', which is not an IPv4 address`;
-      return { ok: false, message: `'${text}' has ${why}: pbulk reads the address with inet_aton, which takes only an IPv4 address, and stops with "Could not parse addr/port"` };
+      const why =
+        part === ''
+          ? 'an empty address'
+          : /[A-Za-z]/.test(part) && !/^0[xX]/.test(part)
+            ? `the host name '${part}'`
+            : `'${part}', which is not an IPv4 address`;
+      return {
+        ok: false,
+        message: `'${text}' has ${why}: pbulk reads the address with inet_aton, which takes only an IPv4 address, and stops with "Could not parse addr/port"`,
+      };
     }
     host = a;
     portText = text.slice(colon + 1);

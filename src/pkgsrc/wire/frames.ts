@@ -58,7 +58,8 @@ export function encodeScanOutput(output: Buffer | undefined): Buffer {
 
 /** Master -> build client: one job (the presolve record). */
 export function encodeBuildInfo(record: Buffer): Buffer {
-  if (record.length < BUILD_INFO_MIN || record.length > BUILD_INFO_MAX) throw new WireError(`build info of ${record.length} bytes is outside ${BUILD_INFO_MIN}..${BUILD_INFO_MAX}`);
+  if (record.length < BUILD_INFO_MIN || record.length > BUILD_INFO_MAX)
+    throw new WireError(`build info of ${record.length} bytes is outside ${BUILD_INFO_MIN}..${BUILD_INFO_MAX}`);
   return Buffer.concat([lengthPrefix(4, record.length), record]);
 }
 

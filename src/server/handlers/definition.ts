@@ -12,10 +12,7 @@ export const definition: Handler = {
       if (a?.kind !== 'conf') return null;
       const at = nameAt(a.doc, params.position);
       if (!at) return null;
-      const sites =
-        at.kind === 'reference'
-          ? definitionsFor(a.doc, at.name, at.reference.statement, at.reference.context)
-          : assignmentsOf(a.doc, at.name);
+      const sites = at.kind === 'reference' ? definitionsFor(a.doc, at.name, at.reference.statement, at.reference.context) : assignmentsOf(a.doc, at.name);
       if (sites.length === 0) return null;
       return sites.map((s) => ({ uri: a.uri, range: s.range }));
     });

@@ -26,7 +26,9 @@ function confLinks(a: ConfAnalysis, probe: FileProbe): DocumentLink[] {
     const quote = raw.startsWith('"') || raw.startsWith("'") ? 1 : 0;
     const literal = raw.slice(quote).startsWith(target) && s.value.range.start.line === s.value.range.end.line;
     const start = s.value.range.start;
-    const range = literal ? { start: { line: start.line, character: start.character + quote }, end: { line: start.line, character: start.character + quote + target.length } } : s.value.range;
+    const range = literal
+      ? { start: { line: start.line, character: start.character + quote }, end: { line: start.line, character: start.character + quote + target.length } }
+      : s.value.range;
     out.push({ range, target: fileToUri(target), tooltip: `Open ${target}` });
   }
   return out;

@@ -12,7 +12,9 @@ const suiteDir = join(repoRoot, 'test/e2e/suite');
 
 /** The test files of the suite, by name (`tree.test.ts`). */
 export function suiteFiles() {
-  return readdirSync(suiteDir).filter((f) => f.endsWith('.test.ts')).sort();
+  return readdirSync(suiteDir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort();
 }
 
 export async function bundleSuite(outDir, { grep, files = suiteFiles() } = {}) {

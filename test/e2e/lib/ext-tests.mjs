@@ -9,7 +9,8 @@ import { ctx } from './context.mjs';
 import { newPage, openWorkbench } from './workbench.mjs';
 
 // Workbench chatter that says nothing about the tests.
-const NOISE = /connection token|Creation of workbench contribution|Long running operations during shutdown|Creating a socket|grace-time|Service Worker|open-vsx|builtin extensions cache|Canceled: Canceled|ChatSessionStore|AgentHost/;
+const NOISE =
+  /connection token|Creation of workbench contribution|Long running operations during shutdown|Creating a socket|grace-time|Service Worker|open-vsx|builtin extensions cache|Canceled: Canceled|ChatSessionStore|AgentHost/;
 
 /**
  * Runs the bundled extension-host suite (or only `files` / tests matching `grep`) in a fresh

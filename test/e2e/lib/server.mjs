@@ -94,8 +94,10 @@ export async function startServer({ state, settings = {}, port = 0, timeoutMs = 
     process.execPath,
     entry(),
     ...baseArgs(s),
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     // Trust off unless a test is about it: the folder opens trusted, without a prompt.

@@ -63,17 +63,24 @@ export async function showContainer(page, title) {
   const item = await waitFor(activityItem(page, title), `the "${title}" activity-bar item`, { timeout: 60_000 });
   const sidebarTitle = page.locator('.part.sidebar .composite.title h2', { hasText: title });
   let selectedHidden = 0;
-  await until(`the "${title}" sidebar`, async () => {
-    if (await sidebarTitle.isVisible()) return true;
-    const checked = await item.locator('xpath=..').getAttribute('aria-selected', { timeout: 1000 }).catch(() => null);
-    // Selected but hidden for 3 s: not a sidebar on its way, click after all.
-    selectedHidden = checked === 'true' ? selectedHidden + 1 : 0;
-    if (checked !== 'true' || selectedHidden >= 6) {
-      selectedHidden = 0;
-      await item.click({ timeout: 2000 }).catch(() => {});
-    }
-    return false;
-  }, { timeout: 30_000, interval: 500 });
+  await until(
+    `the "${title}" sidebar`,
+    async () => {
+      if (await sidebarTitle.isVisible()) return true;
+      const checked = await item
+        .locator('xpath=..')
+        .getAttribute('aria-selected', { timeout: 1000 })
+        .catch(() => null);
+      // Selected but hidden for 3 s: not a sidebar on its way, click after all.
+      selectedHidden = checked === 'true' ? selectedHidden + 1 : 0;
+      if (checked !== 'true' || selectedHidden >= 6) {
+        selectedHidden = 0;
+        await item.click({ timeout: 2000 }).catch(() => {});
+      }
+      return false;
+    },
+    { timeout: 30_000, interval: 500 },
+  );
 }
 
 /** A view's pane in the sidebar, by its name. */

@@ -32,12 +32,20 @@ describe('builds: Build from Limited List and Rebuild Failed Packages', () => {
   const finishedWith = (what: string, want: Record<string, string>) =>
     waitFor(
       what,
-      () => !controller().building && controller().bulklog?.dir === bulklog && Object.entries(want).every(([p, s]) => controller().bulklog?.byName.get(pkgname(p))?.state === s),
+      () =>
+        !controller().building &&
+        controller().bulklog?.dir === bulklog &&
+        Object.entries(want).every(([p, s]) => controller().bulklog?.byName.get(pkgname(p))?.state === s),
       [controller().onDidChange],
       60_000,
     );
   const diagnostic = (uri: vscode.Uri, code: string) =>
-    waitFor(`a ${code} diagnostic on ${uri.fsPath}`, () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === code), [vscode.languages.onDidChangeDiagnostics], 30_000);
+    waitFor(
+      `a ${code} diagnostic on ${uri.fsPath}`,
+      () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === code),
+      [vscode.languages.onDidChangeDiagnostics],
+      30_000,
+    );
 
   before(async () => {
     api = await activateExtension();
@@ -52,9 +60,7 @@ describe('builds: Build from Limited List and Rebuild Failed Packages', () => {
     for (const v of ['bulklog', 'chroot_dir']) assert.match(text, new RegExp(`^${v}=`, 'm'));
     fs.writeFileSync(
       conf,
-      text
-        .replace(/^bulklog=.*$/m, `bulklog=${bulklog}`)
-        .replace(/^chroot_dir=.*$/m, `chroot_dir=${path.join(ws.sandboxBase, 'commands')}`),
+      text.replace(/^bulklog=.*$/m, `bulklog=${bulklog}`).replace(/^chroot_dir=.*$/m, `chroot_dir=${path.join(ws.sandboxBase, 'commands')}`),
     );
     fs.writeFileSync(list, `# the failing package and the one depending on it\n${ws.build.fails}\n${ws.build.dependsOnFailed}\n`);
     // Built, not skipped as up to date, whatever earlier tests left in the shared packages.
@@ -73,8 +79,15 @@ describe('builds: Build from Limited List and Rebuild Failed Packages', () => {
   it('Build from Limited List builds the listed packages: the failure and its dependent in the bulklog and Problems', async function () {
     this.timeout(30_000);
     await vscode.commands.executeCommand('pkgsrcBulk.buildLimitedList', vscode.Uri.file(list));
-    await finishedWith('the limited build to end with one failed and one depending on it', { [ws.build.fails]: 'failed', [ws.build.dependsOnFailed]: 'indirect-failed' });
-    assert.deepEqual([...controller().model.packages.keys()].sort(), [ws.build.fails, ws.build.dependsOnFailed].map(pkgname).sort(), 'only the listed packages');
+    await finishedWith('the limited build to end with one failed and one depending on it', {
+      [ws.build.fails]: 'failed',
+      [ws.build.dependsOnFailed]: 'indirect-failed',
+    });
+    assert.deepEqual(
+      [...controller().model.packages.keys()].sort(),
+      [ws.build.fails, ws.build.dependsOnFailed].map(pkgname).sort(),
+      'only the listed packages',
+    );
     const failed = await diagnostic(makefile(ws.build.fails), 'failed');
     assert.equal(failed.severity, vscode.DiagnosticSeverity.Error);
     assert.match(failed.message, /failed in the build phase, breaks 1 package/);
@@ -90,7 +103,9 @@ describe('builds: Build from Limited List and Rebuild Failed Packages', () => {
     await finishedWith('the rebuild to end with both built', { [ws.build.fails]: 'done', [ws.build.dependsOnFailed]: 'done' });
     await waitFor(
       'the diagnostics of both packages to go',
-      () => vscode.languages.getDiagnostics(makefile(ws.build.fails)).length === 0 && vscode.languages.getDiagnostics(makefile(ws.build.dependsOnFailed)).length === 0,
+      () =>
+        vscode.languages.getDiagnostics(makefile(ws.build.fails)).length === 0 &&
+        vscode.languages.getDiagnostics(makefile(ws.build.dependsOnFailed)).length === 0,
       [vscode.languages.onDidChangeDiagnostics],
       30_000,
     );

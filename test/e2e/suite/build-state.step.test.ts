@@ -36,7 +36,12 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
   });
 
   const diagnosticsOf = (uri: vscode.Uri, code: string) =>
-    waitFor(`a ${code} diagnostic on ${uri.fsPath}`, () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === code), [vscode.languages.onDidChangeDiagnostics], 60_000);
+    waitFor(
+      `a ${code} diagnostic on ${uri.fsPath}`,
+      () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === code),
+      [vscode.languages.onDidChangeDiagnostics],
+      60_000,
+    );
 
   it('built exactly the three packages selected in the tree', async () => {
     await waitFor('the bulklog of the build', () => api.builds.controller.bulklog, [api.builds.controller.onDidChange]);
@@ -47,7 +52,10 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
     const d = await diagnosticsOf(makefile(ws.build.fails), 'failed');
     assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(d.range.start.line, 0);
-    assert.match(d.message, new RegExp(`^${pkgname(ws.build.fails).replace(/[.+]/g, '\\$&')} failed in the build phase, breaks 1 package: 'undeclared_symbol' undeclared`));
+    assert.match(
+      d.message,
+      new RegExp(`^${pkgname(ws.build.fails).replace(/[.+]/g, '\\$&')} failed in the build phase, breaks 1 package: 'undeclared_symbol' undeclared`),
+    );
     const rel = d.relatedInformation?.[0];
     assert.ok(rel && rel.location.uri.scheme === 'pkgsrc-log', 'related information points into the log');
     const log = await vscode.workspace.openTextDocument(rel.location.uri);
@@ -63,7 +71,10 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
     // Code actions are asked of an open document.
     await vscode.workspace.openTextDocument(makefile(ws.build.dependsOnFailed));
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', makefile(ws.build.dependsOnFailed), d.range);
-    assert.ok(actions.some((a) => a.title === `Open dependency ${pkgname(ws.build.fails)} (${ws.build.fails})`), actions.map((a) => a.title).join(' | '));
+    assert.ok(
+      actions.some((a) => a.title === `Open dependency ${pkgname(ws.build.fails)} (${ws.build.fails})`),
+      actions.map((a) => a.title).join(' | '),
+    );
   });
 
   it('puts the BROKEN reason on the BROKEN line', async () => {
@@ -93,7 +104,10 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
       [vscode.workspace.onDidChangeTextDocument],
     );
     const names = symbols.map((s) => s.name);
-    assert.deepEqual(names.filter((n) => n.endsWith('.log') && n !== 'work.log'), ['pre-clean.log', 'checksum.log', 'configure.log', 'build.log']);
+    assert.deepEqual(
+      names.filter((n) => n.endsWith('.log') && n !== 'work.log'),
+      ['pre-clean.log', 'checksum.log', 'configure.log', 'build.log'],
+    );
     assert.ok(symbols.find((s) => s.name === 'build.log')!.children.some((c) => /^Building for /.test(c.name)));
   });
 
@@ -106,12 +120,20 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
     assert.ok(titles.includes(`Rebuild ${pkgname(ws.build.fails)}`), titles.join(' | '));
     const show = actions.find((a) => a.title.startsWith('Show log'))!;
     await vscode.commands.executeCommand(show.command!.command, ...(show.command!.arguments ?? []));
-    const editor = await waitFor('the log document to be active', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'pkgsrc-log' ? vscode.window.activeTextEditor : undefined), [vscode.window.onDidChangeActiveTextEditor]);
+    const editor = await waitFor(
+      'the log document to be active',
+      () => (vscode.window.activeTextEditor?.document.uri.scheme === 'pkgsrc-log' ? vscode.window.activeTextEditor : undefined),
+      [vscode.window.onDidChangeActiveTextEditor],
+    );
     assert.match(editor.document.lineAt(editor.selection.active.line).text, /error: 'undeclared_symbol' undeclared/);
     // The same through the command without a line: the first error of the failing phase.
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await vscode.commands.executeCommand('pkgsrcBulk.showLog', pkgname(ws.build.fails));
-    const again = await waitFor('the log again', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'pkgsrc-log' ? vscode.window.activeTextEditor : undefined), [vscode.window.onDidChangeActiveTextEditor]);
+    const again = await waitFor(
+      'the log again',
+      () => (vscode.window.activeTextEditor?.document.uri.scheme === 'pkgsrc-log' ? vscode.window.activeTextEditor : undefined),
+      [vscode.window.onDidChangeActiveTextEditor],
+    );
     assert.match(again.document.lineAt(again.selection.active.line).text, /error: 'undeclared_symbol' undeclared/);
   });
 
@@ -123,7 +145,11 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
     assert.equal(count('indirect-failed'), 1);
     assert.equal(count('prefailed'), 1);
     assert.equal(data.summary, '3 packages: 0 built, 1 failed, 1 broken, 1 depending on failed');
-    assert.deepEqual(data.timeline.entries.map((e) => e.pkgname), [pkgname(ws.build.fails)], 'the timeline has the package that ran');
+    assert.deepEqual(
+      data.timeline.entries.map((e) => e.pkgname),
+      [pkgname(ws.build.fails)],
+      'the timeline has the package that ran',
+    );
     assert.ok(data.graph.edges.some((e) => e.from === pkgname(ws.build.fails) && e.to === pkgname(ws.build.dependsOnFailed) && e.failed));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
@@ -134,11 +160,18 @@ describe('builds: diagnostics, logs and report of the sample build', () => {
     await vscode.commands.executeCommand('pkgsrcBulk.rebuildPackage', { pkgnames: [pkgname(ws.build.fails)] });
     await waitFor(
       'the diagnostics of the fixed package and its dependent to go',
-      () => vscode.languages.getDiagnostics(makefile(ws.build.fails)).length === 0 && vscode.languages.getDiagnostics(makefile(ws.build.dependsOnFailed)).length === 0,
+      () =>
+        vscode.languages.getDiagnostics(makefile(ws.build.fails)).length === 0 &&
+        vscode.languages.getDiagnostics(makefile(ws.build.dependsOnFailed)).length === 0,
       [vscode.languages.onDidChangeDiagnostics],
       120_000,
     );
     // The diagnostics go when the rebuild takes the package up: wait for it to be built.
-    await waitFor('the rebuild to finish with the package built', () => !api.builds.controller.building && api.builds.controller.model.packages.get(pkgname(ws.build.fails))?.state === 'done', [api.builds.controller.onDidChange], 60_000);
+    await waitFor(
+      'the rebuild to finish with the package built',
+      () => !api.builds.controller.building && api.builds.controller.model.packages.get(pkgname(ws.build.fails))?.state === 'done',
+      [api.builds.controller.onDidChange],
+      60_000,
+    );
   });
 });

@@ -44,7 +44,9 @@ describe('builds: the active pbulk.conf among several', () => {
 
   it('lists the files of pkgsrcBulk.config and names the active one in the status bar', async () => {
     await vscode.workspace.getConfiguration('pkgsrcBulk').update('config', [ws.pbulkConf, conf32], vscode.ConfigurationTarget.Global);
-    await waitFor('both pbulk.conf files as candidates', () => configs().candidates.length === 2 && configs().candidates.includes(conf32), [configs().onDidChange]);
+    await waitFor('both pbulk.conf files as candidates', () => configs().candidates.length === 2 && configs().candidates.includes(conf32), [
+      configs().onDidChange,
+    ]);
     await configs().ready();
     assert.deepEqual([...configs().candidates], [ws.pbulkConf, conf32]);
     await configs().activate(conf32);

@@ -39,12 +39,20 @@ describe('run history: what changed since the previous run', () => {
     await vscode.commands.executeCommand('pkgsrcBulk.buildLimitedList', vscode.Uri.file(list));
     await waitFor(
       `${what}: the build to end with ${JSON.stringify(want)}`,
-      () => !controller().building && controller().bulklog?.dir === bulklog && Object.entries(want).every(([p, s]) => controller().bulklog?.byName.get(pkgname(p))?.state === s),
+      () =>
+        !controller().building &&
+        controller().bulklog?.dir === bulklog &&
+        Object.entries(want).every(([p, s]) => controller().bulklog?.byName.get(pkgname(p))?.state === s),
       [controller().onDidChange],
       90_000,
     );
     // The run before is in the history once the engine filed it (while the build scanned).
-    await waitFor(`${what}: the history to hold ${runs + 1} run(s)`, async () => (await listRuns(`${bulklog}.history`)).runs.length > runs || runs === 0, [controller().onDidChange], 30_000);
+    await waitFor(
+      `${what}: the history to hold ${runs + 1} run(s)`,
+      async () => (await listRuns(`${bulklog}.history`)).runs.length > runs || runs === 0,
+      [controller().onDidChange],
+      30_000,
+    );
     history().update();
     await history().settled();
   }
@@ -72,7 +80,10 @@ describe('run history: what changed since the previous run', () => {
     conf = path.join(dir, 'pbulk.conf');
     list = path.join(dir, 'limited_list');
     const text = fs.readFileSync(ws.pbulkConf, 'utf8');
-    fs.writeFileSync(conf, text.replace(/^bulklog=.*$/m, `bulklog=${bulklog}`).replace(/^chroot_dir=.*$/m, `chroot_dir=${path.join(ws.sandboxBase, 'history')}`));
+    fs.writeFileSync(
+      conf,
+      text.replace(/^bulklog=.*$/m, `bulklog=${bulklog}`).replace(/^chroot_dir=.*$/m, `chroot_dir=${path.join(ws.sandboxBase, 'history')}`),
+    );
     fs.writeFileSync(list, `${listed().join('\n')}\n`);
     dropPackages(...listed());
     await api.builds.configs.activate(conf);
@@ -103,8 +114,14 @@ describe('run history: what changed since the previous run', () => {
     await build('second build', { [ok]: 'failed' });
     const d = history().diff!;
     assert.ok(d, history().none);
-    assert.deepEqual(d.newFailures.map((c) => [c.pkgname, c.before, c.after, c.phase]), [[pkgname(ok), 'done', 'failed', 'build']]);
-    assert.deepEqual(d.stillFailing.map((c) => c.pkgname), [pkgname(ws.build.fails)]);
+    assert.deepEqual(
+      d.newFailures.map((c) => [c.pkgname, c.before, c.after, c.phase]),
+      [[pkgname(ok), 'done', 'failed', 'build']],
+    );
+    assert.deepEqual(
+      d.stillFailing.map((c) => c.pkgname),
+      [pkgname(ws.build.fails)],
+    );
     assert.deepEqual([d.fixed, d.added, d.removed, d.versions], [[], [], [], []]);
     assert.equal(api.builds.history.decorations.markOf(makefile(ok)), 'new-failure');
     assert.equal(api.builds.history.decorations.markOf(makefile(ws.build.fails)), undefined);
@@ -119,13 +136,21 @@ describe('run history: what changed since the previous run', () => {
 
     // Problems: its diagnostic says it is new; the filter leaves only it.
     const isNew = (d: vscode.Diagnostic) => /new failure/.test(d.source ?? '');
-    await waitFor('the new failure marked in Problems', () => vscode.languages.getDiagnostics(makefile(ok)).some(isNew), [vscode.languages.onDidChangeDiagnostics]);
+    await waitFor('the new failure marked in Problems', () => vscode.languages.getDiagnostics(makefile(ok)).some(isNew), [
+      vscode.languages.onDidChangeDiagnostics,
+    ]);
     assert.ok(vscode.languages.getDiagnostics(makefile(ws.build.fails)).length > 0);
     assert.ok(!vscode.languages.getDiagnostics(makefile(ws.build.fails)).some(isNew), 'an old failure is not marked new');
     await vscode.commands.executeCommand('pkgsrcBulk.showNewFailuresOnly');
-    await waitFor('only new failures in Problems', () => vscode.languages.getDiagnostics(makefile(ws.build.fails)).length === 0 && vscode.languages.getDiagnostics(makefile(ok)).some(isNew), [vscode.languages.onDidChangeDiagnostics]);
+    await waitFor(
+      'only new failures in Problems',
+      () => vscode.languages.getDiagnostics(makefile(ws.build.fails)).length === 0 && vscode.languages.getDiagnostics(makefile(ok)).some(isNew),
+      [vscode.languages.onDidChangeDiagnostics],
+    );
     await vscode.commands.executeCommand('pkgsrcBulk.showAllProblems');
-    await waitFor('every build problem back', () => vscode.languages.getDiagnostics(makefile(ws.build.fails)).length > 0, [vscode.languages.onDidChangeDiagnostics]);
+    await waitFor('every build problem back', () => vscode.languages.getDiagnostics(makefile(ws.build.fails)).length > 0, [
+      vscode.languages.onDidChangeDiagnostics,
+    ]);
   });
 
   it('fixing it: fixed in the report and on its Makefile, no new failure', async function () {
@@ -134,10 +159,16 @@ describe('run history: what changed since the previous run', () => {
     await build('third build', { [ok]: 'done' });
     const d = history().diff!;
     assert.deepEqual(d.newFailures, []);
-    assert.deepEqual(d.fixed.map((c) => [c.pkgname, c.before, c.after]), [[pkgname(ok), 'failed', 'done']]);
+    assert.deepEqual(
+      d.fixed.map((c) => [c.pkgname, c.before, c.after]),
+      [[pkgname(ok), 'failed', 'done']],
+    );
     assert.equal(api.builds.history.decorations.markOf(makefile(ok)), 'fixed');
     await vscode.commands.executeCommand('pkgsrcBulk.openReport');
-    await reportSince('the report view to show the fix', (x) => x.since?.fixed.some((r) => r.pkgname === pkgname(ok)) === true && x.since.newFailures.length === 0);
+    await reportSince(
+      'the report view to show the fix',
+      (x) => x.since?.fixed.some((r) => r.pkgname === pkgname(ok)) === true && x.since.newFailures.length === 0,
+    );
   });
 
   it('the run picker opens the first run, with the bulklog it was, and goes back to the current one', async function () {
@@ -145,12 +176,21 @@ describe('run history: what changed since the previous run', () => {
     const { runs } = await listRuns(`${bulklog}.history`);
     assert.equal(runs.length, 2, 'the first two builds are kept');
     assert.ok(await vscode.commands.executeCommand<boolean>('pkgsrcBulk.openEarlierRun', runs[1]!.info.id));
-    await waitFor('the second run shown', () => controller().shownBulklog !== bulklog && controller().bulklog?.byName.get(pkgname(ok))?.state === 'failed', [controller().onDidChange]);
+    await waitFor('the second run shown', () => controller().shownBulklog !== bulklog && controller().bulklog?.byName.get(pkgname(ok))?.state === 'failed', [
+      controller().onDidChange,
+    ]);
     // Its report compares it with the run before it: the same new failure as then.
     await history().settled();
-    assert.deepEqual(history().diff?.newFailures.map((c) => c.pkgname), [pkgname(ok)]);
+    assert.deepEqual(
+      history().diff?.newFailures.map((c) => c.pkgname),
+      [pkgname(ok)],
+    );
     await reportSince('the earlier run in the report view', (x) => x.bulklog === controller().shownBulklog && x.since?.newFailures.length === 1);
     assert.ok(await vscode.commands.executeCommand<boolean>('pkgsrcBulk.openEarlierRun', 'current'));
-    await waitFor('the current run shown again', () => controller().shownBulklog === bulklog && controller().bulklog?.byName.get(pkgname(ok))?.state === 'done', [controller().onDidChange]);
+    await waitFor(
+      'the current run shown again',
+      () => controller().shownBulklog === bulklog && controller().bulklog?.byName.get(pkgname(ok))?.state === 'done',
+      [controller().onDidChange],
+    );
   });
 });

@@ -34,7 +34,9 @@ if (installed.version) {
 
     const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code ?? ''));
     const versionErrors = () =>
-      vscode.languages.getDiagnostics(vscode.Uri.file(ws.pbulkConf)).filter((d) => d.severity === vscode.DiagnosticSeverity.Error && codeOf(d) === 'config-version');
+      vscode.languages
+        .getDiagnostics(vscode.Uri.file(ws.pbulkConf))
+        .filter((d) => d.severity === vscode.DiagnosticSeverity.Error && codeOf(d) === 'config-version');
 
     it('the pinned pkgsrcBulk.pbulkVersion decides; unpinned, the installed pbulk does and builds of the 0.68 config are refused', async function () {
       this.timeout(60_000);
@@ -42,20 +44,32 @@ if (installed.version) {
       assert.equal(pinned, '0.68');
       assert.equal(configs.active?.file, ws.pbulkConf);
       assert.equal(configs.active?.pbulkVersion, '0.68');
-      assert.deepEqual(configs.active?.errors.map((e) => e.message), []);
+      assert.deepEqual(
+        configs.active?.errors.map((e) => e.message),
+        [],
+      );
 
       await setting().update('pbulkVersion', '', vscode.ConfigurationTarget.Global);
-      const active = await waitFor(`the active pbulk.conf checked against pbulk ${installed.version}`, () => configs.active?.pbulkVersion === installed.version && configs.active, [configs.onDidChange]);
+      const active = await waitFor(
+        `the active pbulk.conf checked against pbulk ${installed.version}`,
+        () => configs.active?.pbulkVersion === installed.version && configs.active,
+        [configs.onDidChange],
+      );
       const mismatch = active.errors.find((e) => e.code === 'config-version');
       assert.ok(mismatch, active.errors.map((e) => e.message).join('\n'));
       assert.match(mismatch.message, new RegExp(`expects version ${installed.version!.replace('.', '\\.')}`));
-      assert.match(configs.statusItem.tooltip instanceof vscode.MarkdownString ? configs.statusItem.tooltip.value : String(configs.statusItem.tooltip), /builds will be refused/);
+      assert.match(
+        configs.statusItem.tooltip instanceof vscode.MarkdownString ? configs.statusItem.tooltip.value : String(configs.statusItem.tooltip),
+        /builds will be refused/,
+      );
       // The language server, started by the same extension, sees the same pbulk.
       await vscode.workspace.openTextDocument(ws.pbulkConf);
       await waitFor('the config-version error in Problems', () => versionErrors().length > 0, [vscode.languages.onDidChangeDiagnostics]);
 
       await setting().update('pbulkVersion', pinned, vscode.ConfigurationTarget.Global);
-      await waitFor('no errors once the version is pinned again', () => configs.active?.pbulkVersion === pinned && configs.active.errors.length === 0, [configs.onDidChange]);
+      await waitFor('no errors once the version is pinned again', () => configs.active?.pbulkVersion === pinned && configs.active.errors.length === 0, [
+        configs.onDidChange,
+      ]);
       await waitFor('no config-version error in Problems', () => versionErrors().length === 0, [vscode.languages.onDidChangeDiagnostics]);
     });
   });

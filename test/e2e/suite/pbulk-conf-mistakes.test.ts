@@ -83,11 +83,9 @@ describe('scenario 2: a pbulk.conf with mistakes', () => {
     assert.ok(rename?.edit, `no quick fix naming master_ip among: ${actions.map((a) => a.title).join(' | ')}`);
     assert.ok(await vscode.workspace.applyEdit(rename.edit));
     assert.equal(doc.lineAt(MISTAKES.misspelt.line).text, 'master_ip=127.0.0.1');
-    await waitFor(
-      'the unknown-variable diagnostic to go',
-      () => !vscode.languages.getDiagnostics(doc.uri).some((d) => codeOf(d) === 'unknown-variable'),
-      [vscode.languages.onDidChangeDiagnostics],
-    );
+    await waitFor('the unknown-variable diagnostic to go', () => !vscode.languages.getDiagnostics(doc.uri).some((d) => codeOf(d) === 'unknown-variable'), [
+      vscode.languages.onDidChangeDiagnostics,
+    ]);
   });
 
   it('completes variable names with their documentation', async () => {

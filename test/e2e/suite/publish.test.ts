@@ -37,13 +37,32 @@ describe('publish: Publish Packages and Report, Mail Report, the repository in t
     fs.writeFileSync(
       conf,
       text.replace(/^bulklog=.*$/m, `bulklog=${bulklog}`).replace(/^chroot_dir=.*$/m, `chroot_dir=${path.join(ws.sandboxBase, 'publish')}`) +
-        ['rsync=/usr/bin/rsync', 'pkg_rsync_args="-a"', `pkg_rsync_target=${dir}/remote/packages`, 'report_rsync_args=-a', `report_rsync_target=${dir}/remote`, `mail=${mail}`, 'report_recipients=bulk@example.org', 'report_subject_prefix=pkgsrc', ''].join('\n'),
+        [
+          'rsync=/usr/bin/rsync',
+          'pkg_rsync_args="-a"',
+          `pkg_rsync_target=${dir}/remote/packages`,
+          'report_rsync_args=-a',
+          `report_rsync_target=${dir}/remote`,
+          `mail=${mail}`,
+          'report_recipients=bulk@example.org',
+          'report_subject_prefix=pkgsrc',
+          '',
+        ].join('\n'),
     );
     await api.builds.configs.activate(conf);
     await waitFor(`the bulklog of ${conf} shown`, () => controller().shownBulklog === bulklog, [controller().onDidChange]);
     const location = ws.build.succeeds[0]!;
     assert.ok(await controller().start({ kind: 'locations', locations: [location] }), 'the build was refused');
-    await waitFor('the build to end', () => !controller().building && controller().bulklog?.dir === bulklog && (controller().bulklog?.packages.length ?? 0) > 0 && controller().bulklog!.packages.every((p) => p.state === 'done'), [controller().onDidChange], 90_000);
+    await waitFor(
+      'the build to end',
+      () =>
+        !controller().building &&
+        controller().bulklog?.dir === bulklog &&
+        (controller().bulklog?.packages.length ?? 0) > 0 &&
+        controller().bulklog!.packages.every((p) => p.state === 'done'),
+      [controller().onDidChange],
+      90_000,
+    );
   });
 
   after(async () => {
@@ -65,7 +84,10 @@ describe('publish: Publish Packages and Report, Mail Report, the repository in t
     this.timeout(60_000);
     const dry = await vscode.commands.executeCommand<MailResult>('pkgsrcBulk.mailReport', { dryRun: true });
     assert.ok(dry?.ok, dry?.error);
-    assert.ok(dry.lines.some((l) => /^Subject: pkgsrc .* \d{4}-\d\d-\d\d \d\d:\d\d$/.test(l)), dry.lines.join('\n'));
+    assert.ok(
+      dry.lines.some((l) => /^Subject: pkgsrc .* \d{4}-\d\d-\d\d \d\d:\d\d$/.test(l)),
+      dry.lines.join('\n'),
+    );
     assert.ok(!fs.existsSync(path.join(dir, 'mail.args')));
     const sent = await vscode.commands.executeCommand<MailResult>('pkgsrcBulk.mailReport', {});
     assert.ok(sent?.ok, sent?.error);
@@ -75,10 +97,14 @@ describe('publish: Publish Packages and Report, Mail Report, the repository in t
   it('the report view shows the repository: its packages, the gates, the last upload and mail', async function () {
     this.timeout(30_000);
     await vscode.commands.executeCommand('pkgsrcBulk.openReport');
-    const data = await waitFor('report data with the repository', () => {
-      const d = api.builds.report()?.last;
-      return d?.repository?.published && d.repository.mailed ? d : undefined;
-    }, [api.builds.onReportData]);
+    const data = await waitFor(
+      'report data with the repository',
+      () => {
+        const d = api.builds.report()?.last;
+        return d?.repository?.published && d.repository.mailed ? d : undefined;
+      },
+      [api.builds.onReportData],
+    );
     assert.equal(data.repository!.repository!.packages, controller().bulklog!.packages.length);
     assert.equal(data.repository!.gates!.passed, true);
     assert.deepEqual(data.repository!.mailed!.recipients, ['bulk@example.org']);

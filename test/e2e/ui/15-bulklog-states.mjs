@@ -70,10 +70,16 @@ describe('build states from a bulklog (UI)', () => {
     failSource = readFileSync(ctx.workspace.build.failSource, 'utf8');
     writeFileSync(ctx.workspace.build.failSource, ctx.workspace.build.fixedSource);
     const engine = join(ctx.extensionDir, 'dist/engine.js');
-    const r = await execa(process.execPath, [engine, 'rebuild', '--config', ctx.workspace.pbulkConf, '--failed'], { reject: false, all: true, timeout: 120_000 });
+    const r = await execa(process.execPath, [engine, 'rebuild', '--config', ctx.workspace.pbulkConf, '--failed'], {
+      reject: false,
+      all: true,
+      timeout: 120_000,
+    });
     assert.equal(r.exitCode, 0, `pkgsrc-bulk rebuild --failed exited ${r.exitCode}:\n${r.all}`);
     await waitFor(problem, 'the failure to leave Problems', { state: 'detached', timeout: 60_000 });
     const catRow = treeRows(pane).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${category}$`) }) });
-    await until(`"failed" to leave category ${category}`, async () => (await catRow.count()) > 0 && !/failed/.test(await catRow.first().innerText()), { timeout: 30_000 });
+    await until(`"failed" to leave category ${category}`, async () => (await catRow.count()) > 0 && !/failed/.test(await catRow.first().innerText()), {
+      timeout: 30_000,
+    });
   });
 });

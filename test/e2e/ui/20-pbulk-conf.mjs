@@ -62,7 +62,10 @@ describe('scenario 2 (UI): editing a pbulk.conf with mistakes', () => {
       await waitFor(problemsOnLine(rows, line).first(), `a problem on line ${line} (${what})`);
     }
     const bulklog = await problemsOnLine(rows, LINES.bulklogRoot).allInnerTexts();
-    assert.ok(bulklog.some((t) => /rm -rf/.test(t)), `line ${LINES.bulklogRoot}: ${bulklog.join(' | ')}`);
+    assert.ok(
+      bulklog.some((t) => /rm -rf/.test(t)),
+      `line ${LINES.bulklogRoot}: ${bulklog.join(' | ')}`,
+    );
     await screenshot(page, 'pbulk-conf-problems', { clip: await regionOf(page, '.part.editor', '.part.panel'), docs: true });
   });
 

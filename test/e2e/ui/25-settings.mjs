@@ -6,7 +6,19 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import { ctx } from '../lib/context.mjs';
-import { editorTab, mainPage, quickOpen, regionOf, resetWindow, runCommand, screenshot, showProblems, until, visibleEditorText, waitFor } from '../lib/workbench.mjs';
+import {
+  editorTab,
+  mainPage,
+  quickOpen,
+  regionOf,
+  resetWindow,
+  runCommand,
+  screenshot,
+  showProblems,
+  until,
+  visibleEditorText,
+  waitFor,
+} from '../lib/workbench.mjs';
 
 const FILE = 'settings-ui.pbulk.conf';
 
@@ -70,7 +82,7 @@ describe('settings form (UI): pbulk.conf as a form over the same file', () => {
     await page.keyboard.type('/');
     await page.keyboard.press('Enter');
     await waitFor(form.locator('#problems-bulklog .problem.severity-error', { hasText: 'deletes the whole system' }), 'the error under bulklog in the form');
-    await until('the form\'s tab to show the file as modified', async () => (await dirtyTabs(page).and(page.locator('.active')).count()) === 1);
+    await until("the form's tab to show the file as modified", async () => (await dirtyTabs(page).and(page.locator('.active')).count()) === 1);
     await screenshot(page, 'pbulk-conf-settings', { clip: await regionOf(page, '.part.editor'), docs: true });
 
     const rows = await showProblems(page, { file: FILE });
@@ -94,7 +106,10 @@ describe('settings form (UI): pbulk.conf as a form over the same file', () => {
 
   it('an edit in the text editor shows in the form; a quick fix is a button; Ctrl+S saves', async () => {
     // In the text editor: build_chroots=2 becomes 20.
-    const line = readFileSync(file(), 'utf8').split('\n').findIndex((l) => l.startsWith('build_chroots=')) + 1;
+    const line =
+      readFileSync(file(), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith('build_chroots=')) + 1;
     await page.locator('.part.editor .editor-instance .monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+G');
     await page.keyboard.type(String(line));

@@ -32,7 +32,9 @@ import {
 
 /** A row of the Packages view by its label (and description); not the sticky copies of parents at the top. */
 function row(pane, label, description) {
-  let r = pane.locator('.monaco-list-row:not(.monaco-tree-sticky-row)').filter({ has: pane.page().locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+  let r = pane
+    .locator('.monaco-list-row:not(.monaco-tree-sticky-row)')
+    .filter({ has: pane.page().locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
   if (description) r = r.filter({ has: pane.page().locator('.label-description', { hasText: description }) });
   return r;
 }
@@ -43,11 +45,15 @@ async function scrollTop(pane) {
   const box = await pane.boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   const slider = pane.locator('.scrollbar.vertical .slider');
-  await until('the Packages view at its top', async () => {
-    if ((await slider.count()) === 0 || parseFloat((await slider.first().evaluate((e) => e.style.top)) || '0') === 0) return true;
-    await page.mouse.wheel(0, -400);
-    return false;
-  }, { timeout: 20_000, interval: 50 });
+  await until(
+    'the Packages view at its top',
+    async () => {
+      if ((await slider.count()) === 0 || parseFloat((await slider.first().evaluate((e) => e.style.top)) || '0') === 0) return true;
+      await page.mouse.wheel(0, -400);
+      return false;
+    },
+    { timeout: 20_000, interval: 50 },
+  );
 }
 
 /**
@@ -57,7 +63,10 @@ async function scrollTop(pane) {
  */
 async function showPackages(page, pane, paths) {
   await page.setViewportSize({ width: viewport.width, height: 3600 });
-  await page.locator('.part.sidebar .pane-header .action-label[aria-label="Collapse All"]').click({ timeout: 5000 }).catch(() => {});
+  await page
+    .locator('.part.sidebar .pane-header .action-label[aria-label="Collapse All"]')
+    .click({ timeout: 5000 })
+    .catch(() => {});
   await scrollTop(pane);
   for (const category of [...new Set(paths.map((p) => p.split('/')[0]))]) {
     const c = await waitFor(row(pane, category).first(), `category ${category}`);
@@ -134,7 +143,9 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     const picks = [b.fails, b.dependsOnFailed, b.broken].sort();
     await showPackages(page, pane, picks);
     for (const [k, p] of picks.entries()) {
-      await row(pane, p.split('/')[1]).first().click({ modifiers: k === 0 ? [] : ['Control'] });
+      await row(pane, p.split('/')[1])
+        .first()
+        .click({ modifiers: k === 0 ? [] : ['Control'] });
       // A plain click also opens the Makefile, which takes the focus: let it, before going on.
       if (k === 0) await waitFor(page.locator('.part.editor .breadcrumbs-control', { hasText: p.split('/')[1] }), `the Makefile of ${p}`);
     }
@@ -143,7 +154,9 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await runCommand(page, 'pkgsrc: Build Selected Packages');
 
     // Progress: the notification and the status bar item, while the failing package builds.
-    await waitFor(page.locator('.notifications-toasts .notification-toast', { hasText: 'pkgsrc bulk build' }), 'the build progress notification', { timeout: 60_000 });
+    await waitFor(page.locator('.notifications-toasts .notification-toast', { hasText: 'pkgsrc bulk build' }), 'the build progress notification', {
+      timeout: 60_000,
+    });
     await waitFor(buildingItem(page), 'the build status bar item', { timeout: 60_000 });
     const building = row(pane, 'Building');
     await scrollTop(pane);
@@ -157,7 +170,10 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await waitFor(row(pane, b.fails, 'build phase'), `${b.fails} under Failed, with its phase`);
     await waitFor(building, 'the Building group to go', { state: 'detached' });
     const failedCategory = b.fails.split('/')[0];
-    await page.locator('.part.sidebar .pane-header .action-label[aria-label="Collapse All"]').click({ timeout: 5000 }).catch(() => {});
+    await page
+      .locator('.part.sidebar .pane-header .action-label[aria-label="Collapse All"]')
+      .click({ timeout: 5000 })
+      .catch(() => {});
     await waitFor(row(pane, failedCategory, '1 failed'), `"1 failed" on ${failedCategory}`);
   });
 
@@ -171,30 +187,45 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     // The notification: its toast, or the notification centre once the toast has gone.
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Build finished' });
     if ((await toast.count()) === 0) await runCommand(page, 'Notifications: Show Notifications');
-    const notice = page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item', { hasText: 'Build finished' }).first();
-    said.notification = (await waitFor(notice.locator('.notification-list-item-message'), 'the "Build finished" notification').then((l) => l.innerText())).replace(/\s+/g, ' ').trim();
+    const notice = page
+      .locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item', { hasText: 'Build finished' })
+      .first();
+    said.notification = (await waitFor(notice.locator('.notification-list-item-message'), 'the "Build finished" notification').then((l) => l.innerText()))
+      .replace(/\s+/g, ' ')
+      .trim();
     said.treeHeader = (await waitFor(pane.locator('.message', { hasText: 'Bulklog' }), 'the message above the tree').then((l) => l.innerText())).trim();
     await page.keyboard.press('Escape');
     await runCommand(page, 'pkgsrc: Open Build Report');
     const frame = reportFrame(page);
-    said.report = (await waitFor(frame.locator('#summary', { hasText: 'packages' }), 'the report totals', { timeout: 30_000 }).then((l) => l.innerText())).trim();
+    said.report = (
+      await waitFor(frame.locator('#summary', { hasText: 'packages' }), 'the report totals', { timeout: 30_000 }).then((l) => l.innerText())
+    ).trim();
     const rows = await frame.locator('#totals tr:not(.total)').allInnerTexts();
     for (const [where, text] of Object.entries(said)) assert.ok(text.includes(counts), `${where} says "${text}", not "${counts}"`);
     assert.ok(said.statusBar.endsWith(`pkgsrc: ${counts}`), said.statusBar);
     assert.equal(said.notification, `Build finished — ${total}.`);
     assert.equal(said.treeHeader, `Bulklog ${ctx.workspace.bulklog} — ${total}`);
     assert.equal(said.report, total);
-    assert.deepEqual(rows.map((r) => r.replace(/\s+/g, ' ').trim()), ['built 0', 'failed 1', 'broken 1', 'depending on failed 1']);
+    assert.deepEqual(
+      rows.map((r) => r.replace(/\s+/g, ' ').trim()),
+      ['built 0', 'failed 1', 'broken 1', 'depending on failed 1'],
+    );
     await resetWindow(page);
 
     // Each state's one icon in the tree is the icon of its severity in Problems.
     const icons = { [b.fails]: 'error', [b.broken]: 'warning', [b.dependsOnFailed]: 'info' };
     await showPackages(page, pane, Object.keys(icons));
-    for (const [path, icon] of Object.entries(icons)) await waitFor(row(pane, path.split('/')[1]).first().locator(`.codicon-${icon}`), `the ${icon} icon on ${path} in the tree`);
+    for (const [path, icon] of Object.entries(icons))
+      await waitFor(row(pane, path.split('/')[1]).first().locator(`.codicon-${icon}`), `the ${icon} icon on ${path} in the tree`);
     await restoreSize(page);
     const problems = await showProblems(page);
-    const lines = { [b.fails]: `${pkgnameOf(b.fails)} failed in the build phase`, [b.broken]: `${pkgnameOf(b.broken)} is not built`, [b.dependsOnFailed]: `${pkgnameOf(b.dependsOnFailed)} was not built` };
-    for (const [path, text] of Object.entries(lines)) await waitFor(problems.filter({ hasText: text }).first().locator(`.codicon-${icons[path]}`), `the ${icons[path]} severity of ${path} in Problems`);
+    const lines = {
+      [b.fails]: `${pkgnameOf(b.fails)} failed in the build phase`,
+      [b.broken]: `${pkgnameOf(b.broken)} is not built`,
+      [b.dependsOnFailed]: `${pkgnameOf(b.dependsOnFailed)} was not built`,
+    };
+    for (const [path, text] of Object.entries(lines))
+      await waitFor(problems.filter({ hasText: text }).first().locator(`.codicon-${icons[path]}`), `the ${icons[path]} severity of ${path} in Problems`);
     await resetWindow(page);
   });
 
@@ -254,7 +285,10 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     await frame.locator('#graph').scrollIntoViewIfNeeded();
     await screenshot(page, 'build-report-graph', { clip: await regionOf(page, '.part.editor'), docs: true });
     // A link in the report opens the package's log beside it.
-    await frame.locator('#failures a', { hasText: new RegExp(`^${escapeRegExp(pkgnameOf(b.fails))}$`) }).first().click();
+    await frame
+      .locator('#failures a', { hasText: new RegExp(`^${escapeRegExp(pkgnameOf(b.fails))}$`) })
+      .first()
+      .click();
     await waitFor(editorTab(page, `${pkgnameOf(b.fails)}.log`).and(page.locator('.active')), 'the log opened from the report');
   });
 
@@ -289,7 +323,9 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
     // Written after the build phase: the open document shows it without being reopened.
     await until('the install phase to appear in the open log', async () => /===> Installing for/.test(await visibleEditorText(page)), { timeout: 60_000 });
     await waitFor(statusItem(page, FINISHED), 'the build to finish', { timeout: 60_000 });
-    await until('the logs kept in view after the package built', async () => /Above is what they held/.test(await visibleEditorText(page)), { timeout: 30_000 });
+    await until('the logs kept in view after the package built', async () => /Above is what they held/.test(await visibleEditorText(page)), {
+      timeout: 30_000,
+    });
   });
 
   it('scenario 4: a window reload during a build re-attaches to it, and the build finishes', async function () {
@@ -366,11 +402,15 @@ describe('scenarios 3 and 4 (UI): builds from the editor', () => {
         .map((l) => l.split(' ')[1] ?? '')
         .filter((m) => m === base || m.startsWith(`${base}/`));
     // What a killed engine leaves: a sandbox with its mounts whose owner died (kill -9).
-    const owner = execa(process.execPath, [join(ctx.extensionDir, 'dist/engine.js'), 'sandbox', 'create', '--base', base, 'stale-e2e', '--run', '--', 'sleep', '600'], {
-      detached: true,
-      reject: false,
-      stdin: 'ignore',
-    });
+    const owner = execa(
+      process.execPath,
+      [join(ctx.extensionDir, 'dist/engine.js'), 'sandbox', 'create', '--base', base, 'stale-e2e', '--run', '--', 'sleep', '600'],
+      {
+        detached: true,
+        reject: false,
+        stdin: 'ignore',
+      },
+    );
     await until('the stale sandbox mounted', () => mountsUnder().length > 0, { timeout: 60_000 });
     process.kill(-owner.pid, 'SIGKILL');
     await owner;

@@ -59,12 +59,16 @@ describe('a bulklog opened from disk (UI)', () => {
     await until('the folder dialog to show its starting folder', async () => (await input.inputValue()).startsWith('/'));
     const ok = widget.locator('.monaco-button', { hasText: 'Open Bulklog' });
     const meta = widget.locator('.monaco-list-row .label-name', { hasText: /^meta$/ });
-    await until(`the dialog to take ${copy}`, async () => {
-      if (!(await widget.isVisible())) return true;
-      if ((await input.inputValue()) !== target) await input.fill(target);
-      else if (await meta.isVisible()) await ok.click({ timeout: 2000 }).catch(() => {});
-      return false;
-    }, { timeout: 30_000, interval: 300 });
+    await until(
+      `the dialog to take ${copy}`,
+      async () => {
+        if (!(await widget.isVisible())) return true;
+        if ((await input.inputValue()) !== target) await input.fill(target);
+        else if (await meta.isVisible()) await ok.click({ timeout: 2000 }).catch(() => {});
+        return false;
+      },
+      { timeout: 30_000, interval: 300 },
+    );
     await waitFor(editorTab(page, 'pkgsrc Build Report'), 'the report of the opened bulklog', { timeout: 30_000 });
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await waitFor(frame.locator('#failures tr.state-failed', { hasText: pkgname }), 'the failure in the report', { timeout: 30_000 });

@@ -15,7 +15,10 @@ describe('builds in an untrusted workspace (UI)', () => {
   before(async function () {
     this.timeout(120_000);
     // Trust on, and no startup prompt: the folder opens in restricted mode.
-    second = await openSecondServer('untrusted', { workspaceTrust: true, settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } });
+    second = await openSecondServer('untrusted', {
+      workspaceTrust: true,
+      settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' },
+    });
     page = second.page;
   });
 

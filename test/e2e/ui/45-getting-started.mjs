@@ -30,11 +30,17 @@ describe('Getting Started walkthrough (UI)', () => {
     await screenshot(page, 'getting-started');
 
     await walkthrough.locator('.step-title', { hasText: STEPS[0] }).click();
-    await walkthrough.locator('.getting-started-step.expanded .monaco-button, .getting-started-step.expanded a', { hasText: 'Open the Packages View' }).first().click();
+    await walkthrough
+      .locator('.getting-started-step.expanded .monaco-button, .getting-started-step.expanded a', { hasText: 'Open the Packages View' })
+      .first()
+      .click();
     await waitFor(viewPane(page, 'Packages'), 'the Packages view');
 
     await walkthrough.locator('.step-title', { hasText: STEPS[1] }).click();
-    await walkthrough.locator('.getting-started-step.expanded .monaco-button, .getting-started-step.expanded a', { hasText: 'Open pbulk.conf' }).first().click();
+    await walkthrough
+      .locator('.getting-started-step.expanded .monaco-button, .getting-started-step.expanded a', { hasText: 'Open pbulk.conf' })
+      .first()
+      .click();
     await waitFor(editorTab(page, 'pbulk.conf'), 'the active pbulk.conf in an editor');
   });
 

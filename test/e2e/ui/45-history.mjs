@@ -25,7 +25,11 @@ describe('what changed since the previous run (UI)', () => {
     rmSync(`${ws.bulklog}.history`, { recursive: true, force: true });
   };
   const build = async (what) => {
-    const r = await execa(process.execPath, [join(ctx.extensionDir, 'dist/engine.js'), 'build', '--config', ws.pbulkConf], { reject: false, all: true, timeout: 120_000 });
+    const r = await execa(process.execPath, [join(ctx.extensionDir, 'dist/engine.js'), 'build', '--config', ws.pbulkConf], {
+      reject: false,
+      all: true,
+      timeout: 120_000,
+    });
     assert.equal(r.exitCode, 1, `${what}: pkgsrc-bulk build exited ${r.exitCode}:\n${r.all}`);
   };
 
@@ -58,7 +62,9 @@ describe('what changed since the previous run (UI)', () => {
     await runCommand(page, 'pkgsrc: Open Build Report');
     await waitFor(editorTab(page, 'pkgsrc Build Report'), 'the report tab');
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-    const row = await waitFor(frame.locator('#since-new tr.row', { hasText: pkgname(ok()) }), 'the new failure in "Since the previous run"', { timeout: 30_000 });
+    const row = await waitFor(frame.locator('#since-new tr.row', { hasText: pkgname(ok()) }), 'the new failure in "Since the previous run"', {
+      timeout: 30_000,
+    });
     await waitFor(frame.locator('.since-counts', { hasText: /^1 new failure · 0 fixed · 1 still failing/ }), 'the counts of the changes');
     const since = await frame.locator('#since-section').boundingBox();
     const totals = await frame.locator('#totals').boundingBox();

@@ -24,19 +24,33 @@ describe('the demo (UI)', () => {
     if (!dir) return;
     if (demo && demo.exitCode === null) demo.kill('SIGKILL');
     if (engine && engine.exitCode === null) engine.kill('SIGKILL');
-    await ensureNothingMounted(dir, { engine: engineScript, sandboxBase: join(dir, 'sandboxes') }).then(() => rmSync(dir, { recursive: true, force: true }), () => {});
+    await ensureNothingMounted(dir, { engine: engineScript, sandboxBase: join(dir, 'sandboxes') }).then(
+      () => rmSync(dir, { recursive: true, force: true }),
+      () => {},
+    );
   });
 
   it('Ctrl-C stops VS Code and the build engine it started', async function () {
     this.timeout(180_000);
-    demo = execa(process.execPath, [join(repoRoot, 'scripts/demo.mjs'), '--dir', dir, '--vsix', vsixPath], { cwd: repoRoot, all: true, reject: false, buffer: true });
+    demo = execa(process.execPath, [join(repoRoot, 'scripts/demo.mjs'), '--dir', dir, '--vsix', vsixPath], {
+      cwd: repoRoot,
+      all: true,
+      reject: false,
+      buffer: true,
+    });
     let out = '';
     demo.all.on('data', (d) => (out += d.toString()));
     await until('the demo to print its URL', () => /Open {2}http:\/\/127\.0\.0\.1:\d+\//.test(out) || demo.exitCode !== null, { timeout: 150_000 });
     assert.equal(demo.exitCode, null, out);
     // What a build from the editor starts: `pkgsrc-bulk serve` in a process of its own.
     const conf = join(dir, 'pkgsrc/pbulk.conf');
-    engine = execa(process.execPath, [engineScript, 'serve', '--config', conf, '--no-stdio', '--idle-exit', '600'], { detached: true, reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' });
+    engine = execa(process.execPath, [engineScript, 'serve', '--config', conf, '--no-stdio', '--idle-exit', '600'], {
+      detached: true,
+      reject: false,
+      stdin: 'ignore',
+      stdout: 'ignore',
+      stderr: 'ignore',
+    });
     await until('the engine to listen', () => existsSync(join(dir, 'bulklog/meta/engine.sock')) || engine.exitCode !== null, { timeout: 30_000 });
     assert.equal(engine.exitCode, null, 'the engine did not start');
     demo.kill('SIGINT');

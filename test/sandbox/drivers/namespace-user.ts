@@ -27,7 +27,8 @@ async function main(): Promise<void> {
     rw: (await run(`echo from-${tool} > ${host}/written && echo ok`)).stdout,
     ro: (await run(`touch ${roHost}/x 2>&1 || echo refused`)).stdout,
     // Mount point and options (fields 5 and 6) as the namespace itself sees them.
-    roFlags: (await run(`awk '$5 == "/usr/bin" || $5 == "/etc" || $5 == "${roHost}" { split($6, o, ","); print $5, o[1] }' /proc/self/mountinfo | sort -u`)).stdout,
+    roFlags: (await run(`awk '$5 == "/usr/bin" || $5 == "/etc" || $5 == "${roHost}" { split($6, o, ","); print $5, o[1] }' /proc/self/mountinfo | sort -u`))
+      .stdout,
     proc: (await run('grep -c ^Pid: /proc/self/status; ls /proc | grep -c "^[0-9]"')).stdout,
     cwd: (await run('pwd')).stdout,
     readOnlyDirs: (await run('mkdir -p /tmp/locked/inner && touch /tmp/locked/inner/f && chmod 0555 /tmp/locked/inner /tmp/locked && echo ok')).stdout,
@@ -39,8 +40,16 @@ async function main(): Promise<void> {
     userSwitch = e instanceof Error ? e.message : String(e);
   }
   await sb.destroy();
-  const after = { rootExists: existsSync(root), stateExists: existsSync(statePathFor(root)), privateExists: existsSync(privateDirFor(root)), mounts: mountsUnder(readMountinfoSync(), base).length };
-  process.stdout.write(JSON.stringify({ uid: process.getuid?.(), hostMountsDuringExec, checks, userSwitch, after, warnings, written: readFileSync(`${host}/written`, 'utf8') }) + '\n');
+  const after = {
+    rootExists: existsSync(root),
+    stateExists: existsSync(statePathFor(root)),
+    privateExists: existsSync(privateDirFor(root)),
+    mounts: mountsUnder(readMountinfoSync(), base).length,
+  };
+  process.stdout.write(
+    JSON.stringify({ uid: process.getuid?.(), hostMountsDuringExec, checks, userSwitch, after, warnings, written: readFileSync(`${host}/written`, 'utf8') }) +
+      '\n',
+  );
 }
 
 main().catch((e: unknown) => {

@@ -145,7 +145,12 @@ export class ChrootBackend implements SandboxBackend {
     await mkdir(`${probe}/mnt`, { recursive: true });
     const mount = requireTool('mount', 'to mount the sandbox');
     const umount = requireTool('umount', 'to unmount the sandbox');
-    const r = await (await loadExeca()).execa(mount, ['-t', 'overlay', '-o', `lowerdir=${lower},upperdir=${probe}/upper,workdir=${probe}/work`, 'overlay', `${probe}/mnt`], { reject: false, stdin: 'ignore' });
+    const r = await (
+      await loadExeca()
+    ).execa(mount, ['-t', 'overlay', '-o', `lowerdir=${lower},upperdir=${probe}/upper,workdir=${probe}/work`, 'overlay', `${probe}/mnt`], {
+      reject: false,
+      stdin: 'ignore',
+    });
     if (r.exitCode === 0) await (await loadExeca()).execa(umount, [`${probe}/mnt`], { reject: false, stdin: 'ignore' });
     if (r.exitCode === 0) {
       await writeFile(marker, release()).catch(() => undefined);
@@ -193,7 +198,8 @@ export async function unpackBootstrap(sandbox: { root: string; exec: ChrootSandb
   }
   let inside = kit;
   if (!visible) {
-    if (st.isDirectory()) throw new SandboxError('bad-spec', `bootstrap kit directory ${kit} is not visible inside the sandbox (put it in a mounted directory)`);
+    if (st.isDirectory())
+      throw new SandboxError('bad-spec', `bootstrap kit directory ${kit} is not visible inside the sandbox (put it in a mounted directory)`);
     inside = `/tmp/.pkgsrc-bulk-bootstrap${posix.extname(kit) || '.tar'}`;
     await mkdirInside(sandbox.root, '/tmp', 0o1777);
     const cp = requireTool('cp', 'to copy the bootstrap kit');
@@ -202,5 +208,9 @@ export async function unpackBootstrap(sandbox: { root: string; exec: ChrootSandb
   const argv = st.isDirectory() ? ['cp', '-a', `${inside}/.`, '/'] : ['tar', '-xpf', inside, '-C', '/'];
   const r = await sandbox.exec(argv, { env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', LC_ALL: 'C' }, cwd: '/', capture: true });
   if (!visible) await unlink(hostPath(sandbox.root, inside)).catch(() => undefined);
-  if (r.exitCode !== 0) throw new SandboxError('bad-spec', `unpacking bootstrap kit ${kit} in ${sandbox.root} failed (exit ${r.exitCode ?? r.signal}): ${(r.stderr ?? '').trim().slice(0, 2000)}`);
+  if (r.exitCode !== 0)
+    throw new SandboxError(
+      'bad-spec',
+      `unpacking bootstrap kit ${kit} in ${sandbox.root} failed (exit ${r.exitCode ?? r.signal}): ${(r.stderr ?? '').trim().slice(0, 2000)}`,
+    );
 }

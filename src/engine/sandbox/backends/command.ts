@@ -47,7 +47,12 @@ export class CommandBackend implements SandboxBackend {
     const deleteScript = this.options.deleteScript ? await this.checkScript(this.options.deleteScript, 'chroot_delete') : undefined;
     const { root, base } = await prepareRootAndBase(spec.root, spec.base ?? this.options.base);
     const state = await claimName({
-      root, base, backend: 'command', persistent: this.options.persistent ?? false, warn: this.warn, createScript,
+      root,
+      base,
+      backend: 'command',
+      persistent: this.options.persistent ?? false,
+      warn: this.warn,
+      createScript,
       ...(deleteScript ? { deleteScript } : {}),
     });
     try {
@@ -55,7 +60,10 @@ export class CommandBackend implements SandboxBackend {
         await lstat(root);
         // Claimed the name, yet the directory is there: not ours, not to be touched.
         await state.release();
-        throw new SandboxError('foreign', `${root} already exists and was not made by pkgsrc-bulk (no state file); remove it yourself or choose another chroot_dir`);
+        throw new SandboxError(
+          'foreign',
+          `${root} already exists and was not made by pkgsrc-bulk (no state file); remove it yourself or choose another chroot_dir`,
+        );
       } catch (e) {
         if (e instanceof SandboxError) throw e;
         if (errnoCode(e) !== 'ENOENT') throw e;

@@ -65,7 +65,10 @@ class NamespaceSandbox extends OwnedSandbox {
     let inner = argv;
     if (options.user !== undefined && options.user !== userInfo().username && options.user !== String(process.getuid?.())) {
       if (!this.privileged) {
-        throw new SandboxError('not-supported', `the namespace backend runs as ${userInfo().username} and cannot switch to user '${options.user}' (only root can); leave unprivileged_user unset for rootless builds`);
+        throw new SandboxError(
+          'not-supported',
+          `the namespace backend runs as ${userInfo().username} and cannot switch to user '${options.user}' (only root can); leave unprivileged_user unset for rootless builds`,
+        );
       }
       const setpriv = findInside(this.root, ['/usr/bin/setpriv', '/bin/setpriv']);
       if (!setpriv) throw new SandboxError('missing-tool', `setpriv(1) is not available inside sandbox ${this.root}; it is needed to run as ${options.user}`);
@@ -97,7 +100,21 @@ class NamespaceSandbox extends OwnedSandbox {
     if (!this.privileged) a.push('--user', '--map-root-user');
     const mount = findTool('mount');
     if (!mount) throw new SandboxError('missing-tool', "'mount' is not installed; the unshare fallback of the namespace backend needs it");
-    a.push('--mount', ...(network ? [] : ['--net']), '--propagation=private', '--pid', '--fork', '--kill-child=SIGKILL', '--', '/bin/sh', '-c', ENTER_SCRIPT, 'sh', mount, this.fstab);
+    a.push(
+      '--mount',
+      ...(network ? [] : ['--net']),
+      '--propagation=private',
+      '--pid',
+      '--fork',
+      '--kill-child=SIGKILL',
+      '--',
+      '/bin/sh',
+      '-c',
+      ENTER_SCRIPT,
+      'sh',
+      mount,
+      this.fstab,
+    );
     a.push(this.toolPath, `--root=${this.root}`, `--wd=${cwd}`, '--', ...argv);
     return a;
   }
@@ -169,7 +186,11 @@ export class NamespaceBackend implements SandboxBackend {
       const sandbox = new NamespaceSandbox(root, state, this.warn, tool, toolPath, mounts, fstab);
       if (spec.bootstrapKit) {
         const kit = spec.bootstrapKit;
-        await unpackBootstrap(sandbox, kit, mounts.some((m) => m.type === 'bind' && isInside(m.source, kit) && m.source === m.target));
+        await unpackBootstrap(
+          sandbox,
+          kit,
+          mounts.some((m) => m.type === 'bind' && isInside(m.source, kit) && m.source === m.target),
+        );
       }
       return sandbox;
     } catch (e) {

@@ -13,9 +13,20 @@ export function checkBooleans(run: CheckRun): void {
     if (spec.boolean === 'not-no' && !run.isSet(spec.name) && !run.opaque && knownIn(spec, run.version.version)) {
       // `[ "$x" != no ]` is true for an unset variable too.
       const cross = spec.name === 'cross_compile';
-      run.report(run.start(), cross ? 'error' : 'warning', 'boolean-value', `${spec.name} is not set, and pbulk treats anything but exactly 'no' as yes: ${cross ? 'pre-build switches to cross-compiling and requires target_arch and target_destdir' : `${spec.name} is on`}. Add ${spec.name}=no (or yes).`, {
-        fixes: [{ title: `Add ${spec.name}=no`, edits: [{ range: endOfDocument(run), newText: `${run.doc.text === '' || /\n$/.test(run.doc.text) ? '' : '\n'}${spec.name}=no\n` }] }],
-      });
+      run.report(
+        run.start(),
+        cross ? 'error' : 'warning',
+        'boolean-value',
+        `${spec.name} is not set, and pbulk treats anything but exactly 'no' as yes: ${cross ? 'pre-build switches to cross-compiling and requires target_arch and target_destdir' : `${spec.name} is on`}. Add ${spec.name}=no (or yes).`,
+        {
+          fixes: [
+            {
+              title: `Add ${spec.name}=no`,
+              edits: [{ range: endOfDocument(run), newText: `${run.doc.text === '' || /\n$/.test(run.doc.text) ? '' : '\n'}${spec.name}=no\n` }],
+            },
+          ],
+        },
+      );
       continue;
     }
     const value = run.value(spec.name);
@@ -40,7 +51,9 @@ export function checkBooleans(run: CheckRun): void {
     }
     const message = `${spec.name}='${value}': ${effect}. ${spec.name} is ${booleanText(spec)}; write exactly yes or no.`;
     const range = a.value.raw === '' ? a.range : a.value.range;
-    const fixes = intent ? [{ title: `Change to ${intent}`, edits: [{ range: a.value.raw === '' ? { start: a.range.end, end: a.range.end } : a.value.range, newText: intent }] }] : [];
+    const fixes = intent
+      ? [{ title: `Change to ${intent}`, edits: [{ range: a.value.raw === '' ? { start: a.range.end, end: a.range.end } : a.value.range, newText: intent }] }]
+      : [];
     run.report(range, severity, 'boolean-value', message, { fixes });
   }
 }

@@ -43,11 +43,21 @@ export function checkDangerousPaths(run: CheckRun): void {
     }
     const norm = normalizePath(value);
     if (!norm.startsWith('/')) {
-      run.report(run.anchor(name), 'error', 'relative-path', `${name}='${value}' is relative: ${how}, relative to whatever directory the script runs in. Use an absolute path`);
+      run.report(
+        run.anchor(name),
+        'error',
+        'relative-path',
+        `${name}='${value}' is relative: ${how}, relative to whatever directory the script runs in. Use an absolute path`,
+      );
       continue;
     }
     if (norm === '/' || (name !== 'target_destdir' && SYSTEM_DIRS.has(norm))) {
-      run.report(run.anchor(name), 'error', 'dangerous-path', `${name}=${value}: ${how}, which deletes ${norm === '/' ? 'the whole system' : `the system directory ${norm}`}`);
+      run.report(
+        run.anchor(name),
+        'error',
+        'dangerous-path',
+        `${name}=${value}: ${how}, which deletes ${norm === '/' ? 'the whole system' : `the system directory ${norm}`}`,
+      );
       continue;
     }
     if (name !== 'target_destdir') {
@@ -73,9 +83,15 @@ function checkMakeRestored(run: CheckRun, wiped: Wiped[]): void {
   const program = normalizePath(programOf(make));
   if (!program.startsWith('/') || !isUnder(program, prefix.dir)) return;
   const a = run.finalAssignment('bootstrapkit');
-  run.report(run.anchor('make'), 'error', 'wiped-path', `make=${program} is inside prefix (${prefix.dir}) and bootstrapkit is ${a ? 'empty' : 'not set'}: ${prefix.how} and has no kit to restore bmake from, so the scan and every build fail with "${program}: not found". Set bootstrapkit to the kit made by bootstrap --gzip-binary-kit, or point make at a bmake outside the prefix`, {
-    related: a ? [run.related(a, 'bootstrapkit is empty here')] : [],
-  });
+  run.report(
+    run.anchor('make'),
+    'error',
+    'wiped-path',
+    `make=${program} is inside prefix (${prefix.dir}) and bootstrapkit is ${a ? 'empty' : 'not set'}: ${prefix.how} and has no kit to restore bmake from, so the scan and every build fail with "${program}: not found". Set bootstrapkit to the kit made by bootstrap --gzip-binary-kit, or point make at a bmake outside the prefix`,
+    {
+      related: a ? [run.related(a, 'bootstrapkit is empty here')] : [],
+    },
+  );
 }
 
 /** Every other absolute path setting: relative values resolve against a changing directory. */
@@ -90,7 +106,12 @@ function checkRelative(run: CheckRun): void {
     // Unsubstituted @TOKEN@s have their own error.
     if (path.startsWith('/') || path.startsWith('$') || /@[A-Z][A-Z0-9_]*@/.test(path)) continue;
     const severity = spec.name === 'loc' ? 'error' : 'warning';
-    run.report(run.anchor(spec.name), severity, 'relative-path', `${spec.name}='${value}' is relative: pbulk's scripts run in different directories, so it resolves differently in each. Use an absolute path`);
+    run.report(
+      run.anchor(spec.name),
+      severity,
+      'relative-path',
+      `${spec.name}='${value}' is relative: pbulk's scripts run in different directories, so it resolves differently in each. Use an absolute path`,
+    );
   }
 }
 
@@ -114,9 +135,20 @@ function checkInsideWiped(run: CheckRun, wiped: Wiped[]): void {
       const a = run.finalAssignment(w.name);
       const related = a ? [run.related(a, `${w.name} is set here`)] : [];
       if (k.name === '(installed pbulk)') {
-        run.report(run.anchor(w.name), 'error', 'wiped-path', `pbulk itself is installed in ${k.path}, inside ${w.name}=${w.dir}: ${w.how}, deleting pbulk. Install pbulk into its own prefix such as /usr/pkg_bulk`);
+        run.report(
+          run.anchor(w.name),
+          'error',
+          'wiped-path',
+          `pbulk itself is installed in ${k.path}, inside ${w.name}=${w.dir}: ${w.how}, deleting pbulk. Install pbulk into its own prefix such as /usr/pkg_bulk`,
+        );
       } else {
-        run.report(run.anchor(k.name), 'error', 'wiped-path', `${k.name}=${k.path} is inside ${w.name} (${w.dir}): ${w.how}, deleting it${k.name.startsWith('pkg_') ? '. The example config says: "The following programs must NOT be inside ${prefix}"' : ''}`, { related });
+        run.report(
+          run.anchor(k.name),
+          'error',
+          'wiped-path',
+          `${k.name}=${k.path} is inside ${w.name} (${w.dir}): ${w.how}, deleting it${k.name.startsWith('pkg_') ? '. The example config says: "The following programs must NOT be inside ${prefix}"' : ''}`,
+          { related },
+        );
       }
     }
   }

@@ -39,13 +39,17 @@ export function checkExistence(run: CheckRun): void {
     let problem: string | undefined;
     switch (want) {
       case 'directory':
-        if (st?.kind !== 'directory') problem = (st ? `${path} is not a directory` : `${path} does not exist`) + (spec.name === 'target_destdir' ? ': pre-build stops a cross build without it' : '');
+        if (st?.kind !== 'directory')
+          problem =
+            (st ? `${path} is not a directory` : `${path} does not exist`) +
+            (spec.name === 'target_destdir' ? ': pre-build stops a cross build without it' : '');
         break;
       case 'parent':
         if (st?.kind !== 'directory') problem = `the parent directory ${path} does not exist`;
         break;
       case 'file':
-        if (st?.kind !== 'file') problem = (st ? `${path} is not a file` : `${path} does not exist`) + (spec.name === 'limited_list' ? ': the scan phase fails' : '');
+        if (st?.kind !== 'file')
+          problem = (st ? `${path} is not a file` : `${path} does not exist`) + (spec.name === 'limited_list' ? ': the scan phase fails' : '');
         break;
       case 'executable':
         if (!st) problem = `${path} does not exist`;
@@ -56,10 +60,12 @@ export function checkExistence(run: CheckRun): void {
         break;
       case 'pkgsrc':
         if (st?.kind !== 'directory') problem = `${path} does not exist`;
-        else if (run.probe.stat(`${path}/mk`)?.kind !== 'directory' || run.probe.stat(`${path}/Makefile`)?.kind !== 'file') problem = `${path} is not a pkgsrc tree (no Makefile and mk/ directory)`;
+        else if (run.probe.stat(`${path}/mk`)?.kind !== 'directory' || run.probe.stat(`${path}/Makefile`)?.kind !== 'file')
+          problem = `${path} is not a pkgsrc tree (no Makefile and mk/ directory)`;
         break;
     }
-    if (problem !== undefined) missing.push({ name: spec.name, path, range: run.anchor(spec.name), message: problem, root: st ? path : missingRoot(run, path) });
+    if (problem !== undefined)
+      missing.push({ name: spec.name, path, range: run.anchor(spec.name), message: problem, root: st ? path : missingRoot(run, path) });
   }
   missing.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   // pbulk's own programs are grouped apart: the tools pkgsrc-bulk needs may share their directory.
@@ -71,7 +77,10 @@ export function checkExistence(run: CheckRun): void {
     const group = byRoot.get(key(m))!;
     if (group.length >= 3 && isPbulkProgram(m.name)) {
       if (group[0] !== m) continue;
-      const sandboxes = run.isNonEmpty('chroot_dir') && !run.isNonEmpty('chroot_create') ? '; it builds in sandboxes of its own named after chroot_dir (<chroot_dir>-scan-1, <chroot_dir>-build-1 ... -N)' : '';
+      const sandboxes =
+        run.isNonEmpty('chroot_dir') && !run.isNonEmpty('chroot_create')
+          ? '; it builds in sandboxes of its own named after chroot_dir (<chroot_dir>-scan-1, <chroot_dir>-build-1 ... -N)'
+          : '';
       run.report(m.range, 'information', 'pbulk-not-installed', `${pbulkNotInstalledText(m.root, group.length)}${sandboxes}`, {
         related: group.slice(1).map((g) => ({ file: run.file, range: g.range, message: `${g.name}: ${g.path}` })),
       });

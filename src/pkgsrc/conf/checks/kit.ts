@@ -23,7 +23,9 @@ export function checkKitMkConf(run: CheckRun): void {
     const v = run.value(n)?.trim();
     if (v?.startsWith('/') && !run.isDynamic(n)) conf[n] = v;
   }
-  for (const m of comparePlaces({ PACKAGES: values.PACKAGES ?? '', PKG_DBDIR: values.PKG_DBDIR ?? '', LOCALBASE: values.LOCALBASE ?? '' }, conf, { source: `the bootstrap kit's mk.conf (${found.where})` })) {
+  for (const m of comparePlaces({ PACKAGES: values.PACKAGES ?? '', PKG_DBDIR: values.PKG_DBDIR ?? '', LOCALBASE: values.LOCALBASE ?? '' }, conf, {
+    source: `the bootstrap kit's mk.conf (${found.where})`,
+  })) {
     run.report(run.anchor(m.setting), 'error', 'mkconf-mismatch', m.message);
   }
 }

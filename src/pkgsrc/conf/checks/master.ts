@@ -34,11 +34,22 @@ function checkPort(run: CheckRun, name: string): void {
   }
   const port = parsed.address.port;
   if (port === 0) {
-    run.report(range, 'error', 'master-port', `${name}: port 0 makes the master listen on a port of the system's choosing, which the clients cannot know: use a number from 1 to 65535`, { related });
+    run.report(
+      range,
+      'error',
+      'master-port',
+      `${name}: port 0 makes the master listen on a port of the system's choosing, which the clients cannot know: use a number from 1 to 65535`,
+      { related },
+    );
     return;
   }
   if (parsed.address.anyAddress) {
-    run.report(range, 'warning', 'master-port', `${name} has no address: the master listens on 0.0.0.0 and the clients, which use the same string, connect to 0.0.0.0. Write the master's IPv4 address, e.g. \${master_ip}:${port}`);
+    run.report(
+      range,
+      'warning',
+      'master-port',
+      `${name} has no address: the master listens on 0.0.0.0 and the clients, which use the same string, connect to 0.0.0.0. Write the master's IPv4 address, e.g. \${master_ip}:${port}`,
+    );
   }
 }
 
@@ -52,7 +63,12 @@ function checkClientLists(run: CheckRun): void {
       ['build_clients', buildEmpty],
     ] as const) {
       if (empty && !run.opaque) {
-        run.report(run.anchor(run.isSet(name) ? name : 'master_mode'), 'error', 'master-no-clients', `master_mode=yes with no ${name}: the ${name === 'scan_clients' ? 'scan' : 'build'} master waits forever for clients. List client hosts, set master_mode=no, or configure chroot_create and chroot_dir for local chroots`);
+        run.report(
+          run.anchor(run.isSet(name) ? name : 'master_mode'),
+          'error',
+          'master-no-clients',
+          `master_mode=yes with no ${name}: the ${name === 'scan_clients' ? 'scan' : 'build'} master waits forever for clients. List client hosts, set master_mode=no, or configure chroot_create and chroot_dir for local chroots`,
+        );
       }
     }
   }
@@ -63,18 +79,34 @@ function checkClientLists(run: CheckRun): void {
       const portMatch = CLIENT_HOST_PORT.exec(token);
       const isPath = token.startsWith('/');
       if (!CLIENT_HOST.test(token) && !portMatch && !isPath) {
-        run.report(w.range, 'warning', 'client-list', `'${token}' in ${name} is not an ssh destination (host, user@host, host:sshport or /chroot/path): ssh to it will fail`);
+        run.report(
+          w.range,
+          'warning',
+          'client-list',
+          `'${token}' in ${name} is not an ssh destination (host, user@host, host:sshport or /chroot/path): ssh to it will fail`,
+        );
       } else if ((portMatch || isPath) && compareVersions(run.version.version, '0.68') < 0) {
-        run.report(w.range, 'warning', 'client-list', `'${token}' in ${name}: ${isPath ? '/chroot/path' : 'host:sshport'} clients need a pbulk from 2016 or later; pbulk ${run.version.version} passes the word to ssh unchanged`);
+        run.report(
+          w.range,
+          'warning',
+          'client-list',
+          `'${token}' in ${name}: ${isPath ? '/chroot/path' : 'host:sshport'} clients need a pbulk from 2016 or later; pbulk ${run.version.version} passes the word to ssh unchanged`,
+        );
       } else if (portMatch && Number(portMatch[1]) > 65535) {
         run.report(w.range, 'warning', 'client-list', `'${token}' in ${name}: ssh port ${portMatch[1]} is above 65535`);
       }
       const first = seen.get(token);
       if (first && name === 'build_clients' && !chroots) {
-        run.report(w.range, 'warning', 'duplicate-client', `'${token}' is listed twice in build_clients: two build clients on one host share and wipe one \${prefix}, breaking each other's builds`, {
-          fixes: [{ title: `Remove the second '${token}'`, edits: [{ range: extendLeft(run, w.range), newText: '' }] }],
-          related: [{ file: run.file, range: first.range, message: 'first listed here' }],
-        });
+        run.report(
+          w.range,
+          'warning',
+          'duplicate-client',
+          `'${token}' is listed twice in build_clients: two build clients on one host share and wipe one \${prefix}, breaking each other's builds`,
+          {
+            fixes: [{ title: `Remove the second '${token}'`, edits: [{ range: extendLeft(run, w.range), newText: '' }] }],
+            related: [{ file: run.file, range: first.range, message: 'first listed here' }],
+          },
+        );
       }
       if (!first) seen.set(token, w);
     }

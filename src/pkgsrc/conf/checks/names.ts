@@ -32,7 +32,12 @@ export function checkNames(run: CheckRun): void {
     if (referenced.has(s.name) || functions.has(s.name) || s.exported || run.state(s.name)?.exported) continue;
     const suggestion = suggestNameCached(s.name, version, candidates);
     if (/[A-Z]/.test(s.name) && suggestion?.toLowerCase() !== s.name.toLowerCase()) {
-      run.report(s.nameRange, 'information', 'unknown-variable', `${s.name} is not a pbulk setting: pbulk never reads it, and it is not exported to the commands pbulk runs`);
+      run.report(
+        s.nameRange,
+        'information',
+        'unknown-variable',
+        `${s.name} is not a pbulk setting: pbulk never reads it, and it is not exported to the commands pbulk runs`,
+      );
       continue;
     }
     const hint = suggestion ? ` Did you mean ${suggestion}?` : '';
@@ -46,14 +51,25 @@ function checkKnown(run: CheckRun, a: Assignment, name: string): void {
   const spec = variableInfo(name)!;
   const version = run.version.version;
   if (spec.internal) {
-    run.report(a.nameRange, 'warning', 'internal-variable', `${name} is set by pkg-build for each package from its build record after pbulk.conf is read: assigning it here has no effect or breaks package builds`);
+    run.report(
+      a.nameRange,
+      'warning',
+      'internal-variable',
+      `${name} is set by pkg-build for each package from its build record after pbulk.conf is read: assigning it here has no effect or breaks package builds`,
+    );
     return;
   }
   if (spec.aliasOf) {
     const both = run.isSet(spec.aliasOf);
-    run.report(a.nameRange, 'information', 'alias-variable', `${name} is the older name of ${spec.aliasOf}${both ? `; ${spec.aliasOf} is set too and takes precedence` : ''}`, {
-      fixes: both ? [] : [renameFix(run, a, spec.aliasOf)],
-    });
+    run.report(
+      a.nameRange,
+      'information',
+      'alias-variable',
+      `${name} is the older name of ${spec.aliasOf}${both ? `; ${spec.aliasOf} is set too and takes precedence` : ''}`,
+      {
+        fixes: both ? [] : [renameFix(run, a, spec.aliasOf)],
+      },
+    );
   }
   if (knownIn(spec, version)) return;
   if (spec.until !== undefined && spec.replacement !== undefined) {

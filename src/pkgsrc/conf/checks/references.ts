@@ -17,9 +17,15 @@ export function checkReferences(run: CheckRun): void {
     if (r.op !== undefined && HANDLES_UNSET.has(r.op)) continue;
     if (use.status === 'before-assignment') {
       const later = use.laterAssignment;
-      run.report(r.range, 'error', 'use-before-assignment', `${r.name} is used before it is assigned${later ? ` (line ${lineOf(later.range)})` : ''}: pbulk.conf is sourced top to bottom, so \${${r.name}} is empty here. Move the assignment of ${r.name} above this line`, {
-        related: later ? [run.related(later, `${r.name} is assigned here`)] : [],
-      });
+      run.report(
+        r.range,
+        'error',
+        'use-before-assignment',
+        `${r.name} is used before it is assigned${later ? ` (line ${lineOf(later.range)})` : ''}: pbulk.conf is sourced top to bottom, so \${${r.name}} is empty here. Move the assignment of ${r.name} above this line`,
+        {
+          related: later ? [run.related(later, `${r.name} is assigned here`)] : [],
+        },
+      );
     } else if (use.status === 'unset') {
       const before = [...assigned].filter((n) => run.doc.statements.some((s) => s.kind === 'assignment' && s.name === n && s.index < r.statement));
       const suggestion = suggestName(r.name, [...before, ...allVariables().map((v) => v.name)]);

@@ -12,18 +12,39 @@ export function checkLoc(run: CheckRun): void {
   if (loc === undefined || bulklog === undefined || !a || bulklog.trim() === '') return;
   if (normalizePath(loc) === normalizePath(`${bulklog}/meta`)) return;
   const stale = a.value.raw.includes('bulklog') ? ' (it was computed from an earlier value of bulklog, which is reassigned further down)' : '';
-  run.report(run.anchor('loc'), 'warning', 'loc-not-bulklog-meta', `loc=${loc} is not \${bulklog}/meta (${normalizePath(bulklog)}/meta)${stale}: the upload phase hard-codes meta/ below \${bulklog}, so the report upload breaks`, {
-    fixes: [{ title: 'Change to ${bulklog}/meta', edits: [{ range: a.value.raw === '' ? { start: a.range.end, end: a.range.end } : a.value.range, newText: '${bulklog}/meta' }] }],
-  });
+  run.report(
+    run.anchor('loc'),
+    'warning',
+    'loc-not-bulklog-meta',
+    `loc=${loc} is not \${bulklog}/meta (${normalizePath(bulklog)}/meta)${stale}: the upload phase hard-codes meta/ below \${bulklog}, so the report upload breaks`,
+    {
+      fixes: [
+        {
+          title: 'Change to ${bulklog}/meta',
+          edits: [{ range: a.value.raw === '' ? { start: a.range.end, end: a.range.end } : a.value.range, newText: '${bulklog}/meta' }],
+        },
+      ],
+    },
+  );
 }
 
 export function checkLimitedBuild(run: CheckRun): void {
   if (!run.isNonEmpty('limited_list')) return;
   if (run.boolean('reuse_scan_results') === 'on') {
-    run.report(run.anchor('reuse_scan_results'), 'information', 'ignored-in-limited-build', 'reuse_scan_results=yes is ignored in limited builds (limited_list is set): pre-build still moves the bulklog to ${bulklog}.old, but the limited scan never reuses it');
+    run.report(
+      run.anchor('reuse_scan_results'),
+      'information',
+      'ignored-in-limited-build',
+      'reuse_scan_results=yes is ignored in limited builds (limited_list is set): pre-build still moves the bulklog to ${bulklog}.old, but the limited scan never reuses it',
+    );
   }
   if (run.value('ignore_missing_dependencies')?.toLowerCase() === 'yes') {
-    run.report(run.anchor('ignore_missing_dependencies'), 'information', 'ignored-in-limited-build', 'ignore_missing_dependencies=yes is ignored in limited builds (limited_list is set): unresolvable dependencies always stop the build');
+    run.report(
+      run.anchor('ignore_missing_dependencies'),
+      'information',
+      'ignored-in-limited-build',
+      'ignore_missing_dependencies=yes is ignored in limited builds (limited_list is set): unresolvable dependencies always stop the build',
+    );
   }
 }
 
@@ -36,7 +57,8 @@ export function checkPublishing(run: CheckRun): void {
   if (mailOff) run.report(run.anchor('mail'), 'information', 'publishing-disabled', 'mail=: turns off mailing the report');
   const example = (name: string, why: string): void => {
     const v = run.value(name);
-    if (v !== undefined && EXAMPLE_HOSTS.test(v)) run.report(run.anchor(name), 'warning', 'example-value', `${name} is still the example config's value (${v}): ${why}`);
+    if (v !== undefined && EXAMPLE_HOSTS.test(v))
+      run.report(run.anchor(name), 'warning', 'example-value', `${name} is still the example config's value (${v}): ${why}`);
   };
   if (!rsyncOff) {
     example('pkg_rsync_target', 'the upload phase would push packages to that host');
@@ -45,7 +67,12 @@ export function checkPublishing(run: CheckRun): void {
   example('base_url', 'report.txt would link to that site');
   const rcpt = run.value('report_recipients');
   if (!mailOff && rcpt?.includes('pkgsrc-bulk@netbsd.org')) {
-    run.report(run.anchor('report_recipients'), 'warning', 'example-value', 'report_recipients is still the example config\'s pkgsrc-bulk@netbsd.org: every report would be mailed to the NetBSD bulk-build list');
+    run.report(
+      run.anchor('report_recipients'),
+      'warning',
+      'example-value',
+      "report_recipients is still the example config's pkgsrc-bulk@netbsd.org: every report would be mailed to the NetBSD bulk-build list",
+    );
   }
   if (run.masterMode() === true) {
     example('master_ip', 'the clients would connect to that address');
@@ -58,7 +85,12 @@ export function checkCrossCompile(run: CheckRun): void {
   if (run.boolean('cross_compile') !== 'on') return;
   const why = 'cross_compile is on';
   if (!run.isNonEmpty('target_arch')) {
-    run.report(run.anchor(run.isSet('target_arch') ? 'target_arch' : 'cross_compile'), 'error', 'cross-compile', `${why} but target_arch is ${run.isSet('target_arch') ? 'empty' : 'not set'}: pre-build stops`);
+    run.report(
+      run.anchor(run.isSet('target_arch') ? 'target_arch' : 'cross_compile'),
+      'error',
+      'cross-compile',
+      `${why} but target_arch is ${run.isSet('target_arch') ? 'empty' : 'not set'}: pre-build stops`,
+    );
   }
   if (!run.isSet('target_destdir') && !run.opaque) {
     run.report(run.anchor('cross_compile'), 'error', 'cross-compile', `${why} but target_destdir is not set: pre-build stops`);
@@ -76,25 +108,55 @@ export function checkChroots(run: CheckRun): void {
   const dir = run.isNonEmpty('chroot_dir');
   const del = run.isNonEmpty('chroot_delete');
   if (create && !dir) {
-    run.report(run.anchor('chroot_create'), 'warning', 'chroot-settings', 'chroot_create is set but chroot_dir is not: pbulk and pkgsrc-bulk both need chroot_dir to name the chroots, so scan and build run without chroots and chroot_create is never called');
+    run.report(
+      run.anchor('chroot_create'),
+      'warning',
+      'chroot-settings',
+      'chroot_create is set but chroot_dir is not: pbulk and pkgsrc-bulk both need chroot_dir to name the chroots, so scan and build run without chroots and chroot_create is never called',
+    );
   }
   if (dir && !create) {
     if (del) {
-      run.report(run.anchor('chroot_delete'), 'warning', 'chroot-settings', 'chroot_delete is set without chroot_create: pbulk ignores both without chroot_create, and pkgsrc-bulk refuses to start because it cannot make the sandboxes chroot_delete would remove. Add chroot_create or remove chroot_delete');
+      run.report(
+        run.anchor('chroot_delete'),
+        'warning',
+        'chroot-settings',
+        'chroot_delete is set without chroot_create: pbulk ignores both without chroot_create, and pkgsrc-bulk refuses to start because it cannot make the sandboxes chroot_delete would remove. Add chroot_create or remove chroot_delete',
+      );
     } else if (!pbulkNotInstalled(run)) {
       // Without pbulk on this machine, the pbulk-not-installed note says this instead.
-      run.report(run.anchor('chroot_dir'), 'information', 'chroot-settings', 'chroot_dir without chroot_create: pbulk itself ignores chroot_dir (and build_chroots, scan_procs) and runs scan and build without chroots; pkgsrc-bulk creates its own sandboxes named after it, <chroot_dir>-scan-1 and <chroot_dir>-build-1 ... -N (N from build_chroots unless its jobs setting says otherwise), as chroots when it runs as root and in user namespaces otherwise');
+      run.report(
+        run.anchor('chroot_dir'),
+        'information',
+        'chroot-settings',
+        'chroot_dir without chroot_create: pbulk itself ignores chroot_dir (and build_chroots, scan_procs) and runs scan and build without chroots; pkgsrc-bulk creates its own sandboxes named after it, <chroot_dir>-scan-1 and <chroot_dir>-build-1 ... -N (N from build_chroots unless its jobs setting says otherwise), as chroots when it runs as root and in user namespaces otherwise',
+      );
     }
   }
   if (create && dir) {
     if (!del) {
-      run.report(run.anchor('chroot_create'), 'warning', 'chroot-settings', 'chroot_create is set without chroot_delete: with pbulk the chroots of every run are left behind (pkgsrc-bulk removes its sandboxes itself)');
+      run.report(
+        run.anchor('chroot_create'),
+        'warning',
+        'chroot-settings',
+        'chroot_create is set without chroot_delete: with pbulk the chroots of every run are left behind (pkgsrc-bulk removes its sandboxes itself)',
+      );
     }
     if (run.masterMode() === false) {
-      run.report(run.anchor('chroot_create'), 'warning', 'chroot-settings', 'pbulk uses chroots only in master mode, and master_mode is no: it never creates them (pkgsrc-bulk uses them either way). Set master_mode=yes and leave scan_clients/build_clients empty to use local chroots');
+      run.report(
+        run.anchor('chroot_create'),
+        'warning',
+        'chroot-settings',
+        'pbulk uses chroots only in master mode, and master_mode is no: it never creates them (pkgsrc-bulk uses them either way). Set master_mode=yes and leave scan_clients/build_clients empty to use local chroots',
+      );
     }
     if (!run.isNonEmpty('build_chroots')) {
-      run.report(run.anchor(run.isSet('build_chroots') ? 'build_chroots' : 'chroot_create'), 'error', 'chroot-settings', `chroots are configured but build_chroots is ${run.isSet('build_chroots') ? 'empty' : 'not set'}: the chroot script compares it with -gt 1, a shell error. Set it to the number of build chroots per host`);
+      run.report(
+        run.anchor(run.isSet('build_chroots') ? 'build_chroots' : 'chroot_create'),
+        'error',
+        'chroot-settings',
+        `chroots are configured but build_chroots is ${run.isSet('build_chroots') ? 'empty' : 'not set'}: the chroot script compares it with -gt 1, a shell error. Set it to the number of build chroots per host`,
+      );
     }
   }
   if (dir && run.isSet('scan_procs') && run.isSet('scan_chroots')) {

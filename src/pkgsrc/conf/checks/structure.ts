@@ -15,11 +15,19 @@ export function checkDuplicates(run: CheckRun): void {
       const prev = list[i - 1]!;
       // x="$x more" builds on the previous value on purpose.
       if (run.doc.references.some((r) => r.name === v.name && r.statement === a.index)) continue;
-      const fixes = wholeLine(run, prev) ? [{ title: `Remove the earlier assignment (line ${prev.range.start.line + 1})`, edits: [{ range: wholeLine(run, prev)!, newText: '' }] }] : [];
-      run.report(a.nameRange, 'information', 'duplicate-assignment', `${v.name} is assigned again: this value replaces the one on line ${prev.range.start.line + 1}`, {
-        fixes,
-        related: [run.related(prev, `${v.name} is first assigned here`)],
-      });
+      const fixes = wholeLine(run, prev)
+        ? [{ title: `Remove the earlier assignment (line ${prev.range.start.line + 1})`, edits: [{ range: wholeLine(run, prev)!, newText: '' }] }]
+        : [];
+      run.report(
+        a.nameRange,
+        'information',
+        'duplicate-assignment',
+        `${v.name} is assigned again: this value replaces the one on line ${prev.range.start.line + 1}`,
+        {
+          fixes,
+          related: [run.related(prev, `${v.name} is first assigned here`)],
+        },
+      );
     }
   }
 }
@@ -32,7 +40,10 @@ function wholeLine(run: CheckRun, a: Assignment): Range | undefined {
   if (first.slice(0, r.start.character).trim() !== '' || last.slice(r.end.character).trim() !== '') return undefined;
   if (run.doc.statements.some((s) => s !== a && s.range.start.line <= r.end.line && s.range.end.line >= r.start.line)) return undefined;
   const endLine = r.end.line + 1 < run.doc.lines.length ? r.end.line + 1 : r.end.line;
-  return { start: { line: r.start.line, character: 0 }, end: endLine === r.end.line ? { line: endLine, character: last.length } : { line: endLine, character: 0 } };
+  return {
+    start: { line: r.start.line, character: 0 },
+    end: endLine === r.end.line ? { line: endLine, character: last.length } : { line: endLine, character: 0 },
+  };
 }
 
 export function checkRequired(run: CheckRun): void {
@@ -48,14 +59,23 @@ export function checkRequired(run: CheckRun): void {
   const lines = missing.map((v) => `${v.name}=${v.example ?? ''}`).join('\n');
   const nl = run.doc.text === '' || /[\r\n]$/.test(run.doc.text) ? '' : '\n';
   run.report(run.start(), 'error', 'missing-variable', `pbulk needs settings this file does not set: ${names.join(', ')}`, {
-    fixes: [{ title: `Add ${names.length === 1 ? names[0] : `the ${names.length} missing settings`} with the example values`, edits: [{ range: endOfDocument(run), newText: `${nl}${lines}\n` }] }],
+    fixes: [
+      {
+        title: `Add ${names.length === 1 ? names[0] : `the ${names.length} missing settings`} with the example values`,
+        edits: [{ range: endOfDocument(run), newText: `${nl}${lines}\n` }],
+      },
+    ],
   });
 }
 
 export function checkShellMistakes(run: CheckRun): void {
   for (const s of run.doc.statements) {
     if (s.kind === 'command') commandMistakes(run, s);
-    if (s.kind === 'ulimit') ulimitArgs(run, s.args.map((w) => ({ text: plainText(w), range: w.range })));
+    if (s.kind === 'ulimit')
+      ulimitArgs(
+        run,
+        s.args.map((w) => ({ text: plainText(w), range: w.range })),
+      );
   }
 }
 
@@ -66,9 +86,15 @@ function commandMistakes(run: CheckRun, s: CommandStatement): void {
   if (name !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && s.envAssignments.length === 0 && first && first.raw.startsWith('=')) {
     const valueStart = first.raw === '=' ? s.args[1]?.range.start : { line: first.range.start.line, character: first.range.start.character + 1 };
     const edits = valueStart ? [{ range: { start: s.name.range.end, end: valueStart }, newText: '=' }] : [];
-    run.report(s.range, 'error', 'spaces-around-equals', `'${name} =' runs a command named ${name} instead of assigning: sh assignments take no blanks around =`, {
-      fixes: edits.length ? [{ title: `Write ${name}=...`, edits }] : [],
-    });
+    run.report(
+      s.range,
+      'error',
+      'spaces-around-equals',
+      `'${name} =' runs a command named ${name} instead of assigning: sh assignments take no blanks around =`,
+      {
+        fixes: edits.length ? [{ title: `Write ${name}=...`, edits }] : [],
+      },
+    );
     return;
   }
   const a = s.envAssignments[s.envAssignments.length - 1];
@@ -77,9 +103,15 @@ function commandMistakes(run: CheckRun, s: CommandStatement): void {
   const severity = known || /^[a-z]/.test(a.name) ? 'error' : 'warning';
   if (a.value.raw === '') {
     // `prefix= /usr/pkg`
-    run.report(s.range, severity, 'assignment-with-command', `'${a.name}= ${s.name.raw}' sets ${a.name} to the empty string only for a command named ${s.name.raw}: remove the blank after =`, {
-      fixes: [{ title: 'Remove the blank after =', edits: [{ range: { start: a.range.end, end: s.name.range.start }, newText: '' }] }],
-    });
+    run.report(
+      s.range,
+      severity,
+      'assignment-with-command',
+      `'${a.name}= ${s.name.raw}' sets ${a.name} to the empty string only for a command named ${s.name.raw}: remove the blank after =`,
+      {
+        fixes: [{ title: 'Remove the blank after =', edits: [{ range: { start: a.range.end, end: s.name.range.start }, newText: '' }] }],
+      },
+    );
     return;
   }
   // `gzip=/bin/gzip -nf -9`: the value ends at the first blank.
@@ -87,9 +119,15 @@ function commandMistakes(run: CheckRun, s: CommandStatement): void {
   const whole = run.doc.text.slice(run.index.offset(a.value.range.start), run.index.offset(end));
   const quoted = whole.includes('"') ? `'${whole}'` : `"${whole}"`;
   const canQuote = !(whole.includes('"') && whole.includes("'")) && !whole.includes('\n');
-  run.report(s.range, severity, 'assignment-with-command', `the value of ${a.name} ends at the first blank: sh runs '${s.name.raw}' as a command with ${a.name} set only in its environment, and ${a.name} stays ${run.isSet(a.name) ? 'as it was' : 'unset'}. Quote the value`, {
-    fixes: canQuote ? [{ title: `Quote the value: ${a.name}=${quoted}`, edits: [{ range: { start: a.value.range.start, end }, newText: quoted }] }] : [],
-  });
+  run.report(
+    s.range,
+    severity,
+    'assignment-with-command',
+    `the value of ${a.name} ends at the first blank: sh runs '${s.name.raw}' as a command with ${a.name} set only in its environment, and ${a.name} stays ${run.isSet(a.name) ? 'as it was' : 'unset'}. Quote the value`,
+    {
+      fixes: canQuote ? [{ title: `Quote the value: ${a.name}=${quoted}`, edits: [{ range: { start: a.value.range.start, end }, newText: quoted }] }] : [],
+    },
+  );
 }
 
 const ULIMIT_RESOURCES = 'tfdscmlpnvwrbeiquxyTk';

@@ -41,7 +41,7 @@ export function insertionOffset(doc: ConfDocument, ev: ConfEvaluation, name: str
     for (const r of state?.dynamicRegions ?? []) at = Math.max(at, afterLine(doc, r.range.end.line));
   }
   // Not inside a statement that spans lines (a quoted value, an if ... fi).
-  for (let moved = true; moved; ) {
+  for (let moved = true; moved;) {
     moved = false;
     for (const s of doc.statements) {
       const start = idx.offset(s.range.start);

@@ -14,28 +14,26 @@ import { toolVariables } from './tools';
 export { booleanParsings, sections, valueTypes, variableSpec } from './spec';
 export type { BooleanParsing, VariableSpec } from './spec';
 
-const table = z
-  .array(variableSpec)
-  .superRefine((rows, ctx) => {
-    const names = new Set<string>();
-    for (const r of rows) {
-      if (names.has(r.name)) ctx.addIssue({ code: 'custom', message: `duplicate variable ${r.name}` });
-      names.add(r.name);
-      if ((r.type === 'boolean') !== (r.boolean !== undefined)) ctx.addIssue({ code: 'custom', message: `${r.name}: boolean type and parsing go together` });
-      if ((r.type === 'integer') !== (r.integer !== undefined)) ctx.addIssue({ code: 'custom', message: `${r.name}: integer type and range go together` });
+const table = z.array(variableSpec).superRefine((rows, ctx) => {
+  const names = new Set<string>();
+  for (const r of rows) {
+    if (names.has(r.name)) ctx.addIssue({ code: 'custom', message: `duplicate variable ${r.name}` });
+    names.add(r.name);
+    if ((r.type === 'boolean') !== (r.boolean !== undefined)) ctx.addIssue({ code: 'custom', message: `${r.name}: boolean type and parsing go together` });
+    if ((r.type === 'integer') !== (r.integer !== undefined)) ctx.addIssue({ code: 'custom', message: `${r.name}: integer type and range go together` });
+  }
+  for (const r of rows) {
+    for (const other of [r.replacement, r.aliasOf]) {
+      if (other !== undefined && !names.has(other)) ctx.addIssue({ code: 'custom', message: `${r.name} points at unknown ${other}` });
     }
-    for (const r of rows) {
-      for (const other of [r.replacement, r.aliasOf]) {
-        if (other !== undefined && !names.has(other)) ctx.addIssue({ code: 'custom', message: `${r.name} points at unknown ${other}` });
-      }
-    }
-  });
+  }
+});
 
 /** Every variable, in the order of the reference documentation. */
 export const confSchema: readonly VariableSpec[] = Object.freeze(
-  table.parse([...generalVariables, ...chrootVariables, ...publishVariables, ...pathVariables, ...toolVariables, ...obsoleteVariables]).sort(
-    (a, b) => sections.indexOf(a.section) - sections.indexOf(b.section),
-  ),
+  table
+    .parse([...generalVariables, ...chrootVariables, ...publishVariables, ...pathVariables, ...toolVariables, ...obsoleteVariables])
+    .sort((a, b) => sections.indexOf(a.section) - sections.indexOf(b.section)),
 );
 
 const byName = new Map(confSchema.map((v) => [v.name, v]));
@@ -85,7 +83,13 @@ export function markdownProse(s: string): string {
 
 /** Hover/completion text: doc paragraph, interpretation, example value, versions. */
 export function variableMarkdown(spec: VariableSpec): string {
-  const lines = [`**${spec.name}** (${spec.type}) — ${spec.section}`, '', markdownProse(spec.doc), '', `*How pbulk reads it:* ${markdownProse(sentence(spec.interpretation))}`];
+  const lines = [
+    `**${spec.name}** (${spec.type}) — ${spec.section}`,
+    '',
+    markdownProse(spec.doc),
+    '',
+    `*How pbulk reads it:* ${markdownProse(sentence(spec.interpretation))}`,
+  ];
   if (spec.example !== undefined) lines.push('', `*Example:* \`${spec.name}=${spec.example}\``);
   if (spec.unset !== undefined) lines.push('', `*Unset:* ${markdownProse(sentence(spec.unset))}`);
   const extra: string[] = [`pbulk ${versionsText(spec)}`];

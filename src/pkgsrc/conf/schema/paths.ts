@@ -37,7 +37,7 @@ export const pathVariables: VariableInput[] = [
     required: 'always',
     section: 'Directories',
     type: 'directory',
-    doc: 'LOCALBASE of the packages being built (where they install). client-clean runs `rm -rf ${prefix}` before every package on every client (and in 2013 on the master in pre-build), then restores the bootstrap kit. Must match LOCALBASE in the bootstrap kit\'s mk.conf and must never hold pbulk itself or anything else you want to keep.',
+    doc: "LOCALBASE of the packages being built (where they install). client-clean runs `rm -rf ${prefix}` before every package on every client (and in 2013 on the master in pre-build), then restores the bootstrap kit. Must match LOCALBASE in the bootstrap kit's mk.conf and must never hold pbulk itself or anything else you want to keep.",
     interpretation: 'an absolute directory that is deleted and recreated before every package',
     example: '/usr/pkg',
     path: { absolute: true, keepOutsideWiped: false },

@@ -51,7 +51,8 @@ export const booleanParsings = {
   /** yes/no in any case, anything else aborts the phase. */
   'yes-or-no-strict': '`yes` or `no` in any case; any other value makes the scan and build phases exit with "must be either yes or no"',
   /** yes/no in any case, anything else continues with an empty resolution: nothing is built. */
-  'yes-or-no-else-nothing': '`yes` or `no` in any case; any other value prints "Unsupported value" and continues with an empty meta/presolve, so nothing gets built',
+  'yes-or-no-else-nothing':
+    '`yes` or `no` in any case; any other value prints "Unsupported value" and continues with an empty meta/presolve, so nothing gets built',
   /** `[ "$x" != no ]`: on for anything but lower-case no, even when empty. */
   'not-no': 'on for anything except exactly `no` (lower case): `NO`, `No` or an empty value turn it ON',
   /** on unless no or NO. */
