@@ -20,7 +20,7 @@ import { listRuns, readRunSummary } from '../src/pkgsrc/history/store';
 import { splitLines } from '../src/pkgsrc/text';
 import { RunFiler } from '../src/engine/history/filer';
 import { knownRuns } from '../src/pkgsrc/history/runs';
-import { workspaceConfig, writePbulkConf, type Workspace } from '../test/engine/harness';
+import { workspaceConfig, workspaceIn, writePbulkConf, type Workspace } from '../test/engine/harness';
 import { plans, writeRun } from './lib/history-fixture';
 import type { Benchmark } from './run';
 import { childCpuMs } from './lib/child-cpu';
@@ -30,16 +30,7 @@ import { fullPscan } from '../test/fixtures/reference-data';
 
 /** The engine's view of a bench directory: bulklog, tree and the rest under `dir`, as the engine tests lay them out. */
 function workspace(dir: string): Workspace {
-  return {
-    dir,
-    pkgsrc: join(dir, 'pkgsrc'),
-    bulklog: join(dir, 'bulklog'),
-    packages: join(dir, 'packages'),
-    prefix: join(dir, 'pkg'),
-    pkgdb: join(dir, 'pkg/pkgdb'),
-    conf: join(dir, 'pbulk.conf'),
-    remove: () => undefined,
-  };
+  return { ...workspaceIn(dir), remove: () => undefined };
 }
 
 interface Cost {

@@ -5,13 +5,12 @@
 // them with commands as pkgsrc's bsd.prefs.mk does. One worker, alternating rounds, median;
 // the records must be byte for byte the same.
 //   --packages=N (default 500)  --seed=S (default 1)  --rounds=R (default 3)
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateTree } from '../test/fixtures/generate';
 import { writeMkConf } from '../test/fixtures/mk';
-import { hostSandbox, workspaceConfig, type Workspace } from '../test/engine/harness';
+import { hostSandbox, workspaceConfig, workspaceIn } from '../test/engine/harness';
 import { ScanRunner } from '../src/engine/scan/runner';
 import { listLocations } from '../src/engine/scan/subdirs';
 import { askTree } from '../src/engine/core/tree-probe';
@@ -32,16 +31,7 @@ const bench: Benchmark = {
     const seed = Number(arg(args, 'seed', '1'));
     const rounds = Number(arg(args, 'rounds', '3'));
     const dir = mkdtempSync('/var/tmp/pkgsrc-bulk-bench-scanvars-');
-    const ws = {
-      dir,
-      pkgsrc: join(dir, 'pkgsrc'),
-      bulklog: join(dir, 'bulklog'),
-      packages: join(dir, 'packages'),
-      prefix: join(dir, 'pkg'),
-      pkgdb: join(dir, 'pkg/pkgdb'),
-      conf: '',
-      remove: () => rmSync(dir, { recursive: true, force: true }),
-    } as Workspace;
+    const ws = workspaceIn(dir, '');
     try {
       generateTree(ws.pkgsrc, { packages, seed });
       writeMkConf(ws.pkgsrc, { localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages });

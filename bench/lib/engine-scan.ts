@@ -2,12 +2,12 @@
 // through the engine's ScanRunner, cold with 1 and 2 workers, then incremental through the
 // scan cache (nothing changed, and 1% of the Makefiles edited). The tree's files are dated two
 // minutes back so the cache's same-second rule does not count them as fresh edits.
-import { mkdtempSync, rmSync, utimesSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, utimesSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateTree } from '../../test/fixtures/generate';
 import { writeMkConf } from '../../test/fixtures/mk';
-import { backdate, hostSandbox, workspaceConfig, type Workspace } from '../../test/engine/harness';
+import { backdate, hostSandbox, workspaceConfig, workspaceIn } from '../../test/engine/harness';
 import { ScanCache } from '../../src/pkgsrc/scan/cache';
 import { ScanRunner } from '../../src/engine/scan/runner';
 import { listLocations } from '../../src/engine/scan/subdirs';
@@ -32,16 +32,7 @@ export interface ScanFigures {
 
 export async function scanBench(packages: number, seed: number): Promise<ScanFigures> {
   const dir = mkdtempSync(`/var/tmp/pkgsrc-bulk-bench-engine-`);
-  const ws = {
-    dir,
-    pkgsrc: join(dir, 'pkgsrc'),
-    bulklog: join(dir, 'bulklog'),
-    packages: join(dir, 'packages'),
-    prefix: join(dir, 'pkg'),
-    pkgdb: join(dir, 'pkg/pkgdb'),
-    conf: '',
-    remove: () => rmSync(dir, { recursive: true, force: true }),
-  } as Workspace;
+  const ws = workspaceIn(dir, '');
   try {
     generateTree(ws.pkgsrc, { packages, seed });
     writeMkConf(ws.pkgsrc, { localbase: ws.prefix, pkgDbDir: ws.pkgdb, packages: ws.packages });

@@ -29,6 +29,11 @@ function newWorkspace(name: string): Workspace {
   const dir = mkdtempSync(`/var/tmp/pkgsrc-bulk-${name}-`);
   // mkdtemp makes it private; an unprivileged build user must be able to reach the tree.
   chmodSync(dir, 0o755);
+  return workspaceIn(dir);
+}
+
+/** The layout of a workspace in `dir` (tree, bulklog, packages, prefix, pkgdb), as the engine tests and benchmarks use it. */
+export function workspaceIn(dir: string, conf = join(dir, 'pbulk.conf')): Workspace {
   return {
     dir,
     pkgsrc: join(dir, 'pkgsrc'),
@@ -36,7 +41,7 @@ function newWorkspace(name: string): Workspace {
     packages: join(dir, 'packages'),
     prefix: join(dir, 'pkg'),
     pkgdb: join(dir, 'pkg/pkgdb'),
-    conf: join(dir, 'pbulk.conf'),
+    conf,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

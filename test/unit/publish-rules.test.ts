@@ -61,16 +61,14 @@ test('compute-packages: restricted closure, All/ plus every category, pbulk-sort
 });
 
 test('property: nothing restricted is uploaded, and what depends on a restricted package is restricted', () => {
-  const arb = fc
-    .array(fc.tuple(fc.boolean(), fc.array(fc.nat(9), { maxLength: 3 })), { minLength: 1, maxLength: 10 })
-    .map((spec) =>
-      spec.map(([noBin, deps], i): RepoPackage => ({
-        pkgname: `p${i}-1`,
-        categories: ['c'],
-        depends: deps.filter((d) => d < i).map((d) => `p${d}-1`),
-        noBinOnFtp: noBin,
-      })),
-    );
+  const arb = fc.array(fc.tuple(fc.boolean(), fc.array(fc.nat(9), { maxLength: 3 })), { minLength: 1, maxLength: 10 }).map((spec) =>
+    spec.map(([noBin, deps], i): RepoPackage => ({
+      pkgname: `p${i}-1`,
+      categories: ['c'],
+      depends: deps.filter((d) => d < i).map((d) => `p${d}-1`),
+      noBinOnFtp: noBin,
+    })),
+  );
   fc.assert(
     fc.property(arb, (pkgs) => {
       const restricted = restrictedPackages(pkgs);

@@ -40,6 +40,11 @@ export interface CommonOptions {
   idleExit?: number;
 }
 
+/** The options of a command that reads pbulk.conf but starts no run of its own. */
+export function configOnly(config: string, more: Pick<CommonOptions, 'settingsFile' | 'sandbox'> = {}): CommonOptions {
+  return { config, locations: [], json: false, fresh: false, failed: false, full: false, ...more };
+}
+
 function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);

@@ -15,7 +15,7 @@ import { SandboxError } from '../sandbox/errors';
 import type { Sandbox } from '../sandbox/types';
 import { askTreeIn } from '../core/tree-stage';
 import { buildPlaces } from '../core/write-places';
-import { ENGINE_OPTIONS } from '../cli/options';
+import { configOnly, ENGINE_OPTIONS } from '../cli/options';
 import { CONF_OPTIONS, optionLines, parseOptions, type OptionTable } from './options';
 import { UsageError, type Command } from './types';
 
@@ -75,16 +75,9 @@ export const clientCommand: Command = {
     };
     let cfg;
     try {
-      const settings = await settingsFor({
-        config,
-        locations: [],
-        json: false,
-        fresh: false,
-        failed: false,
-        full: false,
-        ...(v.settings ? { settingsFile: v.settings as string } : {}),
-        ...(v.sandbox ? { sandbox: v.sandbox as string } : {}),
-      });
+      const settings = await settingsFor(
+        configOnly(config, { ...(v.settings ? { settingsFile: v.settings as string } : {}), ...(v.sandbox ? { sandbox: v.sandbox as string } : {}) }),
+      );
       cfg = await loadConfigFile(config, settings, { warnings: true });
     } catch (e) {
       if (e instanceof ConfigError) {

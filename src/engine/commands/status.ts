@@ -15,6 +15,7 @@ import { socketPathOf } from '../cli/session';
 import { Progress } from '../cli/progress';
 import { CONF_OPTIONS, optionLines, parseOptions, type OptionTable } from './options';
 import { UsageError, type Command } from './types';
+import { configOnly } from '../cli/options';
 
 const options = {
   ...CONF_OPTIONS,
@@ -48,15 +49,7 @@ export const statusCommand: Command = {
     if (!config) throw new UsageError(`no pbulk.conf: pass --config FILE or set PBULK_CONF\n\n${usage}`);
     let cfg;
     try {
-      cfg = await configFor({
-        config,
-        locations: [],
-        json: false,
-        fresh: false,
-        failed: false,
-        full: false,
-        ...(v.settings ? { settingsFile: v.settings } : {}),
-      });
+      cfg = await configFor(configOnly(config, v.settings ? { settingsFile: v.settings } : {}));
     } catch (e) {
       if (e instanceof ConfigError) {
         process.stderr.write(`pkgsrc-bulk status: ${e.message}\n`);

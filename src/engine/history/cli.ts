@@ -6,6 +6,7 @@ import type { EngineConfig } from '../config/types';
 import { CONF_OPTIONS, parseOptions, type OptionTable } from '../commands/options';
 import { UsageError } from '../commands/types';
 import { historyOptions } from './options';
+import { configOnly } from '../cli/options';
 
 export interface HistoryArgs {
   cfg: EngineConfig;
@@ -23,15 +24,7 @@ export async function historyArgs(argv: string[], usage: string, options: Option
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const config = (v.config as string | undefined) ?? process.env.PBULK_CONF;
   if (!config) throw new UsageError(`no pbulk.conf: pass --config FILE or set PBULK_CONF\n\n${usage}`);
-  const cfg = await configFor({
-    config,
-    locations: [],
-    json: false,
-    fresh: false,
-    failed: false,
-    full: false,
-    ...(typeof v.settings === 'string' ? { settingsFile: v.settings } : {}),
-  });
+  const cfg = await configFor(configOnly(config, typeof v.settings === 'string' ? { settingsFile: v.settings } : {}));
   return { cfg, store: historyOptions(cfg).dir, json: v.json === true, values: v, positionals: parsed.positionals };
 }
 

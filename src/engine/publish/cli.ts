@@ -13,6 +13,7 @@ import type { Engine } from '../core/engine';
 import { BusyError } from '../core/engine';
 import { BulklogLock, LockedError } from '../lock';
 import { attachSocket } from '../rpc/attach';
+import { configOnly } from '../cli/options';
 
 export interface PublishCli<R extends { ok: boolean; lines: string[]; error?: string }> {
   command: string;
@@ -40,15 +41,7 @@ export async function runPublishCli<R extends { ok: boolean; lines: string[]; er
   const err = (m: string) => process.stderr.write(`pkgsrc-bulk ${c.command}: ${m}\n`);
   let cfg: EngineConfig;
   try {
-    cfg = await configFor({
-      config,
-      locations: [],
-      json: false,
-      fresh: false,
-      failed: false,
-      full: false,
-      ...(v.settings ? { settingsFile: v.settings as string } : {}),
-    });
+    cfg = await configFor(configOnly(config, v.settings ? { settingsFile: v.settings as string } : {}));
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);

@@ -152,19 +152,7 @@ function readTextSync(file: string, maxBytes: number): TextFile {
     if (n === scratch.length) {
       const size = fstatSync(fd).size;
       if (size > maxBytes) {
-        return {
-          file,
-          missing: false,
-          problems: [
-            {
-              file,
-              range: wholeFile(),
-              severity: 'error',
-              message: `The file is ${size} bytes, more than the ${maxBytes} a Makefile may have here; it was not read.`,
-              code: 'file-too-large',
-            },
-          ],
-        };
+        return tooLarge(file, size, maxBytes);
       }
       const big = Buffer.allocUnsafe(size);
       n = 0;
@@ -180,6 +168,12 @@ function readTextSync(file: string, maxBytes: number): TextFile {
   }
 }
 
+/** A Makefile larger than any real one: a problem instead of its text. */
+function tooLarge(file: string, size: number, maxBytes: number): TextFile {
+  const message = `The file is ${size} bytes, more than the ${maxBytes} a Makefile may have here; it was not read.`;
+  return { file, missing: false, problems: [{ file, range: wholeFile(), severity: 'error', message, code: 'file-too-large' }] };
+}
+
 async function readTextAsync(file: string, maxBytes: number): Promise<TextFile> {
   let h;
   try {
@@ -190,19 +184,7 @@ async function readTextAsync(file: string, maxBytes: number): Promise<TextFile> 
   try {
     const size = (await h.stat()).size;
     if (size > maxBytes) {
-      return {
-        file,
-        missing: false,
-        problems: [
-          {
-            file,
-            range: wholeFile(),
-            severity: 'error',
-            message: `The file is ${size} bytes, more than the ${maxBytes} a Makefile may have here; it was not read.`,
-            code: 'file-too-large',
-          },
-        ],
-      };
+      return tooLarge(file, size, maxBytes);
     }
     const d = decodeText(file, await h.readFile());
     return { file, text: d.text, missing: false, problems: d.problems };
