@@ -12,26 +12,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
-import type * as Conf from '../src/pkgsrc/conf/index';
 import { conf300 } from './lib/conf-fixture';
 import type { Benchmark } from './run';
 import { fmtMs, medianMs, table } from './util';
-
-function loadBundled(dir: string): typeof Conf {
-  const out = join(dir, 'conf.js');
-  esbuild.buildSync({
-    entryPoints: [join(__dirname, '../src/pkgsrc/conf/index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: out,
-    logLevel: 'warning',
-  });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(out) as typeof Conf;
-}
+import { loadBundledConf } from './lib/bundled-conf';
 
 /** Edited copies of the text: one line changed each, spread over the whole file. */
 function edits(text: string, count: number): string[] {
@@ -53,7 +37,7 @@ const bench: Benchmark = {
     const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 200);
     const dir = mkdtempSync(join(tmpdir(), 'pkgsrc-bulk-bench-conf-'));
     try {
-      const conf = loadBundled(dir);
+      const conf = loadBundledConf(dir);
       const text = conf300(300);
       const file = join(dir, 'pbulk.conf');
       writeFileSync(file, text);

@@ -9,27 +9,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
-import type * as Conf from '../src/pkgsrc/conf/index';
 import { fileUri, TestLspClient } from '../test/server/lspClient';
 import { conf300 } from './lib/conf-fixture';
 import type { Benchmark } from './run';
 import { fmtMs, medianMs, table } from './util';
-
-function loadBundled(dir: string): typeof Conf {
-  const out = join(dir, 'conf.js');
-  esbuild.buildSync({
-    entryPoints: [join(__dirname, '../src/pkgsrc/conf/index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: out,
-    logLevel: 'warning',
-  });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(out) as typeof Conf;
-}
+import { loadBundledConf } from './lib/bundled-conf';
 
 /** One character typed into line n (spread over the file), as a ranged change. */
 function typing(lines: string[], i: number): { line: number; character: number } {
@@ -50,7 +34,7 @@ const bench: Benchmark = {
       const opened = await client.open(uri, text);
 
       // Baseline: the same validations in this process.
-      const conf = loadBundled(dir);
+      const conf = loadBundledConf(dir);
       const context = conf.createConfContext({ pbulkVersion: '0.68', probe: conf.cachedProbe(conf.realProbe, 2000) });
       const texts: string[] = [];
       let copy = lines.slice();

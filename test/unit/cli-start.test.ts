@@ -52,7 +52,8 @@ function sourcesOf(files: Set<string>): string[] {
 
 function commandFile(name: string): string {
   const main = readFileSync(path.join(dist, 'engine-main.mjs'), 'utf8');
-  const m = new RegExp(`name: "${name}"[^\\n]*?import\\("\\./(engine-[^"]+\\.mjs)"\\)`).exec(main);
+  // The entry's own loader: the first import() after its name, within its entry (one line or several).
+  const m = new RegExp(`name: "${name}",[^}]*?import\\("\\./(engine-[^"]+\\.mjs)"\\)`).exec(main);
   assert.ok(m, `engine-main.mjs loads '${name}' with import()`);
   return m[1]!;
 }

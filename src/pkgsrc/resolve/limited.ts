@@ -60,16 +60,11 @@ export async function resolveLimited(
   let missing = list.filter((l) => l !== '' && !l.startsWith('#'));
   let presolve: ScanRecord[] | undefined;
   let text = '';
+  // What has been resolved so far, with the locations still missing.
+  const failed = (message: string) => ({ ok: false as const, presolve: text, records: presolve ?? [], missing: sortUnique(missing), rounds, message });
   while (missing.length > 0) {
     if (rounds.length >= maxRounds) {
-      return {
-        ok: false,
-        presolve: text,
-        records: presolve ?? [],
-        missing: sortUnique(missing),
-        rounds,
-        message: `Dependency resolution did not settle after ${maxRounds} scan rounds`,
-      };
+      return failed(`Dependency resolution did not settle after ${maxRounds} scan rounds`);
     }
     const locations = sortUnique(missing);
     const pscan = await scan(locations);
@@ -84,14 +79,7 @@ export async function resolveLimited(
         .filter((m) => m.fatal)
         .map((m) => m.message)
         .join('; ');
-      return {
-        ok: false,
-        presolve: text,
-        records: presolve ?? [],
-        missing: sortUnique(missing),
-        rounds,
-        message: `Dependency resolution failed: ${why || 'see the messages'}`,
-      };
+      return failed(`Dependency resolution failed: ${why || 'see the messages'}`);
     }
     if (unchanged) break;
     text = result.text;
