@@ -1,12 +1,12 @@
 // Where `sandbox list` and `sandbox cleanup` look when no --base is given: where a build with
 // the same pbulk.conf (and engine settings) puts its sandboxes, so that after a killed engine
 // `pkgsrc-bulk sandbox cleanup -c pbulk.conf` (or just `cleanup` with $PBULK_CONF set) finds them.
-import { posix } from 'node:path';
 import type { OptionTable } from './options';
 import { UsageError } from './types';
 import { loadPbulkConf } from '../../pkgsrc/conf';
 import { defaultSettings, loadSettings, SettingsError } from '../config/settings';
 import { formatProblem } from '../../pkgsrc/problem';
+import { sandboxBaseFor } from '../sandbox/plan';
 
 /** `list` and `cleanup`: the base directory, or the pbulk.conf and settings it is found from. */
 export const BASE_OPTIONS = {
@@ -28,7 +28,7 @@ export async function sandboxBaseFromConf(sub: string, config: string | undefine
     if (e instanceof SettingsError) throw new UsageError(e.message);
     throw e;
   }
-  if (settings.sandboxBase) return posix.normalize(settings.sandboxBase);
+  if (settings.sandboxBase) return sandboxBaseFor(settings.sandboxBase, undefined)!;
   const file = config || process.env.PBULK_CONF;
   if (!file) throw new UsageError(`${sub} needs --base DIR, or a pbulk.conf (-c FILE or $PBULK_CONF) to find it from`);
   // Only chroot_dir matters here: a pbulk.conf the engine would refuse for other reasons still
@@ -42,5 +42,5 @@ export async function sandboxBaseFromConf(sub: string, config: string | undefine
   const dir = conf.get('chroot_dir');
   if (!dir) throw new UsageError(`${at}: ${file} sets no chroot_dir, so builds with it make no sandboxes; give --base DIR to look elsewhere`);
   if (!dir.startsWith('/')) throw new UsageError(`${at}: chroot_dir must be an absolute path, got '${dir}'`);
-  return posix.dirname(posix.normalize(dir));
+  return sandboxBaseFor(undefined, dir)!;
 }

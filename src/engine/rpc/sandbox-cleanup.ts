@@ -7,11 +7,11 @@ import type { EngineConfig } from '../config/types';
 import { RequestError } from '../core/errors';
 import { cleanupBase } from '../sandbox/cleanup';
 import { SandboxError } from '../sandbox/errors';
+import { sandboxBaseFor } from '../sandbox/plan';
 
 /** Where the builds of this configuration put their sandboxes; null when they make none. */
 export function sandboxBaseOf(cfg: EngineConfig): string | null {
-  if (cfg.settings.sandboxBase) return posix.normalize(cfg.settings.sandboxBase);
-  return cfg.chrootDir ? posix.dirname(posix.normalize(cfg.chrootDir)) : null;
+  return sandboxBaseFor(cfg.settings.sandboxBase, cfg.chrootDir);
 }
 
 export async function cleanupSandboxes(cfg: EngineConfig, p: CleanupParams): Promise<CleanupResult> {

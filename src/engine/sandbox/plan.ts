@@ -91,6 +91,16 @@ export function planSandboxes(input: PlanInput): SandboxPlan {
   return { backend, base, scanRoots: names('scan', scan), buildRoots: names('build', build), reason, warnings };
 }
 
+/**
+ * Where the builds of a configuration put their sandboxes: the sandboxBase setting, else the
+ * directory chroot_dir names them in; null when they make none. Builds, `sandbox list|cleanup`
+ * and the cleanup request all look here.
+ */
+export function sandboxBaseFor(sandboxBase: string | undefined, chrootDir: string | undefined): string | null {
+  if (sandboxBase) return posix.normalize(sandboxBase);
+  return chrootDir ? posix.dirname(posix.normalize(chrootDir)) : null;
+}
+
 /** What the default sandbox holds besides the system: pbulk.conf's directories. */
 export interface DefaultSpecInput {
   /** Read-write at the same path inside: pkgsrc, bulklog, packages, DISTDIR, LOCALPATCHES. */
