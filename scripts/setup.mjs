@@ -1,7 +1,7 @@
 // Installs what the build, the tests and the demo need on a fresh Debian machine, and nothing
 // that is already there: Debian packages through apt-get, npm packages through `npm ci`.
 // Plain Node with no dependencies, because it runs before node_modules exists.
-//   node scripts/setup.mjs          bmake, bubblewrap, iproute2, openssh-client and the npm packages
+//   node scripts/setup.mjs          bmake, bubblewrap, rsync, gcc, iproute2, openssh-client and the npm packages
 //   node scripts/setup.mjs --e2e    also chromium, ripgrep and the headless VS Code (see test/e2e)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
