@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Benchmark } from './run';
-import { fmtMs, table } from './util';
+import { fmtMs, median, table } from './util';
 import { ratioRows, timeProcesses, type ProcessSpec } from './lib/whole-process';
 import { fullPscanGzFile } from '../test/fixtures/reference-data';
 
@@ -33,11 +33,6 @@ interface Sample {
   outBytes: number;
   maxRssMB: number;
   heapMB: number;
-}
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 async function child(mode: 'baseline' | 'resolve', PSCAN: string): Promise<Sample> {

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Benchmark } from './run';
-import { fmtMs, medianMs, table } from './util';
+import { fmtMs, median, medianMs, table } from './util';
 import { ChrootBackend } from '../src/engine/sandbox/backends/chroot';
 import { CommandBackend } from '../src/engine/sandbox/backends/command';
 import { NoneBackend } from '../src/engine/sandbox/backends/none';
@@ -77,7 +77,6 @@ const bench: Benchmark = {
         await cycle(chroot)();
         tc.push(performance.now() - t0);
       }
-      const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       const baseline = median(tb);
       rows.push(['baseline: mksandbox-style sh script (mount one by one, copy /etc, umount, rm -rf)', fmtMs(baseline), '1.00']);
       const add = (what: string, ms: number) => rows.push([what, fmtMs(ms), (ms / baseline).toFixed(3)]);

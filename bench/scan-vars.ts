@@ -17,13 +17,11 @@ import { askTree } from '../src/engine/core/tree-probe';
 import { cacheEnv } from '../src/pkgsrc/mkconf/vars';
 import { childCpuMs } from './lib/child-cpu';
 import type { Benchmark } from './run';
-import { fmtMs, table } from './util';
+import { fmtMs, median, table } from './util';
 
 function arg(args: string[], name: string, def: string): string {
   return args.find((x) => x.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const bench: Benchmark = {
   async run(args) {

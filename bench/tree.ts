@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import type { Benchmark } from './run';
-import { fmtMs, table } from './util';
+import { fmtMs, median, table } from './util';
 import { generateTree } from '../test/fixtures/generate';
 import type * as TreeModule from '../src/pkgsrc/tree';
 
@@ -36,11 +36,6 @@ interface Sample {
   ms: number;
   /** user + system CPU ms */
   cpu: number;
-}
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** The generated tree, kept between runs under /var/tmp, keyed by the generator's sources. */

@@ -10,8 +10,13 @@ export async function medianMs(fn: () => unknown, runs = 5, warm = true): Promis
     await fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return median(times);
+}
+
+/** The middle value (the upper one of an even count), of numbers in any order. */
+export function median(xs: readonly number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
 }
 
 export function fmtMs(ms: number): string {

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { Engine } from '../../src/engine/core/engine';
 import { loadWorkspaceConfig, makeWorkspace } from '../../test/engine/harness';
 import type { SmallPackage } from '../../test/engine/tree';
+import { median } from '../util';
 
 export interface OverheadFigures {
   packages: number;
@@ -32,7 +33,6 @@ export async function overheadBench(n: number, rounds = 3): Promise<OverheadFigu
     engine.push(o.engine);
     cpu.push(o.engineCpu);
   }
-  const median = (xs: number[]) => xs.slice().sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   return { packages: n, direct: median(direct), engine: median(engine), engineCpu: median(cpu) };
 }
 

@@ -4,7 +4,7 @@
 // from /proc/self/stat in 10 ms ticks, so short commands run several times per sample.
 import { performance } from 'node:perf_hooks';
 import { childCpuMs } from './child-cpu';
-import { fmtMs } from '../util';
+import { fmtMs, median } from '../util';
 
 export interface ProcessSpec {
   label: string;
@@ -21,11 +21,6 @@ export interface ProcessTiming {
   /** Medians per run, ms. */
   wall: number;
   cpu: number;
-}
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** Median wall and CPU time per run of each command; `batch` runs per sample, `rounds` samples. */
