@@ -49,7 +49,9 @@ test("sandbox/cleanup: the engine of a pbulk.conf removes a killed owner's sandb
     stdio: 'ignore',
   });
   const ownerExit = new Promise((r) => owner.once('exit', r));
-  await until('the stale sandbox mounted', () => mountPointsUnder(base).length > 0, 60_000);
+  // Made whole: its command runs (the first mount alone may be one the creation still undoes).
+  const running = () => spawnSync('pgrep', ['-P', String(owner.pid), '-x', 'unshare|sleep']).status === 0;
+  await until('the stale sandbox made and running its command', () => running() && mountPointsUnder(base).length > 0, 60_000);
   process.kill(-owner.pid!, 'SIGKILL');
   await ownerExit;
 
