@@ -2,8 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { cli } from './cli-harness';
+import { BulklogLock } from '../../src/engine/lock';
 import { normalizeLocation } from '../../src/engine/cli/setup';
 import { backdate, makeWorkspace, writePbulkConf, type Workspace } from './harness';
 import { writePackage, type SmallPackage } from './tree';
@@ -291,4 +293,31 @@ test('status of a running build comes from the engine; --watch follows it to the
     watch.stdout.slice(-600),
   );
   assert.equal(await exited, 0);
+});
+
+test('status against an engine that holds the bulklog but hangs up unanswered: says so, shows the files, exit 0', async (t) => {
+  const ws = makeWorkspace('cli-status-hangup', [{ path: 'devel/liba', distname: 'liba-1.0' }]);
+  t.after(() => ws.remove());
+  assert.equal(run('build', '-c', ws.conf).code, 0);
+  // A stand-in for a broken engine (this test process, alive): it holds the bulklog's lock and
+  // its socket closes every connection at the first request.
+  const lock = await BulklogLock.acquire(ws.bulklog, 'test');
+  t.after(() => lock.release());
+  const server = createServer((s) => s.once('data', () => s.destroy())).listen(join(ws.bulklog, 'meta/engine.sock'));
+  t.after(() => server.close());
+  await new Promise((r) => server.once('listening', r));
+  // Asynchronously: the stand-in answers in this process's event loop.
+  const [cmd, argv] = cli('status', '-c', ws.conf);
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  assert.equal(code, 0, stderr);
+  assert.match(
+    stderr,
+    /^pkgsrc-bulk status: an engine \(pid \d+\) holds the bulklog but its socket does not answer \(engine\/hello: the engine closed the connection without answering\); showing the files$/m,
+  );
+  assert.match(stdout, /^1 package: 1 built/m);
 });

@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { build, engine as engineP } from '../../src/protocol';
 import { RpcErrors } from '../../src/protocol/rpc';
-import { attachSocket } from '../../src/engine/rpc/attach';
+import { attachSocket } from '../../src/protocol/socket';
 import { cli } from './cli-harness';
 import { backdate, makeWorkspace, writePbulkConf, type Workspace } from './harness';
 import { writePackage, type SmallPackage } from './tree';

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection, ResponseError } from 'vscode-jsonrpc/node';
 import { build, EngineClient, engine as engineP, logs, packages } from '../../src/protocol';
-import { attachSocket } from '../../src/engine/rpc/attach';
+import { attachSocket } from '../../src/protocol/socket';
 import { allowedPeer, closeSocket, listenSocket } from '../../src/engine/rpc/socket';
 import { parseSs, peerCredentials } from '../../src/engine/rpc/peercred';
 import { RpcErrors } from '../../src/protocol/rpc';
@@ -203,4 +203,24 @@ test('following a package first replays the tails of its existing phase logs, in
     ],
   );
   assert.deepEqual(await existingLogChunks(join(dir, 'none')), []);
+});
+
+test('a request to an engine that hangs up or never answers fails, saying which, instead of waiting forever', async (t) => {
+  const dir = mkdtempSync('/tmp/pkgsrc-bulk-rpc-');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // Stand-ins for a broken engine (real sockets, no engine behind them): one closes every
+  // connection as soon as the first request arrives, one reads requests and never answers.
+  const hangsUp = join(dir, 'hangs-up.sock');
+  const silent = join(dir, 'silent.sock');
+  const servers = [createServer((s) => s.once('data', () => s.destroy())).listen(hangsUp), createServer((s) => s.on('data', () => {})).listen(silent)];
+  t.after(() => servers.forEach((s) => s.close()));
+  await Promise.all(servers.map((s) => new Promise((r) => s.once('listening', r))));
+
+  const a = await attachSocket(hangsUp);
+  await assert.rejects(a.hello('test'), /^Error: engine\/hello: the engine closed the connection without answering$/);
+  await assert.rejects(a.hello('test'), /the connection to the engine is closed/);
+
+  const b = await attachSocket(silent);
+  t.after(() => b.connection.dispose());
+  await assert.rejects(b.hello('test', 300), /^Error: engine\/hello: no answer within 300 ms$/);
 });

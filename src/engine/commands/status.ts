@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { EngineStatus } from '../../protocol/build';
 import { EVENTS, type EventName } from '../core/events';
 import { BulklogLock } from '../lock';
-import { attachSocket } from '../rpc/attach';
+import { attachSocket, HELLO_TIMEOUT_MS } from '../../protocol/socket';
 import { EXIT } from '../../protocol/exit';
 import { configFor, ConfigError } from '../cli/setup';
 import { socketPathOf } from '../cli/session';
@@ -59,9 +59,14 @@ export const statusCommand: Command = {
     }
     const holder = await BulklogLock.holder(cfg.bulklog);
     if (holder) {
+      let why = 'nothing listens on it';
       const client = await attachSocket(socketPathOf(cfg)).catch(() => undefined);
-      if (client) {
-        const hello = await client.hello('pkgsrc-bulk status');
+      const hello = await client?.hello('pkgsrc-bulk status', HELLO_TIMEOUT_MS).catch((e: Error) => {
+        why = e.message;
+        client.connection.dispose();
+        return undefined;
+      });
+      if (client && hello) {
         if (v.json && !v.watch) process.stdout.write(JSON.stringify(hello.status) + '\n');
         else if (!v.json) printStatus(hello.status, true, process.stdout);
         if (v.watch && !['idle', 'finished', 'failed', 'cancelled'].includes(hello.status.stage)) {
@@ -86,7 +91,7 @@ export const statusCommand: Command = {
         client.connection.dispose();
         return EXIT.ok;
       }
-      process.stderr.write(`pkgsrc-bulk status: an engine (pid ${holder.pid}) holds the bulklog but its socket does not answer; showing the files\n`);
+      process.stderr.write(`pkgsrc-bulk status: an engine (pid ${holder.pid}) holds the bulklog but its socket does not answer (${why}); showing the files\n`);
     }
     let b;
     try {

@@ -12,7 +12,7 @@ import type { EngineConfig } from '../config/types';
 import type { Engine } from '../core/engine';
 import { BusyError } from '../core/engine';
 import { BulklogLock, LockedError } from '../lock';
-import { attachSocket } from '../rpc/attach';
+import { attachSocket, HELLO_TIMEOUT_MS } from '../../protocol/socket';
 import { configOnly } from '../cli/options';
 
 export interface PublishCli<R extends { ok: boolean; lines: string[]; error?: string }> {
@@ -75,9 +75,10 @@ async function inEngine<R extends { ok: boolean; lines: string[]; error?: string
 ): Promise<R> {
   if (await BulklogLock.holder(cfg.bulklog)) {
     const client = await attachSocket(socketPathOf(cfg)).catch(() => undefined);
-    if (client) {
+    // An engine that holds the bulklog but does not answer: the local session below says it is locked.
+    const hello = await client?.hello(`pkgsrc-bulk ${c.command}`, HELLO_TIMEOUT_MS).catch(() => client.connection.dispose());
+    if (client && hello) {
       try {
-        await client.hello(`pkgsrc-bulk ${c.command}`);
         let r: R;
         try {
           r = await c.remote(client, flags);

@@ -8,7 +8,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs'
 import { dirname } from 'node:path';
 import type { EngineClient } from '../../protocol/client';
 import { EXIT } from '../../protocol/exit';
-import { attachSocket, NoEngineError, socketPathFor } from './engineSocket';
+import { attachSocket, NoEngineError } from '../../protocol/socket';
+import { socketPathFor } from './engineSocket';
 
 export interface EngineLaunch {
   conf: string;

@@ -1,14 +1,11 @@
-// Where the engine of a bulklog listens and how to reach it: the unix socket in the meta
+// Where the engine of a bulklog listens (src/protocol/socket.ts connects to it): the unix socket in the meta
 // directory (the engine's default), or a short path in the temporary directory when that one
 // would be too long for a unix socket address, or the socket the engine settings name. A
 // reloaded window finds the same path again and re-attaches. Pure (node only).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SocketMessageReader, SocketMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import { EngineClient } from '../../protocol/client';
 
 /** sun_path holds 108 bytes on Linux, 104 on the BSDs and macOS, the terminating NUL included. */
 const MAX_SOCKET_PATH = 100;
@@ -32,29 +29,4 @@ export function socketPathFor(metaDir: string, settingsFile?: string): { path: s
   if (Buffer.byteLength(inMeta) <= MAX_SOCKET_PATH) return { path: inMeta, explicit: false };
   const uid = process.getuid?.() ?? 0;
   return { path: join(tmpdir(), `pkgsrc-bulk-${uid}`, `${createHash('sha256').update(metaDir).digest('hex').slice(0, 20)}.sock`), explicit: true };
-}
-
-export class NoEngineError extends Error {}
-
-/** Connects to an engine's socket; NoEngineError when nothing listens there. */
-export async function attachSocket(path: string, timeoutMs = 5000): Promise<EngineClient> {
-  const socket = createConnection(path);
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`${path}: the engine did not answer within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(t);
-      socket.destroy();
-      reject(e.code === 'ENOENT' || e.code === 'ECONNREFUSED' ? new NoEngineError(`no engine listens on ${path}`) : e);
-    });
-  });
-  const conn = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
-  conn.listen();
-  return new EngineClient(conn);
 }
