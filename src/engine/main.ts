@@ -55,12 +55,23 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') throw e;
 });
 
+let settled = false;
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (e: unknown) => {
+    settled = true;
     console.error(`pkgsrc-bulk: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     process.exitCode = EXIT.internal;
   },
 );
+
+// Node ends a process whose event loop is empty with status 0, even while the command still
+// awaits a promise nothing can settle any more: that would be a silent success.
+process.on('beforeExit', () => {
+  if (settled) return;
+  console.error(`pkgsrc-bulk: internal error: '${process.argv[2] ?? ''}' stopped before it finished: it waits for something that can no longer happen`);
+  process.exit(EXIT.internal);
+});
