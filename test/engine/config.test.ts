@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { limitsFromUlimits, loadEngineConfig } from '../../src/engine/config/load';
 import { defaultSettings, parseSettings, SettingsError } from '../../src/engine/config/settings';
+import type { ConfDiagnostic } from '../../src/pkgsrc/conf';
 import { formatProblem } from '../../src/pkgsrc/problem';
 import { ownConf, sharedConfs } from '../fixtures/reference-data';
 import { makeWorkspace, workspaceConfig } from './harness';
@@ -75,6 +76,49 @@ test('unusable values are errors located on their line', async (t) => {
     ['7 wiped-path'],
   );
   assert.match(wiped[0]!.message, /inside prefix \(\/usr\/pkg_bulk\)/);
+});
+
+test('a variable with a library error is refused: no engine error of its own about it, whatever the message starts with', async (t) => {
+  const ws = makeWorkspace('config-refused', [{ path: 'devel/a', distname: 'a-1.0' }]);
+  t.after(() => ws.remove());
+  const original = readFileSync(ws.conf, 'utf8');
+  const errorsOf = async (text: string) => {
+    writeFileSync(ws.conf, text);
+    const r = await loadEngineConfig(ws.conf, defaultSettings());
+    assert.equal(r.config, undefined, 'the engine refuses the file');
+    const lines = text.split('\n');
+    return r.problems.filter((p) => p.severity === 'error').map((p) => `${lines[p.range.start.line]!.replace(/=.*/, '=')} ${p.code}`);
+  };
+  // An unsubstituted placeholder in a path the engine uses: the library's error, and nothing else.
+  assert.deepEqual(await errorsOf(original.replace(/^packages=.*$/m, 'packages=@PREFIX@/packages')), ['packages= placeholder']);
+  // ... also where the engine would have refused the value itself (known only when the file runs).
+  assert.deepEqual(await errorsOf(original.replace(/^packages=.*$/m, 'packages=$(echo @PREFIX@)/packages')), ['packages= placeholder']);
+  // A master port the engine would have failed to parse on the same line.
+  assert.deepEqual(await errorsOf(`${original}master_mode=yes\nbuild_clients="b1"\nmaster_port_build=@MASTER_IP@:2002\n`), ['master_port_build= placeholder']);
+  // `pkgsrc = DIR` assigns nothing: the library says why, the engine does not add "pkgsrc is not set".
+  assert.deepEqual(await errorsOf(original.replace(/^pkgsrc=/m, 'pkgsrc = ')), ['pkgsrc = spaces-around-equals']);
+  // A reference before its assignment leaves packages wrong: refused with the library's error.
+  assert.deepEqual(await errorsOf(original.replace(/^packages=.*$/m, 'packages=${root}/packages') + `root=${ws.dir}\n`), ['packages= use-before-assignment']);
+});
+
+test('a relative path the engine reads is an error, though pbulk only warns about it', async (t) => {
+  const ws = makeWorkspace('config-relative', [{ path: 'devel/a', distname: 'a-1.0' }]);
+  t.after(() => ws.remove());
+  writeFileSync(ws.conf, readFileSync(ws.conf, 'utf8').replace(/^varbase=.*$/m, 'varbase=var'));
+  const r = await loadEngineConfig(ws.conf, defaultSettings());
+  assert.equal(r.config, undefined);
+  assert.deepEqual(
+    r.problems.filter((p) => p.severity === 'error').map((p) => [p.code, (p as ConfDiagnostic).variables]),
+    [['relative-path', ['varbase']]],
+  );
+  // pbulk's own programs are pbulk's business: a relative one stays a warning.
+  writeFileSync(ws.conf, readFileSync(ws.conf, 'utf8').replace(/^varbase=.*$/m, `varbase=${ws.dir}/var`) + 'pbuild=bin/pbulk-build\n');
+  const pb = await loadEngineConfig(ws.conf, defaultSettings());
+  assert.ok(pb.config, pb.problems.map(formatProblem).join('\n'));
+  assert.deepEqual(
+    pb.problems.filter((p) => p.code === 'relative-path').map((p) => p.severity),
+    ['warning'],
+  );
 });
 
 test('ulimit lines become limits; others are reported', () => {

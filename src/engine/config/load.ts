@@ -10,7 +10,7 @@
 // the findings that concern values it uses, and adds what is its own (dynamic values, native
 // builds only, required settings).
 import { resolve as resolvePath, join } from 'node:path';
-import { booleanMeaning, loadPbulkConf, variableInfo, type LoadedConf } from '../../pkgsrc/conf';
+import { booleanMeaning, loadPbulkConf, variableInfo, type ConfDiagnostic, type LoadedConf } from '../../pkgsrc/conf';
 import { range, type Problem } from '../../pkgsrc/problem';
 import type { ExecLimits } from '../sandbox/types';
 import { readPublishConf } from '../publish/config';
@@ -32,11 +32,6 @@ const PBULK_ONLY = new Set(['missing-variable', 'config-version', 'master-port',
 const REQUIRED_PATHS = ['pkgsrc', 'bulklog', 'packages', 'prefix', 'pkgdb'] as const;
 /** Paths the engine itself reads: a relative one (a library warning for some) is an error here. */
 const ENGINE_PATHS = new Set<string>([...REQUIRED_PATHS, 'varbase', 'loc', 'chroot_dir']);
-
-/** The first word of a library finding's message: the variable it is about. */
-function subjectOf(p: Problem): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*/.exec(p.message)?.[0] ?? '';
-}
 
 function words(v: string | undefined): string[] {
   return (v ?? '').split(/[ \t\n]+/).filter((w) => w !== '');
@@ -75,10 +70,12 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
   const conf = await loadPbulkConf(file);
   // Nothing else is worth saying about a file that could not be read.
   if (!conf.readable) return { problems: conf.problems };
-  const pbulkOnly = (p: Problem) => PBULK_ONLY.has(p.code) || (p.code === 'boolean-value' && p.message.startsWith('cross_compile '));
+  // An unset cross_compile is pbulk's trap (it reads it as yes); the engine builds natively either way.
+  const pbulkOnly = (p: ConfDiagnostic) =>
+    PBULK_ONLY.has(p.code) || (p.code === 'boolean-value' && p.variables?.includes('cross_compile') === true && conf.values.cross_compile === undefined);
+  const engineUses = (p: ConfDiagnostic) => p.code === 'relative-path' && (p.variables ?? []).some((v) => ENGINE_PATHS.has(v));
   // The kit's mk.conf as read without make: the engine asks the tree itself before building (pre-flight).
-  const engineUses = (p: Problem) => p.code === 'relative-path' && ENGINE_PATHS.has(subjectOf(p));
-  const problems: Problem[] = conf.problems
+  const problems: ConfDiagnostic[] = conf.problems
     .filter((p) => p.code !== 'mkconf-mismatch')
     .map((p) =>
       p.severity === 'error' && pbulkOnly(p)
@@ -87,14 +84,18 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
           ? { ...p, severity: 'error' as const }
           : p,
     );
-  // Variables the library already found unusable: the engine says nothing more about them.
-  const refused = new Set(problems.filter((p) => p.severity === 'error').map(subjectOf));
+  // Variables the library already found unusable (an error naming them): the engine neither
+  // uses their values nor adds an error of its own about them.
+  const refused = new Set(problems.filter((p) => p.severity === 'error').flatMap((p) => p.variables ?? []));
   const at = (name: string) => {
     const line = conf.values[name]?.line ?? 0;
     return range(line, 0, line, conf.document.lines[line]?.length ?? 0);
   };
-  const err = (name: string, message: string) => problems.push({ file, range: at(name), severity: 'error', code: 'engine-config', message });
+  const err = (name: string, message: string) => {
+    if (!refused.has(name)) problems.push({ file, range: at(name), severity: 'error', code: 'engine-config', message, variables: [name] });
+  };
   const value = (name: string): string | undefined => {
+    if (refused.has(name)) return undefined;
     const v = conf.values[name];
     if (v?.dynamic) {
       err(name, `${name} is only known when the file runs (command substitution or a conditional): the engine needs a static value`);
@@ -104,7 +105,6 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
   };
   const path = (name: string, required: boolean): string | undefined => {
     if (conf.values[name]?.dynamic) return value(name);
-    if (refused.has(name)) return undefined;
     const v = value(name)?.trim();
     if (v === undefined || v === '') {
       if (required) err(name, `${name} is not set: the engine needs it`);
@@ -122,7 +122,7 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
   const int = (...names: string[]) => {
     for (const n of names) {
       const v = value(n);
-      if (v === undefined || v.trim() === '' || refused.has(n)) continue;
+      if (v === undefined || v.trim() === '') continue;
       return Number(v.trim());
     }
     return undefined;
@@ -180,6 +180,7 @@ export async function loadEngineConfig(confFile: string, settings: EngineSetting
         severity: 'warning',
         code: 'engine-config',
         message: `${n} is only known when the file runs: the engine publishes without it`,
+        variables: [n],
       });
       return undefined;
     }),

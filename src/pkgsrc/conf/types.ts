@@ -23,6 +23,8 @@ export interface RelatedInformation {
 export interface ConfDiagnostic extends Problem {
   fixes?: ConfFix[];
   related?: RelatedInformation[];
+  /** The pbulk.conf variables whose value or assignment the finding is about (absent when it is about none). */
+  variables?: string[];
 }
 
 /** One piece of a shell word, as the shell sees it before expansion. */

@@ -19,6 +19,7 @@ export function checkBooleans(run: CheckRun): void {
         'boolean-value',
         `${spec.name} is not set, and pbulk treats anything but exactly 'no' as yes: ${cross ? 'pre-build switches to cross-compiling and requires target_arch and target_destdir' : `${spec.name} is on`}. Add ${spec.name}=no (or yes).`,
         {
+          variables: [spec.name],
           fixes: [
             {
               title: `Add ${spec.name}=no`,
@@ -54,7 +55,7 @@ export function checkBooleans(run: CheckRun): void {
     const fixes = intent
       ? [{ title: `Change to ${intent}`, edits: [{ range: a.value.raw === '' ? { start: a.range.end, end: a.range.end } : a.value.range, newText: intent }] }]
       : [];
-    run.report(range, severity, 'boolean-value', message, { fixes });
+    run.report(range, severity, 'boolean-value', message, { fixes, variables: [spec.name] });
   }
 }
 

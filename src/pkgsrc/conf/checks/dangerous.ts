@@ -38,7 +38,7 @@ export function checkDangerousPaths(run: CheckRun): void {
           : name === 'target_destdir'
             ? 'cross builds would use / itself as the target root, which they clean like the prefix'
             : `${how}, which becomes rm -rf with an empty path; the bootstrap kit is then unpacked over /`;
-      run.report(run.anchor(name), 'error', 'dangerous-path', `${name} ${what}: ${effect}`);
+      run.report(run.anchor(name), 'error', 'dangerous-path', `${name} ${what}: ${effect}`, { variables: [name] });
       continue;
     }
     const norm = normalizePath(value);
@@ -48,6 +48,7 @@ export function checkDangerousPaths(run: CheckRun): void {
         'error',
         'relative-path',
         `${name}='${value}' is relative: ${how}, relative to whatever directory the script runs in. Use an absolute path`,
+        { variables: [name] },
       );
       continue;
     }
@@ -57,6 +58,7 @@ export function checkDangerousPaths(run: CheckRun): void {
         'error',
         'dangerous-path',
         `${name}=${value}: ${how}, which deletes ${norm === '/' ? 'the whole system' : `the system directory ${norm}`}`,
+        { variables: [name] },
       );
       continue;
     }
@@ -90,6 +92,7 @@ function checkMakeRestored(run: CheckRun, wiped: Wiped[]): void {
     `make=${program} is inside prefix (${prefix.dir}) and bootstrapkit is ${a ? 'empty' : 'not set'}: ${prefix.how} and has no kit to restore bmake from, so the scan and every build fail with "${program}: not found". Set bootstrapkit to the kit made by bootstrap --gzip-binary-kit, or point make at a bmake outside the prefix`,
     {
       related: a ? [run.related(a, 'bootstrapkit is empty here')] : [],
+      variables: ['make', 'bootstrapkit'],
     },
   );
 }
@@ -111,6 +114,7 @@ function checkRelative(run: CheckRun): void {
       severity,
       'relative-path',
       `${spec.name}='${value}' is relative: pbulk's scripts run in different directories, so it resolves differently in each. Use an absolute path`,
+      { variables: [spec.name] },
     );
   }
 }
@@ -140,6 +144,7 @@ function checkInsideWiped(run: CheckRun, wiped: Wiped[]): void {
           'error',
           'wiped-path',
           `pbulk itself is installed in ${k.path}, inside ${w.name}=${w.dir}: ${w.how}, deleting pbulk. Install pbulk into its own prefix such as /usr/pkg_bulk`,
+          { variables: [w.name] },
         );
       } else {
         run.report(
@@ -147,7 +152,7 @@ function checkInsideWiped(run: CheckRun, wiped: Wiped[]): void {
           'error',
           'wiped-path',
           `${k.name}=${k.path} is inside ${w.name} (${w.dir}): ${w.how}, deleting it${k.name.startsWith('pkg_') ? '. The example config says: "The following programs must NOT be inside ${prefix}"' : ''}`,
-          { related },
+          { related, variables: [k.name] },
         );
       }
     }

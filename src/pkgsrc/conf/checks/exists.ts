@@ -82,6 +82,7 @@ export function checkExistence(run: CheckRun): void {
           ? '; it builds in sandboxes of its own named after chroot_dir (<chroot_dir>-scan-1, <chroot_dir>-build-1 ... -N)'
           : '';
       run.report(m.range, 'information', 'pbulk-not-installed', `${pbulkNotInstalledText(m.root, group.length)}${sandboxes}`, {
+        variables: group.map((g) => g.name),
         related: group.slice(1).map((g) => ({ file: run.file, range: g.range, message: `${g.name}: ${g.path}` })),
       });
       continue;
@@ -90,11 +91,12 @@ export function checkExistence(run: CheckRun): void {
       if (group[0] !== m) continue;
       const names = group.map((g) => g.name);
       run.report(m.range, 'warning', 'path-missing', `${m.root} does not exist, and ${group.length} settings point below it: ${names.join(', ')} ${note}`, {
+        variables: names,
         related: group.slice(1).map((g) => ({ file: run.file, range: g.range, message: `${g.name}: ${g.path}` })),
       });
       continue;
     }
-    run.report(m.range, 'warning', 'path-missing', `${m.name}: ${m.message} ${note}`);
+    run.report(m.range, 'warning', 'path-missing', `${m.name}: ${m.message} ${note}`, { variables: [m.name] });
   }
 }
 

@@ -26,6 +26,6 @@ export function checkKitMkConf(run: CheckRun): void {
   for (const m of comparePlaces({ PACKAGES: values.PACKAGES ?? '', PKG_DBDIR: values.PKG_DBDIR ?? '', LOCALBASE: values.LOCALBASE ?? '' }, conf, {
     source: `the bootstrap kit's mk.conf (${found.where})`,
   })) {
-    run.report(run.anchor(m.setting), 'error', 'mkconf-mismatch', m.message);
+    run.report(run.anchor(m.setting), 'error', 'mkconf-mismatch', m.message, { variables: [m.setting] });
   }
 }

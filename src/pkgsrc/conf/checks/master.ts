@@ -17,7 +17,10 @@ export function checkMaster(run: CheckRun): void {
 function checkPort(run: CheckRun, name: string): void {
   const state = run.state(name);
   if (!state?.set) {
-    if (!run.opaque) run.report(run.anchor('master_mode'), 'error', 'master-port', `master_mode=yes needs ${name} ([a.b.c.d:]port), which is not set`);
+    if (!run.opaque)
+      run.report(run.anchor('master_mode'), 'error', 'master-port', `master_mode=yes needs ${name} ([a.b.c.d:]port), which is not set`, {
+        variables: [name],
+      });
     return;
   }
   const value = run.value(name);
@@ -29,7 +32,7 @@ function checkPort(run: CheckRun, name: string): void {
   // The same reading as the engine's master and pbulk's parse_sockaddr_in.
   const parsed = parseMasterAddress(value);
   if (!parsed.ok) {
-    run.report(range, 'error', 'master-port', `${name}: ${parsed.message}`, { related });
+    run.report(range, 'error', 'master-port', `${name}: ${parsed.message}`, { related, variables: [name] });
     return;
   }
   const port = parsed.address.port;
@@ -39,7 +42,7 @@ function checkPort(run: CheckRun, name: string): void {
       'error',
       'master-port',
       `${name}: port 0 makes the master listen on a port of the system's choosing, which the clients cannot know: use a number from 1 to 65535`,
-      { related },
+      { related, variables: [name] },
     );
     return;
   }
@@ -49,6 +52,7 @@ function checkPort(run: CheckRun, name: string): void {
       'warning',
       'master-port',
       `${name} has no address: the master listens on 0.0.0.0 and the clients, which use the same string, connect to 0.0.0.0. Write the master's IPv4 address, e.g. \${master_ip}:${port}`,
+      { variables: [name] },
     );
   }
 }
@@ -68,6 +72,7 @@ function checkClientLists(run: CheckRun): void {
           'error',
           'master-no-clients',
           `master_mode=yes with no ${name}: the ${name === 'scan_clients' ? 'scan' : 'build'} master waits forever for clients. List client hosts, set master_mode=no, or configure chroot_create and chroot_dir for local chroots`,
+          { variables: [name] },
         );
       }
     }
@@ -84,6 +89,7 @@ function checkClientLists(run: CheckRun): void {
           'warning',
           'client-list',
           `'${token}' in ${name} is not an ssh destination (host, user@host, host:sshport or /chroot/path): ssh to it will fail`,
+          { variables: [name] },
         );
       } else if ((portMatch || isPath) && compareVersions(run.version.version, '0.68') < 0) {
         run.report(
@@ -91,9 +97,10 @@ function checkClientLists(run: CheckRun): void {
           'warning',
           'client-list',
           `'${token}' in ${name}: ${isPath ? '/chroot/path' : 'host:sshport'} clients need a pbulk from 2016 or later; pbulk ${run.version.version} passes the word to ssh unchanged`,
+          { variables: [name] },
         );
       } else if (portMatch && Number(portMatch[1]) > 65535) {
-        run.report(w.range, 'warning', 'client-list', `'${token}' in ${name}: ssh port ${portMatch[1]} is above 65535`);
+        run.report(w.range, 'warning', 'client-list', `'${token}' in ${name}: ssh port ${portMatch[1]} is above 65535`, { variables: [name] });
       }
       const first = seen.get(token);
       if (first && name === 'build_clients' && !chroots) {
@@ -103,6 +110,7 @@ function checkClientLists(run: CheckRun): void {
           'duplicate-client',
           `'${token}' is listed twice in build_clients: two build clients on one host share and wipe one \${prefix}, breaking each other's builds`,
           {
+            variables: [name],
             fixes: [{ title: `Remove the second '${token}'`, edits: [{ range: extendLeft(run, w.range), newText: '' }] }],
             related: [{ file: run.file, range: first.range, message: 'first listed here' }],
           },

@@ -37,11 +37,13 @@ export function checkNames(run: CheckRun): void {
         'information',
         'unknown-variable',
         `${s.name} is not a pbulk setting: pbulk never reads it, and it is not exported to the commands pbulk runs`,
+        { variables: [s.name] },
       );
       continue;
     }
     const hint = suggestion ? ` Did you mean ${suggestion}?` : '';
     run.report(s.nameRange, 'warning', 'unknown-variable', `unknown variable ${s.name}: pbulk ${version} never reads it.${hint}`, {
+      variables: [s.name],
       fixes: suggestion ? [renameFix(run, s, suggestion)] : [],
     });
   }
@@ -56,6 +58,7 @@ function checkKnown(run: CheckRun, a: Assignment, name: string): void {
       'warning',
       'internal-variable',
       `${name} is set by pkg-build for each package from its build record after pbulk.conf is read: assigning it here has no effect or breaks package builds`,
+      { variables: [name] },
     );
     return;
   }
@@ -67,6 +70,7 @@ function checkKnown(run: CheckRun, a: Assignment, name: string): void {
       'alias-variable',
       `${name} is the older name of ${spec.aliasOf}${both ? `; ${spec.aliasOf} is set too and takes precedence` : ''}`,
       {
+        variables: [name],
         fixes: both ? [] : [renameFix(run, a, spec.aliasOf)],
       },
     );
@@ -74,12 +78,17 @@ function checkKnown(run: CheckRun, a: Assignment, name: string): void {
   if (knownIn(spec, version)) return;
   if (spec.until !== undefined && spec.replacement !== undefined) {
     run.report(a.nameRange, 'warning', 'obsolete-variable', `${name} is not read by pbulk ${version} (gone since ${spec.until}); use ${spec.replacement}`, {
+      variables: [name],
       fixes: [renameFix(run, a, spec.replacement)],
     });
   } else if (spec.until !== undefined) {
-    run.report(a.nameRange, 'warning', 'obsolete-variable', `${name} is not read by pbulk ${version} (gone since ${spec.until}): ${spec.doc}`);
+    run.report(a.nameRange, 'warning', 'obsolete-variable', `${name} is not read by pbulk ${version} (gone since ${spec.until}): ${spec.doc}`, {
+      variables: [name],
+    });
   } else {
     const vendor = spec.vendor ? ` (and only in ${spec.vendor}'s copies)` : '';
-    run.report(a.nameRange, 'warning', 'variable-not-in-version', `${name} is not read by pbulk ${version}: it first appears in ${spec.since}${vendor}`);
+    run.report(a.nameRange, 'warning', 'variable-not-in-version', `${name} is not read by pbulk ${version}: it first appears in ${spec.since}${vendor}`, {
+      variables: [name],
+    });
   }
 }

@@ -52,12 +52,13 @@ export function checkPlaceholders(run: CheckRun): void {
     const range = run.index.range(m.index, m.index + m[0].length);
     const value = replacement(run, m[0], pbulkPrefix);
     const fixes = value === undefined ? [] : [{ title: `Replace ${m[0]} with ${value}`, edits: [{ range, newText: value }] }];
+    const variable = run.assignedAt(range);
     run.report(
       range,
       'error',
       'placeholder',
       `placeholder ${m[0]} was never substituted: this config was copied from pkgsrc's pkgtools/pbulk/files instead of the installed share/examples/pbulk/pbulk.conf`,
-      { fixes },
+      { fixes, variables: variable ? [variable] : [] },
     );
   }
 }

@@ -15,6 +15,9 @@ export function checkReferences(run: CheckRun): void {
   for (const use of run.ev.references) {
     const r = use.reference;
     if (r.op !== undefined && HANDLES_UNSET.has(r.op)) continue;
+    // The variable referenced, and the one whose value gets the empty expansion.
+    const holder = run.assignedAt(r.range);
+    const variables = holder ? [r.name, holder] : [r.name];
     if (use.status === 'before-assignment') {
       const later = use.laterAssignment;
       run.report(
@@ -23,6 +26,7 @@ export function checkReferences(run: CheckRun): void {
         'use-before-assignment',
         `${r.name} is used before it is assigned${later ? ` (line ${lineOf(later.range)})` : ''}: pbulk.conf is sourced top to bottom, so \${${r.name}} is empty here. Move the assignment of ${r.name} above this line`,
         {
+          variables,
           related: later ? [run.related(later, `${r.name} is assigned here`)] : [],
         },
       );
@@ -33,6 +37,7 @@ export function checkReferences(run: CheckRun): void {
       const unsetBy = run.state(r.name)?.unsetBy;
       const why = unsetBy && unsetBy.index < r.statement ? 'was unset above' : 'is never set';
       run.report(r.range, 'warning', 'unset-reference', `${r.name} ${why}: \${${r.name}} expands to the empty string.${hint}`, {
+        variables,
         fixes: suggestion ? [{ title: `Change to ${suggestion}`, edits: [{ range: r.nameRange, newText: suggestion }] }] : [],
       });
     }

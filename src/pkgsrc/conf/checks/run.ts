@@ -2,7 +2,7 @@
 // and helpers to find where a variable's value is written and to report a diagnostic there.
 import type { Range, Severity } from '../../problem';
 import { staticValue, type ConfEvaluation, type VariableState } from '../evaluate';
-import { lineIndexFor, type LineIndex } from '../positions';
+import { comparePositions, lineIndexFor, rangeContains, type LineIndex } from '../positions';
 import { realProbe, type FileProbe } from '../probe';
 import { variableInfo } from '../schema/index';
 import type { BooleanParsing } from '../schema/spec';
@@ -66,10 +66,17 @@ export class CheckRun {
     return (this.lineIndex ??= lineIndexFor(this.doc));
   }
 
-  report(range: Range, severity: Severity, code: string, message: string, extra: { fixes?: ConfFix[]; related?: RelatedInformation[] } = {}): void {
+  report(
+    range: Range,
+    severity: Severity,
+    code: string,
+    message: string,
+    extra: { fixes?: ConfFix[]; related?: RelatedInformation[]; variables?: string[] } = {},
+  ): void {
     const d: ConfDiagnostic = { file: this.file, range, severity, message, code };
     if (extra.fixes && extra.fixes.length > 0) d.fixes = extra.fixes;
     if (extra.related && extra.related.length > 0) d.related = extra.related;
+    if (extra.variables && extra.variables.length > 0) d.variables = [...new Set(extra.variables)];
     this.out.push(d);
   }
 
@@ -111,6 +118,22 @@ export class CheckRun {
     const a = this.finalAssignment(name);
     if (!a) return undefined;
     return a.value.raw === '' ? a.range : a.value.range;
+  }
+
+  /**
+   * The variable whose assignment holds a range of its value (a placeholder, a reference); inside
+   * if/case/loops, the last variable assigned on that line before it.
+   */
+  assignedAt(r: Range): string | undefined {
+    for (const s of this.doc.statements) {
+      const assignments = s.kind === 'assignment' ? [s] : s.kind === 'command' ? s.envAssignments : [];
+      for (const a of assignments) if (rangeContains(a.value.range, r.start) && rangeContains(a.value.range, r.end)) return a.name;
+      if (s.kind === 'dynamic' && rangeContains(s.range, r.start)) {
+        const before = s.mayAssign.filter((n) => n.range.start.line === r.start.line && comparePositions(n.range.end, r.start) <= 0);
+        return before[before.length - 1]?.name;
+      }
+    }
+    return undefined;
   }
 
   /** A range to hang a diagnostic about the variable on: its value, else the start of the file. */

@@ -18,6 +18,7 @@ export function checkLoc(run: CheckRun): void {
     'loc-not-bulklog-meta',
     `loc=${loc} is not \${bulklog}/meta (${normalizePath(bulklog)}/meta)${stale}: the upload phase hard-codes meta/ below \${bulklog}, so the report upload breaks`,
     {
+      variables: ['loc'],
       fixes: [
         {
           title: 'Change to ${bulklog}/meta',
@@ -36,6 +37,7 @@ export function checkLimitedBuild(run: CheckRun): void {
       'information',
       'ignored-in-limited-build',
       'reuse_scan_results=yes is ignored in limited builds (limited_list is set): pre-build still moves the bulklog to ${bulklog}.old, but the limited scan never reuses it',
+      { variables: ['reuse_scan_results'] },
     );
   }
   if (run.value('ignore_missing_dependencies')?.toLowerCase() === 'yes') {
@@ -44,6 +46,7 @@ export function checkLimitedBuild(run: CheckRun): void {
       'information',
       'ignored-in-limited-build',
       'ignore_missing_dependencies=yes is ignored in limited builds (limited_list is set): unresolvable dependencies always stop the build',
+      { variables: ['ignore_missing_dependencies'] },
     );
   }
 }
@@ -53,12 +56,13 @@ const EXAMPLE_HOSTS = /192\.168\.75\.\d+|DragonFly-1\.8|pkgsrc-box\.org/;
 export function checkPublishing(run: CheckRun): void {
   const rsyncOff = run.value('rsync')?.trim() === ':';
   const mailOff = run.value('mail')?.trim() === ':';
-  if (rsyncOff) run.report(run.anchor('rsync'), 'information', 'publishing-disabled', 'rsync=: turns off the upload of packages and reports');
-  if (mailOff) run.report(run.anchor('mail'), 'information', 'publishing-disabled', 'mail=: turns off mailing the report');
+  if (rsyncOff)
+    run.report(run.anchor('rsync'), 'information', 'publishing-disabled', 'rsync=: turns off the upload of packages and reports', { variables: ['rsync'] });
+  if (mailOff) run.report(run.anchor('mail'), 'information', 'publishing-disabled', 'mail=: turns off mailing the report', { variables: ['mail'] });
   const example = (name: string, why: string): void => {
     const v = run.value(name);
     if (v !== undefined && EXAMPLE_HOSTS.test(v))
-      run.report(run.anchor(name), 'warning', 'example-value', `${name} is still the example config's value (${v}): ${why}`);
+      run.report(run.anchor(name), 'warning', 'example-value', `${name} is still the example config's value (${v}): ${why}`, { variables: [name] });
   };
   if (!rsyncOff) {
     example('pkg_rsync_target', 'the upload phase would push packages to that host');
@@ -72,6 +76,7 @@ export function checkPublishing(run: CheckRun): void {
       'warning',
       'example-value',
       "report_recipients is still the example config's pkgsrc-bulk@netbsd.org: every report would be mailed to the NetBSD bulk-build list",
+      { variables: ['report_recipients'] },
     );
   }
   if (run.masterMode() === true) {
@@ -90,10 +95,13 @@ export function checkCrossCompile(run: CheckRun): void {
       'error',
       'cross-compile',
       `${why} but target_arch is ${run.isSet('target_arch') ? 'empty' : 'not set'}: pre-build stops`,
+      { variables: ['target_arch'] },
     );
   }
   if (!run.isSet('target_destdir') && !run.opaque) {
-    run.report(run.anchor('cross_compile'), 'error', 'cross-compile', `${why} but target_destdir is not set: pre-build stops`);
+    run.report(run.anchor('cross_compile'), 'error', 'cross-compile', `${why} but target_destdir is not set: pre-build stops`, {
+      variables: ['target_destdir'],
+    });
   }
 }
 
@@ -113,6 +121,7 @@ export function checkChroots(run: CheckRun): void {
       'warning',
       'chroot-settings',
       'chroot_create is set but chroot_dir is not: pbulk and pkgsrc-bulk both need chroot_dir to name the chroots, so scan and build run without chroots and chroot_create is never called',
+      { variables: ['chroot_create', 'chroot_dir'] },
     );
   }
   if (dir && !create) {
@@ -122,6 +131,7 @@ export function checkChroots(run: CheckRun): void {
         'warning',
         'chroot-settings',
         'chroot_delete is set without chroot_create: pbulk ignores both without chroot_create, and pkgsrc-bulk refuses to start because it cannot make the sandboxes chroot_delete would remove. Add chroot_create or remove chroot_delete',
+        { variables: ['chroot_delete', 'chroot_create'] },
       );
     } else if (!pbulkNotInstalled(run)) {
       // Without pbulk on this machine, the pbulk-not-installed note says this instead.
@@ -130,6 +140,7 @@ export function checkChroots(run: CheckRun): void {
         'information',
         'chroot-settings',
         'chroot_dir without chroot_create: pbulk itself ignores chroot_dir (and build_chroots, scan_procs) and runs scan and build without chroots; pkgsrc-bulk creates its own sandboxes named after it, <chroot_dir>-scan-1 and <chroot_dir>-build-1 ... -N (N from build_chroots unless its jobs setting says otherwise), as chroots when it runs as root and in user namespaces otherwise',
+        { variables: ['chroot_dir'] },
       );
     }
   }
@@ -140,6 +151,7 @@ export function checkChroots(run: CheckRun): void {
         'warning',
         'chroot-settings',
         'chroot_create is set without chroot_delete: with pbulk the chroots of every run are left behind (pkgsrc-bulk removes its sandboxes itself)',
+        { variables: ['chroot_create', 'chroot_delete'] },
       );
     }
     if (run.masterMode() === false) {
@@ -148,6 +160,7 @@ export function checkChroots(run: CheckRun): void {
         'warning',
         'chroot-settings',
         'pbulk uses chroots only in master mode, and master_mode is no: it never creates them (pkgsrc-bulk uses them either way). Set master_mode=yes and leave scan_clients/build_clients empty to use local chroots',
+        { variables: ['chroot_create', 'master_mode'] },
       );
     }
     if (!run.isNonEmpty('build_chroots')) {
@@ -156,16 +169,27 @@ export function checkChroots(run: CheckRun): void {
         'error',
         'chroot-settings',
         `chroots are configured but build_chroots is ${run.isSet('build_chroots') ? 'empty' : 'not set'}: the chroot script compares it with -gt 1, a shell error. Set it to the number of build chroots per host`,
+        { variables: ['build_chroots'] },
       );
     }
   }
   if (dir && run.isSet('scan_procs') && run.isSet('scan_chroots')) {
-    run.report(run.anchor('scan_chroots'), 'warning', 'chroot-settings', 'both scan_procs and scan_chroots are set: scan_chroots is the older name, remove it');
+    run.report(
+      run.anchor('scan_chroots'),
+      'warning',
+      'chroot-settings',
+      'both scan_procs and scan_chroots are set: scan_chroots is the older name, remove it',
+      {
+        variables: ['scan_chroots'],
+      },
+    );
   }
   // With chroot_dir alone the counts size pkgsrc-bulk's sandboxes (said at chroot_dir).
   if (dir) return;
   for (const name of ['build_chroots', 'scan_procs', 'scan_chroots', 'chroot_delete']) {
     if (!run.isNonEmpty(name) || !run.finalAssignment(name)) continue;
-    run.report(run.anchor(name), 'information', 'chroot-settings', `${name} has no effect without chroot_dir (pbulk also needs chroot_create)`);
+    run.report(run.anchor(name), 'information', 'chroot-settings', `${name} has no effect without chroot_dir (pbulk also needs chroot_create)`, {
+      variables: [name],
+    });
   }
 }

@@ -24,6 +24,7 @@ export function checkDuplicates(run: CheckRun): void {
         'duplicate-assignment',
         `${v.name} is assigned again: this value replaces the one on line ${prev.range.start.line + 1}`,
         {
+          variables: [v.name],
           fixes,
           related: [run.related(prev, `${v.name} is first assigned here`)],
         },
@@ -59,6 +60,7 @@ export function checkRequired(run: CheckRun): void {
   const lines = missing.map((v) => `${v.name}=${v.example ?? ''}`).join('\n');
   const nl = run.doc.text === '' || /[\r\n]$/.test(run.doc.text) ? '' : '\n';
   run.report(run.start(), 'error', 'missing-variable', `pbulk needs settings this file does not set: ${names.join(', ')}`, {
+    variables: names,
     fixes: [
       {
         title: `Add ${names.length === 1 ? names[0] : `the ${names.length} missing settings`} with the example values`,
@@ -92,6 +94,7 @@ function commandMistakes(run: CheckRun, s: CommandStatement): void {
       'spaces-around-equals',
       `'${name} =' runs a command named ${name} instead of assigning: sh assignments take no blanks around =`,
       {
+        variables: [name],
         fixes: edits.length ? [{ title: `Write ${name}=...`, edits }] : [],
       },
     );
@@ -109,6 +112,7 @@ function commandMistakes(run: CheckRun, s: CommandStatement): void {
       'assignment-with-command',
       `'${a.name}= ${s.name.raw}' sets ${a.name} to the empty string only for a command named ${s.name.raw}: remove the blank after =`,
       {
+        variables: [a.name],
         fixes: [{ title: 'Remove the blank after =', edits: [{ range: { start: a.range.end, end: s.name.range.start }, newText: '' }] }],
       },
     );
@@ -125,6 +129,7 @@ function commandMistakes(run: CheckRun, s: CommandStatement): void {
     'assignment-with-command',
     `the value of ${a.name} ends at the first blank: sh runs '${s.name.raw}' as a command with ${a.name} set only in its environment, and ${a.name} stays ${run.isSet(a.name) ? 'as it was' : 'unset'}. Quote the value`,
     {
+      variables: [a.name],
       fixes: canQuote ? [{ title: `Quote the value: ${a.name}=${quoted}`, edits: [{ range: { start: a.value.range.start, end }, newText: quoted }] }] : [],
     },
   );

@@ -16,9 +16,10 @@ export function checkValues(run: CheckRun): void {
         'error',
         'integer-value',
         `${spec.name}='${value}' is not a whole number: the shell's numeric test fails ("integer expression expected")${min > 0 ? `; use ${min} or more` : ''}`,
+        { variables: [spec.name] },
       );
     } else if (Number(trimmed) < min) {
-      run.report(range, 'error', 'integer-value', `${spec.name}=${trimmed} must be at least ${min}`);
+      run.report(range, 'error', 'integer-value', `${spec.name}=${trimmed} must be at least ${min}`, { variables: [spec.name] });
     }
   }
   const sufx = run.value('pkg_sufx');
@@ -28,6 +29,7 @@ export function checkValues(run: CheckRun): void {
       'warning',
       'pkg-sufx',
       `pkg_sufx='${sufx}' does not look like a package suffix such as .tgz; it must equal PKG_SUFX of the bootstrap kit's mk.conf`,
+      { variables: ['pkg_sufx'] },
     );
   }
   const ip = run.value('master_ip');
@@ -37,6 +39,7 @@ export function checkValues(run: CheckRun): void {
       'warning',
       'master-ip',
       `master_ip='${ip}' is not a dotted IPv4 address: the port settings built from it are rejected by pbulk`,
+      { variables: ['master_ip'] },
     );
   }
 }

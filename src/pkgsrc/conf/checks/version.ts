@@ -13,6 +13,7 @@ export function checkConfigVersion(run: CheckRun): void {
         'config-version',
         `config_version is not set: every pbulk phase exits with "Your configuration has version . This version of pbulk expects version ${target.version}."`,
         {
+          variables: ['config_version'],
           fixes: [
             {
               title: `Add config_version=${target.version}`,
@@ -38,6 +39,7 @@ export function checkConfigVersion(run: CheckRun): void {
     if (/@[A-Z][A-Z0-9_]*@/.test(value)) return; // the placeholder check reports it
     run.report(range, 'error', 'config-version', `config_version '${value}' is not a version number: pbulk ${target.version} expects ${target.version}`, {
       fixes,
+      variables: ['config_version'],
     });
     return;
   }
@@ -49,7 +51,7 @@ export function checkConfigVersion(run: CheckRun): void {
       'warning',
       'config-version',
       `config_version ${value} differs from the current pbulk (${target.version}); no installed pbulk was found to compare with. A pbulk expecting ${target.version} stops every phase with "${pbulkSays}"`,
-      { fixes },
+      { fixes, variables: ['config_version'] },
     );
   } else {
     const from = target.source === 'detected' ? `the installed pbulk (${target.file ?? 'detected'})` : 'the pbulk version chosen in the settings';
@@ -58,7 +60,7 @@ export function checkConfigVersion(run: CheckRun): void {
       'error',
       'config-version',
       `config_version ${value} does not match ${from}: every phase exits with "${pbulkSays}" Merge the new settings of the example config, then set ${target.version}.`,
-      { fixes },
+      { fixes, variables: ['config_version'] },
     );
   }
 }
