@@ -70,13 +70,28 @@ class NamespaceSandbox extends OwnedSandbox {
           `the namespace backend runs as ${userInfo().username} and cannot switch to user '${options.user}' (only root can); leave unprivileged_user unset for rootless builds`,
         );
       }
-      const setpriv = findInside(this.root, ['/usr/bin/setpriv', '/bin/setpriv']);
+      const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => this.executableInside(p)) ?? null;
       if (!setpriv) throw new SandboxError('missing-tool', `setpriv(1) is not available inside sandbox ${this.root}; it is needed to run as ${options.user}`);
       inner = [...setprivArgs(setpriv, lookupUser(hostPath(this.root, '/etc'), options.user)), ...argv];
     }
     const net = options.network !== false;
     const full = this.tool === 'bwrap' ? this.bwrapArgv(cwd, inner, net) : this.unshareArgv(cwd, inner, net);
     return runCommand(full, options, { hostCwd: '/', groups: this.groups });
+  }
+
+  /**
+   * Whether a path is executable once the command's mounts are made. The root is a plain
+   * directory until then (/usr/bin is a bind made inside each command's namespaces), so the
+   * path is looked up through the innermost planned bind that holds it.
+   */
+  private executableInside(path: string): boolean {
+    let best: PlannedMount | undefined;
+    for (const m of this.mounts) {
+      if (m.type !== 'bind' || !isInside(m.target, path)) continue;
+      if (!best || m.target.length > best.target.length) best = m;
+    }
+    if (!best) return findInside(this.root, [path]) !== null;
+    return findInside(best.source, [best.target === '/' ? path : path.slice(best.target.length)]) !== null;
   }
 
   private bwrapArgv(cwd: string, argv: string[], network: boolean): string[] {
