@@ -7,7 +7,8 @@ export async function mapPool<T, R>(
   fn: (item: T, index: number) => Promise<R>,
   signal?: AbortSignal,
 ): Promise<(R | undefined)[]> {
-  const out: (R | undefined)[] = new Array(items.length);
+  // Dense: callers map over it, and map skips the holes of `new Array(n)`.
+  const out: (R | undefined)[] = Array.from(items, () => undefined);
   let next = 0;
   const worker = async (): Promise<void> => {
     for (;;) {

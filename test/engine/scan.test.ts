@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScanCache } from '../../src/pkgsrc/scan/cache';
+import { assemblePscan } from '../../src/pkgsrc/scan/pscan';
 import { parseScan } from '../../src/pkgsrc/scan/parse';
 import { ScanRunner } from '../../src/engine/scan/runner';
 import { listLocations } from '../../src/engine/scan/subdirs';
@@ -197,4 +198,27 @@ test('meta/pscan keeps the bytes bmake printed: UTF-8 and Latin-1 maintainers un
   const bytes = readFileSync(join(cfg.metaDir, 'pscan'));
   assert.ok(bytes.includes(Buffer.from('MAINTAINER=José Núñez <jose@example.org>\n', 'utf8')), 'UTF-8 maintainer kept');
   assert.ok(bytes.includes(Buffer.from('MAINTAINER=Ren\u00e9 <rene@example.org>\n', 'latin1')), 'Latin-1 maintainer kept');
+});
+
+test('a scan cancelled midway returns every location: the ones never started as not processed', async (t) => {
+  const { ws, cfg, box } = await setup('scan-cancel');
+  t.after(() => ws.remove());
+  const stop = new AbortController();
+  // Cancelled as the first location finishes: the pool hands out no more.
+  const runner = new ScanRunner(cfg, box, { concurrency: 1, env, signal: stop.signal, onProgress: () => stop.abort() });
+  const locations = tree.map((p) => p.path);
+  const round = await runner.scan(locations);
+  assert.equal(round.jobs.length, locations.length);
+  assert.deepEqual(
+    round.jobs.map((j) => j.location),
+    locations,
+  );
+  assert.ok('output' in round.jobs[0]!);
+  assert.ok(round.jobs.slice(1).every((j) => 'notProcessed' in j));
+  const pscan = assemblePscan(round.jobs);
+  assert.deepEqual(pscan.scanned, [locations[0]]);
+  assert.deepEqual(
+    pscan.messages,
+    locations.slice(1).map((l) => `${l} was not processed`),
+  );
 });
