@@ -4,8 +4,8 @@
 // namespace sandboxes gives the same states; the sandboxes' work directories are their own,
 // distfiles are fetched before the builds into the host's DISTDIR, and namespace builds have
 // no network. A kit whose PACKAGES is not pbulk.conf's packages is refused before anything is
-// scanned or built, as is a WRKOBJDIR inside a read-only directory where there is none, and a
-// DISTDIR on a read-only file system.
+// scanned or built, as is a WRKOBJDIR inside a read-only directory where there is none, a
+// DISTDIR on a read-only file system, and sandboxes inside the kit's directory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -199,6 +199,22 @@ test('a DISTDIR on a read-only file system is refused before anything runs, on t
     assert.equal(existsSync(join(ws.bulklog, 'meta/pscan')), false, 'nothing scanned');
   } finally {
     execFileSync('umount', [ro]);
+    await drop([ws]);
+  }
+});
+
+test('sandboxes under the directory the kit lies in are refused before anything runs, on the chroot_dir line', { timeout: 120_000 }, async () => {
+  requireRoot();
+  // The kit's directory is shown read-only in every sandbox: a sandbox inside it would show itself.
+  const ws = workspace('kitdir', 'chroot');
+  const kitDir = ws.kit.slice(0, ws.kit.lastIndexOf('/'));
+  writeFileSync(ws.conf, readFileSync(ws.conf, 'utf8').replace(/^chroot_dir=.*$/m, `chroot_dir=${kitDir}/chroot/run`));
+  try {
+    const r = await build(ws);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`${ws.conf}:${lineOf(ws.conf, 'chroot_dir=')}:1: error: cannot make the sandboxes: .*contains the sandbox root`));
+    assert.equal(existsSync(join(ws.bulklog, 'meta/pscan')), false, 'nothing scanned');
+  } finally {
     await drop([ws]);
   }
 });

@@ -15,6 +15,7 @@ import type { EngineStatus, RebuildParams, Stage, StartParams } from '../../prot
 import type { EngineConfig } from '../config/types';
 import { Scheduler } from '../scheduler';
 import { SandboxError } from '../sandbox/errors';
+import { settingLines } from './preflight';
 import { readLimitedList } from '../scan/limited-list';
 import { runBuildLoop, type RunningInfo } from './build-loop';
 import { EventHub } from './events';
@@ -211,8 +212,14 @@ export class Engine {
     return { cfg: this.cfg, hub: this.hub, setStage: (st) => this.setStage(st), error: (m, c, f) => this.error(m, c, f) };
   }
 
-  private error(message: string, code: string, file?: string): void {
-    this.hub.emit('error', { severity: 'error', message, code, ...(file ? { location: { file, line: 0, character: 0 } } : {}), time: Date.now() });
+  private error(message: string, code: string, file?: string, line = 0): void {
+    this.hub.emit('error', { severity: 'error', message, code, ...(file ? { location: { file, line, character: 0 } } : {}), time: Date.now() });
+  }
+
+  /** A sandbox that cannot be made: on the chroot_dir line when the sandboxes are made there. */
+  private async sandboxError(message: string): Promise<void> {
+    const line = this.cfg.chrootDir ? (await settingLines(this.cfg.configFile))('chroot_dir') : 0;
+    this.error(message, 'sandbox', this.cfg.configFile, line);
   }
 
   /** Starts a build (or resumes the unfinished one); rejects when one is running. */
@@ -336,7 +343,7 @@ export class Engine {
     } catch (e) {
       if (!(e instanceof SandboxError)) throw e;
       const message = `cannot make the sandboxes: ${e.message}`;
-      this.error(message, 'sandbox', cfg.configFile);
+      await this.sandboxError(message);
       this.setStage('failed');
       return result({ error: message, setup: true });
     }
@@ -385,7 +392,7 @@ export class Engine {
       } catch (e) {
         if (!(e instanceof SandboxError)) throw e;
         const message = `cannot make the build sandboxes: ${e.message}`;
-        this.error(message, 'sandbox', cfg.configFile);
+        await this.sandboxError(message);
         endStage = 'failed';
         return result({ error: message, setup: true });
       }
