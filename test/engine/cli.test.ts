@@ -313,7 +313,8 @@ test('status against an engine that holds the bulklog but hangs up unanswered: s
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  // 'close', not 'exit': the output is all read only once the pipes close.
+  const code = await new Promise<number | null>((r) => child.once('close', r));
   assert.equal(code, 0, stderr);
   assert.match(
     stderr,

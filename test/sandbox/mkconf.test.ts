@@ -65,7 +65,8 @@ function build(ws: KitWorkspace): Promise<{ code: number | null; stderr: string 
   const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((r) => child.once('exit', (code) => r({ code, stderr })));
+  // 'close', not 'exit': stderr is all read only once the pipe closes.
+  return new Promise((r) => child.once('close', (code) => r({ code, stderr })));
 }
 
 function states(ws: KitWorkspace): Record<string, string> {
