@@ -86,6 +86,11 @@ export function coveringMount(mounts: PlannedMount[], inside: string): PlannedMo
   return best;
 }
 
+/** Where a path inside the sandbox is on the host, through the mount that covers it. */
+export function sourceOf(mount: PlannedMount, inside: string): string {
+  return mount.source + inside.slice(mount.target === '/' ? 0 : mount.target.length);
+}
+
 export interface LayoutOptions {
   /** Create rw dirs that do not exist yet on the host (packages, bulklog) instead of failing. */
   createMissingRw?: boolean;
@@ -155,7 +160,7 @@ export function planLayout(spec: SandboxSpec, root: string, opts: LayoutOptions 
     if (cover && !cover.ro) return;
     if (cover) {
       // Inside a read-only mount (a directory the kit or a tool lives in): mounted over, if there is a directory to mount on.
-      const onHost = cover.source + p.slice(cover.target === '/' ? 0 : cover.target.length);
+      const onHost = sourceOf(cover, p);
       if (resolveChain(onHost, []) === null)
         throw new SandboxError(
           'bad-spec',

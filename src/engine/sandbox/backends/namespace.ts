@@ -10,7 +10,7 @@ import { userInfo } from 'node:os';
 import type { ExecOptions, ExecResult, SandboxBackend, SandboxSpec } from '../types';
 import { SandboxError } from '../errors';
 import { hostPath, isInside, mkdirInside } from '../paths';
-import { planLayout, type PlannedMount } from '../layout';
+import { coveringMount, planLayout, sourceOf, type PlannedMount } from '../layout';
 import { buildSkeleton } from '../skeleton';
 import { claimName, defaultWarn, makeRoot, prepareRootAndBase, rollBack, type Warn } from '../lifecycle';
 import { OwnedSandbox } from '../owned';
@@ -82,16 +82,12 @@ class NamespaceSandbox extends OwnedSandbox {
   /**
    * Whether a path is executable once the command's mounts are made. The root is a plain
    * directory until then (/usr/bin is a bind made inside each command's namespaces), so the
-   * path is looked up through the innermost planned bind that holds it.
+   * path is looked up through the planned mount that covers it.
    */
   private executableInside(path: string): boolean {
-    let best: PlannedMount | undefined;
-    for (const m of this.mounts) {
-      if (m.type !== 'bind' || !isInside(m.target, path)) continue;
-      if (!best || m.target.length > best.target.length) best = m;
-    }
-    if (!best) return findInside(this.root, [path]) !== null;
-    return findInside(best.source, [best.target === '/' ? path : path.slice(best.target.length)]) !== null;
+    const m = coveringMount(this.mounts, path);
+    if (!m) return findInside(this.root, [path]) !== null;
+    return m.type === 'bind' && findInside('', [sourceOf(m, path)]) !== null;
   }
 
   private bwrapArgv(cwd: string, argv: string[], network: boolean): string[] {
