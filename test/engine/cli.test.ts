@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { cli } from './cli-harness';
+import { cli, hangUpAfterRequest } from './cli-harness';
 import { BulklogLock } from '../../src/engine/lock';
 import { normalizeLocation } from '../../src/engine/cli/setup';
 import { backdate, makeWorkspace, writePbulkConf, type Workspace } from './harness';
@@ -300,10 +300,11 @@ test('status against an engine that holds the bulklog but hangs up unanswered: s
   t.after(() => ws.remove());
   assert.equal(run('build', '-c', ws.conf).code, 0);
   // A stand-in for a broken engine (this test process, alive): it holds the bulklog's lock and
-  // its socket closes every connection at the first request.
+  // its socket closes every connection once the first request has arrived whole (closed
+  // earlier, the client's write of the request's body fails instead).
   const lock = await BulklogLock.acquire(ws.bulklog, 'test');
   t.after(() => lock.release());
-  const server = createServer((s) => s.once('data', () => s.destroy())).listen(join(ws.bulklog, 'meta/engine.sock'));
+  const server = createServer(hangUpAfterRequest).listen(join(ws.bulklog, 'meta/engine.sock'));
   t.after(() => server.close());
   await new Promise((r) => server.once('listening', r));
   // Asynchronously: the stand-in answers in this process's event loop.

@@ -11,7 +11,7 @@ import { allowedPeer, closeSocket, listenSocket } from '../../src/engine/rpc/soc
 import { parseSs, peerCredentials } from '../../src/engine/rpc/peercred';
 import { RpcErrors } from '../../src/protocol/rpc';
 import { existingLogChunks } from '../../src/engine/core/follow';
-import { cli } from './cli-harness';
+import { cli, hangUpAfterRequest } from './cli-harness';
 import { makeWorkspace } from './harness';
 import type { SmallPackage } from './tree';
 
@@ -209,10 +209,10 @@ test('a request to an engine that hangs up or never answers fails, saying which,
   const dir = mkdtempSync('/tmp/pkgsrc-bulk-rpc-');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   // Stand-ins for a broken engine (real sockets, no engine behind them): one closes every
-  // connection as soon as the first request arrives, one reads requests and never answers.
+  // connection once the first request has arrived whole, one reads requests and never answers.
   const hangsUp = join(dir, 'hangs-up.sock');
   const silent = join(dir, 'silent.sock');
-  const servers = [createServer((s) => s.once('data', () => s.destroy())).listen(hangsUp), createServer((s) => s.on('data', () => {})).listen(silent)];
+  const servers = [createServer(hangUpAfterRequest).listen(hangsUp), createServer((s) => s.on('data', () => {})).listen(silent)];
   t.after(() => servers.forEach((s) => s.close()));
   await Promise.all(servers.map((s) => new Promise((r) => s.once('listening', r))));
 
