@@ -300,7 +300,19 @@ test('property: any bytes decode without throwing, positions inside the decoded 
       const d = decodeText(F, Buffer.from(bytes));
       for (const p of d.problems) assert.ok(inside(d.text, p.range), `${p.code} ${JSON.stringify(p.range)}`);
     }),
-    { numRuns: 500 },
+    // A NUL after a 2-byte UTF-8 sequence: its column counts characters, not bytes.
+    { numRuns: 500, examples: [[Uint8Array.from([0xc2, 0x80, 0])]] },
+  );
+});
+
+test('property: bytes near the edges of UTF-8 (overlong, surrogate, too high) put problems inside the text', () => {
+  const edgy = fc.constantFrom(0, 10, 0x41, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc2, 0xe0, 0xed, 0xf0, 0xf4);
+  fc.assert(
+    fc.property(fc.array(edgy, { maxLength: 24 }), (arr) => {
+      const d = decodeText(F, Buffer.from(arr));
+      for (const p of d.problems) assert.ok(inside(d.text, p.range), `${p.code} ${JSON.stringify(p.range)} ${arr}`);
+    }),
+    { numRuns: 2000, examples: [[[0xe0, 0x80, 0x80, 10]], [[0xed, 0xa0, 0x80, 10]], [[0xf4, 0x90, 0x80, 0x80, 10]]] },
   );
 });
 

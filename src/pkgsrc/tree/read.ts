@@ -66,10 +66,19 @@ function firstBadByte(bytes: Uint8Array): { line: number; character: number } {
     const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
     let ok = need >= 0;
     for (let k = 1; ok && k <= need; k++) ok = i + k < bytes.length && (bytes[i + k]! & 0xc0) === 0x80;
+    // Overlong forms, surrogates and code points above U+10FFFF, which isUtf8 refuses too.
+    const b1 = bytes[i + 1] ?? 0;
+    if (ok && ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 > 0x9f) || (b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 > 0x8f))) ok = false;
     if (!ok) return { line, character: i - lineStart };
     i += need + 1;
   }
   return { line, character: 0 };
+}
+
+function countNewlines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /**
@@ -92,15 +101,11 @@ export function decodeText(file: string, bytes: Buffer): { text: string; problem
       code: 'invalid-utf8',
     });
   }
-  const nul = bytes.indexOf(0);
+  // Positions count characters of the decoded text (a UTF-8 sequence is one column), not bytes.
+  const nul = text.indexOf('\0');
   if (nul >= 0) {
-    const before = bytes.subarray(0, nul);
-    let line = 0;
-    let last = -1;
-    for (let i = before.indexOf(10); i >= 0; i = before.indexOf(10, i + 1)) {
-      line++;
-      last = i;
-    }
+    const line = countNewlines(text, nul);
+    const last = text.lastIndexOf('\n', nul);
     problems.push({
       file,
       range: { start: { line, character: nul - last - 1 }, end: { line, character: nul - last } },
