@@ -1,10 +1,11 @@
 // Pre-flight with a HOWTO-pbulk bootstrap kit, before anything is scanned or built: each way
 // the kit's mk.conf can disagree with pbulk.conf is one error on the pbulk.conf line it
-// concerns, naming the tree's value, and the run stops as a configuration problem. Builds on
-// the host (no chroot_dir); the sandboxed cases are in test/sandbox/mkconf.test.ts.
+// concerns, naming the tree's value, and the run stops as a configuration problem; so does a
+// pkg_add or pkg_delete that is not there, while a missing pkg_info is only a warning. Builds
+// on the host (no chroot_dir); the sandboxed cases are in test/sandbox/mkconf.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/core/engine';
 import type { EventPayload } from '../../src/engine/core/events';
@@ -61,6 +62,13 @@ const CASES: Case[] = [
     says: (ws) => new RegExp(`^pkgsrc=${ws.pkgsrc} but the tree's mk\\.conf has PKGSRCDIR=/usr/pkgsrc: make builds from /usr/pkgsrc`),
   },
   {
+    name: 'a pkg_add that is not there',
+    conf: () => ({ pkg_add: '/var/tmp/pkgsrc-bulk-nowhere/sbin/pkg_add' }),
+    line: 'pkg_add',
+    says: () =>
+      /^pkg_add=\/var\/tmp\/pkgsrc-bulk-nowhere\/sbin\/pkg_add is not an executable program on this host, with the bootstrap kit in place: it installs each package's dependencies/,
+  },
+  {
     name: 'WRKOBJDIR is not writable for unprivileged_user',
     conf: () => ({ unprivileged_user: 'nobody' }),
     line: 'unprivileged_user',
@@ -109,4 +117,36 @@ test('pre-flight passes with the kit as HOWTO-pbulk has it; a scan alone reports
   assert.equal(res.error, undefined);
   assert.ok(errors.some((e) => e.severity === 'warning' && e.code === 'mkconf-mismatch'));
   assert.ok(existsSync(join(ws.bulklog, 'meta/presolve')));
+});
+
+test('a pkg_info that is not an executable program is a warning on its line: the build goes on, every package built', async (t) => {
+  const ws = makeKitWorkspace('preflight-info', TREE);
+  t.after(() => ws.remove());
+  const info = join(ws.dir, 'pkg_info');
+  writeFileSync(info, 'not a program\n', { mode: 0o644 });
+  writePbulkConf(ws, { bootstrapkit: ws.kit, make: `"/usr/bin/bmake -m ${ws.prefix}/share/mk"`, pkg_info: info });
+  chmodSync(ws.wrkObjDir, 0o755);
+  const engine = new Engine(await loadWorkspaceConfig(ws));
+  const errors: EventPayload<'error'>[] = [];
+  engine.hub.on((name, p) => name === 'error' && errors.push(p as EventPayload<'error'>));
+  const res = await (await engine.start()).done;
+  assert.equal(res.error, undefined);
+  const w = errors.filter((e) => e.code === 'tool-missing');
+  assert.equal(w.length, 1, JSON.stringify(errors));
+  assert.equal(w[0]!.severity, 'warning');
+  assert.match(
+    w[0]!.message,
+    /^pkg_info=.* is not an executable program on this host, with the bootstrap kit in place: it tells which packages are up to date and gives the repository index its records/,
+  );
+  const line = readFileSync(ws.conf, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.startsWith('pkg_info='));
+  assert.equal(w[0]!.location?.line, line);
+  assert.equal(
+    readFileSync(join(ws.bulklog, 'meta/pbuild'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => l.split('|')[1] === 'done').length,
+    2,
+  );
 });

@@ -17,7 +17,9 @@ export interface PreflightProblem {
   /** The pbulk.conf variable whose line the problem goes on. */
   setting: string;
   message: string;
-  code: 'mkconf-mismatch' | 'mkconf-not-writable';
+  code: 'mkconf-mismatch' | 'mkconf-not-writable' | 'tool-missing';
+  /** A warning does not stop the run; an error (the default) does when it builds. */
+  severity?: 'warning';
 }
 
 /** Lexically inside (or equal to) dir. */

@@ -12,6 +12,7 @@ import type { Sandbox } from '../sandbox/types';
 import { preflight, settingLines } from './preflight';
 import type { StageContext } from './scan-stage';
 import { askTree, type TreeAnswer } from './tree-probe';
+import { missingTools } from './tool-check';
 import type { EngineConfig } from '../config/types';
 
 export interface TreeKnowledge {
@@ -42,13 +43,17 @@ async function statusFromTree(metaDir: string, v: Record<string, string>): Promi
   await writeStatus(file, entries);
 }
 
+function toolEnv(cfg: EngineConfig): Record<string, string> {
+  return { PATH: cfg.settings.path, ...cfg.settings.env };
+}
+
 /** Asks the tree in `box`; on the host the kit is put in place first, as pbulk's pre-build does: its mk.conf is part of the answers. */
 export async function askTreeIn(
   cfg: EngineConfig,
   box: Sandbox,
   o: { backend: Sandbox['backend']; hints?: readonly string[]; signal: AbortSignal },
 ): Promise<TreeAnswer> {
-  const env = { PATH: cfg.settings.path, ...cfg.settings.env };
+  const env = toolEnv(cfg);
   if (o.backend === 'none' && cfg.bootstrapKit) {
     await clientClean(cfg, (argv) => box.exec(argv, { env, cwd: '/', capture: true }));
   }
@@ -76,24 +81,27 @@ export async function runTreeStage(
   }
   const values = answer.vars.values;
   const problems = preflight({ cfg, values, backend: o.backend });
+  // The tools matter where this engine builds: not for a scan alone, nor when clients build.
+  if (o.fatal && !cfg.master?.build) problems.push(...((await missingTools(cfg, box, toolEnv(cfg), o.signal)) ?? []));
   if (problems.length > 0) {
     const line = await settingLines(cfg.configFile);
-    const severity = o.fatal ? 'error' : 'warning';
     for (const p of problems)
       hub.emit('error', {
-        severity,
+        severity: o.fatal && !p.severity ? 'error' : 'warning',
         code: p.code,
         message: p.message,
         location: { file: cfg.configFile, line: line(p.setting), character: 0 },
         time: Date.now(),
       });
-    const n = problems.length;
+    const n = problems.filter((p) => !p.severity).length;
     // A scan alone still works; its builds would not.
-    if (!o.fatal) return { ok: true, tree: { values, scanEnv: cacheEnv(values) } };
-    return {
-      ok: false,
-      message: `pre-flight: ${n} problem${n === 1 ? '' : 's'} with the tree's settings (each reported on its pbulk.conf line); nothing was built`,
-    };
+    if (o.fatal && n > 0) {
+      const tools = problems.some((p) => p.code === 'tool-missing' && !p.severity) ? ' or its tools' : '';
+      return {
+        ok: false,
+        message: `pre-flight: ${n} problem${n === 1 ? '' : 's'} with the tree's settings${tools} (each reported on its pbulk.conf line); nothing was built`,
+      };
+    }
   }
   if (o.fresh) await statusFromTree(cfg.metaDir, values).catch(() => undefined);
   return { ok: true, tree: { values, scanEnv: cacheEnv(values) } };
