@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { ConfigurationSection, LanguageIds, ServerNotification, type LimitedListLinkParams } from '../protocol/languageServer';
+import { recordVariables } from './settings/variables';
 
 /** Schemes whose documents are real files; others (git, output, diff views) keep their language. */
 const fileSchemes = new Set(['file', 'vscode-remote']);
@@ -26,6 +27,12 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: vscod
     ],
     // Settings: the server pulls the `pkgsrcBulk` section (workspace/configuration) and registers
     // for change notifications itself.
+    middleware: {
+      handleDiagnostics: (uri, diagnostics, next) => {
+        recordVariables(uri, diagnostics);
+        next(uri, diagnostics);
+      },
+    },
   };
   const client = new LanguageClient('pkgsrcBulk.languageServer', 'pkgsrc bulk: pbulk.conf language server', serverOptions, clientOptions);
   const associations = new LanguageAssociations(log);

@@ -15,11 +15,13 @@ const severities: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** What a published diagnostic carries for the code action handler. */
+/** What a published diagnostic carries for the code action handler and the settings form. */
 export interface DiagnosticData {
   /** Document version the fixes were computed for. */
   version: number;
   fixes: ConfFix[];
+  /** The pbulk.conf variables the finding is about: the settings form shows it on their row. */
+  variables?: string[];
 }
 
 /** LSP ranges must be well-formed; a library range that is not is clamped rather than dropped. */
@@ -53,7 +55,10 @@ export function toLspDiagnostic(d: ConfDiagnostic, uri: string, docFile: string,
       message: r.message,
     }));
   }
-  if (d.fixes && d.fixes.length > 0) out.data = { version, fixes: d.fixes } satisfies DiagnosticData;
+  const fixes = d.fixes ?? [];
+  if (fixes.length > 0 || (d.variables && d.variables.length > 0)) {
+    out.data = { version, fixes, ...(d.variables && d.variables.length > 0 ? { variables: d.variables } : {}) } satisfies DiagnosticData;
+  }
   return out;
 }
 

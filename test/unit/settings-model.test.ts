@@ -20,6 +20,7 @@ function modelOf(text: string): { model: SettingsModel; rows: Map<string, Settin
     line: d.range.start.line,
     fixes: [],
     range: d.range,
+    ...(d.variables ? { variables: d.variables } : {}),
   }));
   placeProblems(doc, model, problems);
   const rows = new Map<string, SettingRow>();
@@ -98,11 +99,47 @@ test('diagnostics go to the setting they are about, the rest to the file', () =>
     rows.get('prefix')!.problems.some((p) => p.code === 'dangerous-path'),
     JSON.stringify(rows.get('prefix')!.problems),
   );
+  // The one missing setting is on its own row, though unset.
   assert.ok(
-    model.problems.some((p) => p.code === 'missing-variable'),
-    JSON.stringify(model.problems),
+    rows.get('tar')!.problems.some((p) => p.code === 'missing-variable'),
+    JSON.stringify(rows.get('tar')!.problems),
   );
   assert.equal(rows.get(lines[1]!.split('=')[0]!)!.problems.length, 0);
+});
+
+test('the variables a diagnostic names decide its row; several or none leave it to the file or the guess', () => {
+  const text = withSettings({});
+  const doc = parseConf(text, '/etc/pbulk.conf');
+  const model = settingsModel(doc, evaluateConf(doc));
+  const line = text.split('\n').findIndex((l) => l.startsWith('bulklog='));
+  const at = { start: { line, character: 0 }, end: { line, character: 3 } };
+  const p = (message: string, variables?: string[]) => ({
+    severity: 'error' as const,
+    message,
+    line,
+    fixes: [],
+    range: at,
+    ...(variables ? { variables } : {}),
+  });
+  placeProblems(doc, model, [
+    p('an odd message on the bulklog line', ['packages']),
+    p('pbulk needs settings this file does not set: tar, gzip', ['tar', 'gzip']),
+    p('prefix and make disagree', ['make', 'prefix']),
+    p('about the bulklog line, with no variables'),
+    p('about a variable the form does not show', ['no_such_form_row_x']),
+  ]);
+  const row = (n: string) =>
+    model.groups
+      .flatMap((g) => g.rows)
+      .find((r) => r.name === n)!
+      .problems.map((q) => q.message);
+  assert.deepEqual(row('packages'), ['an odd message on the bulklog line']);
+  assert.deepEqual(row('prefix'), ['prefix and make disagree']);
+  assert.deepEqual(row('bulklog'), ['about the bulklog line, with no variables']);
+  assert.deepEqual(
+    model.problems.map((q) => q.message),
+    ['pbulk needs settings this file does not set: tar, gzip', 'about a variable the form does not show'],
+  );
 });
 
 test('the page: strict CSP with a nonce, nothing external, no inline code or markup from strings', () => {

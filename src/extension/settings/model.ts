@@ -189,29 +189,42 @@ function firstLine(v: { assignments: { range: Range }[]; dynamicRegions: { range
 const LEADING_NAME = /^([A-Za-z_][A-Za-z0-9_]*)(?=[ =:']|$)/;
 
 /**
- * The setting a diagnostic is about: the variable its message starts with when the form shows
- * one by that name (checks anchor "bulklog is not set" at the top of the file), else the
- * assignment under its start; undefined for the rest.
+ * The setting a diagnostic is about. The checks name the variables a finding is about: one
+ * shown by the form owns it. Of several (a reference between two settings, a list of missing
+ * ones), the guess below decides among them, else the finding is the file's. Diagnostics that
+ * name none (other sources, an older server) get the guess alone: the variable the message
+ * starts with when the form shows one by that name (checks anchor "bulklog is not set" at the
+ * top of the file), else the assignment under its start.
  */
-function problemOwner(doc: ConfDocument, model: SettingsModel, range: Range, message: string): string | undefined {
+function problemOwner(doc: ConfDocument, model: SettingsModel, range: Range, message: string, variables?: readonly string[]): string | undefined {
   const shown = (n: string) => model.groups.some((g) => g.rows.some((r) => r.name === n));
+  const named = variables?.filter(shown);
+  if (variables && variables.length > 0) {
+    if (named!.length === 1) return named![0];
+    if (named!.length === 0) return undefined;
+  }
+  const fits = (n: string) => shown(n) && (!named || named.length === 0 || named.includes(n));
   const m = LEADING_NAME.exec(message);
-  if (m && shown(m[1]!)) return m[1];
+  if (m && fits(m[1]!)) return m[1];
   for (const s of doc.statements) {
     if (s.kind !== 'assignment') continue;
     const r = s.statementRange;
     const after = (p: Range['start'], q: Range['start']) => p.line > q.line || (p.line === q.line && p.character >= q.character);
-    if (after(range.start, r.start) && after(r.end, range.start) && shown(s.name)) return s.name;
+    if (after(range.start, r.start) && after(r.end, range.start) && fits(s.name)) return s.name;
   }
   return undefined;
 }
 
 /** Puts each problem on its setting, or with the file's problems. */
-export function placeProblems(doc: ConfDocument, model: SettingsModel, problems: (FormProblem & { range: Range })[]): SettingsModel {
+export function placeProblems(
+  doc: ConfDocument,
+  model: SettingsModel,
+  problems: (FormProblem & { range: Range; variables?: readonly string[] })[],
+): SettingsModel {
   const byName = new Map<string, SettingRow>();
   for (const g of model.groups) for (const r of g.rows) byName.set(r.name, r);
-  for (const { range, ...p } of problems) {
-    const owner = problemOwner(doc, model, range, p.message);
+  for (const { range, variables, ...p } of problems) {
+    const owner = problemOwner(doc, model, range, p.message, variables);
     (owner ? byName.get(owner)!.problems : model.problems).push(p);
   }
   return model;

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { checkCodes } from '../../pkgsrc/conf/codes';
 import type { FormProblem } from './model';
 import type { Range } from '../../pkgsrc/problem';
+import { variablesOf } from './variables';
 
 const SEVERITY: Record<vscode.DiagnosticSeverity, FormProblem['severity']> = {
   [vscode.DiagnosticSeverity.Error]: 'error',
@@ -14,7 +15,7 @@ const SEVERITY: Record<vscode.DiagnosticSeverity, FormProblem['severity']> = {
 };
 
 export interface CollectedProblems {
-  problems: (FormProblem & { range: Range })[];
+  problems: (FormProblem & { range: Range; variables?: string[] })[];
   /** Quick fixes by the id the form sends back. */
   fixes: Map<string, vscode.CodeAction>;
 }
@@ -72,7 +73,7 @@ export async function collectProblems(doc: vscode.TextDocument): Promise<Collect
   const fixes = new Map<string, vscode.CodeAction>();
   const byDiagnostic = await fixesByDiagnostic(doc, diagnostics, fixes);
   const problems = diagnostics.map((d) => {
-    const p: FormProblem & { range: Range } = {
+    const p: FormProblem & { range: Range; variables?: string[] } = {
       severity: SEVERITY[d.severity],
       message: d.message,
       line: d.range.start.line,
@@ -81,6 +82,8 @@ export async function collectProblems(doc: vscode.TextDocument): Promise<Collect
     };
     const code = codeOf(d);
     if (code !== undefined) p.code = code;
+    const variables = variablesOf(doc.uri, d);
+    if (variables) p.variables = variables;
     return p;
   });
   return { problems, fixes };
