@@ -1,6 +1,7 @@
 // Diagnostics and quick fixes over the real LSP protocol: a pbulk.conf with mistakes gets them at
-// the right ranges, a quick fix repairs one, a burst of edits is checked once for its last
-// version, closing clears, and a site config and pbulk's own example configs have no errors.
+// the right ranges, each naming in its data the variables it is about, a quick fix repairs one,
+// a burst of edits is checked once for its last version, closing clears, and a site config and
+// pbulk's own example configs have no errors.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -39,6 +40,9 @@ test('a pbulk.conf with mistakes gets each at its exact range, from the server i
   const root = byCode(p.diagnostics, 'dangerous-path').find((d) => d.range.start.line === 4)!;
   assert.equal(root.severity, 1);
   assert.match(root.message as string, /rm -rf/);
+  // The variables a finding is about travel in its data, for the settings form's rows.
+  assert.deepEqual((root.data as { variables?: string[] }).variables, ['bulklog']);
+  assert.deepEqual((bool.data as { variables?: string[] }).variables, ['keep_wrkdir']);
 });
 
 test('a quick fix renames the misspelt variable and the diagnostic goes away', async () => {
