@@ -1,6 +1,6 @@
 // The pbulk.conf settings form as a person uses it: the title-bar button opens the form over the
-// sample pbulk.conf; setting bulklog to / shows the language server's error under bulklog and in
-// Problems; undo in the form restores the value, and the text editor shows the same text.
+// sample pbulk.conf; a setting it lacks (tar) has its finding under that setting; setting
+// bulklog to / shows the language server's error under bulklog and in Problems; undo in the form restores the value, and the text editor shows the same text.
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,7 +57,9 @@ describe('settings form (UI): pbulk.conf as a form over the same file', () => {
   before(async () => {
     const text = readFileSync(join(ctx.workspace.root, 'pbulk.conf'), 'utf8');
     bulklog = /^bulklog=(.*)$/m.exec(text)[1];
-    writeFileSync(file(), text);
+    // Without tar: the finding names the variable, so the form shows it under tar.
+    assert.match(text, /^tar=/m);
+    writeFileSync(file(), text.replace(/^tar=.*\n/m, ''));
     page = await mainPage();
   });
 
@@ -74,6 +76,8 @@ describe('settings form (UI): pbulk.conf as a form over the same file', () => {
     await until('the form to show the value as written', async () => (await input.inputValue()) === bulklog);
     // Documentation from the schema, and the label names the input.
     await waitFor(form.locator('#doc-bulklog', { hasText: 'rm -rf' }), "bulklog's documentation");
+    // The language server names the variable of each finding: the missing tar is under tar.
+    await waitFor(form.locator('#problems-tar .problem', { hasText: 'does not set: tar' }), 'the missing tar under tar in the form');
     await waitFor(form.locator('label[for="input-bulklog"]', { hasText: 'bulklog' }), 'the label of the bulklog input');
 
     // Keyboard only: focus the input, type, Enter.
