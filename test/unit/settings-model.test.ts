@@ -86,9 +86,9 @@ test('what the form cannot edit is read-only with its lines; conditionals and fu
   assert.deepEqual([own.group, own.known, own.state, own.value], ['advanced', false, 'editable', '/bulk']);
 });
 
-test('diagnostics go to the setting they are about, the rest to the file', () => {
+test('diagnostics go to the setting they are about, a missing one too', () => {
   const lines = BASE.split('\n');
-  const { rows, model } = modelOf(withSettings({ bulklog: 'bulklog=/', prefix: null, tar: null }));
+  const { rows } = modelOf(withSettings({ bulklog: 'bulklog=/', prefix: null, tar: null }));
   const bulklog = rows.get('bulklog')!;
   assert.ok(
     bulklog.problems.some((p) => p.code === 'dangerous-path' && p.severity === 'error' && /rm -rf/.test(p.message)),
