@@ -1,7 +1,7 @@
 // Pre-flight with a HOWTO-pbulk bootstrap kit, before anything is scanned or built: each way
 // the kit's mk.conf can disagree with pbulk.conf is one error on the pbulk.conf line it
 // concerns, naming the tree's value, and the run stops as a configuration problem; so does a
-// pkg_add or pkg_delete that is not there, while a missing pkg_info is only a warning. Builds
+// pkg_add or pkg_delete that is not there, while a missing pkg_info or digest is a warning. Builds
 // on the host (no chroot_dir); the sandboxed cases are in test/sandbox/mkconf.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,12 +119,17 @@ test('pre-flight passes with the kit as HOWTO-pbulk has it; a scan alone reports
   assert.ok(existsSync(join(ws.bulklog, 'meta/presolve')));
 });
 
-test('a pkg_info that is not an executable program is a warning on its line: the build goes on, every package built', async (t) => {
+test('a pkg_info or digest that is not an executable program is a warning on its line: the build goes on, every package built', async (t) => {
   const ws = makeKitWorkspace('preflight-info', TREE);
   t.after(() => ws.remove());
   const info = join(ws.dir, 'pkg_info');
   writeFileSync(info, 'not a program\n', { mode: 0o644 });
-  writePbulkConf(ws, { bootstrapkit: ws.kit, make: `"/usr/bin/bmake -m ${ws.prefix}/share/mk"`, pkg_info: info });
+  writePbulkConf(ws, {
+    bootstrapkit: ws.kit,
+    make: `"/usr/bin/bmake -m ${ws.prefix}/share/mk"`,
+    pkg_info: info,
+    digest: '/var/tmp/pkgsrc-bulk-nowhere/digest',
+  });
   chmodSync(ws.wrkObjDir, 0o755);
   const engine = new Engine(await loadWorkspaceConfig(ws));
   const errors: EventPayload<'error'>[] = [];
@@ -132,7 +137,20 @@ test('a pkg_info that is not an executable program is a warning on its line: the
   const res = await (await engine.start()).done;
   assert.equal(res.error, undefined);
   const w = errors.filter((e) => e.code === 'tool-missing');
-  assert.equal(w.length, 1, JSON.stringify(errors));
+  assert.equal(w.length, 2, JSON.stringify(errors));
+  const digest = w.find((e) => e.message.startsWith('digest='))!;
+  assert.equal(digest.severity, 'warning');
+  assert.match(
+    digest.message,
+    /is not an executable program on this host, so SHA512\.bz2 cannot be written after the build \(the packages still build\)\. .*leave it unset: the engine then computes SHA512 itself/,
+  );
+  assert.equal(
+    digest.location?.line,
+    readFileSync(ws.conf, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.startsWith('digest=')),
+  );
+  w.splice(w.indexOf(digest), 1);
   assert.equal(w[0]!.severity, 'warning');
   assert.match(
     w[0]!.message,

@@ -1,7 +1,11 @@
-// pkg-build's own programs, looked for where the builds will run them: in the scan sandbox,
-// with the bootstrap kit in place. Without pkg_add or pkg_delete every package fails the same
-// way (its test install, its deinstall), hours in: an error. Without pkg_info no package is
-// found up to date and no pkg_summary is written, but packages still build: a warning. One shell run checks them all.
+// The programs a build runs that pbulk.conf names, checked before the scan. pkg-build's own,
+// where the builds run them (the scan sandbox, with the bootstrap kit in place): without
+// pkg_add or pkg_delete every package fails the same way (its test install, its deinstall),
+// hours in: an error. Without pkg_info no package is found up to date and no pkg_summary is
+// written, but packages still build: a warning. The index tools (gzip, bzip2, digest), on this
+// host, where the engine writes the repository index after the build: warnings too.
+import { accessSync, constants, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EngineConfig } from '../config/types';
 import type { Sandbox } from '../sandbox/types';
 import type { PreflightProblem } from './preflight';
@@ -40,4 +44,46 @@ export async function missingTools(
       ...(setting === 'pkg_info' ? { severity: 'warning' as const } : {}),
       message: `${setting}=${path} is not an executable program ${where}${kit}: it ${WHAT[setting]}. Point ${setting} at the pkg_install program, or add it to the bootstrap kit`,
     }));
+}
+
+/** Whether a command word names an executable file on this host: a path as is, a bare name through PATH. */
+function runnableHere(cmd: string): boolean {
+  const ok = (p: string) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (cmd.includes('/')) return ok(cmd);
+  return (process.env.PATH ?? '').split(':').some((d) => d !== '' && ok(join(d, cmd)));
+}
+
+/**
+ * The programs the engine runs on this host after every build to write the repository index
+ * and report.bz2: warnings, since the packages still build, but better known before the hours
+ * of building than after them.
+ */
+export function missingIndexTools(cfg: EngineConfig): PreflightProblem[] {
+  const pc = cfg.publish;
+  if (!pc) return [];
+  const tools: [string, string[] | undefined, string][] = [
+    ['gzip', pc.gzip, 'pkg_summary.gz'],
+    ['bzip2', pc.bzip2, 'pkg_summary.bz2, SHA512.bz2 and report.bz2'],
+    ['digest', pc.checksum ? pc.digest : undefined, 'SHA512.bz2'],
+  ];
+  const out: PreflightProblem[] = [];
+  for (const [setting, cmd, what] of tools) {
+    if (!cmd?.[0] || runnableHere(cmd[0])) continue;
+    const hint =
+      setting === 'digest' ? 'Point digest at pkgtools/digest, or leave it unset: the engine then computes SHA512 itself' : `Point ${setting} at the program`;
+    out.push({
+      setting,
+      code: 'tool-missing',
+      severity: 'warning',
+      message: `${setting}=${cmd.join(' ')}: ${cmd[0]} is not an executable program on this host, so ${what} cannot be written after the build (the packages still build). ${hint}`,
+    });
+  }
+  return out;
 }

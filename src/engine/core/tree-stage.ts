@@ -12,7 +12,7 @@ import type { Sandbox } from '../sandbox/types';
 import { preflight, settingLines } from './preflight';
 import type { StageContext } from './scan-stage';
 import { askTree, type TreeAnswer } from './tree-probe';
-import { missingTools } from './tool-check';
+import { missingIndexTools, missingTools } from './tool-check';
 import type { EngineConfig } from '../config/types';
 
 export interface TreeKnowledge {
@@ -83,6 +83,7 @@ export async function runTreeStage(
   const problems = preflight({ cfg, values, backend: o.backend });
   // The tools matter where this engine builds: not for a scan alone, nor when clients build.
   if (o.fatal && !cfg.master?.build) problems.push(...((await missingTools(cfg, box, toolEnv(cfg), o.signal)) ?? []));
+  if (o.fatal) problems.push(...missingIndexTools(cfg));
   if (problems.length > 0) {
     const line = await settingLines(cfg.configFile);
     for (const p of problems)
