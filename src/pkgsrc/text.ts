@@ -30,3 +30,13 @@ export function splitLines(text: string): string[] {
   }
   return lines;
 }
+
+/**
+ * The lines of a text as an editor counts them: splitLines without the empty line after a
+ * final newline. A lone \r at the end is a line of its own, not a terminator ("\r" is one line).
+ */
+export function textLines(text: string): string[] {
+  const lines = splitLines(text);
+  if (text === '' || text.endsWith('\n')) lines.pop();
+  return lines;
+}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PHASES, type Phase } from '../../pkgsrc/bulklog/phases';
 import type { LogFile } from '../../pkgsrc/bulklog/logs';
 import type { BoundedLog } from '../../pkgsrc/problems/read';
-import { splitLines } from '../../pkgsrc/text';
+import { textLines } from '../../pkgsrc/text';
 import { MAX_PHASE_LOG_BYTES } from './logDocument';
 
 export type ApplyResult = 'applied' | 'gap' | 'too-large';
@@ -60,8 +60,7 @@ export class LiveLog {
       const t = this.phases.get(phase)!;
       const name = `${phase}.log`;
       const path = join(this.dir, name);
-      const lines = splitLines(t.text);
-      if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+      const lines = textLines(t.text);
       return {
         file: { name, path, size: t.bytes, mtimeMs: 0, phase },
         log: { path, size: t.bytes, windows: [{ firstLine: 0, lines }], hasNul: t.text.includes('\0'), invalidUtf8: false },

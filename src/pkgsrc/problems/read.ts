@@ -3,7 +3,7 @@
 // builds fail); the bytes skipped in between are streamed only to count their newlines, so
 // every line number stays exact.
 import { open } from 'node:fs/promises';
-import { decodeBytes, splitLines } from '../text';
+import { decodeBytes, textLines } from '../text';
 import { matchLines, type LogMatch, type MatchOptions } from './scan';
 import type { LogProblem } from './types';
 
@@ -103,12 +103,6 @@ export async function matchLogFile(path: string, opts: MatchOptions & { maxBytes
   }
   const { windows: _w, ...rest } = log;
   return { ...out, log: rest };
-}
-
-function textLines(text: string): string[] {
-  const lines = splitLines(text);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
 }
 
 function countNewlines(b: Uint8Array): number {

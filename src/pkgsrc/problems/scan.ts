@@ -3,7 +3,7 @@
 // characters, at most maxProblems problems are kept, and a cheap substring filter skips the
 // lines no matcher could match.
 import { range, type Problem } from '../problem';
-import { splitLines } from '../text';
+import { textLines } from '../text';
 import { LOG_MATCHERS, type LogMatcher, type MatchContext } from './matchers';
 import type { LogProblem, LogSection } from './types';
 
@@ -131,12 +131,12 @@ export function matchLines(lines: readonly string[], opts: MatchOptions = {}): L
 
 /** Matches a whole log given as text. */
 export function matchLog(text: string, opts: MatchOptions = {}): LogMatch {
-  return matchLines(logLines(text), opts);
+  return matchLines(textLines(text), opts);
 }
 
 /** The sections of a log between phase banners, for document symbols. */
 export function segmentLog(text: string, opts: Pick<MatchOptions, 'lineOffset' | 'maxLineLength'> = {}): LogSection[] {
-  return matchLines(logLines(text), { ...opts, sectionsOnly: true }).sections;
+  return matchLines(textLines(text), { ...opts, sectionsOnly: true }).sections;
 }
 
 /**
@@ -162,10 +162,4 @@ export function logProblemToProblem(p: LogProblem, logPath: string, lineLength?:
     message: `${p.message}${where}${p.count && p.count > 1 ? ` (${p.count} times)` : ''}`,
     code: p.code,
   };
-}
-
-function logLines(text: string): string[] {
-  const lines = splitLines(text);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
 }
