@@ -4,9 +4,8 @@
 // hours in: an error. Without pkg_info no package is found up to date and no pkg_summary is
 // written, but packages still build: a warning. The index tools (gzip, bzip2, digest), on this
 // host, where the engine writes the repository index after the build: warnings too.
-import { accessSync, constants, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { EngineConfig } from '../config/types';
+import { findInside, findTool } from '../sandbox/tools';
 import type { Sandbox } from '../sandbox/types';
 import type { PreflightProblem } from './preflight';
 
@@ -46,20 +45,6 @@ export async function missingTools(
     }));
 }
 
-/** Whether a command word names an executable file on this host: a path as is, a bare name through PATH. */
-function runnableHere(cmd: string): boolean {
-  const ok = (p: string) => {
-    try {
-      accessSync(p, constants.X_OK);
-      return statSync(p).isFile();
-    } catch {
-      return false;
-    }
-  };
-  if (cmd.includes('/')) return ok(cmd);
-  return (process.env.PATH ?? '').split(':').some((d) => d !== '' && ok(join(d, cmd)));
-}
-
 /**
  * The programs the engine runs on this host after every build to write the repository index
  * and report.bz2: warnings, since the packages still build, but better known before the hours
@@ -75,7 +60,7 @@ export function missingIndexTools(cfg: EngineConfig): PreflightProblem[] {
   ];
   const out: PreflightProblem[] = [];
   for (const [setting, cmd, what] of tools) {
-    if (!cmd?.[0] || runnableHere(cmd[0])) continue;
+    if (!cmd?.[0] || (cmd[0].includes('/') ? findInside('', [cmd[0]]) : findTool(cmd[0])) !== null) continue;
     const hint =
       setting === 'digest' ? 'Point digest at pkgtools/digest, or leave it unset: the engine then computes SHA512 itself' : `Point ${setting} at the program`;
     out.push({
