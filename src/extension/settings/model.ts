@@ -198,12 +198,10 @@ const LEADING_NAME = /^([A-Za-z_][A-Za-z0-9_]*)(?=[ =:']|$)/;
  */
 function problemOwner(doc: ConfDocument, model: SettingsModel, range: Range, message: string, variables?: readonly string[]): string | undefined {
   const shown = (n: string) => model.groups.some((g) => g.rows.some((r) => r.name === n));
-  const named = variables?.filter(shown);
-  if (variables && variables.length > 0) {
-    if (named!.length === 1) return named![0];
-    if (named!.length === 0) return undefined;
-  }
-  const fits = (n: string) => shown(n) && (!named || named.length === 0 || named.includes(n));
+  const named = variables && variables.length > 0 ? variables.filter(shown) : undefined;
+  if (named?.length === 1) return named[0];
+  if (named?.length === 0) return undefined;
+  const fits = (n: string) => shown(n) && (!named || named.includes(n));
   const m = LEADING_NAME.exec(message);
   if (m && fits(m[1]!)) return m[1];
   for (const s of doc.statements) {
